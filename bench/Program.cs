@@ -1,0 +1,2 @@
+Console.WriteLine("usage: tide-bench <benchmark>");
+return 0;

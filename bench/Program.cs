@@ -1,2 +1,12 @@
-Console.WriteLine("usage: tide-bench <benchmark>");
-return 0;
+// Benchmarks: `dotnet run -c Release --project bench -- <name> [args]`. Each benchmark lives in its own file and
+// writes the figures it measures to stdout; BENCHMARKS.md records them with the command.
+var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine("usage: tide-bench <" + string.Join("|", benchmarks.Keys) + "> [args]");
+    return 2;
+}
+return await run(args[1..]);

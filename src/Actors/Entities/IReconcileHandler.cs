@@ -1,0 +1,13 @@
+using System.Text.Json.Nodes;
+using Tide.Actors.Sharding;
+
+namespace Tide.Actors.Entities;
+
+/// <summary>
+/// The work behind an entity: reconcile the object (its JSON as last seen), write its status, and say what happened.
+/// Consumers get the artifact of their source (null when none is known yet). Implementations wrap Engine reconcilers.
+/// </summary>
+public interface IReconcileHandler
+{
+    Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactInfo? artifact, CancellationToken ct);
+}

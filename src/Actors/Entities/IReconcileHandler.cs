@@ -1,3 +1,4 @@
+using Tide.Engine.Artifacts;
 using System.Text.Json.Nodes;
 using Tide.Actors.Sharding;
 
@@ -9,5 +10,5 @@ namespace Tide.Actors.Entities;
 /// </summary>
 public interface IReconcileHandler
 {
-    Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactInfo? artifact, CancellationToken ct);
+    Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactLocation? artifact, CancellationToken ct);
 }

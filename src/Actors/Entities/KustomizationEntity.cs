@@ -1,3 +1,4 @@
+using Tide.Engine.Artifacts;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
@@ -22,8 +23,8 @@ public sealed class KustomizationEntity : ReceiveActor, IWithTimers
     private JsonObject? _object;
     private ObjectView? _view;
     private string? _sourceId;
-    private ArtifactInfo? _artifact;
-    private ArtifactInfo? _reconciledArtifact;
+    private ArtifactLocation? _artifact;
+    private ArtifactLocation? _reconciledArtifact;
 
     public ITimerScheduler Timers { get; set; } = null!;
 

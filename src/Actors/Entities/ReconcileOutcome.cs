@@ -1,7 +1,8 @@
+using Tide.Engine.Artifacts;
 using Tide.Actors.Sharding;
 
 namespace Tide.Actors.Entities;
 
 /// <summary>What one reconcile did: success or not, the source artifact it produced (sources only), and when to run
 /// next (the object's interval on success, its retryInterval on failure).</summary>
-public sealed record ReconcileOutcome(bool Succeeded, TimeSpan RequeueAfter, ArtifactInfo? Artifact = null, string Message = "");
+public sealed record ReconcileOutcome(bool Succeeded, TimeSpan RequeueAfter, ArtifactLocation? Artifact = null, string Message = "");

@@ -1,3 +1,4 @@
+using Tide.Engine.Artifacts;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
@@ -24,7 +25,7 @@ public sealed class SourceEntity : ReceiveActor, IWithTimers
     private bool _reconcilePending;
     private JsonObject? _object;
     private ObjectView? _view;
-    private ArtifactInfo? _artifact;
+    private ArtifactLocation? _artifact;
 
     public ITimerScheduler Timers { get; set; } = null!;
 

@@ -1,3 +1,4 @@
+using Tide.Engine.Artifacts;
 namespace Tide.Actors.Sharding;
 
 /// <summary>The object as the watcher saw it (JSON, status included). Starts the entity if it is not running.</summary>
@@ -13,7 +14,4 @@ public sealed record Subscribe(string EntityId, string SubscriberId) : IEntityMe
 public sealed record Unsubscribe(string EntityId, string SubscriberId) : IEntityMessage;
 
 /// <summary>A source produced a new artifact; sent to each subscriber through its shard region.</summary>
-public sealed record ArtifactChanged(string EntityId, string SourceId, ArtifactInfo Artifact) : IEntityMessage;
-
-/// <summary>What a consumer needs to fetch an artifact: where, which digest to verify, which revision it is.</summary>
-public sealed record ArtifactInfo(string Revision, string Digest, string Url, string Path);
+public sealed record ArtifactChanged(string EntityId, string SourceId, ArtifactLocation Artifact) : IEntityMessage;

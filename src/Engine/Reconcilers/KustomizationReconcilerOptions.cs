@@ -1,0 +1,15 @@
+using Tide.Engine.Artifacts;
+
+namespace Tide.Engine.Reconcilers;
+
+/// <summary>Settings of the Kustomization reconciler.</summary>
+public sealed record KustomizationReconcilerOptions
+{
+    /// <summary>The field manager of server-side applies.</summary>
+    public string FieldManager { get; init; } = "tide";
+
+    /// <summary>Where artifacts are unpacked for a build (a fresh folder per reconcile, removed after).</summary>
+    public string WorkDirectory { get; init; } = Path.GetTempPath();
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

@@ -40,13 +40,17 @@ public sealed class TideNode : IAsyncDisposable
         await up.Task.WaitAsync(ct);
 
         var regions = new ShardRegions();
+        system.ActorOf(ClusterSingletonManager.Props(DriftWatcher.Props(kube, regions), PoisonPill.Instance,
+            ClusterSingletonManagerSettings.Create(system)), "drift-watcher");
+        var driftWatcher = system.ActorOf(ClusterSingletonProxy.Props("/user/drift-watcher",
+            ClusterSingletonProxySettings.Create(system)), "drift-watcher-proxy");
         var sharding = ClusterSharding.Get(system);
         foreach (var kind in kinds)
         {
             var timing = () => new ReconcileTiming(settings.BackoffMin, settings.Jitter);
             Func<string, Props> props = kind.IsSource
                 ? id => SourceEntity.Props(id, kind.Handler, regions, timing())
-                : id => KustomizationEntity.Props(id, kind.Handler, regions, timing());
+                : id => KustomizationEntity.Props(id, kind.Handler, regions, timing(), driftWatcher);
             var region = await sharding.StartAsync(kind.Kind, props, ClusterShardingSettings.Create(system),
                 new EntityMessageExtractor());
             regions.Add(kind.Kind, region);

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Tide.Actors.Sharding;
+using Tide.Actors.Watchers;
 
 namespace Tide.Actors.Entities;
 
@@ -14,11 +15,15 @@ namespace Tide.Actors.Entities;
 public sealed class KustomizationEntity : ReceiveActor, IWithTimers
 {
     private const string TimerKey = "interval";
+    private const string DriftTimerKey = "drift";
+    private static readonly TimeSpan DriftQuietPeriod = TimeSpan.FromSeconds(1);
     private readonly string _entityId;
     private readonly IReconcileHandler _handler;
     private readonly ShardRegions _regions;
     private readonly ReconcileTiming _timing;
+    private readonly IActorRef? _driftWatcher;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private DateTimeOffset _lastReconcile = DateTimeOffset.MinValue;
     private bool _reconcilePending;
     private JsonObject? _object;
     private ObjectView? _view;
@@ -28,8 +33,10 @@ public sealed class KustomizationEntity : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public KustomizationEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing)
+    public KustomizationEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
+        IActorRef? driftWatcher = null)
     {
+        _driftWatcher = driftWatcher;
         _entityId = entityId;
         _handler = handler;
         _regions = regions;
@@ -50,6 +57,16 @@ public sealed class KustomizationEntity : ReceiveActor, IWithTimers
             if (_artifact != _reconciledArtifact)
                 RequestReconcile();
         });
+        Receive<DriftDetected>(m =>
+        {
+            // Reverting drift right away, but at most once a second: an object that keeps changing under us must
+            // not turn into a reconcile loop.
+            var wait = _lastReconcile + DriftQuietPeriod - DateTimeOffset.UtcNow;
+            if (wait <= TimeSpan.Zero)
+                RequestReconcile();
+            else if (!Timers.IsTimerActive(DriftTimerKey))
+                Timers.StartSingleTimer(DriftTimerKey, m, wait);
+        });
         Receive<IntervalElapsed>(_ =>
         {
             SubscribeToSource();
@@ -58,8 +75,9 @@ public sealed class KustomizationEntity : ReceiveActor, IWithTimers
         ReceiveAsync<ReconcileNow>(_ => ReconcileAsync());
     }
 
-    public static Props Props(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing) =>
-        Akka.Actor.Props.Create(() => new KustomizationEntity(entityId, handler, regions, timing));
+    public static Props Props(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
+        IActorRef? driftWatcher = null) =>
+        Akka.Actor.Props.Create(() => new KustomizationEntity(entityId, handler, regions, timing, driftWatcher));
 
     private void OnObjectChanged(ObjectChanged m)
     {
@@ -115,6 +133,8 @@ public sealed class KustomizationEntity : ReceiveActor, IWithTimers
 
     private async Task ReconcileAsync()
     {
+        if (!_reconcilePending)
+            return;
         _reconcilePending = false;
         if (_object is null || _view is { Suspended: true } || _view is { Deleting: true })
             return;
@@ -129,8 +149,11 @@ public sealed class KustomizationEntity : ReceiveActor, IWithTimers
             _log.Error(e, "{0}: reconcile failed unexpectedly", _entityId);
             outcome = new ReconcileOutcome(false, TimeSpan.FromMinutes(1), Message: e.Message);
         }
+        _lastReconcile = DateTimeOffset.UtcNow;
         if (outcome.Succeeded)
             _reconciledArtifact = _artifact;
+        if (outcome.AppliedKinds.Count > 0)
+            _driftWatcher?.Tell(new DriftWatcher.WatchKinds(outcome.AppliedKinds));
         Timers.StartSingleTimer(TimerKey, IntervalElapsed.Instance, _timing.Next(outcome));
     }
 }

@@ -79,6 +79,8 @@ public sealed class SourceEntity : ReceiveActor, IWithTimers
 
     private async Task ReconcileAsync()
     {
+        if (!_reconcilePending)
+            return;
         _reconcilePending = false;
         if (_object is null || _view is { Suspended: true } || _view is { Deleting: true })
             return;

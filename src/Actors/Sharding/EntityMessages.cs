@@ -15,3 +15,6 @@ public sealed record Unsubscribe(string EntityId, string SubscriberId) : IEntity
 
 /// <summary>A source produced a new artifact; sent to each subscriber through its shard region.</summary>
 public sealed record ArtifactChanged(string EntityId, string SourceId, ArtifactLocation Artifact) : IEntityMessage;
+
+/// <summary>Someone changed or deleted an object this Kustomization applied: reconcile now to revert it.</summary>
+public sealed record DriftDetected(string EntityId, string Object) : IEntityMessage;

@@ -5,7 +5,7 @@ public sealed record Artifact
 {
     /// <summary>"&lt;algorithm&gt;:&lt;checksum&gt;" of the tarball, e.g. "sha256:4f1c...".</summary>
     [SchemaPattern("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$")]
-    public string? Digest { get; init; }
+    public required string Digest { get; init; }
 
     /// <summary>Path of the file relative to the root of the artifact storage.</summary>
     public required string Path { get; init; }

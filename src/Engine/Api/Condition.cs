@@ -7,6 +7,7 @@ public sealed record Condition
     public required string Type { get; init; }
 
     /// <summary>"True", "False" or "Unknown" (see <see cref="ConditionStatus"/>).</summary>
+    [SchemaEnum(ConditionStatus.True, ConditionStatus.False, ConditionStatus.Unknown)]
     public required string Status { get; init; }
 
     public long? ObservedGeneration { get; init; }

@@ -25,7 +25,7 @@ public sealed record GitRepositorySpec
 
     /// <summary>Timeout of Git operations, 60s when not set.</summary>
     [SchemaPattern("^([0-9]+(\\.[0-9]+)?(ms|s|m))+$")]
-    [SchemaDefault("60s")]
+    [SchemaDefault("\"60s\"")]
     public GoDuration? Timeout { get; init; }
 
     /// <summary>The reference to check out, the 'master' branch when not set.</summary>

@@ -4,7 +4,7 @@ namespace Tide.Engine.Api;
 public sealed record GitRepositoryVerification
 {
     [SchemaEnum("head", "HEAD", "Tag", "TagAndHEAD")]
-    [SchemaDefault("HEAD")]
+    [SchemaDefault("\"HEAD\"")]
     public string? Mode { get; init; }
 
     /// <summary>Secret with trusted public keys (*.asc for PGP, *.sshpub for SSH).</summary>

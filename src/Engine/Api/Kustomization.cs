@@ -18,5 +18,7 @@ public sealed record Kustomization
 
     public required KustomizationSpec Spec { get; init; }
 
+    /// <summary>observedGeneration -1 until the first reconciliation, so kstatus sees the object in progress.</summary>
+    [SchemaDefault("{\"observedGeneration\":-1}")]
     public KustomizationStatus? Status { get; init; }
 }

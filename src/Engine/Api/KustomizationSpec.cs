@@ -61,7 +61,7 @@ public sealed record KustomizationSpec
     public GoDuration? Timeout { get; init; }
 
     /// <summary>Recreate objects whose immutable fields changed.</summary>
-    [SchemaDefault(false)]
+    [SchemaDefault("false")]
     public bool? Force { get; init; }
 
     /// <summary>Wait for every applied object to become healthy (HealthChecks are then ignored).</summary>

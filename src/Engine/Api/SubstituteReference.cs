@@ -10,6 +10,6 @@ public sealed record SubstituteReference
     public required string Name { get; init; }
 
     /// <summary>Proceed as if the object were empty when it does not exist.</summary>
-    [SchemaDefault(false)]
+    [SchemaDefault("false")]
     public bool? Optional { get; init; }
 }

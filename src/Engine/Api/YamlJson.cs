@@ -76,6 +76,11 @@ public static class YamlJson
         return JsonValue.Create(value);
     }
 
+    private static object Number(string json) =>
+        long.TryParse(json, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
+            ? integer
+            : double.Parse(json, NumberStyles.Float, CultureInfo.InvariantCulture);
+
     private static object? ToPlain(JsonNode? node) => node switch
     {
         null => null,
@@ -86,8 +91,7 @@ public static class YamlJson
             System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
             System.Text.Json.JsonValueKind.True => true,
             System.Text.Json.JsonValueKind.False => false,
-            System.Text.Json.JsonValueKind.Number when value.TryGetValue<long>(out var l) => l,
-            System.Text.Json.JsonValueKind.Number => value.GetValue<double>(),
+            System.Text.Json.JsonValueKind.Number => Number(value.ToJsonString()),
             _ => null,
         },
         _ => null,

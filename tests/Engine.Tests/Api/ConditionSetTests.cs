@@ -6,16 +6,10 @@ public sealed class ConditionSetTests
 {
     private static readonly DateTimeOffset T0 = new(2025, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
-    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     [Fact]
     public void Set_NewCondition_StampsTimeAndGeneration()
     {
-        var time = new ManualTime(T0.AddMilliseconds(700));
+        var time = new ManualTimeProvider(T0.AddMilliseconds(700));
         var set = new ConditionSet(null, 3, time);
 
         set.MarkTrue(ConditionTypes.Ready, ConditionReasons.Succeeded, "ok");
@@ -29,11 +23,11 @@ public sealed class ConditionSetTests
     [Fact]
     public void Set_SameState_KeepsTransitionTimeButUpdatesGeneration()
     {
-        var time = new ManualTime(T0);
+        var time = new ManualTimeProvider(T0);
         var first = new ConditionSet(null, 1, time);
         first.MarkTrue(ConditionTypes.Ready, ConditionReasons.Succeeded, "ok");
 
-        time.Now = T0.AddMinutes(5);
+        time.Advance(TimeSpan.FromMinutes(5));
         var second = new ConditionSet(first.ToList(), 2, time);
         second.MarkTrue(ConditionTypes.Ready, ConditionReasons.Succeeded, "ok");
 
@@ -49,11 +43,11 @@ public sealed class ConditionSetTests
     public void Set_ChangedState_MovesTransitionTime(string status, string reason, string message)
     {
         // Flux (fluxcd/pkg runtime/conditions) counts status, reason and message as the condition's state.
-        var time = new ManualTime(T0);
+        var time = new ManualTimeProvider(T0);
         var set = new ConditionSet(null, 1, time);
         set.MarkTrue(ConditionTypes.Ready, ConditionReasons.Succeeded, "ok");
 
-        time.Now = T0.AddMinutes(5);
+        time.Advance(TimeSpan.FromMinutes(5));
         set.Set(ConditionTypes.Ready, status, reason, message);
 
         Assert.Equal(T0.AddMinutes(5), set.Get(ConditionTypes.Ready)!.LastTransitionTime);
@@ -62,7 +56,7 @@ public sealed class ConditionSetTests
     [Fact]
     public void ToList_OrdersStalledReconcilingReadyThenByGenerationAndType()
     {
-        var set = new ConditionSet(null, 1, new ManualTime(T0));
+        var set = new ConditionSet(null, 1, new ManualTimeProvider(T0));
         set.MarkTrue(ConditionTypes.FetchFailed, ConditionReasons.GitOperationFailed, "x");
         set.MarkTrue(ConditionTypes.ArtifactInStorage, ConditionReasons.Succeeded, "x");
         set.MarkFalse(ConditionTypes.Ready, ConditionReasons.GitOperationFailed, "x");
@@ -76,7 +70,7 @@ public sealed class ConditionSetTests
     [Fact]
     public void MarkStalled_RemovesReconciling_AndMarkReconcilingRemovesStalled()
     {
-        var set = new ConditionSet(null, 1, new ManualTime(T0));
+        var set = new ConditionSet(null, 1, new ManualTimeProvider(T0));
         set.MarkReconciling(ConditionReasons.Progressing, "working");
         set.MarkStalled(ConditionReasons.UrlInvalid, "bad url");
 
@@ -90,7 +84,7 @@ public sealed class ConditionSetTests
     [Fact]
     public void Set_LongMessage_IsTrimmedWithEllipsis()
     {
-        var set = new ConditionSet(null, 1, new ManualTime(T0));
+        var set = new ConditionSet(null, 1, new ManualTimeProvider(T0));
         set.MarkFalse(ConditionTypes.Ready, ConditionReasons.BuildFailed, new string('x', 40000));
 
         var message = set.Get(ConditionTypes.Ready)!.Message;

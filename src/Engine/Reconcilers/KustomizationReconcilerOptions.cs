@@ -11,5 +11,8 @@ public sealed record KustomizationReconcilerOptions
     /// <summary>Where artifacts are unpacked for a build (a fresh folder per reconcile, removed after).</summary>
     public string WorkDirectory { get; init; } = Path.GetTempPath();
 
+    /// <summary>Caps on what unpacking an artifact may write.</summary>
+    public UnpackLimits UnpackLimits { get; init; } = UnpackLimits.Default;
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -27,6 +27,9 @@ public sealed class TideNode : IAsyncDisposable
 
     public Akka.Actor.Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
 
+    /// <summary>How many members of the cluster are Up, as this node sees it.</summary>
+    public int MemberCount => Akka.Cluster.Cluster.Get(System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up);
+
     public static async Task<TideNode> StartAsync(Config config, KubeClient kube, IReadOnlyList<EntityKind> kinds,
         CancellationToken ct)
     {

@@ -4,14 +4,6 @@ using System.Text.Json.Nodes;
 
 namespace Tide.ApiServer.Patching;
 
-/// <summary>Strategic merge patch (application/strategic-merge-patch+json) with Kubernetes' merge keys for built-in kinds.
-/// Custom resources are not strategic-merge patchable: the core answers 415 for them and never calls this.</summary>
-public static class StrategicMergePatch
-{
-    public static JsonObject Apply(JsonObject original, JsonObject patch, string apiVersion, string kind) =>
-        throw new NotImplementedException("patch library: not built yet");
-}
-
 public sealed record FieldConflict(string Manager, string Field);
 
 /// <summary>The result of a server-side apply: the merged object (managedFields updated) or the conflicts.</summary>

@@ -26,6 +26,11 @@ internal sealed class ApiHandler(ResourceCatalog catalog, Authenticator authenti
         {
             // The client went away; there is no one to answer.
         }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            // A bug must still answer as Kubernetes does (500 with a Status), not drop the connection.
+            await Responses.WriteAsync(context, 500, ApiException.Internal(e.Message).ToStatus());
+        }
     }
 
     private async Task RouteAsync(HttpContext context)

@@ -4,34 +4,6 @@ using System.Text.Json.Nodes;
 
 namespace Tide.ApiServer.Patching;
 
-/// <summary>A patch that cannot be applied: the core answers 422 Invalid (or 400 BadRequest when BadRequest is set).</summary>
-public sealed class PatchException(string message, bool badRequest = false) : Exception(message)
-{
-    public bool BadRequest { get; } = badRequest;
-}
-
-/// <summary>RFC 7386 JSON merge patch (application/merge-patch+json).</summary>
-public static class JsonMergePatch
-{
-    public static JsonNode? Apply(JsonNode? target, JsonNode? patch) =>
-        throw new NotImplementedException("patch library: not built yet");
-}
-
-/// <summary>RFC 6902 JSON patch (application/json-patch+json): add, remove, replace, move, copy, test.</summary>
-public static class JsonPatch
-{
-    public static JsonNode Apply(JsonNode target, JsonArray operations) =>
-        throw new NotImplementedException("patch library: not built yet");
-}
-
-/// <summary>Strategic merge patch (application/strategic-merge-patch+json) with Kubernetes' merge keys for built-in kinds.
-/// Custom resources are not strategic-merge patchable: the core answers 415 for them and never calls this.</summary>
-public static class StrategicMergePatch
-{
-    public static JsonObject Apply(JsonObject original, JsonObject patch, string apiVersion, string kind) =>
-        throw new NotImplementedException("patch library: not built yet");
-}
-
 public sealed record FieldConflict(string Manager, string Field);
 
 /// <summary>The result of a server-side apply: the merged object (managedFields updated) or the conflicts.</summary>

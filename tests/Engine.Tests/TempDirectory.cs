@@ -21,15 +21,17 @@ public sealed class TempDirectory : IDisposable
         return full;
     }
 
-    public void Dispose()
+    public void Dispose() => DeleteQuietly(Path);
+
+    /// <summary>Deletes a directory tree, best effort: a test that failed may still hold a file open.</summary>
+    public static void DeleteQuietly(string path)
     {
         try
         {
-            Directory.Delete(Path, recursive: true);
+            Directory.Delete(path, recursive: true);
         }
         catch (IOException)
         {
-            // Best effort: a test that failed may still hold a file open.
         }
     }
 }

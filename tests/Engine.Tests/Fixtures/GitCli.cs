@@ -5,8 +5,6 @@ namespace Tide.Engine.Tests.Fixtures;
 /// <summary>Runs the real `git` command line, isolated from the user's and the system's git configuration.</summary>
 public static class GitCli
 {
-    private static readonly string Home = Directory.CreateTempSubdirectory("tide-git-home-").FullName;
-
     public static async Task<string> RunAsync(string workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo("git", arguments)
@@ -15,7 +13,7 @@ public static class GitCli
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment["HOME"] = Home;
+        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
         start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
         start.Environment["GIT_AUTHOR_NAME"] = "Tide Test";
         start.Environment["GIT_AUTHOR_EMAIL"] = "test@tide.invalid";

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Tide.Engine.Tests.Fixtures;
 
@@ -11,17 +9,16 @@ namespace Tide.Engine.Tests.Fixtures;
 public sealed class GitHttpServer : IAsyncDisposable
 {
     private const string HttpBackend = "/usr/lib/git-core/git-http-backend";
-    private readonly Process _lighttpd;
+    private readonly LoopbackServerProcess _lighttpd;
     private readonly string _root;
 
-    private GitHttpServer(string root, int port, Process lighttpd)
+    private GitHttpServer(string root, LoopbackServerProcess lighttpd)
     {
         _root = root;
-        Port = port;
         _lighttpd = lighttpd;
     }
 
-    public int Port { get; }
+    public int Port => _lighttpd.Port;
 
     public string RepositoriesDirectory => Path.Combine(_root, "repos");
 
@@ -29,7 +26,7 @@ public sealed class GitHttpServer : IAsyncDisposable
 
     public static async Task<GitHttpServer> StartAsync(CancellationToken cancellationToken = default)
     {
-        var lighttpdPath = new[] { "/usr/sbin/lighttpd", "/usr/bin/lighttpd" }.FirstOrDefault(File.Exists)
+        var lighttpd = new[] { "/usr/sbin/lighttpd", "/usr/bin/lighttpd" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("lighttpd is not installed (apt-get install lighttpd); test.sh installs it");
         if (!File.Exists(HttpBackend))
             throw new InvalidOperationException($"{HttpBackend} is missing (it ships with git)");
@@ -37,7 +34,7 @@ public sealed class GitHttpServer : IAsyncDisposable
         var root = Directory.CreateTempSubdirectory("tide-git-http-").FullName;
         Directory.CreateDirectory(Path.Combine(root, "repos"));
         Directory.CreateDirectory(Path.Combine(root, "www"));
-        var port = FreePort();
+        var port = LoopbackServerProcess.FreePort();
         var config = Path.Combine(root, "lighttpd.conf");
         await File.WriteAllTextAsync(config, $$"""
             server.modules = ("mod_alias", "mod_cgi", "mod_setenv")
@@ -54,23 +51,8 @@ public sealed class GitHttpServer : IAsyncDisposable
               )
             }
             """, cancellationToken);
-
-        var process = Process.Start(new ProcessStartInfo(lighttpdPath, ["-D", "-f", config])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var server = new GitHttpServer(root, port, process);
-        try
-        {
-            await server.WaitUntilListeningAsync(cancellationToken);
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-        return server;
+        var process = await LoopbackServerProcess.StartAsync(new ProcessStartInfo(lighttpd, ["-D", "-f", config]), port, cancellationToken);
+        return new GitHttpServer(root, process);
     }
 
     /// <summary>Creates an empty bare repository and returns its path (push to it with the git CLI).</summary>
@@ -82,49 +64,9 @@ public sealed class GitHttpServer : IAsyncDisposable
         return path;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private async Task WaitUntilListeningAsync(CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            if (_lighttpd.HasExited)
-                throw new InvalidOperationException($"lighttpd exited ({_lighttpd.ExitCode}): {await _lighttpd.StandardError.ReadToEndAsync(cancellationToken)}");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50, timeout.Token);
-            }
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (!_lighttpd.HasExited)
-        {
-            _lighttpd.Kill(entireProcessTree: true);
-            await _lighttpd.WaitForExitAsync();
-        }
-        _lighttpd.Dispose();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort cleanup of a temp directory.
-        }
+        await _lighttpd.DisposeAsync();
+        TempDirectory.DeleteQuietly(_root);
     }
 }

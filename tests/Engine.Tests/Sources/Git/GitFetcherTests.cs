@@ -163,6 +163,22 @@ public sealed class GitFetcherTests : IDisposable
     }
 
     [Fact]
+    public async Task Fetch_OverGitProtocol_Works()
+    {
+        await using var daemon = await GitDaemonServer.StartAsync();
+        var bare = await daemon.CreateBareRepositoryAsync("app.git");
+        var repo = await WorkRepository.InitAsync(_temp.Combine("repo"));
+        var sha = await repo.CommitAsync("first", ("a.yaml", "a"));
+        await repo.TagAsync("v0.1.0");
+        await repo.PushAsync(bare);
+
+        var revision = await FetchAsync(daemon.UrlFor("app.git"), new GitRepositoryRef { Tag = "v0.1.0" });
+
+        Assert.Equal($"v0.1.0@sha1:{sha}", revision.Revision);
+        Assert.Equal("a", await File.ReadAllTextAsync(Path.Combine(await ExportAsync(revision), "a.yaml")));
+    }
+
+    [Fact]
     public async Task Fetch_OverHttp_MissingBranch_NamesIt()
     {
         await using var server = await GitHttpServer.StartAsync();

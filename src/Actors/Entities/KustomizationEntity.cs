@@ -154,6 +154,7 @@ public sealed class KustomizationEntity : ReceiveActor, IWithTimers
             _reconciledArtifact = _artifact;
         if (outcome.AppliedKinds.Count > 0)
             _driftWatcher?.Tell(new DriftWatcher.WatchKinds(outcome.AppliedKinds));
-        Timers.StartSingleTimer(TimerKey, IntervalElapsed.Instance, _timing.Next(outcome));
+        if (_timing.Next(outcome) is { } next)
+            Timers.StartSingleTimer(TimerKey, IntervalElapsed.Instance, next);
     }
 }

@@ -13,16 +13,19 @@ public sealed class ReconcileTiming(TimeSpan backoffMin, double jitter, Random? 
 
     public int ConsecutiveFailures => _failures;
 
-    public TimeSpan Next(ReconcileOutcome outcome)
+    /// <summary>When to run again; null when the outcome asks to wait for a change of the object.</summary>
+    public TimeSpan? Next(ReconcileOutcome outcome)
     {
+        if (outcome.RequeueAfter is not { } requeueAfter)
+            return null;
         if (outcome.Succeeded)
         {
             _failures = 0;
-            var spread = outcome.RequeueAfter.TotalMilliseconds * jitter * (_random.NextDouble() * 2 - 1);
-            return outcome.RequeueAfter + TimeSpan.FromMilliseconds(spread);
+            var spread = requeueAfter.TotalMilliseconds * jitter * (_random.NextDouble() * 2 - 1);
+            return requeueAfter + TimeSpan.FromMilliseconds(spread);
         }
         _failures++;
         var backoff = BackoffMin.TotalMilliseconds * Math.Pow(2, Math.Min(_failures - 1, 20));
-        return TimeSpan.FromMilliseconds(Math.Min(backoff, Math.Max(outcome.RequeueAfter.TotalMilliseconds, BackoffMin.TotalMilliseconds)));
+        return TimeSpan.FromMilliseconds(Math.Min(backoff, Math.Max(requeueAfter.TotalMilliseconds, BackoffMin.TotalMilliseconds)));
     }
 }

@@ -102,6 +102,7 @@ public sealed class SourceEntity : ReceiveActor, IWithTimers
             foreach (var subscriber in _subscribers)
                 _regions.Tell(new ArtifactChanged(subscriber, _entityId, artifact));
         }
-        Timers.StartSingleTimer(TimerKey, IntervalElapsed.Instance, _timing.Next(outcome));
+        if (_timing.Next(outcome) is { } next)
+            Timers.StartSingleTimer(TimerKey, IntervalElapsed.Instance, next);
     }
 }

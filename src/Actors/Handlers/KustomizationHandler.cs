@@ -17,18 +17,13 @@ public sealed class KustomizationHandler(KustomizationReconciler reconciler, Kub
         var ks = FluxJson.FromNode<Kustomization>(obj);
         var result = await applies.RunAsync(() => reconciler.ReconcileAsync(ks, artifact, ct), ct);
         await kube.PatchStatusAsync(ObjectRef.Of(obj), new JsonObject { ["status"] = FluxJson.ToNode(result.Status) }, ct);
-        if (progress is not null)
-        {
-            var name = $"Kustomization/{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}";
-            foreach (var change in result.Changes.Where(c => c.Action != Engine.Apply.ChangeAction.Unchanged))
-                progress($"{name}: {change}");
-            progress($"{name}: {(result.Succeeded ? "Ready" : "not ready")}: {result.Message}");
-        }
+        foreach (var e in result.Events)
+            progress?.Invoke($"Kustomization/{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}: {e.Message.Replace("\n", "; ")}");
         var appliedKinds = (result.Status.Inventory?.Entries ?? [])
             .Select(e => ObjectRef.FromInventory(e.Id, e.Version))
             .Select(r => new AppliedKind(r.ApiVersion, r.Kind))
             .Distinct()
             .ToList();
-        return new ReconcileOutcome(result.Succeeded, result.RequeueAfter, Message: result.Message) { AppliedKinds = appliedKinds };
+        return ReconcileOutcome.From(result.Requeue) with { AppliedKinds = appliedKinds };
     }
 }

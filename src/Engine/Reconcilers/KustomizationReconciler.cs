@@ -17,7 +17,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
     public const string NameLabel = "kustomize.toolkit.fluxcd.io/name";
     public const string NamespaceLabel = "kustomize.toolkit.fluxcd.io/namespace";
 
-    public async Task<KustomizationResult> ReconcileAsync(Kustomization ks, ArtifactLocation? artifact, CancellationToken ct)
+    public async Task<ReconcileResult<KustomizationStatus>> ReconcileAsync(Kustomization ks, ArtifactLocation? artifact, CancellationToken ct)
     {
         var previous = ks.Status ?? new KustomizationStatus();
         var conditions = new ConditionSet(previous.Conditions, ks.Metadata.Generation ?? 0, options.Time);
@@ -48,7 +48,11 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 Inventory = inventory,
                 Conditions = conditions.ToList(),
             };
-            return new KustomizationResult(status, true, ks.Spec.Interval.Value, changes, message);
+            var changed = changes.Where(c => c.Action != ChangeAction.Unchanged).Select(c => c.ToString()).ToList();
+            var events = changed.Count == 0 ? new List<ReconcileEvent>()
+                : [new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.ReconciliationSucceeded, string.Join('\n', changed),
+                    new Dictionary<string, string> { ["revision"] = source.Revision })];
+            return new ReconcileResult<KustomizationStatus>(status, events, Requeue.AfterInterval(ks.Spec.Interval.Value));
         }
         catch (Exception e) when (Failure(e, ct) is { } failure)
         {
@@ -64,7 +68,9 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 LastAttemptedRevision = artifact?.Revision ?? previous.LastAttemptedRevision,
                 Conditions = conditions.ToList(),
             };
-            return new KustomizationResult(status, false, ks.Spec.GetRetryInterval(), changes, failure.Message);
+            return new ReconcileResult<KustomizationStatus>(status,
+                [new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message)],
+                failure.Terminal ? Requeue.OnChange : Requeue.WithBackoff(ks.Spec.GetRetryInterval()));
         }
         finally
         {

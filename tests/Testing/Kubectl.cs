@@ -10,7 +10,7 @@ public sealed class Kubectl(string kubeconfig)
         ProcessRunner.RunAsync("kubectl", ["--kubeconfig", kubeconfig, .. args]);
 
     public Task<string> ApplyAsync(string yaml) =>
-        ProcessRunner.RunCheckedAsync("kubectl", ["--kubeconfig", kubeconfig, "apply", "--server-side", "-f", "-"], stdin: yaml);
+        ProcessRunner.RunCheckedAsync("kubectl", ["--kubeconfig", kubeconfig, "apply", "--server-side", "--validate=false", "-f", "-"], stdin: yaml);
 
     /// <summary>`kubectl get -o jsonpath=...`, or null when the object does not exist.</summary>
     public async Task<string?> JsonPathAsync(string resource, string? ns, string jsonPath)

@@ -46,7 +46,8 @@ public static class UpCommand
             Console.WriteLine($"tide: API server at {apiServer.Url}; kubeconfig written to {kubeconfig}");
             Console.WriteLine($"tide: try `kubectl --kubeconfig {kubeconfig} get all -A`");
 
-            var hocon = TideConfig.Load(parse.GetValue(config)?.FullName);
+            // Quiet by default: `up` prints its own progress; a --config file can turn Akka's logging back up.
+            var hocon = TideConfig.Load(parse.GetValue(config)?.FullName, commandDefaults: "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
             await using var runtime = await TideRuntime.StartAsync(hocon, kubeconfig, Console.WriteLine, ct);
             await CreateObjectsAsync(runtime.Kube, url, parse.GetValue(branch) ?? defaultBranch, parse.GetValue(path)!,
                 parse.GetValue(interval)!, ct);

@@ -51,7 +51,7 @@ public sealed class GitRepositoryReconciler(
             var revision = await FetchAsync(owner, spec, cancellationToken);
             conditions.Delete(ConditionTypes.FetchFailed);
 
-            if (artifact is not null && artifact.Revision == revision.Revision && previous.ObservedIgnore == spec.Ignore)
+            if (artifact is not null && artifact.Revision == revision.Revision && !ContentConfigChanged(spec, previous))
             {
                 if (HadFailure(previous))
                     events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.Succeeded,
@@ -159,7 +159,7 @@ public sealed class GitRepositoryReconciler(
         var tree = Path.Combine(workDirectory, $"tide-git-{Guid.NewGuid():N}");
         try
         {
-            await fetcher.ExportAsync(owner.ToString(), revision.Commit, tree, cancellationToken);
+            await fetcher.ExportAsync(owner.ToString(), revision.Commit, tree, spec.SparseCheckout, cancellationToken);
             var ignore = SourceIgnore.ForDirectory(tree, spec.Ignore);
             var stored = await store.PutAsync(owner,
                 (stream, ct) => TarballPacker.PackAsync(tree, stream, ignore.IsExcluded, ct), cancellationToken);
@@ -188,6 +188,12 @@ public sealed class GitRepositoryReconciler(
                 Directory.Delete(tree, recursive: true);
         }
     }
+
+    /// <summary>Whether settings that shape the artifact's content changed since it was built (Flux's
+    /// gitContentConfigChanged, for the settings Tide implements).</summary>
+    private static bool ContentConfigChanged(GitRepositorySpec spec, GitRepositoryStatus status) =>
+        spec.Ignore != status.ObservedIgnore ||
+        !(spec.SparseCheckout ?? []).SequenceEqual(status.ObservedSparseCheckout ?? []);
 
     private string ArtifactUrl(string path) => $"{options.ArtifactBaseUrl.TrimEnd('/')}/{path}";
 

@@ -39,14 +39,30 @@ public sealed class GitFetcher
 
     /// <summary>Writes the files of <paramref name="commit"/> (fetched before) into the empty directory
     /// <paramref name="destination"/>: regular and executable files only, as Flux's artifacts hold no symlinks and
-    /// submodules are not recursed.</summary>
-    public Task ExportAsync(string cacheKey, string commit, string destination, CancellationToken cancellationToken) =>
+    /// submodules are not recursed. With <paramref name="sparseDirectories"/>, only those directories are written.</summary>
+    public Task ExportAsync(
+        string cacheKey, string commit, string destination, IReadOnlyList<string>? sparseDirectories, CancellationToken cancellationToken) =>
         WithCacheAsync(cacheKey, cancellationToken, repository =>
         {
             var target = repository.Lookup<Commit>(commit)
                 ?? throw new SourceFetchException(ConditionReasons.GitOperationFailed, $"commit '{commit}' is not in the cache; fetch it first");
             Directory.CreateDirectory(destination);
-            WriteTree(target.Tree, destination, cancellationToken);
+            if (sparseDirectories is null)
+            {
+                WriteTree(target.Tree, destination, cancellationToken);
+                return true;
+            }
+            foreach (var sparse in sparseDirectories)
+            {
+                var relative = sparse.StartsWith("./", StringComparison.Ordinal) ? sparse[2..] : sparse;
+                relative = relative.Trim('/');
+                if (relative.Split('/').Contains("..") || target[relative]?.Target is not Tree tree)
+                    throw new SourceFetchException(ConditionReasons.GitOperationFailed,
+                        $"failed to sparse checkout directories : sparse checkout dir '{sparse}' does not exist in repository");
+                var path = Path.Combine(destination, relative.Replace('/', Path.DirectorySeparatorChar));
+                Directory.CreateDirectory(path);
+                WriteTree(tree, path, cancellationToken);
+            }
             return true;
         });
 

@@ -26,7 +26,7 @@ public sealed class GitRepositoryReconciler(
 
         var spec = repository.Spec;
         var generation = repository.Metadata.Generation ?? 0;
-        var owner = new ArtifactOwner(GitRepository.KindName, repository.Metadata.NamespaceProperty ?? "default", repository.Metadata.Name);
+        var owner = Owner(repository);
         var conditions = new ConditionSet(previous.Conditions, generation, time);
         var events = new List<ReconcileEvent>();
         var status = previous with
@@ -107,6 +107,17 @@ public sealed class GitRepositoryReconciler(
             return Result(status, conditions, events, Requeue.WithBackoff(spec.Interval));
         }
     }
+
+    /// <summary>Cleans up after a deleted GitRepository: its artifacts and its cached clone.</summary>
+    public async Task DeleteAsync(GitRepository repository, CancellationToken cancellationToken)
+    {
+        var owner = Owner(repository);
+        store.DeleteAll(owner);
+        await fetcher.DeleteCacheAsync(owner.ToString(), cancellationToken);
+    }
+
+    private static ArtifactOwner Owner(GitRepository repository) =>
+        new(GitRepository.KindName, repository.Metadata.NamespaceProperty ?? "default", repository.Metadata.Name);
 
     private static ReconcileResult<GitRepositoryStatus> Result(
         GitRepositoryStatus status, ConditionSet conditions, List<ReconcileEvent> events, Requeue requeue) =>

@@ -66,6 +66,16 @@ public sealed class GitFetcher
             return true;
         });
 
+    /// <summary>Removes the cached clone of a source that was deleted.</summary>
+    public Task DeleteCacheAsync(string cacheKey, CancellationToken cancellationToken) =>
+        WithCacheAsync(cacheKey, cancellationToken, repository =>
+        {
+            var directory = repository.Info.Path;
+            repository.Dispose();
+            Directory.Delete(directory, recursive: true);
+            return true;
+        });
+
     /// <summary>Runs work on the source's cached bare repository, one operation at a time per source. libgit2 calls
     /// block, so they run on the thread pool; on cancellation the caller returns at once while the lock is held until
     /// libgit2 notices (its progress callbacks check the token).</summary>

@@ -196,6 +196,17 @@ public sealed class GitFetcherTests : IDisposable
     }
 
     [Fact]
+    public async Task Fetch_EmptyRepository_SaysSo()
+    {
+        await using var server = await GitHttpServer.StartAsync();
+        await server.CreateBareRepositoryAsync("empty.git");
+
+        var error = await Assert.ThrowsAsync<SourceFetchException>(() => FetchAsync(server.UrlFor("empty.git")));
+
+        Assert.Equal((ConditionReasons.EmptyGitRepository, "git repository is empty"), (error.Reason, error.Message));
+    }
+
+    [Fact]
     public async Task Fetch_UnreachableUrl_IsAGitOperationFailure()
     {
         int port;

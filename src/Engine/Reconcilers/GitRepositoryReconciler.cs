@@ -95,7 +95,7 @@ public sealed class GitRepositoryReconciler(
         }
         catch (ReconcileFailure failure)
         {
-            conditions.MarkTrue(failure.ConditionType, failure.Reason, failure.Message);
+            conditions.MarkTrue(FailureCondition(failure.Reason), failure.Reason, failure.Message);
             conditions.MarkFalse(ConditionTypes.Ready, failure.Reason, failure.Message);
             events.Add(new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message));
             if (failure.Terminal)
@@ -118,6 +118,11 @@ public sealed class GitRepositoryReconciler(
 
     private static ArtifactOwner Owner(GitRepository repository) =>
         new(GitRepository.KindName, repository.Metadata.NamespaceProperty ?? "default", repository.Metadata.Name);
+
+    /// <summary>The abnormal-true condition a failure sets, as source-controller does: storage problems apart
+    /// from fetch problems.</summary>
+    private static string FailureCondition(string reason) =>
+        reason == ConditionReasons.ArchiveOperationFailed ? ConditionTypes.StorageOperationFailed : ConditionTypes.FetchFailed;
 
     private static ReconcileResult<GitRepositoryStatus> Result(
         GitRepositoryStatus status, ConditionSet conditions, List<ReconcileEvent> events, Requeue requeue) =>
@@ -153,11 +158,11 @@ public sealed class GitRepositoryReconciler(
         }
         catch (SourceFetchException e)
         {
-            throw new ReconcileFailure(ConditionTypes.FetchFailed, e.Reason, e.Message, e.Terminal);
+            throw new ReconcileFailure(e.Reason, e.Message, e.Terminal, e);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ReconcileFailure(ConditionTypes.FetchFailed, ConditionReasons.GitOperationFailed,
+            throw new ReconcileFailure(ConditionReasons.GitOperationFailed,
                 $"failed to checkout and determine revision: timed out after {new GoDuration(spec.GetTimeout())} fetching '{spec.Url}'");
         }
     }
@@ -186,12 +191,11 @@ public sealed class GitRepositoryReconciler(
         }
         catch (SourceFetchException e)
         {
-            throw new ReconcileFailure(ConditionTypes.FetchFailed, e.Reason, e.Message, e.Terminal);
+            throw new ReconcileFailure(e.Reason, e.Message, e.Terminal, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ReconcileFailure(ConditionTypes.StorageOperationFailed, ConditionReasons.ArchiveOperationFailed,
-                $"unable to archive artifact to storage: {e.Message}");
+            throw new ReconcileFailure(ConditionReasons.ArchiveOperationFailed, $"unable to archive artifact to storage: {e.Message}", inner: e);
         }
         finally
         {
@@ -219,12 +223,4 @@ public sealed class GitRepositoryReconciler(
     }
 
     private static DateTimeOffset Seconds(DateTimeOffset time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-
-    /// <summary>A phase failed: the condition it sets, Flux's reason, and whether retrying can help.</summary>
-    private sealed class ReconcileFailure(string conditionType, string reason, string message, bool terminal = false) : Exception(message)
-    {
-        public string ConditionType { get; } = conditionType;
-        public string Reason { get; } = reason;
-        public bool Terminal { get; } = terminal;
-    }
 }

@@ -26,10 +26,6 @@ public readonly struct GoDuration : IEquatable<GoDuration>, IComparable<GoDurati
 
     public TimeSpan Value { get; }
 
-    public static GoDuration FromMinutes(double minutes) => new(TimeSpan.FromMinutes(minutes));
-
-    public static GoDuration FromSeconds(double seconds) => new(TimeSpan.FromSeconds(seconds));
-
     public static implicit operator TimeSpan(GoDuration duration) => duration.Value;
 
     public static GoDuration Parse(string text) =>

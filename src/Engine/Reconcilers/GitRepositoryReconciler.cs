@@ -26,7 +26,7 @@ public sealed class GitRepositoryReconciler(
 
         var spec = repository.Spec;
         var generation = repository.Metadata.Generation ?? 0;
-        var owner = new ArtifactOwner(GitRepository.KindName, repository.Metadata.NamespaceProperty ?? "default", repository.Metadata.Name);
+        var owner = Owner(repository);
         var conditions = new ConditionSet(previous.Conditions, generation, time);
         var events = new List<ReconcileEvent>();
         var status = previous with
@@ -51,7 +51,7 @@ public sealed class GitRepositoryReconciler(
             var revision = await FetchAsync(owner, spec, cancellationToken);
             conditions.Delete(ConditionTypes.FetchFailed);
 
-            if (artifact is not null && artifact.Revision == revision.Revision && previous.ObservedIgnore == spec.Ignore)
+            if (artifact is not null && artifact.Revision == revision.Revision && !ContentConfigChanged(spec, previous))
             {
                 if (HadFailure(previous))
                     events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.Succeeded,
@@ -95,7 +95,7 @@ public sealed class GitRepositoryReconciler(
         }
         catch (ReconcileFailure failure)
         {
-            conditions.MarkTrue(failure.ConditionType, failure.Reason, failure.Message);
+            conditions.MarkTrue(FailureCondition(failure.Reason), failure.Reason, failure.Message);
             conditions.MarkFalse(ConditionTypes.Ready, failure.Reason, failure.Message);
             events.Add(new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message));
             if (failure.Terminal)
@@ -107,6 +107,22 @@ public sealed class GitRepositoryReconciler(
             return Result(status, conditions, events, Requeue.WithBackoff(spec.Interval));
         }
     }
+
+    /// <summary>Cleans up after a deleted GitRepository: its artifacts and its cached clone.</summary>
+    public async Task DeleteAsync(GitRepository repository, CancellationToken cancellationToken)
+    {
+        var owner = Owner(repository);
+        store.DeleteAll(owner);
+        await fetcher.DeleteCacheAsync(owner.ToString(), cancellationToken);
+    }
+
+    private static ArtifactOwner Owner(GitRepository repository) =>
+        new(GitRepository.KindName, repository.Metadata.NamespaceProperty ?? "default", repository.Metadata.Name);
+
+    /// <summary>The abnormal-true condition a failure sets, as source-controller does: storage problems apart
+    /// from fetch problems.</summary>
+    private static string FailureCondition(string reason) =>
+        reason == ConditionReasons.ArchiveOperationFailed ? ConditionTypes.StorageOperationFailed : ConditionTypes.FetchFailed;
 
     private static ReconcileResult<GitRepositoryStatus> Result(
         GitRepositoryStatus status, ConditionSet conditions, List<ReconcileEvent> events, Requeue requeue) =>
@@ -142,11 +158,11 @@ public sealed class GitRepositoryReconciler(
         }
         catch (SourceFetchException e)
         {
-            throw new ReconcileFailure(ConditionTypes.FetchFailed, e.Reason, e.Message, e.Terminal);
+            throw new ReconcileFailure(e.Reason, e.Message, e.Terminal, e);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ReconcileFailure(ConditionTypes.FetchFailed, ConditionReasons.GitOperationFailed,
+            throw new ReconcileFailure(ConditionReasons.GitOperationFailed,
                 $"failed to checkout and determine revision: timed out after {new GoDuration(spec.GetTimeout())} fetching '{spec.Url}'");
         }
     }
@@ -159,7 +175,7 @@ public sealed class GitRepositoryReconciler(
         var tree = Path.Combine(workDirectory, $"tide-git-{Guid.NewGuid():N}");
         try
         {
-            await fetcher.ExportAsync(owner.ToString(), revision.Commit, tree, cancellationToken);
+            await fetcher.ExportAsync(owner.ToString(), revision.Commit, tree, spec.SparseCheckout, cancellationToken);
             var ignore = SourceIgnore.ForDirectory(tree, spec.Ignore);
             var stored = await store.PutAsync(owner,
                 (stream, ct) => TarballPacker.PackAsync(tree, stream, ignore.IsExcluded, ct), cancellationToken);
@@ -175,12 +191,11 @@ public sealed class GitRepositoryReconciler(
         }
         catch (SourceFetchException e)
         {
-            throw new ReconcileFailure(ConditionTypes.FetchFailed, e.Reason, e.Message, e.Terminal);
+            throw new ReconcileFailure(e.Reason, e.Message, e.Terminal, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ReconcileFailure(ConditionTypes.StorageOperationFailed, ConditionReasons.ArchiveOperationFailed,
-                $"unable to archive artifact to storage: {e.Message}");
+            throw new ReconcileFailure(ConditionReasons.ArchiveOperationFailed, $"unable to archive artifact to storage: {e.Message}", inner: e);
         }
         finally
         {
@@ -188,6 +203,12 @@ public sealed class GitRepositoryReconciler(
                 Directory.Delete(tree, recursive: true);
         }
     }
+
+    /// <summary>Whether settings that shape the artifact's content changed since it was built (Flux's
+    /// gitContentConfigChanged, for the settings Tide implements).</summary>
+    private static bool ContentConfigChanged(GitRepositorySpec spec, GitRepositoryStatus status) =>
+        spec.Ignore != status.ObservedIgnore ||
+        !(spec.SparseCheckout ?? []).SequenceEqual(status.ObservedSparseCheckout ?? []);
 
     private string ArtifactUrl(string path) => $"{options.ArtifactBaseUrl.TrimEnd('/')}/{path}";
 
@@ -202,12 +223,4 @@ public sealed class GitRepositoryReconciler(
     }
 
     private static DateTimeOffset Seconds(DateTimeOffset time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-
-    /// <summary>A phase failed: the condition it sets, Flux's reason, and whether retrying can help.</summary>
-    private sealed class ReconcileFailure(string conditionType, string reason, string message, bool terminal = false) : Exception(message)
-    {
-        public string ConditionType { get; } = conditionType;
-        public string Reason { get; } = reason;
-        public bool Terminal { get; } = terminal;
-    }
 }

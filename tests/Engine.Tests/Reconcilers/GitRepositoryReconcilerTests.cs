@@ -250,6 +250,19 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Delete_RemovesArtifactsAndCache()
+    {
+        await CommitAndPushAsync("one", ("a.yaml", "1"));
+        var result = await _reconciler.ReconcileAsync(Repository(), CancellationToken.None);
+        Assert.NotEmpty(Directory.GetDirectories(_temp.Combine("cache")));
+
+        await _reconciler.DeleteAsync(Repository(), CancellationToken.None);
+
+        Assert.False(_store.Exists(result.Status.Artifact!.Path));
+        Assert.Empty(Directory.GetDirectories(_temp.Combine("cache")));
+    }
+
+    [Fact]
     public async Task Reconcile_RequestedAt_IsRecordedAsHandled()
     {
         await CommitAndPushAsync("one", ("a.yaml", "1"));

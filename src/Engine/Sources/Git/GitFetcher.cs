@@ -39,14 +39,40 @@ public sealed class GitFetcher
 
     /// <summary>Writes the files of <paramref name="commit"/> (fetched before) into the empty directory
     /// <paramref name="destination"/>: regular and executable files only, as Flux's artifacts hold no symlinks and
-    /// submodules are not recursed.</summary>
-    public Task ExportAsync(string cacheKey, string commit, string destination, CancellationToken cancellationToken) =>
+    /// submodules are not recursed. With <paramref name="sparseDirectories"/>, only those directories are written.</summary>
+    public Task ExportAsync(
+        string cacheKey, string commit, string destination, IReadOnlyList<string>? sparseDirectories, CancellationToken cancellationToken) =>
         WithCacheAsync(cacheKey, cancellationToken, repository =>
         {
             var target = repository.Lookup<Commit>(commit)
                 ?? throw new SourceFetchException(ConditionReasons.GitOperationFailed, $"commit '{commit}' is not in the cache; fetch it first");
             Directory.CreateDirectory(destination);
-            WriteTree(target.Tree, destination, cancellationToken);
+            if (sparseDirectories is null)
+            {
+                WriteTree(target.Tree, destination, cancellationToken);
+                return true;
+            }
+            foreach (var sparse in sparseDirectories)
+            {
+                var relative = sparse.StartsWith("./", StringComparison.Ordinal) ? sparse[2..] : sparse;
+                relative = relative.Trim('/');
+                if (relative.Split('/').Contains("..") || target[relative]?.Target is not Tree tree)
+                    throw new SourceFetchException(ConditionReasons.GitOperationFailed,
+                        $"failed to sparse checkout directories : sparse checkout dir '{sparse}' does not exist in repository");
+                var path = Path.Combine(destination, relative.Replace('/', Path.DirectorySeparatorChar));
+                Directory.CreateDirectory(path);
+                WriteTree(tree, path, cancellationToken);
+            }
+            return true;
+        });
+
+    /// <summary>Removes the cached clone of a source that was deleted.</summary>
+    public Task DeleteCacheAsync(string cacheKey, CancellationToken cancellationToken) =>
+        WithCacheAsync(cacheKey, cancellationToken, repository =>
+        {
+            var directory = repository.Info.Path;
+            repository.Dispose();
+            Directory.Delete(directory, recursive: true);
             return true;
         });
 
@@ -123,7 +149,7 @@ public sealed class GitFetcher
         else
             target = "refs/heads/" + (string.IsNullOrEmpty(reference.Branch) ? DefaultBranch : reference.Branch);
 
-        if (!advertised.ContainsKey(target))
+        if (!advertised.Contains(target))
             throw CloneFailure(url, $"couldn't find remote ref '{target}'{Hint(target)}");
         FetchRefs(repository, remote, [target], cancellationToken);
         var commit = LocalCommit(repository, target)
@@ -133,15 +159,15 @@ public sealed class GitFetcher
 
     private static GitRevision FetchCommit(
         Repository repository, string url, string remote, GitRepositoryRef reference,
-        IReadOnlyDictionary<string, string> advertised, CancellationToken cancellationToken)
+        IReadOnlySet<string> advertised, CancellationToken cancellationToken)
     {
         string? target = null;
         if (!string.IsNullOrEmpty(reference.Branch))
             target = "refs/heads/" + reference.Branch;
-        if (target is not null && !advertised.ContainsKey(target))
+        if (target is not null && !advertised.Contains(target))
             throw CloneFailure(url, $"couldn't find remote ref '{target}'{Hint(target)}");
         // Without a branch the commit may be on any of them.
-        var refs = target is not null ? [target] : advertised.Keys.Where(r => r.StartsWith("refs/heads/", StringComparison.Ordinal)).ToList();
+        var refs = target is not null ? [target] : advertised.Where(r => r.StartsWith("refs/heads/", StringComparison.Ordinal)).ToList();
         FetchRefs(repository, remote, refs, cancellationToken);
         var commit = repository.Lookup<Commit>(reference.Commit)
             ?? throw CloneFailure(url, $"unable to resolve commit object for '{reference.Commit}'");
@@ -153,12 +179,12 @@ public sealed class GitFetcher
     /// <summary>The highest tag satisfying the range; among tags of equal version, the one on the newest commit.</summary>
     private static string PickSemverTag(
         Repository repository, string url, string remote, string range,
-        IReadOnlyDictionary<string, string> advertised, CancellationToken cancellationToken)
+        IReadOnlySet<string> advertised, CancellationToken cancellationToken)
     {
         if (!SemverConstraint.TryParse(range, out var constraint, out var error))
             throw new SourceFetchException(ConditionReasons.GitOperationFailed,
                 $"failed to checkout and determine revision: semver parse error: {error}", terminal: true);
-        var matches = advertised.Keys
+        var matches = advertised
             .Where(r => r.StartsWith("refs/tags/", StringComparison.Ordinal))
             .Select(r => (Ref: r, Ok: SemanticVersion.TryParse(r["refs/tags/".Length..], out var v), Version: v))
             // Flux only considers tags with major, minor and patch.
@@ -184,29 +210,20 @@ public sealed class GitFetcher
     private static SourceFetchException CloneFailure(string url, string detail, Exception? inner = null) =>
         new(ConditionReasons.GitOperationFailed, $"failed to checkout and determine revision: unable to clone '{url}': {detail}", inner: inner);
 
-    /// <summary>The remote's references (ls-remote), annotated tags peeled to their commit.</summary>
-    private static Dictionary<string, string> ListRemote(string url, string remote)
+    /// <summary>The names of the remote's references (ls-remote); "refs/tags/x^{}" peel entries count as the tag.</summary>
+    private static HashSet<string> ListRemote(string url, string remote)
     {
-        IEnumerable<Reference> references;
         try
         {
-            references = Repository.ListRemoteReferences(remote).ToList();
+            return Repository.ListRemoteReferences(remote)
+                .Select(r => r.CanonicalName.EndsWith("^{}", StringComparison.Ordinal) ? r.CanonicalName[..^3] : r.CanonicalName)
+                .ToHashSet(StringComparer.Ordinal);
         }
         catch (LibGit2SharpException e)
         {
             throw new SourceFetchException(ConditionReasons.GitOperationFailed,
                 $"failed to checkout and determine revision: unable to list remote for '{url}': {e.Message.TrimEnd()}", inner: e);
         }
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var reference in references.OfType<DirectReference>())
-        {
-            const string peeled = "^{}";
-            if (reference.CanonicalName.EndsWith(peeled, StringComparison.Ordinal))
-                result[reference.CanonicalName[..^peeled.Length]] = reference.TargetIdentifier;
-            else
-                result.TryAdd(reference.CanonicalName, reference.TargetIdentifier);
-        }
-        return result;
     }
 
     private static void FetchRefs(Repository repository, string remote, IReadOnlyList<string> refs, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ public sealed class GitFetcherTests : IDisposable
     private async Task<string> ExportAsync(GitRevision revision)
     {
         var destination = _temp.Combine("export-" + Guid.NewGuid().ToString("N"));
-        await _fetcher.ExportAsync("GitRepository/default/test", revision.Commit, destination, CancellationToken.None);
+        await _fetcher.ExportAsync("GitRepository/default/test", revision.Commit, destination, null, CancellationToken.None);
         return destination;
     }
 
@@ -196,6 +196,17 @@ public sealed class GitFetcherTests : IDisposable
     }
 
     [Fact]
+    public async Task Fetch_EmptyRepository_SaysSo()
+    {
+        await using var server = await GitHttpServer.StartAsync();
+        await server.CreateBareRepositoryAsync("empty.git");
+
+        var error = await Assert.ThrowsAsync<SourceFetchException>(() => FetchAsync(server.UrlFor("empty.git")));
+
+        Assert.Equal((ConditionReasons.EmptyGitRepository, "git repository is empty"), (error.Reason, error.Message));
+    }
+
+    [Fact]
     public async Task Fetch_UnreachableUrl_IsAGitOperationFailure()
     {
         int port;
@@ -236,6 +247,23 @@ public sealed class GitFetcherTests : IDisposable
         var ftp = await Assert.ThrowsAsync<SourceFetchException>(() => FetchAsync("ftp://127.0.0.1/repo.git"));
         Assert.Equal(ConditionReasons.UrlInvalid, ftp.Reason);
         Assert.True(ftp.Terminal);
+    }
+
+    [Fact]
+    public async Task Export_SparseCheckout_WritesOnlyTheDirectories()
+    {
+        var repo = await WorkRepository.InitAsync(_temp.Combine("repo"));
+        var sha = await repo.CommitAsync("files", ("deploy/base/app.yaml", "a"), ("docs/x.md", "d"), ("root.yaml", "r"));
+        await FetchAsync(repo.Path, new GitRepositoryRef { Commit = sha });
+        var destination = _temp.Combine("sparse");
+
+        await _fetcher.ExportAsync("GitRepository/default/test", sha, destination, ["./deploy/base"], CancellationToken.None);
+
+        Assert.Equal(["deploy/base/app.yaml"], Directory.EnumerateFiles(destination, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(destination, f)));
+        var missing = await Assert.ThrowsAsync<SourceFetchException>(() =>
+            _fetcher.ExportAsync("GitRepository/default/test", sha, _temp.Combine("sparse2"), ["nope"], CancellationToken.None));
+        Assert.Contains("sparse checkout dir 'nope' does not exist in repository", missing.Message);
     }
 
     [Fact]

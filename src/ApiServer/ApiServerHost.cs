@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -71,6 +72,7 @@ public sealed class ApiServerHost : IAsyncDisposable
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
             builder.Logging.ClearProviders();
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Listen(IPAddress.Loopback, options.Port, listen =>

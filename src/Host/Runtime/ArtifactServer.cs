@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tide.ApiServer;
 
 namespace Tide.Host.Runtime;
 
@@ -29,6 +31,7 @@ public sealed class ArtifactServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.UseUrls($"http://{host}:{port}");
         var app = builder.Build();
         var rootFull = Path.GetFullPath(root);

@@ -14,6 +14,9 @@ public static class Kustomizer
 {
     public const string KustomizeVersion = "v5.5.0";
 
+    /// <summary>What kubectl's embedded kustomize reports as its version (in the managed-by label).</summary>
+    private const string ReportedVersion = "(devel)";
+
     public static KustomizeResult Build(string directory) => Build(DiskFileSystem.Instance, directory);
 
     public static KustomizeResult Build(IKustomizeFileSystem fileSystem, string directory)
@@ -39,7 +42,7 @@ public static class Kustomizer
         if (sort)
             ApplySortOrder(acc.Resources, k.SortOptions);
         if (k.BuildMetadata.Contains("managedByLabel"))
-            new MetadataMapTransformer([new("app.kubernetes.io/managed-by", "kustomize-" + KustomizeVersion)],
+            new MetadataMapTransformer([new("app.kubernetes.io/managed-by", "kustomize-" + ReportedVersion)],
                 [FieldSpec.Any("metadata/labels", true)]).Transform(acc.Resources);
     }
 

@@ -44,7 +44,7 @@ public sealed class Kustomization
         var node = YamlReader.ReadSingle(text, source);
         if (node is not YMapping map)
             throw new KustomizeException($"kustomization file {source} is empty or not a mapping");
-        var k = new Kustomization { Raw = map };
+        var k = new Kustomization { Raw = CanonicalKeys(map) };
         k.Resources.AddRange(k.Strings("resources"));
         k.Resources.AddRange(k.Strings("bases"));
         k.Images.AddRange(k.Mappings("images"));
@@ -52,6 +52,24 @@ public sealed class Kustomization
         if (map.GetString("kind") is { } kind && kind is not ("Kustomization" or "Component"))
             throw new KustomizeException($"kind {kind} is not Kustomization or Component in {source}");
         return k;
+    }
+
+    private static readonly string[] KnownFields =
+    [
+        "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "configurations", "transformers",
+        "generators", "validators", "buildMetadata", "namespace", "namePrefix", "nameSuffix", "commonLabels", "labels",
+        "commonAnnotations", "images", "imageTags", "replicas", "patches", "patchesStrategicMerge", "patchesJson6902",
+        "configMapGenerator", "secretGenerator", "generatorOptions", "vars", "replacements", "sortOptions", "openapi",
+        "helmCharts", "helmGlobals", "helmChartInflationGenerator",
+    ];
+
+    /// <summary>kustomize reads the file through Go's encoding/json, which matches field names ignoring case.</summary>
+    private static YMapping CanonicalKeys(YMapping map)
+    {
+        var result = new YMapping { Tag = map.Tag };
+        foreach (var (key, value) in map.Entries)
+            result[KnownFields.FirstOrDefault(f => f.Equals(key, StringComparison.OrdinalIgnoreCase)) ?? key] = value;
+        return result;
     }
 
     private List<string> Strings(string key) =>

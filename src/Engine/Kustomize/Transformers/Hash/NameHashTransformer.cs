@@ -19,7 +19,7 @@ public sealed class NameHashTransformer : ITransformer
         }
     }
 
-    /// <summary>The 10-character suffix: sha256 over the Go-JSON encoding, hex, with 0,1,3,a,e remapped.</summary>
+    /// <summary>The 10-character suffix: sha256 over the Go-JSON encoding of kind, data (and type), hex, with 0,1,3,a,e remapped.</summary>
     public static string Hash(Resource r)
     {
         var sb = new StringBuilder();
@@ -36,15 +36,13 @@ public sealed class NameHashTransformer : ITransformer
                 }
                 sb.Append("\"data\":");
                 WriteOrEmpty(node["data"], sb);
-                sb.Append(",\"kind\":\"ConfigMap\",\"name\":");
-                GoJson.WriteString(r.Name, sb);
-                sb.Append('}');
+                // kustomize looks the name up as one field called "metadata/name", finds nothing, and hashes "".
+                sb.Append(",\"kind\":\"ConfigMap\",\"name\":\"\"}");
                 break;
             case "Secret":
                 sb.Append("{\"data\":");
                 WriteOrEmpty(node["data"], sb);
-                sb.Append(",\"kind\":\"Secret\",\"name\":");
-                GoJson.WriteString(r.Name, sb);
+                sb.Append(",\"kind\":\"Secret\",\"name\":\"\"");
                 if (node["stringData"] is YMapping stringData)
                 {
                     sb.Append(",\"stringData\":");

@@ -105,6 +105,8 @@ public static class StrategicMerge
             return merged;
         }
         var result = existing;
+        // kustomize (kyaml merge2) puts elements the target lacks before the existing ones, in patch order.
+        var added = new List<YNode>();
         foreach (var item in patch.Items)
         {
             if (item is not YMapping pm)
@@ -122,8 +124,9 @@ public static class StrategicMerge
             if (match is not null)
                 MergeMap(match, pm, path);
             else
-                result.Items.Add(StripAll(pm.DeepClone()));
+                added.Add(StripAll(pm.DeepClone()));
         }
+        result.Items.InsertRange(0, added);
         return result;
     }
 

@@ -16,7 +16,7 @@ public static class ReplacementPath
         var parts = new List<string>();
         var current = new System.Text.StringBuilder();
         var depth = 0;
-        foreach (var c in path)
+        foreach (var c in path.TrimStart('.'))
         {
             if (c == '[') depth++;
             if (c == ']') depth--;

@@ -28,7 +28,9 @@ public sealed partial class VarResolver(IReadOnlyList<YMapping> vars, IReadOnlyL
                     matches.Count == 0
                         ? $"var '{name}' cannot be mapped to a field in the set of known resources"
                         : $"found {matches.Count} resId matches for var {name} (unable to disambiguate)");
-            var fieldPath = v.GetMapping("fieldref")?.GetString("fieldPath") ?? "metadata.name";
+            var fieldRef = v.GetMapping("fieldref");
+            var fieldPath = fieldRef?.Entries.FirstOrDefault(e => e.Key.Equals("fieldPath", StringComparison.OrdinalIgnoreCase)).Value
+                is YScalar fp ? fp.Value : "metadata.name";
             var path = BracketIndexes().Replace(fieldPath, ".$1");
             var found = ReplacementPath.Find(matches[0].Node, path, create: false);
             if (found.Count == 0 || found[0].Get() is not YScalar value)

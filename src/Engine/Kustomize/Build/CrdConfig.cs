@@ -4,49 +4,58 @@ using Tide.Engine.Kustomize.Yaml;
 namespace Tide.Engine.Kustomize.Build;
 
 /// <summary>
-/// `crds:` files (OpenAPI definitions): a property annotated with x-kubernetes-object-ref-kind and
-/// x-kubernetes-object-ref-name-key becomes a name reference from the custom kind to that kind.
+/// `crds:` files: OpenAPI definitions (type name -> {Schema, Dependencies}) whose properties carry kustomize's
+/// extensions: x-kubernetes-object-ref-kind/-api-version/-name-key (a name reference), x-kubernetes-label-selector
+/// (gets common labels), x-kubernetes-annotation (gets common annotations), x-kubernetes-identity (gets the prefix).
 /// </summary>
 public static class CrdConfig
 {
     public static TransformerConfig Load(KustomizationLoader loader, string path)
     {
         var config = TransformerConfig.Empty();
-        if (YamlReader.ReadSingle(loader.LoadText(path), path) is not YMapping root)
+        if (YamlReader.ReadSingle(loader.LoadText(path), path) is not YMapping definitions)
             return config;
-        var definitions = root.GetMapping("definitions") ?? root;
-        foreach (var (defName, def) in definitions.Entries)
+        foreach (var (typeName, definition) in definitions.Entries)
         {
-            if (def is not YMapping defMap)
+            var props = Properties(definition);
+            if (props?["kind"] is null || props["apiVersion"] is null || props["metadata"] is null)
                 continue;
-            var kind = defName[(defName.LastIndexOf('.') + 1)..];
-            Walk(defMap, definitions, "", kind, config, 0);
+            var kind = typeName[(typeName.LastIndexOf('.') + 1)..];
+            Load(config, new Gvk("", "", kind), definitions, typeName, [], 0);
         }
         return config;
     }
 
-    private static void Walk(YMapping schema, YMapping definitions, string path, string kind, TransformerConfig config, int depth)
+    private static YMapping? Properties(YNode? definition) =>
+        (definition as YMapping)?.GetMapping("Schema")?.GetMapping("properties");
+
+    private static void Load(TransformerConfig config, Gvk gvk, YMapping definitions, string typeName, List<string> path, int depth)
     {
-        if (depth > 20 || schema.GetMapping("properties") is not { } props)
+        if (depth > 32 || Properties(definitions[typeName]) is not { } props)
             return;
         foreach (var (name, value) in props.Entries)
         {
-            if (value is not YMapping prop)
+            if (value is not YMapping property)
                 continue;
-            var fieldPath = path.Length == 0 ? name : path + "/" + name;
-            if (prop.GetString("x-kubernetes-object-ref-kind") is { } refKind)
+            var fieldPath = string.Join('/', path.Append(name));
+            var spec = new FieldSpec(gvk, fieldPath, false);
+            var other = TransformerConfig.Empty();
+            if (property["x-kubernetes-annotation"] is not null)
+                other.CommonAnnotations.Add(spec);
+            if (property["x-kubernetes-label-selector"] is not null)
+                other.CommonLabels.Add(spec);
+            if (property["x-kubernetes-identity"] is not null)
+                other.NamePrefix.Add(spec);
+            if (property.GetString("x-kubernetes-object-ref-api-version") is { } version &&
+                property.GetString("x-kubernetes-object-ref-kind") is { } refKind)
             {
-                var nameKey = prop.GetString("x-kubernetes-object-ref-name-key") ?? "name";
-                var spec = new FieldSpec(new Gvk("", "", kind), fieldPath + "/" + nameKey, false);
-                var target = new Gvk("", prop.GetString("x-kubernetes-object-ref-api-version") ?? "", refKind);
-                var other = TransformerConfig.Empty();
-                other.NameReference.Add(new NameBackReference(target, [spec]));
-                config.Merge(other);
+                var nameKey = property.GetString("x-kubernetes-object-ref-name-key") ?? "name";
+                other.NameReference.Add(new NameBackReference(new Gvk("", version, refKind),
+                    [new FieldSpec(gvk, fieldPath + "/" + nameKey, false)]));
             }
-            if (prop.GetString("$ref") is { } reference &&
-                definitions.GetMapping(reference[(reference.LastIndexOf('/') + 1)..]) is { } referenced)
-                Walk(referenced, definitions, fieldPath, kind, config, depth + 1);
-            Walk(prop, definitions, fieldPath, kind, config, depth + 1);
+            config.Merge(other);
+            if (property.GetString("$ref") is { } reference)
+                Load(config, gvk, definitions, reference, [.. path, name], depth + 1);
         }
     }
 }

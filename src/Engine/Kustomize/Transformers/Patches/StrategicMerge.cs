@@ -98,15 +98,16 @@ public static class StrategicMerge
         if (strategy.Length == 0)
         {
             // A list of scalars merged as a set (finalizers): keep ours, add what is new.
-            var merged = (YSequence)existing.DeepClone();
+            var set = (YSequence)existing.DeepClone();
             foreach (var item in patch.Items.OfType<YScalar>())
-                if (!merged.Items.OfType<YScalar>().Any(s => s.Value == item.Value))
-                    merged.Items.Add(item.DeepClone());
-            return merged;
+                if (!set.Items.OfType<YScalar>().Any(s => s.Value == item.Value))
+                    set.Items.Add(item.DeepClone());
+            return set;
         }
-        var result = existing;
-        // kustomize (kyaml merge2) puts elements the target lacks before the existing ones, in patch order.
-        var added = new List<YNode>();
+        // Like Kubernetes' strategic merge: the patch's elements first, in patch order (merged with the element they
+        // match), then the target's other elements in their order.
+        var merged = new List<YNode>();
+        var consumed = new HashSet<YNode>(ReferenceEqualityComparer.Instance);
         foreach (var item in patch.Items)
         {
             if (item is not YMapping pm)
@@ -114,20 +115,15 @@ public static class StrategicMerge
             var keyValue = pm.GetString(strategy);
             var match = keyValue is null
                 ? null
-                : result.Items.OfType<YMapping>().FirstOrDefault(m => m.GetString(strategy) == keyValue);
-            if (pm.GetString("$patch") == "delete")
-            {
-                if (match is not null)
-                    result.Items.Remove(match);
-                continue;
-            }
+                : existing.Items.OfType<YMapping>().FirstOrDefault(m => m.GetString(strategy) == keyValue && !consumed.Contains(m));
             if (match is not null)
-                MergeMap(match, pm, path);
-            else
-                added.Add(StripAll(pm.DeepClone()));
+                consumed.Add(match);
+            if (pm.GetString("$patch") == "delete")
+                continue;
+            merged.Add(match is not null ? MergeMap(match, pm, path) : StripAll(pm.DeepClone()));
         }
-        result.Items.InsertRange(0, added);
-        return result;
+        merged.AddRange(existing.Items.Where(i => !consumed.Contains(i)));
+        return new YSequence(merged);
     }
 
     private static void Reorder(YSequence list, YSequence order)

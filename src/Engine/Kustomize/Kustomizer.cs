@@ -41,6 +41,13 @@ public static class Kustomizer
             acc.Resources.Remove(local);
         if (sort)
             ApplySortOrder(acc.Resources, k.SortOptions);
+        if (k.BuildMetadata.Contains("originAnnotations"))
+            foreach (var r in acc.Resources.Resources.Where(r => r.Origin is not null))
+                r.Node.GetOrAddMapping("metadata").GetOrAddMapping("annotations")["config.kubernetes.io/origin"] = YNode.Str(r.Origin!);
+        if (k.BuildMetadata.Contains("transformerAnnotations"))
+            foreach (var r in acc.Resources.Resources.Where(r => r.Transformations.Count > 0))
+                r.Node.GetOrAddMapping("metadata").GetOrAddMapping("annotations")["alpha.config.kubernetes.io/transformations"] =
+                    YNode.Str(string.Concat(r.Transformations.Select(t => "- " + t.TrimEnd('\n').Replace("\n", "\n  ") + "\n")));
         if (k.BuildMetadata.Contains("managedByLabel"))
             new MetadataMapTransformer([new("app.kubernetes.io/managed-by", "kustomize-" + ReportedVersion)],
                 [FieldSpec.Any("metadata/labels", true)]).Transform(acc.Resources);

@@ -32,6 +32,9 @@ public sealed class Resource
     /// <summary>Names of vars whose objref points at this resource.</summary>
     public List<string> RefVarNames { get; private init; } = [];
 
+    /// <summary>transformerAnnotations entries: the transformers that changed this resource, in order.</summary>
+    public List<string> Transformations { get; private init; } = [];
+
     /// <summary>Origin annotation value (buildMetadata: originAnnotations), when tracked.</summary>
     public string? Origin { get; set; }
 
@@ -96,6 +99,7 @@ public sealed class Resource
         AllowKindChange = AllowKindChange,
         RefVarNames = [.. RefVarNames],
         Origin = Origin,
+        Transformations = [.. Transformations],
     };
 
     /// <summary>kustomize's CopyMergeMetaDataFieldsFrom: merge labels/annotations under ours, take its name and namespace.</summary>

@@ -38,11 +38,11 @@ public sealed class DataGenerator(YMapping args, YMapping? globalOptions, bool i
                 throw new KustomizeException(
                     $"configmap {name} illegally repeats the key `{key}`");
             if (isSecret)
-                data[key] = YNode.Str(Convert.ToBase64String(value));
+                data[key] = YNode.Str(WrappedBase64(value));
             else if (IsValidUtf8(value))
                 data[key] = YNode.Str(Encoding.UTF8.GetString(value));
             else
-                binary[key] = YNode.Str(Convert.ToBase64String(value));
+                binary[key] = YNode.Str(WrappedBase64(value));
         }
         if (isSecret)
             node["type"] = YNode.Str(args.GetString("type") is { Length: > 0 } t ? t : "Opaque");
@@ -119,6 +119,19 @@ public sealed class DataGenerator(YMapping args, YMapping? globalOptions, bool i
                 throw new KustomizeException($"\"{key}\" is not a valid key name: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit");
             yield return (key, Encoding.UTF8.GetBytes(value));
         }
+    }
+
+    /// <summary>kyaml's encoding: base64 broken into 70-character lines, each ending in a newline, once it reaches 70.</summary>
+    private static string WrappedBase64(byte[] value)
+    {
+        const int lineLength = 70;
+        var encoded = Convert.ToBase64String(value);
+        if (encoded.Length < lineLength)
+            return encoded;
+        var sb = new StringBuilder();
+        for (var i = 0; i < encoded.Length; i += lineLength)
+            sb.Append(encoded, i, Math.Min(lineLength, encoded.Length - i)).Append('\n');
+        return sb.ToString();
     }
 
     private static string RemoveQuotes(string s) =>

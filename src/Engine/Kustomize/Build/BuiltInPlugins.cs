@@ -7,6 +7,7 @@ using Tide.Engine.Kustomize.Transformers.Namespace;
 using Tide.Engine.Kustomize.Transformers.Patches;
 using Tide.Engine.Kustomize.Transformers.Replacements;
 using Tide.Engine.Kustomize.Transformers.Replicas;
+using Tide.Engine.Kustomize.Transformers.ValueAdd;
 using Tide.Engine.Kustomize.Yaml;
 
 namespace Tide.Engine.Kustomize.Build;
@@ -65,6 +66,9 @@ public static class BuiltInPlugins
                     yield return new PatchTransformer(loader.LoadText(p.Value), p.Value, null);
                 if (c.GetString("patches") is { } inline)
                     yield return new PatchTransformer(inline, "inline patch", null);
+                break;
+            case "ValueAddTransformer":
+                yield return ValueAddTransformer.FromConfig(c, loader.Root[(loader.Root.LastIndexOf('/') + 1)..]);
                 break;
             case "ReplacementTransformer":
                 yield return new ReplacementTransformer(c.GetSequence("replacements")?.Items.OfType<YMapping>().ToList() ?? []);

@@ -29,7 +29,11 @@ public sealed class KustomizationTarget
         (_k, _fileName) = loader.LoadKustomization();
         _buildMetadata = inherited?.BuildMetadata ?? _k.BuildMetadata;
         _originPath = inherited?.OriginPath ?? "";
+        if (_k.OpenApiPath is { } openApi)
+            _schema = OpenApiSchema.Parse(loader.LoadText(openApi), openApi);
     }
+
+    private readonly OpenApiSchema? _schema;
 
     private bool TrackOrigin => _buildMetadata.Contains("originAnnotations");
 
@@ -168,7 +172,7 @@ public sealed class KustomizationTarget
         {
             var text = entry is YScalar s ? s.Value : ManifestWriter.Write(entry);
             var isFile = entry is YScalar && !text.Contains('\n') && _loader.FileSystem.FileExists(_loader.Resolve(text));
-            yield return ("PatchStrategicMergeTransformer", new PatchTransformer(isFile ? _loader.LoadText(text) : text, isFile ? text : "inline patch", null));
+            yield return ("PatchStrategicMergeTransformer", new PatchTransformer(isFile ? _loader.LoadText(text) : text, isFile ? text : "inline patch", null) { Schema = _schema });
         }
         foreach (var p in _k.Patches)
             yield return ("PatchTransformer", PatchFrom(p));
@@ -216,7 +220,7 @@ public sealed class KustomizationTarget
         if (text.Length == 0)
             throw new KustomizeException("must specify one of patch and path");
         return new PatchTransformer(text, source, target,
-            options?.GetString("allowNameChange") == "true", options?.GetString("allowKindChange") == "true");
+            options?.GetString("allowNameChange") == "true", options?.GetString("allowKindChange") == "true") { Schema = _schema };
     }
 
     private static List<FieldSpec> LabelFieldSpecs(YMapping label, TransformerConfig config)

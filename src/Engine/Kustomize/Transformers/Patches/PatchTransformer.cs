@@ -42,6 +42,9 @@ public sealed class PatchTransformer : ITransformer
         _target = target;
     }
 
+    /// <summary>The kustomization's `openapi` schema, when it has one.</summary>
+    public OpenApiSchema? Schema { get; init; }
+
     public void Transform(ResourceMap resources)
     {
         if (_smPatches is not null)
@@ -59,7 +62,7 @@ public sealed class PatchTransformer : ITransformer
                     $"Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field: {_source}");
             var patch = _smPatches[0];
             foreach (var r in _target.Select(resources))
-                ApplySmPatch(resources, r, patch, adoptTargetGvk: true);
+                ApplySmPatch(resources, r, patch, adoptTargetGvk: true, Schema);
             return;
         }
         foreach (var patch in _smPatches!)
@@ -68,11 +71,12 @@ public sealed class PatchTransformer : ITransformer
             if (matches.Count != 1)
                 throw new KustomizeException(
                     $"no resource matches strategic merge patch \"{patch.OrgId}\": {(matches.Count == 0 ? "no matches" : "multiple matches")} for Id {patch.OrgId}; failed to find unique target for patch {patch.OrgId}");
-            ApplySmPatch(resources, matches[0], patch, adoptTargetGvk: false);
+            ApplySmPatch(resources, matches[0], patch, adoptTargetGvk: false, Schema);
         }
     }
 
-    public static void ApplySmPatch(ResourceMap resources, Resource target, Resource patch, bool adoptTargetGvk)
+    public static void ApplySmPatch(ResourceMap resources, Resource target, Resource patch, bool adoptTargetGvk,
+        OpenApiSchema? schema = null)
     {
         var patchNode = (YMapping)patch.Node.DeepClone();
         if (adoptTargetGvk)
@@ -80,7 +84,7 @@ public sealed class PatchTransformer : ITransformer
         var (name, ns, kind) = (target.Name, target.Namespace, target.Kind);
         if (patch.AllowNameChange || patch.AllowKindChange)
             target.StorePreviousId();
-        var merged = StrategicMerge.Apply(target.Node, patchNode, IsBuiltInGroup(target.Gvk.Group));
+        var merged = StrategicMerge.Apply(target.Node, patchNode, MergeKeysFor(target.Gvk, schema));
         if (merged is null || merged.Count == 0)
         {
             resources.Remove(target);
@@ -92,6 +96,14 @@ public sealed class PatchTransformer : ITransformer
         if (!patch.AllowNameChange)
             target.SetName(name);
         target.SetNamespace(ns);
+    }
+
+    /// <summary>List merge keys: from the kustomization's OpenAPI schema for the kinds it declares, else Kubernetes' own.</summary>
+    private static Func<string, string?> MergeKeysFor(Gvk gvk, OpenApiSchema? schema)
+    {
+        if (schema?.Find(gvk) is { } definition)
+            return path => schema.MergeKey(definition, path);
+        return IsBuiltInGroup(gvk.Group) ? MergeKeys.For : _ => null;
     }
 
     /// <summary>Kubernetes' own API groups, whose list merge keys the strategic merge knows.</summary>

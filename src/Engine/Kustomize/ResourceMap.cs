@@ -9,20 +9,22 @@ public sealed class ResourceMap
 
     public int Count => _resources.Count;
 
-    public void Append(Resource resource)
-    {
-        var id = resource.CurId;
-        if (_resources.Any(r => r.CurId.SameAs(id)))
-            throw new KustomizeException(
-                $"may not add resource with an already registered id: {id}");
-        _resources.Add(resource);
-    }
+    public void Append(Resource resource) => AppendAll([resource]);
 
+    /// <summary>Appends in order; an id already present (in its effective namespace) is an error.</summary>
     public void AppendAll(IEnumerable<Resource> resources)
     {
-        foreach (var r in resources)
-            Append(r);
+        var ids = _resources.Select(r => Key(r.CurId)).ToHashSet();
+        foreach (var resource in resources)
+        {
+            var id = resource.CurId;
+            if (!ids.Add(Key(id)))
+                throw new KustomizeException($"may not add resource with an already registered id: {id}");
+            _resources.Add(resource);
+        }
     }
+
+    private static (Gvk, string, string) Key(ResId id) => (id.Gvk, id.Name, id.EffectiveNamespace);
 
     /// <summary>Adds generated resources, merging or replacing an existing one as its behavior asks.</summary>
     public void Absorb(Resource generated)

@@ -16,6 +16,30 @@ internal sealed class V2KeyComparer : IComparer<string>
 
     private static bool Less(string a, string b)
     {
+        // Most keys are ASCII letters and punctuation: compare directly until a digit or non-ASCII char matters.
+        var n = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < n; i++)
+        {
+            var (ca, cb) = (a[i], b[i]);
+            if (ca == cb)
+                continue;
+            if (ca < 128 && cb < 128 && !char.IsAsciiDigit(ca) && !char.IsAsciiDigit(cb))
+            {
+                var al = char.IsAsciiLetter(ca);
+                var bl = char.IsAsciiLetter(cb);
+                if (al && bl)
+                    return ca < cb;
+                if (al || bl)
+                    return bl;
+                return ca < cb;
+            }
+            return LessRunes(a, b);
+        }
+        return a.Length < b.Length;
+    }
+
+    private static bool LessRunes(string a, string b)
+    {
         var ar = a.EnumerateRunes().ToArray();
         var br = b.EnumerateRunes().ToArray();
         for (var i = 0; i < ar.Length && i < br.Length; i++)

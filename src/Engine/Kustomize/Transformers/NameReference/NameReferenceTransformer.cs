@@ -11,11 +11,21 @@ public sealed class NameReferenceTransformer(IReadOnlyList<NameBackReference> ba
 {
     public void Transform(ResourceMap resources)
     {
-        var all = resources.Resources.ToList();
-        foreach (var referrer in all)
+        // Only renamed resources can be referral targets: index them by every name they had.
+        var byPreviousName = new Dictionary<string, List<Resource>>();
+        foreach (var r in resources.Resources)
+            foreach (var name in r.PreviousIds.Select(id => id.Name).Distinct())
+            {
+                if (!byPreviousName.TryGetValue(name, out var list))
+                    byPreviousName[name] = list = [];
+                list.Add(r);
+            }
+        if (byPreviousName.Count == 0)
+            return;
+        foreach (var referrer in resources.Resources.ToList())
         {
             var orgGvk = referrer.OrgId.Gvk;
-            var candidates = CouldBeReferencedBy(referrer, all);
+            var candidates = new Candidates(referrer, byPreviousName);
             foreach (var backRef in backReferences)
                 foreach (var fs in backRef.Referrers)
                 {
@@ -27,7 +37,34 @@ public sealed class NameReferenceTransformer(IReadOnlyList<NameBackReference> ba
         }
     }
 
-    private static void Set(YMapping parent, string key, Resource referrer, FieldSpec fs, Gvk target, List<Resource> candidates)
+    /// <summary>The resources a referrer may point at under a given old name (kustomize's namespace rules).</summary>
+    private sealed class Candidates(Resource referrer, Dictionary<string, List<Resource>> byPreviousName)
+    {
+        private readonly HashSet<string> _roleBindingNamespaces = RoleBindingNamespaces(referrer);
+
+        public List<Resource> Named(string oldName)
+        {
+            if (!byPreviousName.TryGetValue(oldName, out var named))
+                return [];
+            var referrerId = referrer.CurId;
+            if (referrerId.Gvk.IsClusterScoped)
+                return named;
+            return named.Where(r => r.Gvk.IsClusterScoped || r.CurId.EffectiveNamespace == referrerId.EffectiveNamespace ||
+                                    _roleBindingNamespaces.Contains(r.Namespace)).ToList();
+        }
+
+        private static HashSet<string> RoleBindingNamespaces(Resource referrer)
+        {
+            var namespaces = new HashSet<string>();
+            if (referrer.Kind == "RoleBinding" && referrer.Node.GetSequence("subjects") is { } subjects)
+                foreach (var s in subjects.Items.OfType<YMapping>())
+                    if (s.GetString("kind") == "ServiceAccount" && s.GetString("namespace") is { } ns)
+                        namespaces.Add(ns);
+            return namespaces;
+        }
+    }
+
+    private static void Set(YMapping parent, string key, Resource referrer, FieldSpec fs, Gvk target, Candidates candidates)
     {
         switch (parent[key])
         {
@@ -42,7 +79,7 @@ public sealed class NameReferenceTransformer(IReadOnlyList<NameBackReference> ba
                 {
                     if (seq.Items[i] is YScalar s)
                     {
-                        var referral = SelectReferral(s.Value, candidates, referrer, fs, target, sameNamespace: false);
+                        var referral = SelectReferral(s.Value, candidates.Named(s.Value), referrer, fs, target, sameNamespace: false);
                         if (referral is not null && referral.Name != s.Value)
                             seq.Items[i] = YNode.Str(referral.Name);
                     }
@@ -56,24 +93,24 @@ public sealed class NameReferenceTransformer(IReadOnlyList<NameBackReference> ba
     }
 
     private static void SetScalar(YMapping parent, string key, string oldName, Resource referrer, FieldSpec fs, Gvk target,
-        List<Resource> candidates)
+        Candidates candidates)
     {
-        var referral = SelectReferral(oldName, candidates, referrer, fs, target, sameNamespace: false);
+        var referral = SelectReferral(oldName, candidates.Named(oldName), referrer, fs, target, sameNamespace: false);
         if (referral is not null && referral.Name != oldName)
             parent[key] = YNode.Str(referral.Name);
     }
 
-    private static void SetMapping(YMapping node, Resource referrer, FieldSpec fs, Gvk target, List<Resource> candidates)
+    private static void SetMapping(YMapping node, Resource referrer, FieldSpec fs, Gvk target, Candidates candidates)
     {
         if (node["name"] is not YScalar nameNode)
             return;
-        var filtered = candidates;
+        var oldName = nameNode.Value;
+        var filtered = candidates.Named(oldName);
         if (node.GetString("namespace") is { } ns)
         {
-            var byOriginal = candidates.Where(c => c.OrgId.Namespace == ns).ToList();
-            filtered = byOriginal.Count > 0 ? byOriginal : candidates.Where(c => c.Namespace == ns).ToList();
+            var byOriginal = filtered.Where(c => c.OrgId.Namespace == ns).ToList();
+            filtered = byOriginal.Count > 0 ? byOriginal : filtered.Where(c => c.Namespace == ns).ToList();
         }
-        var oldName = nameNode.Value;
         var referral = SelectReferral(oldName, filtered, referrer, fs, target, sameNamespace: true);
         if (referral is null || (referral.Name == oldName && referral.Namespace.Length == 0))
             return;
@@ -129,19 +166,5 @@ public sealed class NameReferenceTransformer(IReadOnlyList<NameBackReference> ba
             if (a[^i] != b[^i])
                 return false;
         return true;
-    }
-
-    private static List<Resource> CouldBeReferencedBy(Resource referrer, List<Resource> all)
-    {
-        var referrerId = referrer.CurId;
-        if (referrerId.Gvk.IsClusterScoped)
-            return all;
-        var roleBindingNamespaces = new HashSet<string>();
-        if (referrer.Kind == "RoleBinding" && referrer.Node.GetSequence("subjects") is { } subjects)
-            foreach (var s in subjects.Items.OfType<YMapping>())
-                if (s.GetString("kind") == "ServiceAccount" && s.GetString("namespace") is { } ns)
-                    roleBindingNamespaces.Add(ns);
-        return all.Where(r => r.Gvk.IsClusterScoped || r.CurId.EffectiveNamespace == referrerId.EffectiveNamespace ||
-                              roleBindingNamespaces.Contains(r.Namespace)).ToList();
     }
 }

@@ -31,10 +31,11 @@ public sealed class NamespaceTransformer(string ns, IReadOnlyList<FieldSpec> fie
             }
             foreach (var fs in specs.Where(fs => gvk.IsSelectedBy(fs.Gvk)))
                 FieldPath.Visit(resource.Node, fs.Path, fs.Create, Set);
-            var id = resource.CurId;
-            if (resources.Resources.Count(r => r.CurId.SameAs(id)) != 1)
-                throw new KustomizeException($"namespace transformation produces ID conflict: {id}");
         }
+        var seen = new HashSet<(Gvk, string, string)>();
+        foreach (var id in resources.Resources.Select(r => r.CurId))
+            if (!seen.Add((id.Gvk, id.Name, id.EffectiveNamespace)))
+                throw new KustomizeException($"namespace transformation produces ID conflict: {id}");
     }
 
     private void Set(YMapping parent, string key)

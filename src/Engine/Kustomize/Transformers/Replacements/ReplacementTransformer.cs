@@ -77,7 +77,12 @@ public sealed class ReplacementTransformer(IReadOnlyList<YMapping> replacements)
     private static YNode Combine(YNode? current, YNode value, YMapping? options)
     {
         if (options?.GetString("delimiter") is not { } delimiter)
+        {
+            // Into a scalar only the text is copied: the target keeps its type (so 80 lands as "80" in a string).
+            if (current is YScalar target && value is YScalar source)
+                return new YScalar(source.Value) { Tag = target.Tag, Style = target.Style };
             return value.DeepClone();
+        }
         var parts = (current as YScalar)?.Value.Split(delimiter).ToList() ?? [];
         var index = int.Parse(options.GetString("index") ?? "0");
         var text = (value as YScalar)?.Value ?? "";

@@ -3,9 +3,11 @@ using Tide.Engine.Kustomize.Yaml;
 namespace Tide.Engine.Kustomize.Transformers.Patches;
 
 /// <summary>
-/// Strategic merge patch over YAML nodes: maps merge, null deletes, lists of Kubernetes kinds merge by their
-/// merge key (containers by name, ports by containerPort, ...), other lists are replaced. Directives:
-/// $patch (replace/delete/merge), $retainKeys, $setElementOrder/&lt;list&gt;, $deleteFromPrimitiveList/&lt;list&gt;.
+/// Strategic merge patch over YAML nodes, as kustomize v5.5.0 (kyaml merge2) does it: maps merge, null deletes,
+/// lists of Kubernetes kinds merge by their merge key (containers by name, ports by containerPort, ...), other lists
+/// are replaced. The $patch directive (replace, delete, merge) is honoured on maps and list elements. kustomize does
+/// not interpret $retainKeys, $setElementOrder/... or $deleteFromPrimitiveList/...: it keeps them as ordinary fields,
+/// and so does this class, because the output must equal kustomize's.
 /// </summary>
 public static class StrategicMerge
 {
@@ -28,18 +30,9 @@ public static class StrategicMerge
         public YMapping MergeMap(YMapping target, YMapping patch, string path)
         {
             var result = target;
-            List<string>? retainKeys = null;
             foreach (var (key, value) in patch.Entries)
             {
                 if (key == "$patch")
-                    continue;
-                if (key == "$retainKeys")
-                {
-                    retainKeys = (value as YSequence)?.Items.OfType<YScalar>().Select(s => s.Value).ToList();
-                    continue;
-                }
-                if (key.StartsWith("$setElementOrder/", StringComparison.Ordinal) ||
-                    key.StartsWith("$deleteFromPrimitiveList/", StringComparison.Ordinal))
                     continue;
                 var childPath = path.Length == 0 ? key : path + "/" + key;
                 if (value is YScalar { IsNull: true })
@@ -54,22 +47,6 @@ public static class StrategicMerge
                 }
                 result[key] = MergeValue(result[key], value, childPath);
             }
-            foreach (var (key, value) in patch.Entries)
-            {
-                if (key.StartsWith("$deleteFromPrimitiveList/", StringComparison.Ordinal) && value is YSequence toDelete &&
-                    result[key["$deleteFromPrimitiveList/".Length..]] is YSequence list)
-                {
-                    var remove = toDelete.Items.OfType<YScalar>().Select(s => s.Value).ToHashSet();
-                    list.Items.RemoveAll(i => i is YScalar s && remove.Contains(s.Value));
-                }
-                if (key.StartsWith("$setElementOrder/", StringComparison.Ordinal) && value is YSequence order &&
-                    result[key["$setElementOrder/".Length..]] is YSequence ordered)
-                    Reorder(ordered, order);
-            }
-            if (retainKeys is not null)
-                foreach (var key in result.Keys.ToList())
-                    if (!retainKeys.Contains(key))
-                        result.Remove(key);
             return result;
         }
 
@@ -132,27 +109,9 @@ public static class StrategicMerge
         }
     }
 
-    private static void Reorder(YSequence list, YSequence order)
-    {
-        var keyed = order.Items.OfType<YMapping>().ToList();
-        if (keyed.Count == 0)
-            return;
-        var key = keyed[0].Keys.First();
-        var sorted = new List<YNode>();
-        foreach (var o in keyed)
-        {
-            var v = o.GetString(key);
-            sorted.AddRange(list.Items.OfType<YMapping>().Where(m => m.GetString(key) == v));
-        }
-        sorted.AddRange(list.Items.Where(i => !sorted.Contains(i)));
-        list.Items.Clear();
-        list.Items.AddRange(sorted);
-    }
-
     private static YMapping StripDirectives(YMapping map)
     {
-        foreach (var key in map.Keys.Where(k => k.StartsWith('$')).ToList())
-            map.Remove(key);
+        map.Remove("$patch");
         return map;
     }
 

@@ -57,7 +57,7 @@ public static partial class ScalarResolver
         if (c is not ('+' or '-') && !char.IsAsciiDigit(c))
             return new(ScalarKind.String, s);
         if (IsTimestamp(s))
-            return new(ScalarKind.String, s);
+            return new(ScalarKind.String, GoTime(s));
         var plain = s.Replace("_", "");
         if (TryParseGoInt(plain, out var integer))
             return new(ScalarKind.Int, integer.ToString(CultureInfo.InvariantCulture));
@@ -125,6 +125,35 @@ public static partial class ScalarResolver
             return false;
         value = result;
         return true;
+    }
+
+    /// <summary>An unquoted timestamp becomes a Go time.Time, which JSON writes in RFC 3339 with nanoseconds trimmed.</summary>
+    private static string GoTime(string s)
+    {
+        var cut = s.IndexOfAny(['T', 't', ' ']);
+        var parts = (cut > 0 ? s[..cut] : s).Split('-');
+        var result = $"{int.Parse(parts[0]):0000}-{int.Parse(parts[1]):00}-{int.Parse(parts[2]):00}T";
+        if (cut <= 0)
+            return result + "00:00:00Z";
+        var rest = s[(cut + 1)..];
+        var zone = "Z";
+        var zoneAt = rest.IndexOfAny(['Z', '+', '-']);
+        if (zoneAt >= 0)
+        {
+            zone = rest[zoneAt..] == "+00:00" ? "Z" : rest[zoneAt..];
+            rest = rest[..zoneAt];
+        }
+        var fraction = "";
+        var dot = rest.IndexOf('.');
+        if (dot >= 0)
+        {
+            fraction = rest[dot..].TrimEnd('0');
+            if (fraction == ".")
+                fraction = "";
+            rest = rest[..dot];
+        }
+        var hms = rest.Split(':');
+        return result + $"{int.Parse(hms[0]):00}:{int.Parse(hms[1]):00}:{int.Parse(hms[2]):00}{fraction}{zone}";
     }
 
     private static bool IsTimestamp(string s)

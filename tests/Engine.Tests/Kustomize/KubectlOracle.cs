@@ -62,7 +62,7 @@ public static class KubectlOracle
     }
 
     /// <summary>Asserts both kubectl and Tide reject the files; returns Tide's message.</summary>
-    public static string AssertBothFail(IReadOnlyDictionary<string, string> files, string entry = ".")
+    public static string AssertBothFail(Dictionary<string, string> files, string entry = ".")
     {
         var expected = Kubectl(files, entry);
         Assert.True(expected.ExitCode != 0, "kubectl kustomize unexpectedly succeeded:\n" + expected.Stdout);

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using Tide.Engine.Kustomize;
 
 namespace Tide.Engine.Manifests;
 
 /// <summary>
-/// Builds a path of a source into objects as Flux does: a directory with a kustomization file goes through kustomize;
-/// without one, every YAML file under the path, recursively.
+/// Builds a path of a source into objects as Flux does: a directory with a kustomization file goes through the native
+/// kustomize build; without one, every YAML file under the path, recursively.
 /// </summary>
 public static class ManifestBuilder
 {
@@ -12,8 +13,15 @@ public static class ManifestBuilder
 
     public static IReadOnlyList<JsonObject> Build(string directory)
     {
-        if (KustomizationFiles.Any(f => File.Exists(Path.Combine(directory, f))))
-            throw new ManifestException("kustomize build is not available in this build of Tide yet");
-        return ManifestReader.ReadDirectory(directory);
+        if (!KustomizationFiles.Any(f => File.Exists(Path.Combine(directory, f))))
+            return ManifestReader.ReadDirectory(directory);
+        try
+        {
+            return Kustomizer.Build(directory).ToJsonObjects().ToList();
+        }
+        catch (KustomizeException e)
+        {
+            throw new ManifestException("kustomize build failed: " + e.Message, e);
+        }
     }
 }

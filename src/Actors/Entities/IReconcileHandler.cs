@@ -11,4 +11,7 @@ namespace Tide.Actors.Entities;
 public interface IReconcileHandler
 {
     Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactLocation? artifact, CancellationToken ct);
+
+    /// <summary>The object was deleted: release what this node holds for it (artifacts, caches).</summary>
+    Task ForgetAsync(JsonObject lastSeen, CancellationToken ct) => Task.CompletedTask;
 }

@@ -37,7 +37,22 @@ public sealed class SourceEntity : ReceiveActor, IWithTimers
         _timing = timing;
 
         Receive<ObjectChanged>(OnObjectChanged);
-        Receive<ObjectDeleted>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        ReceiveAsync<ObjectDeleted>(async _ =>
+        {
+            Timers.CancelAll();
+            if (_object is not null)
+            {
+                try
+                {
+                    await _handler.ForgetAsync(_object, CancellationToken.None);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _log.Warning("{0}: could not remove its artifacts: {1}", _entityId, e.Message);
+                }
+            }
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        });
         Receive<Subscribe>(m =>
         {
             _subscribers.Add(m.SubscriberId);

@@ -22,4 +22,7 @@ public sealed class GitRepositoryHandler(GitRepositoryReconciler reconciler, Kub
         var stored = result.Status.Artifact is { Digest: { } digest } a ? new ArtifactLocation(a.Revision, digest, a.Url) : null;
         return ReconcileOutcome.From(result.Requeue, stored);
     }
+
+    public Task ForgetAsync(JsonObject lastSeen, CancellationToken ct) =>
+        reconciler.DeleteAsync(FluxJson.FromNode<GitRepository>(lastSeen), ct);
 }

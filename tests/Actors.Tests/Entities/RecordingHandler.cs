@@ -10,6 +10,14 @@ public sealed class RecordingHandler(Func<int, ReconcileOutcome> outcome) : IRec
 {
     public ConcurrentQueue<(DateTimeOffset At, JsonObject Object, ArtifactLocation? Artifact)> Calls { get; } = new();
 
+    public ConcurrentQueue<JsonObject> Forgotten { get; } = new();
+
+    public Task ForgetAsync(JsonObject lastSeen, CancellationToken ct)
+    {
+        Forgotten.Enqueue(lastSeen);
+        return Task.CompletedTask;
+    }
+
     public Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactLocation? artifact, CancellationToken ct)
     {
         Calls.Enqueue((DateTimeOffset.UtcNow, obj, artifact));

@@ -109,4 +109,25 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
         entity.Tell(Objects.Changed(Source, generation: 3, suspend: false));
         AwaitCondition(() => handler.Calls.Count > suspendedCount);
     }
+
+    [Fact]
+    public void ObjectDeleted_ReleasesWhatTheNodeHolds_AndStopsTheEntity()
+    {
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMilliseconds(200), V1));
+        var parent = CreateTestProbe();
+        var regions = new ShardRegions();
+        regions.Add("Kustomization", CreateTestProbe());
+        var entity = parent.ChildActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), 0)));
+        entity.Tell(Objects.Changed(Source));
+        AwaitCondition(() => handler.Calls.Count >= 1);
+
+        entity.Tell(new ObjectDeleted(Source));
+
+        // Sharding stops an entity through its parent (Passivate); the entity forgot its artifacts first.
+        parent.ExpectMsg<Akka.Cluster.Sharding.Passivate>();
+        Assert.Single(handler.Forgotten);
+        var calls = handler.Calls.Count;
+        ExpectNoMsg(TimeSpan.FromMilliseconds(600));
+        Assert.Equal(calls, handler.Calls.Count);
+    }
 }

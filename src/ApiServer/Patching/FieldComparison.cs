@@ -41,11 +41,29 @@ internal sealed record FieldComparison(FieldSet Added, FieldSet Modified, FieldS
     private void CompareMembers(JsonObject? before, JsonObject? after, ValueSchema schema, List<PathElement> path)
     {
         foreach (var (key, value) in after ?? [])
-            Compare(before?[key], value, schema.Field(key), [.. path, PathElement.Field(key)]);
+        {
+            var field = schema.Field(key);
+            Compare(before?[key] ?? ZeroValue(field, value), value, field, [.. path, PathElement.Field(key)]);
+        }
         foreach (var (key, value) in before ?? [])
+        {
+            var field = schema.Field(key);
             if (after?[key] is null)
-                Compare(value, null, schema.Field(key), [.. path, PathElement.Field(key)]);
+                Compare(value, ZeroValue(field, value), field, [.. path, PathElement.Field(key)]);
+        }
     }
+
+    /// <summary>Kubernetes compares typed objects, in which a field present in the Go zero value (a non-pointer struct,
+    /// a list without omitempty) always exists: a missing one there counts as empty here, so that it is never added or
+    /// removed as a whole, only its contents.</summary>
+    private static JsonNode? ZeroValue(ValueSchema field, JsonNode? counterpart) => field.InZeroValue
+        ? counterpart switch
+        {
+            JsonObject => new JsonObject(),
+            JsonArray => new JsonArray(),
+            _ => null,
+        }
+        : null;
 
     /// <summary>Compares items by key; false when some item has no key, so the caller treats the list as a leaf.</summary>
     private bool CompareItems(JsonArray? before, JsonArray? after, ValueSchema schema, List<PathElement> path)

@@ -34,15 +34,6 @@ internal sealed class FieldSet
         node.members.Add(path[^1]);
     }
 
-    public bool Has(IReadOnlyList<PathElement> path)
-    {
-        var node = this;
-        for (var i = 0; i < path.Count - 1; i++)
-            if (!node.children.TryGetValue(path[i], out node))
-                return false;
-        return path.Count > 0 && node.members.Contains(path[^1]);
-    }
-
     public bool HasMember(PathElement element) => members.Contains(element);
 
     /// <summary>The paths below <paramref name="element"/>, relative to it; null when there are none.</summary>
@@ -63,9 +54,6 @@ internal sealed class FieldSet
 
     /// <summary>Paths of this set that are not paths of <paramref name="other"/> (children of a removed path stay).</summary>
     public FieldSet Difference(FieldSet other) => Subtract(other, recursive: false);
-
-    /// <summary>Like <see cref="Difference"/>, but a path of <paramref name="other"/> also takes everything below it.</summary>
-    public FieldSet RecursiveDifference(FieldSet other) => Subtract(other, recursive: true);
 
     public FieldSet Intersection(FieldSet other)
     {
@@ -108,7 +96,7 @@ internal sealed class FieldSet
     {
         var exclude = new FieldSet();
         exclude.members.Add(top);
-        return RecursiveDifference(exclude);
+        return Subtract(exclude, recursive: true);
     }
 
     /// <summary>Every member path, in FieldsV1 order.</summary>
@@ -163,6 +151,7 @@ internal sealed class FieldSet
         return result;
     }
 
+    /// <summary>With <paramref name="recursive"/>, a path of <paramref name="other"/> also takes everything below it.</summary>
     private FieldSet Subtract(FieldSet other, bool recursive)
     {
         var result = new FieldSet();

@@ -20,14 +20,14 @@ internal static class FieldSetBuilder
     {
         switch (value)
         {
-            case JsonObject obj when schema.Atomic:
+            case JsonObject when schema.Atomic:
                 set.Insert(path);
                 break;
             case JsonObject obj:
                 foreach (var (key, child) in obj)
                     Visit(child, schema.Field(key), Descend(path, PathElement.Field(key)), set);
                 break;
-            case JsonArray array when schema.ListType == ListType.Atomic:
+            case JsonArray when schema.ListType == ListType.Atomic:
                 set.Insert(path);
                 break;
             case JsonArray array:

@@ -80,7 +80,7 @@ public static class ServerSideApply
         var entries = ManagedFields.IsReset(updated) ? [] : ManagedFields.Read(updated) ?? ManagedFields.Read(old) ?? [];
 
         var comparison = FieldComparison.Between(
-            old is null ? ZeroValue(updated, schema) : WithoutManagedFields(old), WithoutManagedFields(updated), schema);
+            WithoutManagedFields(old ?? []), WithoutManagedFields(updated), schema);
         var changed = InScope(comparison.Changed, apiVersion, subresource);
         var removed = InScope(comparison.Removed, apiVersion, subresource);
         var taken = changed.Difference(Untracked);
@@ -119,25 +119,6 @@ public static class ServerSideApply
         subresource == StatusSubresource ? fields.Within(Status)
         : BuiltInSchemas.IsBuiltIn(apiVersion) ? fields.Without(Status)
         : fields;
-
-    /// <summary>What Kubernetes compares a created object with: the Go type's zero value, in which non-pointer structs
-    /// and non-omitempty lists exist (empty), so that creating them does not own them as a whole. Custom resources
-    /// have no Go type: their zero value is empty.</summary>
-    private static JsonObject ZeroValue(JsonObject created, ValueSchema schema)
-    {
-        var zero = new JsonObject();
-        foreach (var (key, value) in created)
-        {
-            var field = schema.Field(key);
-            if (!field.InZeroValue)
-                continue;
-            if (value is JsonObject obj)
-                zero[key] = ZeroValue(obj, field);
-            else if (value is JsonArray)
-                zero[key] = new JsonArray();
-        }
-        return zero;
-    }
 
     private static JsonObject WithoutManagedFields(JsonObject obj)
     {

@@ -371,6 +371,32 @@ public sealed class ServerSideApplyTests
         Assert.True(error.BadRequest);
     }
 
+    [Fact]
+    public void Apply_LiveWithUnreadableManagedFields_StartsOwnershipOver()
+    {
+        var live = Deployment("{'replicas':1}");
+        live["metadata"]!["managedFields"] = JsonAssert.Array("[{'manager':'x','operation':'Update','fieldsType':'FieldsV1','fieldsV1':{'q:bad':{}}}]");
+
+        var result = Apply(live, Deployment("{'replicas':2}"), "kubectl");
+
+        Assert.Equal(["kubectl/Apply"], Managers(result));
+    }
+
+    [Fact]
+    public void RecordUpdate_StatusSubresource_OwnsOnlyStatusUnderItsOwnEntry()
+    {
+        var old = Deployment("{'replicas':1}");
+        var updated = Deployment("{'replicas':1}");
+        updated["status"] = JsonAssert.Object("{'readyReplicas':1}");
+        updated["metadata"]!["labels"] = JsonAssert.Object("{'touched':'yes'}");
+
+        ServerSideApply.RecordUpdate(old, updated, "simulator", "apps/v1", T1, "status");
+
+        var entry = updated["metadata"]!["managedFields"]!.AsArray().Single()!;
+        Assert.Equal("status", (string?)entry["subresource"]);
+        JsonAssert.Same("{'f:status':{'f:readyReplicas':{}}}", entry["fieldsV1"]);
+    }
+
     private static string[] ContainerNames(JsonObject deployment) =>
         [.. deployment["spec"]!["template"]!["spec"]!["containers"]!.AsArray().Select(c => (string)c!["name"]!)];
 }

@@ -29,11 +29,14 @@ public static class ServerSideApply
     /// <paramref name="subresource"/> is "status" for /status applies (only status is applied), else null (for
     /// built-in kinds, whose status is a subresource, status is then left alone).</summary>
     public static ApplyOutcome Apply(JsonObject? live, JsonObject config, string manager, bool force,
-        string apiVersion, string kind, DateTimeOffset now, string? subresource)
+        string apiVersion, string kind, DateTimeOffset now, string? subresource) =>
+        Apply(live, config, manager, force, apiVersion, BuiltInSchemas.For(apiVersion, kind), now, subresource);
+
+    internal static ApplyOutcome Apply(JsonObject? live, JsonObject config, string manager, bool force,
+        string apiVersion, ValueSchema schema, DateTimeOffset now, string? subresource)
     {
         if (config["metadata"]?["managedFields"] is JsonArray { Count: > 0 })
             throw new PatchException("metadata.managedFields must be nil", badRequest: true);
-        var schema = BuiltInSchemas.For(apiVersion, kind);
         var applied = InScope(config, apiVersion, subresource);
         if (applied["metadata"] is JsonObject appliedMetadata)
             foreach (var name in ServerMetadata)
@@ -72,10 +75,12 @@ public static class ServerSideApply
     /// set or changed become its own (operation Update) and leave other managers' sets. Writes managedFields into
     /// <paramref name="updated"/>.</summary>
     public static void RecordUpdate(JsonObject? old, JsonObject updated, string manager, string apiVersion,
-        DateTimeOffset now, string? subresource)
+        DateTimeOffset now, string? subresource) =>
+        RecordUpdate(old, updated, manager, apiVersion, BuiltInSchemas.For(apiVersion, (string?)updated["kind"] ?? ""), now, subresource);
+
+    internal static void RecordUpdate(JsonObject? old, JsonObject updated, string manager, string apiVersion,
+        ValueSchema schema, DateTimeOffset now, string? subresource)
     {
-        var kind = (string?)updated["kind"] ?? "";
-        var schema = BuiltInSchemas.For(apiVersion, kind);
         // As Kubernetes does: a write may replace managedFields (or clear them with [{}]); one that drops them keeps the old.
         var entries = ManagedFields.IsReset(updated) ? [] : ManagedFields.Read(updated) ?? ManagedFields.Read(old) ?? [];
 

@@ -23,7 +23,9 @@ internal static class ApplyMerge
                     liveObject.TryGetPropertyValue(key, out var liveValue);
                     if (liveValue is not null)
                         liveObject[key] = null; // detached, so it can be merged and re-attached in place
-                    liveObject[key] = Merge(liveValue, value, schema.Field(key), [.. path, PathElement.Field(key)]);
+                    path.Add(PathElement.Field(key));
+                    liveObject[key] = Merge(liveValue, value, schema.Field(key), path);
+                    path.RemoveAt(path.Count - 1);
                 }
                 return liveObject;
             case JsonObject configObject when !schema.Atomic:
@@ -112,7 +114,10 @@ internal static class ApplyMerge
     {
         if (live?.Parent is not null)
             live = live.DeepClone(); // a repeated live key: the first item was already placed
-        return Merge(live, config, schema.Items, [.. path, element]);
+        path.Add(element);
+        var merged = Merge(live, config, schema.Items, path);
+        path.RemoveAt(path.Count - 1);
+        return merged;
     }
 
     /// <summary>Removes every member path of <paramref name="remove"/> (with everything below it) from the object.</summary>

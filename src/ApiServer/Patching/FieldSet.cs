@@ -117,22 +117,27 @@ internal sealed class FieldSet
     public JsonObject ToFieldsV1()
     {
         var result = new JsonObject();
-        foreach (var element in members.Union(children.Keys).Order())
-        {
-            var entry = children.TryGetValue(element, out var child) ? child.ToFieldsV1() : [];
-            if (child is not null && members.Contains(element))
-            {
-                var withSelf = new JsonObject { ["."] = new JsonObject() };
-                foreach (var (key, value) in entry.ToList())
-                {
-                    entry.Remove(key);
-                    withSelf[key] = value;
-                }
-                entry = withSelf;
-            }
-            result[element.ToFieldsV1()] = entry;
-        }
+        WriteFieldsV1(result);
         return result;
+    }
+
+    private void WriteFieldsV1(JsonObject target)
+    {
+        var elements = new List<PathElement>(members.Count + children.Count);
+        elements.AddRange(members);
+        elements.AddRange(children.Keys.Where(element => !members.Contains(element)));
+        elements.Sort();
+        foreach (var element in elements)
+        {
+            var entry = new JsonObject();
+            if (children.TryGetValue(element, out var child))
+            {
+                if (members.Contains(element))
+                    entry["."] = new JsonObject();
+                child.WriteFieldsV1(entry);
+            }
+            target[element.ToFieldsV1()] = entry;
+        }
     }
 
     public static FieldSet FromFieldsV1(JsonObject fields)

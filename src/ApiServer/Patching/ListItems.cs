@@ -13,15 +13,13 @@ internal static class ListItems
             return item is JsonObject or JsonArray ? null : PathElement.SetValue(item);
         if (item is not JsonObject obj)
             return null;
-        var fields = new List<(string, JsonNode?)>();
-        foreach (var (name, defaultValue) in list.ListKeys)
+        var fields = new (string, JsonNode?)[list.ListKeys.Count];
+        for (var i = 0; i < fields.Length; i++)
         {
-            if (obj[name] is { } value)
-                fields.Add((name, value));
-            else if (defaultValue is not null)
-                fields.Add((name, defaultValue));
-            else
+            var (name, defaultValue) = list.ListKeys[i];
+            if ((obj[name] ?? defaultValue) is not { } value)
                 return null;
+            fields[i] = (name, value);
         }
         return PathElement.Key(fields);
     }

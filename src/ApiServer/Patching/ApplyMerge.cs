@@ -44,9 +44,8 @@ internal static class ApplyMerge
     /// item they follow in it.</summary>
     private static JsonArray MergeList(JsonArray live, JsonArray config, ValueSchema schema, List<PathElement> path)
     {
-        var configElements = ListItems.Elements(config, schema, rejectDuplicates: true, ListItems.Describe(path))
-            ?? throw new PatchException($"{ListItems.Describe(path)}: associative list with keys {string.Join(", ", schema.ListKeys.Select(k => k.Name))} has an element that omits a key field");
-        var liveElements = ListItems.Elements(live, schema, rejectDuplicates: false, ListItems.Describe(path));
+        var configElements = ListItems.ConfigElements(config, schema, path);
+        var liveElements = ListItems.Elements(live, schema, rejectDuplicates: false, path);
         if (liveElements is null)
             return (JsonArray)Merge(null, config, schema with { ListType = ListType.Atomic }, path)!;
 

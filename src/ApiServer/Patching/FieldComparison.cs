@@ -99,7 +99,7 @@ internal sealed record FieldComparison(FieldSet Added, FieldSet Modified, FieldS
     {
         if (items is null)
             return [];
-        var elements = ListItems.Elements(items, schema, rejectDuplicates: false, "");
+        var elements = ListItems.Elements(items, schema, rejectDuplicates: false, []);
         if (elements is null)
             return null;
         var index = new Dictionary<PathElement, JsonNode?>();

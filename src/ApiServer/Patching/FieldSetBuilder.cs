@@ -29,8 +29,7 @@ internal static class FieldSetBuilder
                 set.Insert(path);
                 break;
             case JsonArray array:
-                var elements = ListItems.Elements(array, schema, rejectDuplicates: true, ListItems.Describe(path))
-                    ?? throw new PatchException($"{ListItems.Describe(path)}: associative list with keys {string.Join(", ", schema.ListKeys.Select(k => k.Name))} has an element that omits a key field");
+                var elements = ListItems.ConfigElements(array, schema, path);
                 for (var i = 0; i < array.Count; i++)
                 {
                     path.Add(elements[i]);

@@ -34,6 +34,15 @@ internal sealed class FieldSet
         node.members.Add(path[^1]);
     }
 
+    public bool Has(IReadOnlyList<PathElement> path)
+    {
+        var node = this;
+        for (var i = 0; i < path.Count - 1; i++)
+            if (!node.children.TryGetValue(path[i], out node))
+                return false;
+        return path.Count > 0 && node.members.Contains(path[^1]);
+    }
+
     public bool HasMember(PathElement element) => members.Contains(element);
 
     /// <summary>The paths below <paramref name="element"/>, relative to it; null when there are none.</summary>

@@ -371,15 +371,58 @@ public sealed class ServerSideApplyTests
         Assert.True(error.BadRequest);
     }
 
-    [Fact]
-    public void Apply_LiveWithUnreadableManagedFields_StartsOwnershipOver()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("[{'manager':'x','operation':'Update','fieldsType':'FieldsV1','fieldsV1':{'q:bad':{}}}]")]
+    public void Apply_ObjectWithoutReadableManagedFields_BelongsToBeforeFirstApply(string? managedFields)
     {
         var live = Deployment("{'replicas':1}");
-        live["metadata"]!["managedFields"] = JsonAssert.Array("[{'manager':'x','operation':'Update','fieldsType':'FieldsV1','fieldsV1':{'q:bad':{}}}]");
+        if (managedFields is not null)
+            live["metadata"]!["managedFields"] = JsonAssert.Array(managedFields);
 
-        var result = Apply(live, Deployment("{'replicas':2}"), "kubectl");
+        Assert.Equal([new FieldConflict("before-first-apply", ".spec.replicas")], Conflicts(live, Deployment("{'replicas':2}"), "helm"));
+        var result = Apply(live, Deployment("{'replicas':1}"), "helm");
 
-        Assert.Equal(["kubectl/Apply"], Managers(result));
+        Assert.Equal(["helm/Apply", "before-first-apply/Update"], Managers(result));
+    }
+
+    private static JsonObject ClientSideApplied(string spec)
+    {
+        var lastApplied = Deployment(spec);
+        var live = Deployment(spec);
+        live["metadata"]!["annotations"] = new JsonObject
+        {
+            ["kubectl.kubernetes.io/last-applied-configuration"] = lastApplied.ToJsonString() + "\n",
+        };
+        ServerSideApply.RecordUpdate(null, live, "kubectl-client-side-apply", "apps/v1", T0, null);
+        return live;
+    }
+
+    [Fact]
+    public void Apply_KubectlAfterClientSideApply_TakesOverWhatItAppliedWithoutConflict()
+    {
+        var live = ClientSideApplied("{'replicas':1,'paused':false}");
+        var config = Deployment("{'replicas':2,'paused':false}");
+
+        Assert.Equal([new FieldConflict("kubectl-client-side-apply", ".spec.replicas")], Conflicts(live, config, "someone-else"));
+        var result = Apply(live, config, "kubectl", T1);
+
+        Assert.Equal(2, (int)result["spec"]!["replicas"]!);
+        // Go's encoder: keys sorted, and a trailing newline.
+        Assert.Equal("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},"spec":{"paused":false,"replicas":2}}""" + "\n",
+            (string?)result["metadata"]!["annotations"]!["kubectl.kubernetes.io/last-applied-configuration"]);
+        JsonAssert.Same("{'f:spec':{'f:paused':{},'f:replicas':{}}}", Fields(result, "kubectl"));
+    }
+
+    [Fact]
+    public void Apply_KubectlAfterClientSideApply_StillConflictsOnFieldsChangedSince()
+    {
+        var live = ClientSideApplied("{'replicas':1}");
+        var edited = (JsonObject)live.DeepClone();
+        edited["spec"]!["replicas"] = 5;
+        ServerSideApply.RecordUpdate(live, edited, "kubectl-client-side-apply", "apps/v1", T1, null);
+
+        Assert.Equal([new FieldConflict("kubectl-client-side-apply", ".spec.replicas")], Conflicts(edited, Deployment("{'replicas':2}"), "kubectl"));
     }
 
     [Fact]

@@ -440,6 +440,46 @@ public sealed class ServerSideApplyTests
         JsonAssert.Same("{'f:status':{'f:readyReplicas':{}}}", entry["fieldsV1"]);
     }
 
+    [Fact]
+    public void Apply_SameValuesBuiltInCode_DoNotConflict()
+    {
+        var live = Apply(null, Deployment("{'replicas':3,'template':{'spec':{'containers':[{'name':'a','ports':[{'containerPort':80}]}]}}}"), "alice");
+        var config = Deployment("{}");
+        config["spec"] = new JsonObject
+        {
+            ["replicas"] = 3,
+            ["template"] = new JsonObject { ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "a",
+                ["ports"] = new JsonArray(new JsonObject { ["containerPort"] = 80L }),
+            }) } },
+        };
+
+        var result = Apply(live, config, "bob", T1);
+
+        JsonAssert.Same(Fields(result, "alice")!.ToJsonString(), Fields(result, "bob"));
+    }
+
+    [Fact]
+    public void RecordUpdate_MoreThanTenUpdaters_FoldsTheOldestIntoAncientChanges()
+    {
+        var obj = Deployment("{}");
+        for (var i = 0; i < 12; i++)
+        {
+            var next = (JsonObject)obj.DeepClone();
+            next["spec"]!["f" + i] = i;
+            ServerSideApply.RecordUpdate(obj, next, "updater-" + i, "apps/v1", T0.AddMinutes(i), null);
+            obj = next;
+        }
+
+        var entries = obj["metadata"]!["managedFields"]!.AsArray();
+        Assert.Equal(10, entries.Count);
+        var ancient = entries.Single(e => (string)e!["manager"]! == "ancient-changes")!;
+        JsonAssert.Same("{'f:spec':{'f:f0':{},'f:f1':{},'f:f2':{}}}", ancient["fieldsV1"]);
+        Assert.Equal("2024-05-01T10:02:00Z", (string?)ancient["time"]);
+        Assert.DoesNotContain(entries, e => (string)e!["manager"]! is "updater-0" or "updater-1" or "updater-2");
+    }
+
     private static string[] ContainerNames(JsonObject deployment) =>
         [.. deployment["spec"]!["template"]!["spec"]!["containers"]!.AsArray().Select(c => (string)c!["name"]!)];
 }

@@ -47,6 +47,14 @@ public sealed class StrategicMergePatchKubectlTests
         "{'metadata':{'labels':{'tier':null,'team':'x'},'ownerReferences':[{'apiVersion':'v1','kind':'Secret','name':'o2','uid':'u2'}]}}")]
     [InlineData("replace and delete whole maps",
         "{'spec':{'template':{'spec':{'nodeSelector':{'$patch':'replace','gpu':'true'},'initContainers':[{'name':'init','$patch':'delete'}]}},'strategy':{'rollingUpdate':{'$patch':'delete'}}}}")]
+    [InlineData("retainKeys switches a volume's source",
+        "{'spec':{'template':{'spec':{'volumes':[{'name':'data','$retainKeys':['configMap','name'],'configMap':{'name':'c'}}]}}}}")]
+    [InlineData("setElementOrder on a primitive list with an addition",
+        "{'metadata':{'$setElementOrder/finalizers':['example.com/b','example.com/c','example.com/a'],'finalizers':['example.com/c']}}")]
+    [InlineData("null inside a keyed item, new env first",
+        "{'spec':{'template':{'spec':{'containers':[{'name':'app','env':[{'name':'Z','value':'z'},{'name':'B','value':null}],'image':null}]}}}}")]
+    [InlineData("patch creates lists and maps that did not exist",
+        "{'spec':{'template':{'spec':{'containers':[{'name':'sidecar','args':['--x'],'resources':{'limits':{'cpu':'1'}},'ports':[{'containerPort':9000}]}],'affinity':{'nodeAffinity':{'requiredDuringSchedulingIgnoredDuringExecution':{'nodeSelectorTerms':[{'matchExpressions':[{'key':'k','operator':'Exists'}]}]}}}}}}}")]
     [InlineData("status conditions merge by type",
         "{'status':{'conditions':[{'type':'Available','status':'True'},{'type':'ReplicaFailure','status':'False'}]}}")]
     public async Task Apply_Deployment_MatchesKubectl(string description, string patch)
@@ -81,5 +89,21 @@ public sealed class StrategicMergePatchKubectlTests
         var actual = StrategicMergePatch.Apply(originalObject, patchObject, apiVersion, kind);
 
         JsonAssert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [InlineData("{'spec':{'template':{'spec':{'containers':[{'name':'app','$patch':'merge'}]}}}}")]
+    [InlineData("{'spec':{'template':{'spec':{'nodeSelector':{'$patch':'merge','a':'b'}}}}}")]
+    [InlineData("{'spec':{'template':{'spec':{'containers':[{'image':'no-name'}]}}}}")]
+    [InlineData("{'spec':{'template':{'spec':{'$setElementOrder/containers':[{'name':'app'},{'name':'sidecar'}],'containers':[{'name':'sidecar'},{'name':'app'}]}}}}")]
+    [InlineData("{'spec':{'strategy':{'$retainKeys':['type'],'rollingUpdate':{'maxSurge':2}}}}")]
+    public async Task Apply_PatchKubectlRejects_IsRejected(string patch)
+    {
+        var original = JsonAssert.Object(Deployment);
+        var patchObject = JsonAssert.Object(patch);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+
+        Assert.Null(await KubectlLocalPatch.ApplyAsync(original, "strategic", patchObject, timeout.Token));
+        Assert.True(Assert.Throws<PatchException>(() => StrategicMergePatch.Apply(original, patchObject, "apps/v1", "Deployment")).BadRequest);
     }
 }

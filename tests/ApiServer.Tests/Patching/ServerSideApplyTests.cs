@@ -480,6 +480,23 @@ public sealed class ServerSideApplyTests
         Assert.DoesNotContain(entries, e => (string)e!["manager"]! is "updater-0" or "updater-1" or "updater-2");
     }
 
+    // As kube-controller-manager's entry on a ReplicaSet it creates: owner references are atomic items keyed by uid.
+    [Fact]
+    public void RecordUpdate_ControllerCreatedReplicaSet_OwnsItsOwnerReferenceAsOneItem()
+    {
+        var rs = JsonAssert.Object("""
+            {'apiVersion':'apps/v1','kind':'ReplicaSet','metadata':{'name':'web-1','labels':{'app':'web'},
+              'ownerReferences':[{'apiVersion':'apps/v1','kind':'Deployment','name':'web','uid':'d4f1','controller':true,'blockOwnerDeletion':true}]},
+             'spec':{'replicas':1,'selector':{'matchLabels':{'app':'web'}},'template':{'metadata':{'labels':{'app':'web'}},'spec':{'containers':[{'name':'c','image':'i'}]}}}}
+            """);
+
+        ServerSideApply.RecordUpdate(null, rs, "kube-controller-manager", "apps/v1", T0, null);
+
+        Assert.Equal("""
+            {"f:metadata":{"f:labels":{".":{},"f:app":{}},"f:ownerReferences":{".":{},"k:{\"uid\":\"d4f1\"}":{}}},"f:spec":{"f:replicas":{},"f:selector":{},"f:template":{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"c\"}":{".":{},"f:image":{},"f:name":{}}}}}}}
+            """, JsonAssert.Text(Fields(rs, "kube-controller-manager", "Update")));
+    }
+
     private static string[] ContainerNames(JsonObject deployment) =>
         [.. deployment["spec"]!["template"]!["spec"]!["containers"]!.AsArray().Select(c => (string)c!["name"]!)];
 }

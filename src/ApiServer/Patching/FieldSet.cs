@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 namespace Tide.ApiServer.Patching;
 
 /// <summary>A set of field paths stored as a tree, like structured-merge-diff's fieldpath.Set: at each node, the path
-/// elements that are members (owned themselves) and the children (paths continuing below). Set operations return new
-/// sets; a child is never empty.</summary>
+/// elements that are members (owned themselves) and the children (paths continuing below); a child is never empty.
+/// A set is built with <see cref="Insert"/> and only read afterwards, which lets set operations return, and share,
+/// the parts (or the whole) of their operands that they leave unchanged.</summary>
 internal sealed class FieldSet
 {
     private readonly HashSet<PathElement> members = [];
@@ -50,14 +51,17 @@ internal sealed class FieldSet
 
     public FieldSet Union(FieldSet other)
     {
+        if (other.IsEmpty)
+            return this;
+        if (IsEmpty)
+            return other;
         var result = new FieldSet();
         result.members.UnionWith(members);
         result.members.UnionWith(other.members);
         foreach (var (element, child) in children)
-            result.children[element] = other.children.TryGetValue(element, out var otherChild) ? child.Union(otherChild) : child.Copy();
+            result.children[element] = other.children.TryGetValue(element, out var otherChild) ? child.Union(otherChild) : child;
         foreach (var (element, otherChild) in other.children)
-            if (!children.ContainsKey(element))
-                result.children[element] = otherChild.Copy();
+            result.children.TryAdd(element, otherChild);
         return result;
     }
 
@@ -96,7 +100,7 @@ internal sealed class FieldSet
         if (members.Contains(top))
             result.members.Add(top);
         if (children.TryGetValue(top, out var child))
-            result.AddChild(top, child.Copy());
+            result.AddChild(top, child);
         return result;
     }
 
@@ -165,21 +169,25 @@ internal sealed class FieldSet
         return result;
     }
 
-    /// <summary>With <paramref name="recursive"/>, a path of <paramref name="other"/> also takes everything below it.</summary>
+    /// <summary>With <paramref name="recursive"/>, a path of <paramref name="other"/> also takes everything below it.
+    /// Returns this very set when nothing is taken away.</summary>
     private FieldSet Subtract(FieldSet other, bool recursive)
     {
+        if (other.IsEmpty || IsEmpty)
+            return this;
         var result = new FieldSet();
         result.members.UnionWith(members.Where(m => !other.members.Contains(m)));
+        var changed = result.members.Count != members.Count;
         foreach (var (element, child) in children)
         {
-            if (recursive && other.members.Contains(element))
-                continue;
-            result.AddChild(element, other.children.TryGetValue(element, out var otherChild) ? child.Subtract(otherChild, recursive) : child.Copy());
+            var rest = recursive && other.members.Contains(element) ? new FieldSet()
+                : other.children.TryGetValue(element, out var otherChild) ? child.Subtract(otherChild, recursive)
+                : child;
+            changed |= rest != child;
+            result.AddChild(element, rest);
         }
-        return result;
+        return changed ? result : this;
     }
-
-    private FieldSet Copy() => Union(new FieldSet());
 
     private void AddChild(PathElement element, FieldSet child)
     {

@@ -41,11 +41,34 @@ internal sealed record FieldComparison(FieldSet Added, FieldSet Modified, FieldS
     private void CompareMembers(JsonObject? before, JsonObject? after, ValueSchema schema, List<PathElement> path)
     {
         foreach (var (key, value) in after ?? [])
-            Compare(before?[key], value, schema.Field(key), [.. path, PathElement.Field(key)]);
+        {
+            var field = schema.Field(key);
+            path.Add(PathElement.Field(key));
+            Compare(before?[key] ?? ZeroValue(field, value), value, field, path);
+            path.RemoveAt(path.Count - 1);
+        }
         foreach (var (key, value) in before ?? [])
-            if (after?[key] is null)
-                Compare(value, null, schema.Field(key), [.. path, PathElement.Field(key)]);
+        {
+            if (after?[key] is not null)
+                continue;
+            var field = schema.Field(key);
+            path.Add(PathElement.Field(key));
+            Compare(value, ZeroValue(field, value), field, path);
+            path.RemoveAt(path.Count - 1);
+        }
     }
+
+    /// <summary>Kubernetes compares typed objects, in which a field present in the Go zero value (a non-pointer struct,
+    /// a list without omitempty) always exists: a missing one there counts as empty here, so that it is never added or
+    /// removed as a whole, only its contents.</summary>
+    private static JsonNode? ZeroValue(ValueSchema field, JsonNode? counterpart) => field.InZeroValue
+        ? counterpart switch
+        {
+            JsonObject => new JsonObject(),
+            JsonArray => new JsonArray(),
+            _ => null,
+        }
+        : null;
 
     /// <summary>Compares items by key; false when some item has no key, so the caller treats the list as a leaf.</summary>
     private bool CompareItems(JsonArray? before, JsonArray? after, ValueSchema schema, List<PathElement> path)
@@ -55,10 +78,19 @@ internal sealed record FieldComparison(FieldSet Added, FieldSet Modified, FieldS
         if (beforeItems is null || afterItems is null)
             return false;
         foreach (var (element, item) in afterItems)
-            Compare(beforeItems.GetValueOrDefault(element), item, schema.Items, [.. path, element]);
+        {
+            path.Add(element);
+            Compare(beforeItems.GetValueOrDefault(element), item, schema.Items, path);
+            path.RemoveAt(path.Count - 1);
+        }
         foreach (var (element, item) in beforeItems)
-            if (!afterItems.ContainsKey(element))
-                Compare(item, null, schema.Items, [.. path, element]);
+        {
+            if (afterItems.ContainsKey(element))
+                continue;
+            path.Add(element);
+            Compare(item, null, schema.Items, path);
+            path.RemoveAt(path.Count - 1);
+        }
         return true;
     }
 
@@ -67,7 +99,7 @@ internal sealed record FieldComparison(FieldSet Added, FieldSet Modified, FieldS
     {
         if (items is null)
             return [];
-        var elements = ListItems.Elements(items, schema, rejectDuplicates: false, "");
+        var elements = ListItems.Elements(items, schema, rejectDuplicates: false, []);
         if (elements is null)
             return null;
         var index = new Dictionary<PathElement, JsonNode?>();

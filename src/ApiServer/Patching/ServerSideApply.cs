@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Tide.ApiServer.Patching;
@@ -7,6 +8,14 @@ namespace Tide.ApiServer.Patching;
 public static class ServerSideApply
 {
     private const string StatusSubresource = "status";
+
+    /// <summary>kubectl's own field manager, for which Kubernetes eases moving from client-side to server-side apply.</summary>
+    private const string Kubectl = "kubectl";
+
+    private const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /// <summary>Kubernetes' limit on the total size of an object's annotations.</summary>
+    private const int AnnotationsSizeLimit = 256 * 1024;
 
     private static readonly PathElement Metadata = PathElement.Field("metadata");
     private static readonly PathElement Status = PathElement.Field("status");
@@ -29,18 +38,22 @@ public static class ServerSideApply
     /// <paramref name="subresource"/> is "status" for /status applies (only status is applied), else null (for
     /// built-in kinds, whose status is a subresource, status is then left alone).</summary>
     public static ApplyOutcome Apply(JsonObject? live, JsonObject config, string manager, bool force,
-        string apiVersion, string kind, DateTimeOffset now, string? subresource)
+        string apiVersion, string kind, DateTimeOffset now, string? subresource) =>
+        Apply(live, config, manager, force, apiVersion, BuiltInSchemas.For(apiVersion, kind), now, subresource);
+
+    internal static ApplyOutcome Apply(JsonObject? live, JsonObject config, string manager, bool force,
+        string apiVersion, ValueSchema schema, DateTimeOffset now, string? subresource)
     {
         if (config["metadata"]?["managedFields"] is JsonArray { Count: > 0 })
             throw new PatchException("metadata.managedFields must be nil", badRequest: true);
-        var schema = BuiltInSchemas.For(apiVersion, kind);
         var applied = InScope(config, apiVersion, subresource);
         if (applied["metadata"] is JsonObject appliedMetadata)
             foreach (var name in ServerMetadata)
                 appliedMetadata.Remove(name);
 
-        var entries = ManagedFields.Read(live) ?? [];
         var before = WithoutManagedFields(live ?? []);
+        var entries = ManagedFields.Read(live)
+            ?? (live is null ? [] : [BeforeFirstApply(before, apiVersion, schema, now, subresource)]);
         var merged = (JsonObject)ApplyMerge.Merge(before.DeepClone(), applied, schema, [])!;
         var appliedFields = FieldSetBuilder.Build(applied, schema);
 
@@ -51,12 +64,13 @@ public static class ServerSideApply
 
         var comparison = FieldComparison.Between(before, merged, schema);
         var changed = comparison.Changed;
-        var conflicts = others
-            .SelectMany(entry => entry.Fields.Intersection(changed).Paths().Select(path => new FieldConflict(entry.Manager, ListItems.Describe(path))))
-            .OrderBy(conflict => conflict.Manager, StringComparer.Ordinal)
-            .ToList();
+        var conflicts = others.SelectMany(entry => entry.Fields.Intersection(changed).Paths().Select(path => (entry.Manager, Path: path))).ToList();
+        if (manager == Kubectl && conflicts.Count > 0 && ClientSideApplied(before, apiVersion, schema) is { } clientSideApplied)
+            conflicts.RemoveAll(conflict => clientSideApplied.Has(conflict.Path));
         if (conflicts.Count > 0 && !force)
-            return new ApplyOutcome(null, conflicts);
+            return new ApplyOutcome(null, [.. conflicts
+                .Select(conflict => new FieldConflict(conflict.Manager, ListItems.Describe(conflict.Path)))
+                .OrderBy(conflict => conflict.Manager, StringComparer.Ordinal)]);
 
         var objectChanged = !JsonNode.DeepEquals(before, merged);
         var applier = new ManagedFieldsEntry(manager, ManagedFieldsEntry.Apply, apiVersion,
@@ -65,6 +79,8 @@ public static class ServerSideApply
         ManagedFields.Write(merged, [
             .. others.Select(entry => entry with { Fields = entry.Fields.Difference(changed).Difference(comparison.Removed) }),
             applier]);
+        if (manager == Kubectl)
+            SyncClientSideApplied(merged, config);
         return new ApplyOutcome(merged, []);
     }
 
@@ -72,15 +88,17 @@ public static class ServerSideApply
     /// set or changed become its own (operation Update) and leave other managers' sets. Writes managedFields into
     /// <paramref name="updated"/>.</summary>
     public static void RecordUpdate(JsonObject? old, JsonObject updated, string manager, string apiVersion,
-        DateTimeOffset now, string? subresource)
+        DateTimeOffset now, string? subresource) =>
+        RecordUpdate(old, updated, manager, apiVersion, BuiltInSchemas.For(apiVersion, (string?)updated["kind"] ?? ""), now, subresource);
+
+    internal static void RecordUpdate(JsonObject? old, JsonObject updated, string manager, string apiVersion,
+        ValueSchema schema, DateTimeOffset now, string? subresource)
     {
-        var kind = (string?)updated["kind"] ?? "";
-        var schema = BuiltInSchemas.For(apiVersion, kind);
         // As Kubernetes does: a write may replace managedFields (or clear them with [{}]); one that drops them keeps the old.
         var entries = ManagedFields.IsReset(updated) ? [] : ManagedFields.Read(updated) ?? ManagedFields.Read(old) ?? [];
 
         var comparison = FieldComparison.Between(
-            old is null ? ZeroValue(updated, schema) : WithoutManagedFields(old), WithoutManagedFields(updated), schema);
+            WithoutManagedFields(old ?? []), WithoutManagedFields(updated), schema);
         var changed = InScope(comparison.Changed, apiVersion, subresource);
         var removed = InScope(comparison.Removed, apiVersion, subresource);
         var taken = changed.Difference(Untracked);
@@ -92,6 +110,61 @@ public static class ServerSideApply
         var myEntry = new ManagedFieldsEntry(manager, ManagedFieldsEntry.Update, apiVersion,
             taken.IsEmpty ? mine?.Time : ManagedFieldsEntry.FormatTime(now), subresource, myFields);
         ManagedFields.Write(updated, [.. others, myEntry]);
+    }
+
+    /// <summary>An object that has no managedFields yet (written before they were tracked, or with unreadable ones):
+    /// as in Kubernetes, everything in it first belongs to "before-first-apply", so an apply that changes it conflicts.</summary>
+    private static ManagedFieldsEntry BeforeFirstApply(JsonObject live, string apiVersion, ValueSchema schema,
+        DateTimeOffset now, string? subresource)
+    {
+        var fields = InScope(FieldComparison.Between([], live, schema).Changed, apiVersion, subresource).Difference(Untracked);
+        return new ManagedFieldsEntry("before-first-apply", ManagedFieldsEntry.Update, apiVersion,
+            ManagedFieldsEntry.FormatTime(now), subresource, fields);
+    }
+
+    /// <summary>The fields kubectl's client-side apply set (its last-applied-configuration annotation) that still hold
+    /// the value it applied. Kubernetes lets the "kubectl" manager take those over without a conflict, so that moving
+    /// an object from client-side to server-side apply does not fail on every field.</summary>
+    private static FieldSet? ClientSideApplied(JsonObject live, string apiVersion, ValueSchema schema)
+    {
+        if (live["metadata"]?["annotations"]?[LastAppliedAnnotation] is not JsonValue annotation
+            || !annotation.TryGetValue<string>(out var text) || text.Length == 0)
+            return null;
+        try
+        {
+            if (JsonNode.Parse(text) is not JsonObject lastApplied || (string?)lastApplied["apiVersion"] != apiVersion)
+                return null;
+            var differences = FieldComparison.Between(lastApplied, live, schema);
+            return FieldSetBuilder.Build(lastApplied, schema)
+                .Difference(differences.Modified).Difference(differences.Added).Difference(differences.Removed);
+        }
+        catch (Exception error) when (error is System.Text.Json.JsonException or PatchException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>After a server-side apply by kubectl, an object that also carries client-side apply's annotation gets
+    /// it rewritten to the applied configuration (as Go's JSON encoder writes it), so that a later client-side apply
+    /// diffs against what was really applied. Dropped if it would exceed the annotations size limit.</summary>
+    private static void SyncClientSideApplied(JsonObject merged, JsonObject config)
+    {
+        if (merged["metadata"]?["annotations"] is not JsonObject annotations
+            || annotations[LastAppliedAnnotation] is not JsonValue current
+            || !current.TryGetValue<string>(out var currentText) || currentText.Length == 0)
+            return;
+        var lastApplied = (JsonObject)config.DeepClone();
+        if (lastApplied["metadata"]?["annotations"] is JsonObject appliedAnnotations)
+        {
+            appliedAnnotations.Remove(LastAppliedAnnotation);
+            if (appliedAnnotations.Count == 0)
+                ((JsonObject)lastApplied["metadata"]!).Remove("annotations");
+        }
+        annotations[LastAppliedAnnotation] = GoJson.Write(lastApplied) + "\n";
+        var size = annotations.Sum(a => Encoding.UTF8.GetByteCount(a.Key)
+            + ((a.Value as JsonValue)?.TryGetValue<string>(out var v) == true ? Encoding.UTF8.GetByteCount(v) : 0));
+        if (size > AnnotationsSizeLimit)
+            annotations.Remove(LastAppliedAnnotation);
     }
 
     /// <summary>Removes the fields <paramref name="lastApplied"/> holds that nobody owns any more (structured-merge-diff's
@@ -119,25 +192,6 @@ public static class ServerSideApply
         subresource == StatusSubresource ? fields.Within(Status)
         : BuiltInSchemas.IsBuiltIn(apiVersion) ? fields.Without(Status)
         : fields;
-
-    /// <summary>What Kubernetes compares a created object with: the Go type's zero value, in which non-pointer structs
-    /// and non-omitempty lists exist (empty), so that creating them does not own them as a whole. Custom resources
-    /// have no Go type: their zero value is empty.</summary>
-    private static JsonObject ZeroValue(JsonObject created, ValueSchema schema)
-    {
-        var zero = new JsonObject();
-        foreach (var (key, value) in created)
-        {
-            var field = schema.Field(key);
-            if (!field.InZeroValue)
-                continue;
-            if (value is JsonObject obj)
-                zero[key] = ZeroValue(obj, field);
-            else if (value is JsonArray)
-                zero[key] = new JsonArray();
-        }
-        return zero;
-    }
 
     private static JsonObject WithoutManagedFields(JsonObject obj)
     {

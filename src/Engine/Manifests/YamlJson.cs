@@ -1,65 +1,61 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
 
 namespace Tide.Engine.Manifests;
 
 /// <summary>
-/// Converts YAML documents to JSON nodes with YAML 1.2 core schema typing (as kustomize's kyaml reads them):
-/// plain scalars become null, booleans, integers or floats where they match those forms; quoted scalars stay strings.
+/// YAML to JSON and back, resolving plain scalars the way Kubernetes' YAML reader does (true/false, null, integers,
+/// floats); quoted scalars stay strings.
 /// </summary>
-public static partial class YamlJson
+public static class YamlJson
 {
-    /// <summary>Every non-empty document of <paramref name="yaml"/>, in order.</summary>
-    public static IReadOnlyList<JsonNode?> ParseAll(string yaml)
+    private static readonly ISerializer Serializer = new SerializerBuilder()
+        .WithQuotingNecessaryStrings()
+        .DisableAliases()
+        .Build();
+
+    /// <summary>Parses a single YAML document.</summary>
+    public static JsonNode Parse(string yaml)
+    {
+        var documents = ParseAll(yaml);
+        return documents.Count == 1
+            ? documents[0]
+            : throw new FormatException($"expected one YAML document, found {documents.Count}");
+    }
+
+    /// <summary>Parses every non-empty document of a YAML stream.</summary>
+    public static IReadOnlyList<JsonNode> ParseAll(string yaml)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
         return stream.Documents
-            .Where(d => d.RootNode is not YamlScalarNode { Value: null or "" })
-            .Select(d => ToJson(d.RootNode))
-            .Where(n => n is not null)
+            .Select(d => ToNode(d.RootNode))
+            .OfType<JsonNode>()
             .ToList();
     }
 
-    public static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode map => ToObject(map),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(ToJson).ToArray()),
-        YamlScalarNode scalar => ToScalar(scalar),
-        _ => null,
-    };
+    public static string Write(JsonNode node) => Serializer.Serialize(ToPlain(node));
 
-    private static JsonObject ToObject(YamlMappingNode map)
+    private static JsonNode? ToNode(YamlNode node) => node switch
     {
-        var obj = new JsonObject();
-        foreach (var (key, value) in map.Children)
-        {
-            if (key is YamlScalarNode { Value: "<<" } && value is YamlMappingNode merge)
-            {
-                foreach (var (k, v) in ToObject(merge))
-                    obj[k] ??= v?.DeepClone();
-                continue;
-            }
-            var name = key is YamlScalarNode s ? s.Value ?? "" : throw new YamlException(key.Start, key.End, "mapping keys must be scalars");
-            obj[name] = ToJson(value);
-        }
-        return obj;
-    }
+        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(kv =>
+            KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", ToNode(kv.Value)))),
+        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(ToNode).ToArray()),
+        YamlScalarNode scalar => ToScalar(scalar),
+        _ => throw new FormatException($"unsupported YAML node at {node.Start}"),
+    };
 
     private static JsonNode? ToScalar(YamlScalarNode scalar)
     {
         var value = scalar.Value ?? "";
-        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
+        var explicitTag = !scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific;
+        if (explicitTag && scalar.Tag.Value == "tag:yaml.org,2002:null")
+            return null;
+        if (scalar.Style != ScalarStyle.Plain || explicitTag)
             return JsonValue.Create(value);
-        if (!scalar.Tag.IsEmpty)
-        {
-            var tag = scalar.Tag.Value;
-            if (tag.EndsWith(":str", StringComparison.Ordinal))
-                return JsonValue.Create(value);
-        }
         switch (value)
         {
             case "" or "~" or "null" or "Null" or "NULL":
@@ -69,20 +65,35 @@ public static partial class YamlJson
             case "false" or "False" or "FALSE":
                 return JsonValue.Create(false);
         }
-        if (DecimalInt().IsMatch(value) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
-            return JsonValue.Create(l);
-        if (value.StartsWith("0x", StringComparison.Ordinal) && long.TryParse(value[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var hex))
+        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+            return JsonValue.Create(integer);
+        if (value.StartsWith("0x", StringComparison.Ordinal) &&
+            long.TryParse(value[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
             return JsonValue.Create(hex);
-        if (value.StartsWith("0o", StringComparison.Ordinal) && value.Length > 2 && value[2..].All(c => c is >= '0' and <= '7'))
-            return JsonValue.Create(Convert.ToInt64(value[2..], 8));
-        if (Float().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-            return JsonValue.Create(d);
+        if (value.Any(char.IsAsciiDigit) && !value.Contains('_') &&
+            double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
+            return JsonValue.Create(real);
         return JsonValue.Create(value);
     }
 
-    [GeneratedRegex(@"^[-+]?[0-9]+$")]
-    private static partial Regex DecimalInt();
+    private static object Number(string json) =>
+        long.TryParse(json, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
+            ? integer
+            : double.Parse(json, NumberStyles.Float, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
-    private static partial Regex Float();
+    private static object? ToPlain(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject obj => obj.ToDictionary(kv => kv.Key, kv => ToPlain(kv.Value)),
+        JsonArray array => array.Select(ToPlain).ToList(),
+        JsonValue value => value.GetValueKind() switch
+        {
+            System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
+            System.Text.Json.JsonValueKind.True => true,
+            System.Text.Json.JsonValueKind.False => false,
+            System.Text.Json.JsonValueKind.Number => Number(value.ToJsonString()),
+            _ => null,
+        },
+        _ => null,
+    };
 }

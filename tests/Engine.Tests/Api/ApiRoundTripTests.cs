@@ -1,3 +1,4 @@
+using Tide.Engine.Manifests;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tide.Engine.Api;

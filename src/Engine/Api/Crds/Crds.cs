@@ -1,3 +1,4 @@
+using Tide.Engine.Manifests;
 using System.Text.Json.Nodes;
 
 namespace Tide.Engine.Api.Crds;

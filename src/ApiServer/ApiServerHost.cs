@@ -13,6 +13,7 @@ using Tide.ApiServer.Http;
 using Tide.ApiServer.Resources;
 using Tide.ApiServer.Semantics;
 using Tide.ApiServer.Storage;
+using Tide.ApiServer.Workloads;
 
 namespace Tide.ApiServer;
 
@@ -24,10 +25,13 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly ObjectStore _store;
 
     private readonly X509Certificate2? _certificate;
+    private readonly WorkloadSimulator? _simulator;
 
-    private ApiServerHost(WebApplication app, ObjectStore store, Uri url, string token, X509Certificate2? certificate)
+    private ApiServerHost(WebApplication app, ObjectStore store, Uri url, string token, X509Certificate2? certificate,
+        WorkloadSimulator? simulator)
     {
         _certificate = certificate;
+        _simulator = simulator;
         _app = app;
         _store = store;
         Url = url;
@@ -90,7 +94,8 @@ public sealed class ApiServerHost : IAsyncDisposable
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var url = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
             serverAddress = url.Authority;
-            return new ApiServerHost(app, store, url, token, certificate);
+            var simulator = options.SimulateWorkloads ? new WorkloadSimulator(operations, catalog, time, options.WorkloadDelay) : null;
+            return new ApiServerHost(app, store, url, token, certificate, simulator);
         }
         catch
         {
@@ -159,6 +164,7 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_simulator is not null) await _simulator.DisposeAsync();
         // Watches are endless requests: closing them first lets the server stop at once.
         _store.CloseWatches();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));

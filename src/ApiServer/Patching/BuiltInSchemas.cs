@@ -28,7 +28,7 @@ internal static class BuiltInSchemas
     private static readonly ValueSchema PodSpec = Struct(
         ("volumes", KeyedList("name", ValueSchema.Unknown)),
         ("initContainers", KeyedList("name", Container)),
-        ("containers", KeyedList("name", Container)),
+        ("containers", KeyedList("name", Container) with { InZeroValue = true }),
         ("ephemeralContainers", KeyedList("name", Container)),
         ("imagePullSecrets", KeyedList("name", AtomicStruct)),
         ("hostAliases", KeyedList("ip", ValueSchema.Unknown)),
@@ -44,15 +44,17 @@ internal static class BuiltInSchemas
         ("hostIPs", KeyedList("ip", ValueSchema.Unknown)),
         ("resourceClaimStatuses", KeyedList("name", ValueSchema.Unknown)));
 
-    private static readonly ValueSchema PodTemplateSpec = Struct(("metadata", ObjectMeta), ("spec", PodSpec));
+    private static readonly ValueSchema PodTemplateSpec = Struct(("metadata", Zero(ObjectMeta)), ("spec", Zero(PodSpec)));
 
     private static readonly ValueSchema WithConditions = Struct(("conditions", Conditions));
 
     private static readonly ValueSchema Workload = Kind(
-        Struct(("selector", AtomicStruct), ("template", PodTemplateSpec)), WithConditions);
+        Struct(("selector", AtomicStruct), ("template", Zero(PodTemplateSpec)),
+            ("strategy", Zero(ValueSchema.Unknown)), ("updateStrategy", Zero(ValueSchema.Unknown))),
+        WithConditions);
 
     // JobStatus.conditions is patch-merged by type but +listType=atomic for server-side apply.
-    private static readonly ValueSchema JobSpec = Struct(("selector", AtomicStruct), ("template", PodTemplateSpec));
+    private static readonly ValueSchema JobSpec = Struct(("selector", AtomicStruct), ("template", Zero(PodTemplateSpec)));
 
     private static readonly ValueSchema Webhooks = Kind(null, null, ("webhooks", KeyedList("name", ValueSchema.Unknown)));
 
@@ -69,7 +71,7 @@ internal static class BuiltInSchemas
         ["apps/DaemonSet"] = Workload,
         ["apps/ReplicaSet"] = Workload,
         ["batch/Job"] = Kind(JobSpec, Struct(("conditions", Conditions with { ListType = ListType.Atomic, ListKeys = [] }))),
-        ["batch/CronJob"] = Kind(Struct(("jobTemplate", Struct(("metadata", ObjectMeta), ("spec", JobSpec))))),
+        ["batch/CronJob"] = Kind(Struct(("jobTemplate", Zero(Struct(("metadata", Zero(ObjectMeta)), ("spec", Zero(JobSpec))))))),
         ["policy/PodDisruptionBudget"] = Kind(Struct(("selector", AtomicStruct)), WithConditions),
         ["autoscaling/HorizontalPodAutoscaler"] = Kind(null, WithConditions),
         ["networking.k8s.io/NetworkPolicy"] = Kind(Struct(("podSelector", AtomicStruct))),
@@ -77,7 +79,19 @@ internal static class BuiltInSchemas
         ["admissionregistration.k8s.io/MutatingWebhookConfiguration"] = Webhooks,
     }.ToFrozenDictionary();
 
-    private static readonly ValueSchema AnyKind = Kind();
+    /// <summary>API groups served by Kubernetes itself; any other group belongs to a custom resource.</summary>
+    private static readonly FrozenSet<string> BuiltInGroups = new[]
+    {
+        "", "apps", "batch", "policy", "autoscaling", "networking.k8s.io", "rbac.authorization.k8s.io",
+        "coordination.k8s.io", "events.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "admissionregistration.k8s.io",
+        "apiextensions.k8s.io", "certificates.k8s.io", "discovery.k8s.io", "node.k8s.io", "resource.k8s.io",
+        "flowcontrol.apiserver.k8s.io", "authentication.k8s.io", "authorization.k8s.io",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly ValueSchema OtherBuiltInKind = Kind();
+
+    /// <summary>A custom resource has no Go type: nothing is declared below metadata, and nothing is in its zero value.</summary>
+    private static readonly ValueSchema CustomResource = Struct(("metadata", ObjectMeta));
 
     private static ValueSchema AtomicStruct => new() { Atomic = true };
 
@@ -87,25 +101,30 @@ internal static class BuiltInSchemas
     /// resources included) still get ObjectMeta's.</summary>
     public static ValueSchema For(string apiVersion, string kind)
     {
-        var slash = apiVersion.IndexOf('/');
-        var group = slash < 0 ? "" : apiVersion[..slash];
-        return Kinds.GetValueOrDefault(group + "/" + kind) ?? AnyKind;
+        var group = Group(apiVersion);
+        return Kinds.GetValueOrDefault(group + "/" + kind) ?? (BuiltInGroups.Contains(group) ? OtherBuiltInKind : CustomResource);
     }
 
-    /// <summary>True for kinds whose schema is known here (built-in kinds), as opposed to custom resources.</summary>
-    public static bool IsBuiltIn(string apiVersion, string kind) => For(apiVersion, kind) != AnyKind;
+    /// <summary>True for Kubernetes' own API groups, false for custom resources.</summary>
+    public static bool IsBuiltIn(string apiVersion) => BuiltInGroups.Contains(Group(apiVersion));
+
+    private static string Group(string apiVersion)
+    {
+        var slash = apiVersion.IndexOf('/');
+        return slash < 0 ? "" : apiVersion[..slash];
+    }
 
     private static ValueSchema Kind(ValueSchema? spec = null, ValueSchema? status = null,
         params (string Name, ValueSchema Schema)[] rootFields)
     {
         var fields = new List<(string, ValueSchema)> { ("metadata", ObjectMeta) };
-        if (spec is not null)
-            fields.Add(("spec", spec));
-        if (status is not null)
-            fields.Add(("status", status));
+        fields.Add(("spec", Zero(spec ?? ValueSchema.Unknown)));
+        fields.Add(("status", Zero(status ?? ValueSchema.Unknown)));
         fields.AddRange(rootFields);
         return Struct([.. fields]);
     }
+
+    private static ValueSchema Zero(ValueSchema schema) => schema with { InZeroValue = true };
 
     private static ValueSchema Struct(params (string Name, ValueSchema Schema)[] fields) =>
         new() { Fields = fields.ToFrozenDictionary(f => f.Name, f => f.Schema) };

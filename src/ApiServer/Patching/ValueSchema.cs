@@ -30,5 +30,9 @@ internal sealed record ValueSchema
 
     public ValueSchema Items { get; init; } = Unknown;
 
+    /// <summary>The field exists in the Go type's zero value (a struct that is not a pointer, or a list without
+    /// omitempty), so creating an object does not add it as a whole: Kubernetes' managedFields then carry no "." for it.</summary>
+    public bool InZeroValue { get; init; }
+
     public ValueSchema Field(string name) => Fields.GetValueOrDefault(name) ?? Unknown;
 }

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Tide.ApiServer.Tests.Patching;
@@ -17,6 +19,11 @@ internal static class JsonAssert
         Assert.True(JsonNode.DeepEquals(expected, actual),
             $"expected {expected?.ToJsonString() ?? "null"}{Environment.NewLine}  actual {actual?.ToJsonString() ?? "null"}");
     }
+
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Compact JSON escaping only what JSON requires, as Kubernetes' examples print it.</summary>
+    public static string Text(JsonNode? node) => node?.ToJsonString(Readable) ?? "null";
 
     /// <summary>Also checks member order and list order, which JsonNode.DeepEquals ignores for objects.</summary>
     public static void Same(string expectedSingleQuotedJson, JsonNode? actual) =>

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+
+namespace Tide.ApiServer.Patching;
+
+/// <summary>Server-side apply (application/apply-patch+yaml) and managedFields bookkeeping in FieldsV1 format, with
+/// the rules of Kubernetes' fieldmanager and structured-merge-diff.</summary>
+public static class ServerSideApply
+{
+    private const string StatusSubresource = "status";
+
+    private static readonly PathElement Metadata = PathElement.Field("metadata");
+    private static readonly PathElement Status = PathElement.Field("status");
+
+    /// <summary>Metadata the server sets; an applied configuration cannot change it.</summary>
+    private static readonly string[] ServerMetadata =
+        ["uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "deletionTimestamp",
+         "deletionGracePeriodSeconds", "selfLink"];
+
+    /// <summary>Fields no manager owns (the fieldmanager's stripped set, plus the deletion bookkeeping).</summary>
+    private static readonly FieldSet Untracked = FieldSet.Of(
+        new[] { "apiVersion", "kind", "metadata" }.Select(name => (IReadOnlyList<PathElement>)[PathElement.Field(name)])
+            .Concat(new[] { "name", "namespace", "clusterName" }.Concat(ServerMetadata)
+                .Select(name => (IReadOnlyList<PathElement>)[Metadata, PathElement.Field(name)])));
+
+    /// <summary>Applies <paramref name="config"/> as <paramref name="manager"/> onto <paramref name="live"/> (null: create).
+    /// Fields owned by other managers with a different value conflict unless <paramref name="force"/>; with force they
+    /// move to this manager. Fields this manager applied before but not now are removed unless another manager owns them.
+    /// Lists merge by their keys for built-in kinds; other lists are atomic.
+    /// <paramref name="subresource"/> is "status" for /status applies (only status is applied), else null (for
+    /// built-in kinds, whose status is a subresource, status is then left alone).</summary>
+    public static ApplyOutcome Apply(JsonObject? live, JsonObject config, string manager, bool force,
+        string apiVersion, string kind, DateTimeOffset now, string? subresource) =>
+        Apply(live, config, manager, force, apiVersion, BuiltInSchemas.For(apiVersion, kind), now, subresource);
+
+    internal static ApplyOutcome Apply(JsonObject? live, JsonObject config, string manager, bool force,
+        string apiVersion, ValueSchema schema, DateTimeOffset now, string? subresource)
+    {
+        if (config["metadata"]?["managedFields"] is JsonArray { Count: > 0 })
+            throw new PatchException("metadata.managedFields must be nil", badRequest: true);
+        var applied = InScope(config, apiVersion, subresource);
+        if (applied["metadata"] is JsonObject appliedMetadata)
+            foreach (var name in ServerMetadata)
+                appliedMetadata.Remove(name);
+
+        var entries = ManagedFields.Read(live) ?? [];
+        var before = WithoutManagedFields(live ?? []);
+        var merged = (JsonObject)ApplyMerge.Merge(before.DeepClone(), applied, schema, [])!;
+        var appliedFields = FieldSetBuilder.Build(applied, schema);
+
+        var previous = entries.FirstOrDefault(entry => entry.Identity == (manager, ManagedFieldsEntry.Apply, null, subresource));
+        var others = entries.Where(entry => entry != previous).ToList();
+        if (previous is not null)
+            Prune(merged, previous.Fields, others.Aggregate(appliedFields, (owned, entry) => owned.Union(entry.Fields)), schema);
+
+        var comparison = FieldComparison.Between(before, merged, schema);
+        var changed = comparison.Changed;
+        var conflicts = others
+            .SelectMany(entry => entry.Fields.Intersection(changed).Paths().Select(path => new FieldConflict(entry.Manager, ListItems.Describe(path))))
+            .OrderBy(conflict => conflict.Manager, StringComparer.Ordinal)
+            .ToList();
+        if (conflicts.Count > 0 && !force)
+            return new ApplyOutcome(null, conflicts);
+
+        var objectChanged = !JsonNode.DeepEquals(before, merged);
+        var applier = new ManagedFieldsEntry(manager, ManagedFieldsEntry.Apply, apiVersion,
+            objectChanged || previous is null ? ManagedFieldsEntry.FormatTime(now) : previous.Time,
+            subresource, appliedFields.Difference(Untracked));
+        ManagedFields.Write(merged, [
+            .. others.Select(entry => entry with { Fields = entry.Fields.Difference(changed).Difference(comparison.Removed) }),
+            applier]);
+        return new ApplyOutcome(merged, []);
+    }
+
+    /// <summary>Records a non-apply write (create, update, patch) by <paramref name="manager"/>: the fields whose value it
+    /// set or changed become its own (operation Update) and leave other managers' sets. Writes managedFields into
+    /// <paramref name="updated"/>.</summary>
+    public static void RecordUpdate(JsonObject? old, JsonObject updated, string manager, string apiVersion,
+        DateTimeOffset now, string? subresource) =>
+        RecordUpdate(old, updated, manager, apiVersion, BuiltInSchemas.For(apiVersion, (string?)updated["kind"] ?? ""), now, subresource);
+
+    internal static void RecordUpdate(JsonObject? old, JsonObject updated, string manager, string apiVersion,
+        ValueSchema schema, DateTimeOffset now, string? subresource)
+    {
+        // As Kubernetes does: a write may replace managedFields (or clear them with [{}]); one that drops them keeps the old.
+        var entries = ManagedFields.IsReset(updated) ? [] : ManagedFields.Read(updated) ?? ManagedFields.Read(old) ?? [];
+
+        var comparison = FieldComparison.Between(
+            WithoutManagedFields(old ?? []), WithoutManagedFields(updated), schema);
+        var changed = InScope(comparison.Changed, apiVersion, subresource);
+        var removed = InScope(comparison.Removed, apiVersion, subresource);
+        var taken = changed.Difference(Untracked);
+
+        var mine = entries.FirstOrDefault(entry => entry.Identity == (manager, ManagedFieldsEntry.Update, apiVersion, subresource));
+        var others = entries.Where(entry => entry != mine)
+            .Select(entry => entry with { Fields = entry.Fields.Difference(changed).Difference(removed) });
+        var myFields = (mine?.Fields ?? new FieldSet()).Difference(removed).Union(taken);
+        var myEntry = new ManagedFieldsEntry(manager, ManagedFieldsEntry.Update, apiVersion,
+            taken.IsEmpty ? mine?.Time : ManagedFieldsEntry.FormatTime(now), subresource, myFields);
+        ManagedFields.Write(updated, [.. others, myEntry]);
+    }
+
+    /// <summary>Removes the fields <paramref name="lastApplied"/> holds that nobody owns any more (structured-merge-diff's
+    /// prune): a field goes with everything below it unless some manager, or this apply, owns it or something below it.</summary>
+    private static void Prune(JsonObject merged, FieldSet lastApplied, FieldSet owned, ValueSchema schema)
+    {
+        var stale = lastApplied.WithFieldsAsMembers().Difference(owned.WithFieldsAsMembers()).Difference(Untracked);
+        if (!stale.IsEmpty)
+            ApplyMerge.Remove(merged, stale, schema);
+    }
+
+    /// <summary>The part of an object a write to <paramref name="subresource"/> may change: only status for /status;
+    /// all but status for the main resource of a built-in kind (their status is a subresource); all of a custom
+    /// resource, whose status the core handles.</summary>
+    private static JsonObject InScope(JsonObject obj, string apiVersion, string? subresource)
+    {
+        var scoped = new JsonObject();
+        foreach (var (key, value) in obj)
+            if (subresource == StatusSubresource ? key is "status" or "apiVersion" or "kind" : key != "status" || !BuiltInSchemas.IsBuiltIn(apiVersion))
+                scoped[key] = value?.DeepClone();
+        return scoped;
+    }
+
+    private static FieldSet InScope(FieldSet fields, string apiVersion, string? subresource) =>
+        subresource == StatusSubresource ? fields.Within(Status)
+        : BuiltInSchemas.IsBuiltIn(apiVersion) ? fields.Without(Status)
+        : fields;
+
+    private static JsonObject WithoutManagedFields(JsonObject obj)
+    {
+        var copy = (JsonObject)obj.DeepClone();
+        (copy["metadata"] as JsonObject)?.Remove("managedFields");
+        return copy;
+    }
+}

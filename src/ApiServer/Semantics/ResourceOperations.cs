@@ -52,6 +52,8 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
         }
         if (type.HasStatus) obj.Remove("status");
         if (type.StorageKey == CrdStorage) KindRules.ValidateCrd(type, obj);
+        // The creator owns what it sent; what the server fills in below (clusterIP, phases, CRD status) is no one's.
+        if (recordManager) ServerSideApply.RecordUpdate(null, obj, ctx.FieldManager, type.GroupVersion, time.GetUtcNow(), null);
         KindRules.DefaultOnCreate(type, obj);
         if (type.StorageKey == CrdStorage) ServeAfterCommit(tx, obj);
         tx.Put(type.StorageKey, key, obj);
@@ -130,11 +132,12 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
                 ServeAfterCommit(tx, updated);
             }
         }
+        if (recordManager) ServerSideApply.RecordUpdate(old, updated, ctx.FieldManager, type.GroupVersion, time.GetUtcNow(), subresource);
         if (KindRules.ChangesGeneration(type, old, updated))
         {
             meta["generation"] = (oldMeta["generation"]?.GetValue<long>() ?? 0) + 1;
         }
-        if (Json.Same(WithoutManagedFields(old), WithoutManagedFields(updated))) return old;
+        if (Json.Same(WithoutManagedFieldTimes(old), WithoutManagedFieldTimes(updated))) return old;
         var key = StoredObject.KeyOf(meta.Str("namespace"), name);
         tx.Put(type.StorageKey, key, updated);
         if (meta["deletionTimestamp"] is not null) _deletion.FinishIfDone(tx, type, key);
@@ -221,10 +224,14 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
         tx.AfterCommit(() => catalog.Register(copy));
     }
 
-    private static JsonObject WithoutManagedFields(JsonObject obj)
+    /// <summary>A write that changes nothing but managedFields timestamps is no write (Kubernetes skips it too).</summary>
+    private static JsonObject WithoutManagedFieldTimes(JsonObject obj)
     {
         var copy = obj.DeepClone().AsObject();
-        (copy["metadata"] as JsonObject)?.Remove("managedFields");
+        foreach (var entry in (copy["metadata"]?["managedFields"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        {
+            entry.Remove("time");
+        }
         return copy;
     }
 

@@ -57,7 +57,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         try
         {
             var catalog = new ResourceCatalog();
-            foreach (var crd in store.State.List("customresourcedefinitions.apiextensions.k8s.io", null))
+            foreach (var crd in store.State.List(BuiltinResources.CustomResourceDefinitions, null))
             {
                 catalog.Register(crd.ToNode());
             }
@@ -106,10 +106,10 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     private static void CreateSystemNamespaces(ResourceOperations operations, ResourceCatalog catalog)
     {
-        var namespaces = catalog.FindStorage("namespaces")!;
+        var namespaces = catalog.FindStorage(BuiltinResources.Namespaces)!;
         foreach (var name in SystemNamespaces)
         {
-            if (operations.Store.State.Get("namespaces", name) is not null) continue;
+            if (operations.Store.State.Get(BuiltinResources.Namespaces, name) is not null) continue;
             operations.Create(new WriteContext(namespaces, null, "tide-apiserver"),
                 new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name } });
         }

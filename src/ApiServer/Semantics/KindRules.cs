@@ -13,7 +13,7 @@ internal static class KindRules
     {
         switch (type.StorageKey)
         {
-            case "namespaces":
+            case BuiltinResources.Namespaces:
                 obj.Obj("spec")["finalizers"] = new JsonArray("kubernetes");
                 obj.Obj("status")["phase"] = "Active";
                 break;
@@ -29,7 +29,7 @@ internal static class KindRules
             case "deployments.apps" or "statefulsets.apps" or "replicasets.apps":
                 obj.Obj("spec")["replicas"] ??= 1;
                 break;
-            case "customresourcedefinitions.apiextensions.k8s.io":
+            case BuiltinResources.CustomResourceDefinitions:
                 AcceptCrd(obj);
                 break;
         }

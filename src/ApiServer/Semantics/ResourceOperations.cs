@@ -11,8 +11,6 @@ namespace Tide.ApiServer.Semantics;
 /// subresource, immutable fields), patch, delete and deletecollection. Each runs as one store transaction.</summary>
 internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog catalog, TimeProvider time)
 {
-    private const string NamespacesStorage = "namespaces";
-    private const string CrdStorage = "customresourcedefinitions.apiextensions.k8s.io";
     private readonly Deletion _deletion = new(catalog, time);
 
     public ObjectStore Store => store;
@@ -51,11 +49,11 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
             meta.Remove(ignored);
         }
         if (type.HasStatus) obj.Remove("status");
-        if (type.StorageKey == CrdStorage) KindRules.ValidateCrd(type, obj);
+        if (type.StorageKey == BuiltinResources.CustomResourceDefinitions) KindRules.ValidateCrd(type, obj);
         // The creator owns what it sent; what the server fills in below (clusterIP, phases, CRD status) is no one's.
         if (recordManager) ServerSideApply.RecordUpdate(null, obj, ctx.FieldManager, type.GroupVersion, time.GetUtcNow(), null);
         KindRules.DefaultOnCreate(type, obj);
-        if (type.StorageKey == CrdStorage) ServeAfterCommit(tx, obj);
+        if (type.StorageKey == BuiltinResources.CustomResourceDefinitions) ServeAfterCommit(tx, obj);
         tx.Put(type.StorageKey, key, obj);
         return obj;
     }
@@ -125,7 +123,7 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
         if (subresource is null)
         {
             KindRules.CheckUpdate(type, old, updated);
-            if (type.StorageKey == CrdStorage)
+            if (type.StorageKey == BuiltinResources.CustomResourceDefinitions)
             {
                 KindRules.ValidateCrd(type, updated);
                 KindRules.AcceptCrd(updated);
@@ -276,7 +274,7 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
 
     private static void RequireWritableNamespace(StoreTransaction tx, string ns)
     {
-        var namespaceObject = tx.Get(NamespacesStorage, ns) ?? throw ApiException.NotFound($"namespaces \"{ns}\" not found");
+        var namespaceObject = tx.Get(BuiltinResources.Namespaces, ns) ?? throw ApiException.NotFound($"namespaces \"{ns}\" not found");
         if (namespaceObject.Metadata()["deletionTimestamp"] is not null)
         {
             throw ApiException.Forbidden($"unable to create new content in namespace {ns} because it is being terminated");

@@ -32,6 +32,8 @@ public sealed class WorkloadSimulatorTests(ApiServerFixture fixture)
         Assert.Equal(3, d.Status.AvailableReplicas);
         Assert.Equal(3, d.Status.UpdatedReplicas);
         Assert.Contains(d.Status.Conditions, c => c.Type == "Progressing" && c.Reason == "NewReplicaSetAvailable");
+        var simulator = Assert.Single(d.Metadata.ManagedFields, m => m.Manager == "tide-workload-simulator");
+        Assert.Equal("status", simulator.Subresource);
 
         d.Spec.Replicas = 5;
         await Client.AppsV1.ReplaceNamespacedDeploymentAsync(d, "app", ns);

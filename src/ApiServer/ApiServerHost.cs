@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tide.ApiServer.Faults;
 using Tide.ApiServer.Http;
@@ -87,7 +88,9 @@ public sealed class ApiServerHost : IAsyncDisposable
                 kestrel.Limits.MaxConcurrentConnections = null;
                 kestrel.Limits.MaxConcurrentUpgradedConnections = null;
             });
-            builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+            // An embedded server does not own the process: SIGINT/SIGTERM belong to whoever hosts it.
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
             var app = builder.Build();
             app.Run(handler.HandleAsync);
             await app.StartAsync(ct);
@@ -113,6 +116,13 @@ public sealed class ApiServerHost : IAsyncDisposable
             operations.Create(new WriteContext(namespaces, null, "tide-apiserver"),
                 new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name } });
         }
+    }
+
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static X509Certificate2 SelfSignedCertificate()

@@ -113,4 +113,20 @@ public sealed class KubectlTests(ApiServerFixture fixture)
         Assert.NotEqual(0, missing.ExitCode);
         Assert.Contains("NotFound", missing.Stderr);
     }
+
+    [Fact]
+    public async Task Scale_ThenRolloutStatusWaitsForTheSimulatedRollout()
+    {
+        var ns = await fixture.NewNamespaceAsync("scale");
+        await fixture.Client.AppsV1.CreateNamespacedDeploymentAsync(Deployments.New("s", replicas: 1), ns);
+        Assert.Contains("deployment.apps/s scaled", (await fixture.KubectlAsync("-n", ns, "scale", "deployment/s", "--replicas=4")).Ok());
+
+        var scale = await fixture.Client.AppsV1.ReadNamespacedDeploymentScaleAsync("s", ns);
+        Assert.Equal(4, scale.Spec.Replicas);
+        Assert.Equal("app=s", scale.Status.Selector);
+
+        var rollout = (await fixture.KubectlAsync("-n", ns, "rollout", "status", "deployment/s", "--timeout=20s")).Ok();
+        Assert.Contains("successfully rolled out", rollout);
+        Assert.Equal(4, (await fixture.Client.AppsV1.ReadNamespacedDeploymentAsync("s", ns)).Status.AvailableReplicas);
+    }
 }

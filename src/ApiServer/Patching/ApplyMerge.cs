@@ -23,7 +23,9 @@ internal static class ApplyMerge
                     liveObject.TryGetPropertyValue(key, out var liveValue);
                     if (liveValue is not null)
                         liveObject[key] = null; // detached, so it can be merged and re-attached in place
-                    liveObject[key] = Merge(liveValue, value, schema.Field(key), [.. path, PathElement.Field(key)]);
+                    path.Add(PathElement.Field(key));
+                    liveObject[key] = Merge(liveValue, value, schema.Field(key), path);
+                    path.RemoveAt(path.Count - 1);
                 }
                 return liveObject;
             case JsonObject configObject when !schema.Atomic:
@@ -42,9 +44,8 @@ internal static class ApplyMerge
     /// item they follow in it.</summary>
     private static JsonArray MergeList(JsonArray live, JsonArray config, ValueSchema schema, List<PathElement> path)
     {
-        var configElements = ListItems.Elements(config, schema, rejectDuplicates: true, ListItems.Describe(path))
-            ?? throw new PatchException($"{ListItems.Describe(path)}: associative list with keys {string.Join(", ", schema.ListKeys.Select(k => k.Name))} has an element that omits a key field");
-        var liveElements = ListItems.Elements(live, schema, rejectDuplicates: false, ListItems.Describe(path));
+        var configElements = ListItems.ConfigElements(config, schema, path);
+        var liveElements = ListItems.Elements(live, schema, rejectDuplicates: false, path);
         if (liveElements is null)
             return (JsonArray)Merge(null, config, schema with { ListType = ListType.Atomic }, path)!;
 
@@ -112,7 +113,10 @@ internal static class ApplyMerge
     {
         if (live?.Parent is not null)
             live = live.DeepClone(); // a repeated live key: the first item was already placed
-        return Merge(live, config, schema.Items, [.. path, element]);
+        path.Add(element);
+        var merged = Merge(live, config, schema.Items, path);
+        path.RemoveAt(path.Count - 1);
+        return merged;
     }
 
     /// <summary>Removes every member path of <paramref name="remove"/> (with everything below it) from the object.</summary>

@@ -6,7 +6,9 @@ namespace Tide.ApiServer.Patching;
 /// <summary>The merge metadata of the built-in kinds the server serves, transcribed from the struct tags and
 /// +listType/+structType markers of Kubernetes' core, apps, batch, policy, autoscaling and admissionregistration types.
 /// Strategic merge patch reads patchStrategy/patchMergeKey; server-side apply reads listType/listMapKey (where the Go
-/// type has only patch tags, Kubernetes derives a map list keyed by the merge key, which is what is written here).</summary>
+/// type has only patch tags, Kubernetes derives a map list keyed by the merge key, which is what is written here).
+/// What is not listed has no merge metadata in Kubernetes either: such lists (tolerations, Endpoints subsets, Ingress
+/// rules, RBAC rules, args, command...) are replaced by a strategic merge patch and atomic for server-side apply.</summary>
 internal static class BuiltInSchemas
 {
     private static readonly ValueSchema Conditions = KeyedList("type", ValueSchema.Unknown);

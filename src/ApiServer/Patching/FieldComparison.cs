@@ -43,13 +43,18 @@ internal sealed record FieldComparison(FieldSet Added, FieldSet Modified, FieldS
         foreach (var (key, value) in after ?? [])
         {
             var field = schema.Field(key);
-            Compare(before?[key] ?? ZeroValue(field, value), value, field, [.. path, PathElement.Field(key)]);
+            path.Add(PathElement.Field(key));
+            Compare(before?[key] ?? ZeroValue(field, value), value, field, path);
+            path.RemoveAt(path.Count - 1);
         }
         foreach (var (key, value) in before ?? [])
         {
+            if (after?[key] is not null)
+                continue;
             var field = schema.Field(key);
-            if (after?[key] is null)
-                Compare(value, ZeroValue(field, value), field, [.. path, PathElement.Field(key)]);
+            path.Add(PathElement.Field(key));
+            Compare(value, ZeroValue(field, value), field, path);
+            path.RemoveAt(path.Count - 1);
         }
     }
 
@@ -73,10 +78,19 @@ internal sealed record FieldComparison(FieldSet Added, FieldSet Modified, FieldS
         if (beforeItems is null || afterItems is null)
             return false;
         foreach (var (element, item) in afterItems)
-            Compare(beforeItems.GetValueOrDefault(element), item, schema.Items, [.. path, element]);
+        {
+            path.Add(element);
+            Compare(beforeItems.GetValueOrDefault(element), item, schema.Items, path);
+            path.RemoveAt(path.Count - 1);
+        }
         foreach (var (element, item) in beforeItems)
-            if (!afterItems.ContainsKey(element))
-                Compare(item, null, schema.Items, [.. path, element]);
+        {
+            if (afterItems.ContainsKey(element))
+                continue;
+            path.Add(element);
+            Compare(item, null, schema.Items, path);
+            path.RemoveAt(path.Count - 1);
+        }
         return true;
     }
 
@@ -85,7 +99,7 @@ internal sealed record FieldComparison(FieldSet Added, FieldSet Modified, FieldS
     {
         if (items is null)
             return [];
-        var elements = ListItems.Elements(items, schema, rejectDuplicates: false, "");
+        var elements = ListItems.Elements(items, schema, rejectDuplicates: false, []);
         if (elements is null)
             return null;
         var index = new Dictionary<PathElement, JsonNode?>();

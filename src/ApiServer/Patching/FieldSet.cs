@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 namespace Tide.ApiServer.Patching;
 
 /// <summary>A set of field paths stored as a tree, like structured-merge-diff's fieldpath.Set: at each node, the path
-/// elements that are members (owned themselves) and the children (paths continuing below). Set operations return new
-/// sets; a child is never empty.</summary>
+/// elements that are members (owned themselves) and the children (paths continuing below); a child is never empty.
+/// A set is built with <see cref="Insert"/> and only read afterwards, which lets set operations return, and share,
+/// the parts (or the whole) of their operands that they leave unchanged.</summary>
 internal sealed class FieldSet
 {
     private readonly HashSet<PathElement> members = [];
@@ -34,6 +35,15 @@ internal sealed class FieldSet
         node.members.Add(path[^1]);
     }
 
+    public bool Has(IReadOnlyList<PathElement> path)
+    {
+        var node = this;
+        for (var i = 0; i < path.Count - 1; i++)
+            if (!node.children.TryGetValue(path[i], out node))
+                return false;
+        return path.Count > 0 && node.members.Contains(path[^1]);
+    }
+
     public bool HasMember(PathElement element) => members.Contains(element);
 
     /// <summary>The paths below <paramref name="element"/>, relative to it; null when there are none.</summary>
@@ -41,14 +51,17 @@ internal sealed class FieldSet
 
     public FieldSet Union(FieldSet other)
     {
+        if (other.IsEmpty)
+            return this;
+        if (IsEmpty)
+            return other;
         var result = new FieldSet();
         result.members.UnionWith(members);
         result.members.UnionWith(other.members);
         foreach (var (element, child) in children)
-            result.children[element] = other.children.TryGetValue(element, out var otherChild) ? child.Union(otherChild) : child.Copy();
+            result.children[element] = other.children.TryGetValue(element, out var otherChild) ? child.Union(otherChild) : child;
         foreach (var (element, otherChild) in other.children)
-            if (!children.ContainsKey(element))
-                result.children[element] = otherChild.Copy();
+            result.children.TryAdd(element, otherChild);
         return result;
     }
 
@@ -87,7 +100,7 @@ internal sealed class FieldSet
         if (members.Contains(top))
             result.members.Add(top);
         if (children.TryGetValue(top, out var child))
-            result.AddChild(top, child.Copy());
+            result.AddChild(top, child);
         return result;
     }
 
@@ -117,22 +130,27 @@ internal sealed class FieldSet
     public JsonObject ToFieldsV1()
     {
         var result = new JsonObject();
-        foreach (var element in members.Union(children.Keys).Order())
-        {
-            var entry = children.TryGetValue(element, out var child) ? child.ToFieldsV1() : [];
-            if (child is not null && members.Contains(element))
-            {
-                var withSelf = new JsonObject { ["."] = new JsonObject() };
-                foreach (var (key, value) in entry.ToList())
-                {
-                    entry.Remove(key);
-                    withSelf[key] = value;
-                }
-                entry = withSelf;
-            }
-            result[element.ToFieldsV1()] = entry;
-        }
+        WriteFieldsV1(result);
         return result;
+    }
+
+    private void WriteFieldsV1(JsonObject target)
+    {
+        var elements = new List<PathElement>(members.Count + children.Count);
+        elements.AddRange(members);
+        elements.AddRange(children.Keys.Where(element => !members.Contains(element)));
+        elements.Sort();
+        foreach (var element in elements)
+        {
+            var entry = new JsonObject();
+            if (children.TryGetValue(element, out var child))
+            {
+                if (members.Contains(element))
+                    entry["."] = new JsonObject();
+                child.WriteFieldsV1(entry);
+            }
+            target[element.ToFieldsV1()] = entry;
+        }
     }
 
     public static FieldSet FromFieldsV1(JsonObject fields)
@@ -151,21 +169,25 @@ internal sealed class FieldSet
         return result;
     }
 
-    /// <summary>With <paramref name="recursive"/>, a path of <paramref name="other"/> also takes everything below it.</summary>
+    /// <summary>With <paramref name="recursive"/>, a path of <paramref name="other"/> also takes everything below it.
+    /// Returns this very set when nothing is taken away.</summary>
     private FieldSet Subtract(FieldSet other, bool recursive)
     {
+        if (other.IsEmpty || IsEmpty)
+            return this;
         var result = new FieldSet();
         result.members.UnionWith(members.Where(m => !other.members.Contains(m)));
+        var changed = result.members.Count != members.Count;
         foreach (var (element, child) in children)
         {
-            if (recursive && other.members.Contains(element))
-                continue;
-            result.AddChild(element, other.children.TryGetValue(element, out var otherChild) ? child.Subtract(otherChild, recursive) : child.Copy());
+            var rest = recursive && other.members.Contains(element) ? new FieldSet()
+                : other.children.TryGetValue(element, out var otherChild) ? child.Subtract(otherChild, recursive)
+                : child;
+            changed |= rest != child;
+            result.AddChild(element, rest);
         }
-        return result;
+        return changed ? result : this;
     }
-
-    private FieldSet Copy() => Union(new FieldSet());
 
     private void AddChild(PathElement element, FieldSet child)
     {

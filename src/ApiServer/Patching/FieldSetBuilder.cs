@@ -11,8 +11,7 @@ internal static class FieldSetBuilder
     {
         var set = new FieldSet();
         var path = new List<PathElement>();
-        foreach (var (key, value) in config)
-            Visit(value, schema.Field(key), Descend(path, PathElement.Field(key)), set);
+        VisitMembers(config, schema, path, set);
         return set;
     }
 
@@ -24,21 +23,20 @@ internal static class FieldSetBuilder
                 set.Insert(path);
                 break;
             case JsonObject obj:
-                foreach (var (key, child) in obj)
-                    Visit(child, schema.Field(key), Descend(path, PathElement.Field(key)), set);
+                VisitMembers(obj, schema, path, set);
                 break;
             case JsonArray when schema.ListType == ListType.Atomic:
                 set.Insert(path);
                 break;
             case JsonArray array:
-                var elements = ListItems.Elements(array, schema, rejectDuplicates: true, ListItems.Describe(path))
-                    ?? throw new PatchException($"{ListItems.Describe(path)}: associative list with keys {string.Join(", ", schema.ListKeys.Select(k => k.Name))} has an element that omits a key field");
+                var elements = ListItems.ConfigElements(array, schema, path);
                 for (var i = 0; i < array.Count; i++)
                 {
-                    var itemPath = Descend(path, elements[i]);
+                    path.Add(elements[i]);
                     if (array[i] is JsonObject item)
-                        Visit(item, schema.Items, itemPath, set);
-                    set.Insert(itemPath);
+                        Visit(item, schema.Items, path, set);
+                    set.Insert(path);
+                    path.RemoveAt(path.Count - 1);
                 }
                 break;
             default:
@@ -47,5 +45,13 @@ internal static class FieldSetBuilder
         }
     }
 
-    private static List<PathElement> Descend(List<PathElement> path, PathElement element) => [.. path, element];
+    private static void VisitMembers(JsonObject obj, ValueSchema schema, List<PathElement> path, FieldSet set)
+    {
+        foreach (var (key, child) in obj)
+        {
+            path.Add(PathElement.Field(key));
+            Visit(child, schema.Field(key), path, set);
+            path.RemoveAt(path.Count - 1);
+        }
+    }
 }

@@ -47,16 +47,38 @@ internal static class GoJson
                 }
                 builder.Append(']');
                 break;
-            default:
-                if (node.GetValueKind() == JsonValueKind.String)
-                    WriteString(node.GetValue<string>(), builder);
-                else
-                    builder.Append(node.ToJsonString());
+            case JsonValue value:
+                WriteScalar(value, builder);
                 break;
         }
     }
 
-    private static void WriteString(string text, StringBuilder builder)
+    /// <summary>Scalars are written from what backs them (parsed JSON or a CLR value) without serializing the node,
+    /// which matters because every keyed list item is named this way many times per write.</summary>
+    private static void WriteScalar(JsonValue value, StringBuilder builder)
+    {
+        if (value.TryGetValue(out JsonElement element))
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    WriteString(element.GetString()!, builder);
+                    return;
+                case JsonValueKind.Number:
+                    builder.Append(element.GetRawText());
+                    return;
+                case JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
+                    builder.Append(element.GetRawText());
+                    return;
+            }
+        }
+        if (value.TryGetValue(out string? text))
+            WriteString(text, builder);
+        else
+            builder.Append(value.ToJsonString());
+    }
+
+    public static void WriteString(string text, StringBuilder builder)
     {
         builder.Append('"');
         foreach (var c in text)

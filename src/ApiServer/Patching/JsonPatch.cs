@@ -4,63 +4,64 @@ using System.Text.Json.Nodes;
 namespace Tide.ApiServer.Patching;
 
 /// <summary>RFC 6902 JSON patch (application/json-patch+json): add, remove, replace, move, copy, test.</summary>
+/// <remarks>Behaves like the json-patch library (v4) the Kubernetes API server uses, where it is more lenient than
+/// the RFC: array indexes may be negative (counted from the end; for add, -1 appends), "replace" of a missing object
+/// member adds it, a missing "value" is null, and "test" of a missing location against null passes. An operation that
+/// is not an object is a malformed request (400); every other failure makes the patch Invalid (422).</remarks>
 public static class JsonPatch
 {
-    /// <summary>Applies the operations in order to a copy of <paramref name="target"/>. A malformed operation is a
-    /// BadRequest; an operation that does not fit the document (missing path, failed test) is Invalid.</summary>
+    /// <summary>Applies the operations in order to a copy of <paramref name="target"/>.</summary>
     public static JsonNode Apply(JsonNode target, JsonArray operations)
     {
-        JsonNode? document = target.DeepClone();
+        var document = target.DeepClone();
         for (var i = 0; i < operations.Count; i++)
         {
             if (operations[i] is not JsonObject operation)
                 throw new PatchException($"JSON patch operation {i} is not an object", badRequest: true);
-            document = ApplyOperation(document, operation, i);
+            ApplyOperation(document, operation);
         }
-        return document ?? throw new PatchException("the JSON patch replaced the whole document with null");
+        return document;
     }
 
-    private static JsonNode? ApplyOperation(JsonNode? document, JsonObject operation, int index)
+    private static void ApplyOperation(JsonNode document, JsonObject operation)
     {
-        var op = RequiredString(operation, "op", index);
-        var path = JsonPointer.Parse(RequiredString(operation, "path", index));
+        var op = (operation["op"] as JsonValue)?.TryGetValue<string>(out var name) == true ? name : "unknown";
         switch (op)
         {
             case "add":
-                return Add(document, path, RequiredValue(operation, index)?.DeepClone(), op);
+                Add(document, Path(operation, "path", op), operation["value"]?.DeepClone(), op);
+                break;
             case "remove":
-                Remove(document, path, op);
-                return document;
+                Remove(document, Path(operation, "path", op), op);
+                break;
             case "replace":
-                return Replace(document, path, RequiredValue(operation, index)?.DeepClone());
+                Replace(document, Path(operation, "path", op), operation["value"]?.DeepClone());
+                break;
             case "move":
             {
-                var from = JsonPointer.Parse(RequiredString(operation, "from", index));
-                if (from.Tokens.SequenceEqual(path.Tokens))
-                    return document;
-                if (from.IsProperPrefixOf(path))
-                    throw new PatchException($"move operation does not apply: \"{from.Text}\" cannot be moved into its own child \"{path.Text}\"");
+                var from = Path(operation, "from", op);
+                var path = Path(operation, "path", op);
                 var value = Get(document, from, op);
                 Remove(document, from, op);
-                return Add(document, path, value, op);
+                Add(document, path, value, op);
+                break;
             }
             case "copy":
             {
-                var from = JsonPointer.Parse(RequiredString(operation, "from", index));
-                return Add(document, path, Get(document, from, op)?.DeepClone(), op);
+                var value = Get(document, Path(operation, "from", op), op);
+                Add(document, Path(operation, "path", op), value?.DeepClone(), op);
+                break;
             }
             case "test":
-                Test(document, path, RequiredValue(operation, index));
-                return document;
+                Test(document, Path(operation, "path", op), operation["value"]);
+                break;
             default:
-                throw new PatchException($"JSON patch operation {index} has unknown op \"{op}\"", badRequest: true);
+                throw new PatchException($"Unexpected kind: {op}");
         }
     }
 
-    private static JsonNode? Add(JsonNode? document, JsonPointer path, JsonNode? value, string op)
+    private static void Add(JsonNode document, JsonPointer path, JsonNode? value, string op)
     {
-        if (path.IsRoot)
-            return value;
         switch (Parent(document, path, op))
         {
             case JsonObject parent:
@@ -70,67 +71,66 @@ public static class JsonPatch
                 parent.Add(value);
                 break;
             case JsonArray parent:
-                parent.Insert(Index(parent, path, op, allowEnd: true), value);
+                // One past the end is valid for add, so negative indexes count from there: -1 appends.
+                parent.Insert(Index(parent, path, op, parent.Count + 1), value);
                 break;
             default:
                 throw Missing(op, path);
         }
-        return document;
     }
 
-    private static void Remove(JsonNode? document, JsonPointer path, string op)
+    private static void Remove(JsonNode document, JsonPointer path, string op)
     {
-        if (path.IsRoot)
-            throw new PatchException($"{op} operation does not apply: the document root cannot be removed");
         switch (Parent(document, path, op))
         {
             case JsonObject parent when parent.ContainsKey(path.Last):
                 parent.Remove(path.Last);
                 break;
+            case JsonObject:
+                throw new PatchException($"error in {op} for path: '{path.Text}': Unable to remove nonexistent key: {path.Last}: missing value");
             case JsonArray parent:
-                parent.RemoveAt(Index(parent, path, op, allowEnd: false));
+                parent.RemoveAt(Index(parent, path, op, parent.Count));
                 break;
             default:
                 throw Missing(op, path);
         }
     }
 
-    private static JsonNode? Replace(JsonNode? document, JsonPointer path, JsonNode? value)
+    private static void Replace(JsonNode document, JsonPointer path, JsonNode? value)
     {
-        if (path.IsRoot)
-            return value;
         switch (Parent(document, path, "replace"))
         {
-            case JsonObject parent when parent.ContainsKey(path.Last):
+            case JsonObject parent:
                 parent[path.Last] = value;
                 break;
             case JsonArray parent:
-                parent[Index(parent, path, "replace", allowEnd: false)] = value;
+                parent[Index(parent, path, "replace", parent.Count)] = value;
                 break;
             default:
                 throw Missing("replace", path);
         }
-        return document;
     }
 
-    private static void Test(JsonNode? document, JsonPointer path, JsonNode? expected)
+    private static void Test(JsonNode document, JsonPointer path, JsonNode? expected)
     {
-        // A missing location tests equal to null, as in the json-patch library Kubernetes uses.
         var actual = TryGet(document, path.Tokens, out var found);
         if (!found && expected is null)
             return;
         if (!found || !JsonNode.DeepEquals(actual, expected))
-            throw new PatchException($"test operation failed: the value at \"{path.Text}\" is not {expected?.ToJsonString() ?? "null"}");
+            throw new PatchException($"testing value {path.Text} failed: test failed");
     }
 
-    private static JsonNode? Get(JsonNode? document, JsonPointer path, string op)
+    private static JsonNode? Get(JsonNode document, JsonPointer path, string op)
     {
         var value = TryGet(document, path.Tokens, out var found);
         return found ? value : throw Missing(op, path);
     }
 
-    private static JsonNode? Parent(JsonNode? document, JsonPointer path, string op)
+    /// <summary>The container the pointer's last token addresses; the document root itself cannot be the target.</summary>
+    private static JsonNode? Parent(JsonNode document, JsonPointer path, string op)
     {
+        if (path.IsRoot)
+            throw Missing(op, path);
         var parent = TryGet(document, path.Parent, out var found);
         return found ? parent : throw Missing(op, path);
     }
@@ -144,8 +144,8 @@ public static class JsonPatch
                 case JsonObject obj when obj.TryGetPropertyValue(token, out var child):
                     node = child;
                     break;
-                case JsonArray array when ParseIndex(token) is { } i && i < array.Count:
-                    node = array[i];
+                case JsonArray array when ParseIndex(token) is { } i && i >= -array.Count && i < array.Count:
+                    node = array[i < 0 ? i + array.Count : i];
                     break;
                 default:
                     found = false;
@@ -156,33 +156,25 @@ public static class JsonPatch
         return node;
     }
 
-    private static int Index(JsonArray array, JsonPointer path, string op, bool allowEnd)
+    /// <summary>The array position of the pointer's last token, which must lie in [-count, count).</summary>
+    private static int Index(JsonArray array, JsonPointer path, string op, int count)
     {
         var index = ParseIndex(path.Last)
-            ?? throw new PatchException($"{op} operation does not apply: \"{path.Last}\" in \"{path.Text}\" is not an array index");
-        var limit = allowEnd ? array.Count : array.Count - 1;
-        return index <= limit
-            ? index
-            : throw new PatchException($"{op} operation does not apply: index {index} in \"{path.Text}\" is out of bounds (array length {array.Count})");
+            ?? throw new PatchException($"error in {op} for path: '{path.Text}': \"{path.Last}\" is not an array index");
+        if (index < -count || index >= count)
+            throw new PatchException($"error in {op} for path: '{path.Text}': Unable to access invalid index: {index}: invalid index referenced (array length {array.Count})");
+        return index < 0 ? index + count : index;
     }
 
-    /// <summary>RFC 6901 array indexes: "0" or digits without a leading zero.</summary>
+    /// <summary>Indexes as Go's strconv.Atoi reads them (sign and leading zeros allowed), as the library does.</summary>
     private static int? ParseIndex(string token) =>
-        token.Length > 0 && token.All(char.IsAsciiDigit) && (token.Length == 1 || token[0] != '0')
-            && int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-            ? index
-            : null;
+        int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var index) ? index : null;
 
     private static PatchException Missing(string op, JsonPointer path) =>
         new($"{op} operation does not apply: doc is missing path: \"{path.Text}\"");
 
-    private static string RequiredString(JsonObject operation, string member, int index) =>
+    private static JsonPointer Path(JsonObject operation, string member, string op) =>
         operation[member] is JsonValue value && value.TryGetValue<string>(out var text)
-            ? text
-            : throw new PatchException($"JSON patch operation {index} has no string \"{member}\"", badRequest: true);
-
-    private static JsonNode? RequiredValue(JsonObject operation, int index) =>
-        operation.TryGetPropertyValue("value", out var value)
-            ? value
-            : throw new PatchException($"JSON patch operation {index} has no \"value\"", badRequest: true);
+            ? JsonPointer.Parse(text)
+            : throw new PatchException($"{op} operation missing {member} field");
 }

@@ -14,20 +14,16 @@ internal sealed record JsonPointer(string Text, IReadOnlyList<string> Tokens)
         if (text.Length == 0)
             return new JsonPointer(text, []);
         if (text[0] != '/')
-            throw new PatchException($"invalid JSON pointer \"{text}\": it must be empty or start with '/'", badRequest: true);
+            throw new PatchException($"invalid JSON pointer \"{text}\": it must be empty or start with '/'");
         var tokens = text[1..].Split('/').Select(token => Unescape(token, text)).ToArray();
         return new JsonPointer(text, tokens);
     }
-
-    /// <summary>True when <paramref name="other"/> points strictly inside this location.</summary>
-    public bool IsProperPrefixOf(JsonPointer other) =>
-        other.Tokens.Count > Tokens.Count && Tokens.SequenceEqual(other.Tokens.Take(Tokens.Count));
 
     private static string Unescape(string token, string text)
     {
         for (var i = 0; i < token.Length; i++)
             if (token[i] == '~' && (i + 1 == token.Length || (token[i + 1] != '0' && token[i + 1] != '1')))
-                throw new PatchException($"invalid JSON pointer \"{text}\": '~' must be followed by '0' or '1'", badRequest: true);
+                throw new PatchException($"invalid JSON pointer \"{text}\": '~' must be followed by '0' or '1'");
         // ~1 first, then ~0, so that "~01" becomes "~1" and not "/" (RFC 6901 §4).
         return token.Replace("~1", "/").Replace("~0", "~");
     }

@@ -10,6 +10,11 @@ internal sealed record ManagedFieldsEntry(string Manager, string Operation, stri
     public const string Apply = "Apply";
     public const string Update = "Update";
 
+    // The fieldsV1 JSON an entry was read from, reused when written back with the very set it was read as: most writes
+    // leave most entries alone, and copying their JSON is cheaper than rendering it again. Records copy these on `with`.
+    private FieldSet? readFields;
+    private JsonObject? readFieldsV1;
+
     /// <summary>Which entry a write belongs to, as Kubernetes identifies managers: by name, operation and subresource,
     /// and for updates also by API version (an applier keeps one entry whatever version it applies with).</summary>
     public (string Manager, string Operation, string? ApiVersion, string? Subresource) Identity =>
@@ -23,13 +28,19 @@ internal sealed record ManagedFieldsEntry(string Manager, string Operation, stri
         var operation = (string?)entry["operation"];
         if (operation is not (Apply or Update))
             throw new FormatException($"unknown operation \"{operation}\"");
+        var fieldsV1 = entry["fieldsV1"] as JsonObject;
+        var fields = fieldsV1 is null ? new FieldSet() : FieldSet.FromFieldsV1(fieldsV1);
         return new ManagedFieldsEntry(
             (string?)entry["manager"] ?? "",
             operation,
             (string?)entry["apiVersion"],
             (string?)entry["time"],
             (string?)entry["subresource"] is { Length: > 0 } subresource ? subresource : null,
-            entry["fieldsV1"] is JsonObject fields ? FieldSet.FromFieldsV1(fields) : new FieldSet());
+            fields)
+        {
+            readFields = fields,
+            readFieldsV1 = fieldsV1,
+        };
     }
 
     /// <summary>The entry as Kubernetes serializes it (ManagedFieldsEntry's field order).</summary>
@@ -41,7 +52,9 @@ internal sealed record ManagedFieldsEntry(string Manager, string Operation, stri
         if (Time is not null)
             json["time"] = Time;
         json["fieldsType"] = "FieldsV1";
-        json["fieldsV1"] = Fields.ToFieldsV1();
+        json["fieldsV1"] = ReferenceEquals(Fields, readFields) && readFieldsV1 is not null
+            ? readFieldsV1.DeepClone()
+            : Fields.ToFieldsV1();
         if (Subresource is not null)
             json["subresource"] = Subresource;
         return json;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -17,11 +18,12 @@ internal sealed class PathElement : IEquatable<PathElement>, IComparable<PathEle
         Index,
     }
 
-    private PathElement(ElementKind kind, string text, JsonNode? value)
+    private PathElement(ElementKind kind, string text, JsonNode? value = null, (string Name, JsonNode? Value)[]? keyFields = null)
     {
         Kind = kind;
         Text = text;
         Value = value;
+        KeyFields = keyFields;
     }
 
     public ElementKind Kind { get; }
@@ -29,25 +31,38 @@ internal sealed class PathElement : IEquatable<PathElement>, IComparable<PathEle
     /// <summary>The field name, or the canonical JSON of the key object, value or index.</summary>
     public string Text { get; }
 
-    /// <summary>The key object (fields sorted by name) or the set value; null for fields and indexes.</summary>
+    /// <summary>The set value; null for other kinds.</summary>
     private JsonNode? Value { get; }
 
-    public static PathElement Field(string name) => new(ElementKind.Field, name, null);
+    /// <summary>The key fields sorted by name; null for other kinds. The values are only read, never attached.</summary>
+    private (string Name, JsonNode? Value)[]? KeyFields { get; }
 
-    /// <summary>A keyed list item from its key fields; the fields are sorted by name, as Kubernetes does.</summary>
-    public static PathElement Key(IEnumerable<(string Name, JsonNode? Value)> fields)
+    public static PathElement Field(string name) => new(ElementKind.Field, name);
+
+    /// <summary>A keyed list item from its key fields (this call takes the array and sorts it by name, as
+    /// Kubernetes orders key fields).</summary>
+    public static PathElement Key((string Name, JsonNode? Value)[] fields)
     {
-        var key = new JsonObject();
-        foreach (var (name, value) in fields.OrderBy(f => f.Name, StringComparer.Ordinal))
-            key[name] = value?.DeepClone();
-        return new PathElement(ElementKind.Key, GoJson.Write(key), key);
+        var sorted = fields;
+        if (sorted.Length > 1)
+            Array.Sort(sorted, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var text = new StringBuilder("{");
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (i > 0)
+                text.Append(',');
+            GoJson.WriteString(sorted[i].Name, text);
+            text.Append(':');
+            GoJson.Write(sorted[i].Value, text);
+        }
+        return new PathElement(ElementKind.Key, text.Append('}').ToString(), keyFields: sorted);
     }
 
     public static PathElement SetValue(JsonNode? value) =>
-        new(ElementKind.Value, GoJson.Write(value), value?.DeepClone());
+        new(ElementKind.Value, GoJson.Write(value), value);
 
     public static PathElement Index(int index) =>
-        new(ElementKind.Index, index.ToString(CultureInfo.InvariantCulture), null);
+        new(ElementKind.Index, index.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Parses a FieldsV1 member name such as <c>f:spec</c> or <c>k:{"port":80,"protocol":"TCP"}</c>.</summary>
     public static PathElement ParseFieldsV1(string text)
@@ -61,7 +76,7 @@ internal sealed class PathElement : IEquatable<PathElement>, IComparable<PathEle
                 return Field(rest);
             case 'k':
                 var key = JsonNode.Parse(rest) as JsonObject ?? throw new FormatException($"invalid FieldsV1 key \"{text}\"");
-                return Key(key.Select(member => (member.Key, member.Value)));
+                return Key([.. key.Select(member => (member.Key, member.Value))]);
             case 'v':
                 return SetValue(JsonNode.Parse(rest));
             case 'i':
@@ -85,7 +100,7 @@ internal sealed class PathElement : IEquatable<PathElement>, IComparable<PathEle
     public override string ToString() => Kind switch
     {
         ElementKind.Field => "." + Text,
-        ElementKind.Key => "[" + string.Join(",", ((JsonObject)Value!).Select(f => f.Key + "=" + GoJson.Write(f.Value))) + "]",
+        ElementKind.Key => "[" + string.Join(",", KeyFields!.Select(f => f.Name + "=" + GoJson.Write(f.Value))) + "]",
         ElementKind.Value => "[=" + Text + "]",
         _ => "[" + Text + "]",
     };
@@ -109,23 +124,21 @@ internal sealed class PathElement : IEquatable<PathElement>, IComparable<PathEle
         {
             ElementKind.Field => string.CompareOrdinal(Text, other.Text),
             ElementKind.Index => int.Parse(Text, CultureInfo.InvariantCulture).CompareTo(int.Parse(other.Text, CultureInfo.InvariantCulture)),
-            ElementKind.Key => CompareFieldLists((JsonObject)Value!, (JsonObject)other.Value!),
+            ElementKind.Key => CompareFieldLists(KeyFields!, other.KeyFields!),
             _ => CompareValues(Value, other.Value),
         };
     }
 
-    private static int CompareFieldLists(JsonObject left, JsonObject right)
+    private static int CompareFieldLists((string Name, JsonNode? Value)[] left, (string Name, JsonNode? Value)[] right)
     {
-        var l = left.ToList();
-        var r = right.ToList();
         for (var i = 0; ; i++)
         {
-            if (i >= l.Count || i >= r.Count)
-                return l.Count.CompareTo(r.Count);
-            var byName = string.CompareOrdinal(l[i].Key, r[i].Key);
+            if (i >= left.Length || i >= right.Length)
+                return left.Length.CompareTo(right.Length);
+            var byName = string.CompareOrdinal(left[i].Name, right[i].Name);
             if (byName != 0)
                 return byName;
-            var byValue = CompareValues(l[i].Value, r[i].Value);
+            var byValue = CompareValues(left[i].Value, right[i].Value);
             if (byValue != 0)
                 return byValue;
         }

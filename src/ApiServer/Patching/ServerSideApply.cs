@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Tide.ApiServer.Patching;
@@ -7,6 +8,14 @@ namespace Tide.ApiServer.Patching;
 public static class ServerSideApply
 {
     private const string StatusSubresource = "status";
+
+    /// <summary>kubectl's own field manager, for which Kubernetes eases moving from client-side to server-side apply.</summary>
+    private const string Kubectl = "kubectl";
+
+    private const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /// <summary>Kubernetes' limit on the total size of an object's annotations.</summary>
+    private const int AnnotationsSizeLimit = 256 * 1024;
 
     private static readonly PathElement Metadata = PathElement.Field("metadata");
     private static readonly PathElement Status = PathElement.Field("status");
@@ -42,8 +51,9 @@ public static class ServerSideApply
             foreach (var name in ServerMetadata)
                 appliedMetadata.Remove(name);
 
-        var entries = ManagedFields.Read(live) ?? [];
         var before = WithoutManagedFields(live ?? []);
+        var entries = ManagedFields.Read(live)
+            ?? (live is null ? [] : [BeforeFirstApply(before, apiVersion, schema, now, subresource)]);
         var merged = (JsonObject)ApplyMerge.Merge(before.DeepClone(), applied, schema, [])!;
         var appliedFields = FieldSetBuilder.Build(applied, schema);
 
@@ -54,12 +64,13 @@ public static class ServerSideApply
 
         var comparison = FieldComparison.Between(before, merged, schema);
         var changed = comparison.Changed;
-        var conflicts = others
-            .SelectMany(entry => entry.Fields.Intersection(changed).Paths().Select(path => new FieldConflict(entry.Manager, ListItems.Describe(path))))
-            .OrderBy(conflict => conflict.Manager, StringComparer.Ordinal)
-            .ToList();
+        var conflicts = others.SelectMany(entry => entry.Fields.Intersection(changed).Paths().Select(path => (entry.Manager, Path: path))).ToList();
+        if (manager == Kubectl && conflicts.Count > 0 && ClientSideApplied(before, apiVersion, schema) is { } clientSideApplied)
+            conflicts.RemoveAll(conflict => clientSideApplied.Has(conflict.Path));
         if (conflicts.Count > 0 && !force)
-            return new ApplyOutcome(null, conflicts);
+            return new ApplyOutcome(null, [.. conflicts
+                .Select(conflict => new FieldConflict(conflict.Manager, ListItems.Describe(conflict.Path)))
+                .OrderBy(conflict => conflict.Manager, StringComparer.Ordinal)]);
 
         var objectChanged = !JsonNode.DeepEquals(before, merged);
         var applier = new ManagedFieldsEntry(manager, ManagedFieldsEntry.Apply, apiVersion,
@@ -68,6 +79,8 @@ public static class ServerSideApply
         ManagedFields.Write(merged, [
             .. others.Select(entry => entry with { Fields = entry.Fields.Difference(changed).Difference(comparison.Removed) }),
             applier]);
+        if (manager == Kubectl)
+            SyncClientSideApplied(merged, config);
         return new ApplyOutcome(merged, []);
     }
 
@@ -97,6 +110,61 @@ public static class ServerSideApply
         var myEntry = new ManagedFieldsEntry(manager, ManagedFieldsEntry.Update, apiVersion,
             taken.IsEmpty ? mine?.Time : ManagedFieldsEntry.FormatTime(now), subresource, myFields);
         ManagedFields.Write(updated, [.. others, myEntry]);
+    }
+
+    /// <summary>An object that has no managedFields yet (written before they were tracked, or with unreadable ones):
+    /// as in Kubernetes, everything in it first belongs to "before-first-apply", so an apply that changes it conflicts.</summary>
+    private static ManagedFieldsEntry BeforeFirstApply(JsonObject live, string apiVersion, ValueSchema schema,
+        DateTimeOffset now, string? subresource)
+    {
+        var fields = InScope(FieldComparison.Between([], live, schema).Changed, apiVersion, subresource).Difference(Untracked);
+        return new ManagedFieldsEntry("before-first-apply", ManagedFieldsEntry.Update, apiVersion,
+            ManagedFieldsEntry.FormatTime(now), subresource, fields);
+    }
+
+    /// <summary>The fields kubectl's client-side apply set (its last-applied-configuration annotation) that still hold
+    /// the value it applied. Kubernetes lets the "kubectl" manager take those over without a conflict, so that moving
+    /// an object from client-side to server-side apply does not fail on every field.</summary>
+    private static FieldSet? ClientSideApplied(JsonObject live, string apiVersion, ValueSchema schema)
+    {
+        if (live["metadata"]?["annotations"]?[LastAppliedAnnotation] is not JsonValue annotation
+            || !annotation.TryGetValue<string>(out var text) || text.Length == 0)
+            return null;
+        try
+        {
+            if (JsonNode.Parse(text) is not JsonObject lastApplied || (string?)lastApplied["apiVersion"] != apiVersion)
+                return null;
+            var differences = FieldComparison.Between(lastApplied, live, schema);
+            return FieldSetBuilder.Build(lastApplied, schema)
+                .Difference(differences.Modified).Difference(differences.Added).Difference(differences.Removed);
+        }
+        catch (Exception error) when (error is System.Text.Json.JsonException or PatchException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>After a server-side apply by kubectl, an object that also carries client-side apply's annotation gets
+    /// it rewritten to the applied configuration (as Go's JSON encoder writes it), so that a later client-side apply
+    /// diffs against what was really applied. Dropped if it would exceed the annotations size limit.</summary>
+    private static void SyncClientSideApplied(JsonObject merged, JsonObject config)
+    {
+        if (merged["metadata"]?["annotations"] is not JsonObject annotations
+            || annotations[LastAppliedAnnotation] is not JsonValue current
+            || !current.TryGetValue<string>(out var currentText) || currentText.Length == 0)
+            return;
+        var lastApplied = (JsonObject)config.DeepClone();
+        if (lastApplied["metadata"]?["annotations"] is JsonObject appliedAnnotations)
+        {
+            appliedAnnotations.Remove(LastAppliedAnnotation);
+            if (appliedAnnotations.Count == 0)
+                ((JsonObject)lastApplied["metadata"]!).Remove("annotations");
+        }
+        annotations[LastAppliedAnnotation] = GoJson.Write(lastApplied) + "\n";
+        var size = annotations.Sum(a => Encoding.UTF8.GetByteCount(a.Key)
+            + ((a.Value as JsonValue)?.TryGetValue<string>(out var v) == true ? Encoding.UTF8.GetByteCount(v) : 0));
+        if (size > AnnotationsSizeLimit)
+            annotations.Remove(LastAppliedAnnotation);
     }
 
     /// <summary>Removes the fields <paramref name="lastApplied"/> holds that nobody owns any more (structured-merge-diff's

@@ -13,9 +13,10 @@ internal static class JsonAssert
 
     public static JsonArray Array(string singleQuotedJson) => (JsonArray)Parse(singleQuotedJson)!;
 
-    public static void Equal(string expectedSingleQuotedJson, JsonNode? actual)
+    public static void Equal(string expectedSingleQuotedJson, JsonNode? actual) => Equal(Parse(expectedSingleQuotedJson), actual);
+
+    public static void Equal(JsonNode? expected, JsonNode? actual)
     {
-        var expected = Parse(expectedSingleQuotedJson);
         Assert.True(JsonNode.DeepEquals(expected, actual),
             $"expected {expected?.ToJsonString() ?? "null"}{Environment.NewLine}  actual {actual?.ToJsonString() ?? "null"}");
     }

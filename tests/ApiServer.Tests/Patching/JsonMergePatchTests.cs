@@ -53,4 +53,18 @@ public sealed class JsonMergePatchTests
 
         JsonAssert.Equal("{'spec':{'replicas':3}}", result);
     }
+
+    [Theory]
+    [InlineData("{'metadata':{'labels':{'app':null,'team':'b'}},'data':{'k':{'nested':true}},'list':[3]}")]
+    [InlineData("{'data':null,'metadata':{'annotations':{'x':'y'}}}")]
+    public async Task Apply_MatchesKubectl(string patch)
+    {
+        var target = JsonAssert.Object("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'c','labels':{'app':'a'}},'data':{'a':'1'},'list':[1,2]}");
+        var patchObject = JsonAssert.Object(patch);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+
+        var expected = await KubectlLocalPatch.ApplyAsync(target, "merge", patchObject, timeout.Token);
+
+        JsonAssert.Equal(expected, JsonMergePatch.Apply(target, patchObject));
+    }
 }

@@ -25,16 +25,22 @@ public sealed class JsonPatchTests
 
     [Theory]
     // A.9: a failing test; A.12: adding to a nonexistent target; A.15: string "10" is not number 10.
-    [InlineData("{'baz':'qux'}", "[{'op':'test','path':'/baz','value':'bar'}]", "test operation failed")]
+    [InlineData("{'baz':'qux'}", "[{'op':'test','path':'/baz','value':'bar'}]", "testing value /baz failed")]
     [InlineData("{'foo':'bar'}", "[{'op':'add','path':'/baz/bat','value':'qux'}]", "doc is missing path: \"/baz/bat\"")]
-    [InlineData("{'/':9,'~1':10}", "[{'op':'test','path':'/~01','value':'10'}]", "test operation failed")]
-    [InlineData("{'a':1}", "[{'op':'remove','path':'/b'}]", "remove operation does not apply")]
-    [InlineData("{'a':1}", "[{'op':'replace','path':'/b','value':2}]", "replace operation does not apply")]
-    [InlineData("{'a':[1,2]}", "[{'op':'add','path':'/a/3','value':0}]", "out of bounds")]
-    [InlineData("{'a':[1,2]}", "[{'op':'replace','path':'/a/2','value':0}]", "out of bounds")]
-    [InlineData("{'a':[1,2]}", "[{'op':'add','path':'/a/01','value':0}]", "is not an array index")]
-    [InlineData("{'a':{'b':{}}}", "[{'op':'move','from':'/a','path':'/a/b/c'}]", "its own child")]
+    [InlineData("{'/':9,'~1':10}", "[{'op':'test','path':'/~01','value':'10'}]", "testing value /~01 failed")]
+    [InlineData("{'a':1}", "[{'op':'remove','path':'/b'}]", "Unable to remove nonexistent key: b")]
+    [InlineData("{'a':[1,2]}", "[{'op':'add','path':'/a/3','value':0}]", "invalid index")]
+    [InlineData("{'a':[1,2]}", "[{'op':'replace','path':'/a/2','value':0}]", "invalid index")]
+    [InlineData("{'a':[1,2]}", "[{'op':'remove','path':'/a/-3'}]", "invalid index")]
+    [InlineData("{'a':[1,2]}", "[{'op':'add','path':'/a/x','value':0}]", "is not an array index")]
+    [InlineData("{'a':{'b':{}}}", "[{'op':'move','from':'/a','path':'/a/b/c'}]", "doc is missing path")]
     [InlineData("{'a':1}", "[{'op':'copy','from':'/x','path':'/y'}]", "copy operation does not apply")]
+    [InlineData("{'a':1}", "[{'op':'add','path':'','value':{}}]", "doc is missing path: \"\"")]
+    [InlineData("{'a':1}", "[{'op':'frobnicate','path':'/a'}]", "Unexpected kind: frobnicate")]
+    [InlineData("{'a':1}", "[{'path':'/a'}]", "Unexpected kind: unknown")]
+    [InlineData("{'a':1}", "[{'op':'move','path':'/a'}]", "move operation missing from field")]
+    [InlineData("{'a':1}", "[{'op':'add','value':1}]", "add operation missing path field")]
+    [InlineData("{'a':1}", "[{'op':'add','path':'/a~2','value':1}]", "'~' must be followed by '0' or '1'")]
     public void Apply_OperationThatDoesNotFit_IsInvalid(string target, string patch, string message)
     {
         var error = Assert.Throws<PatchException>(() => JsonPatch.Apply(JsonAssert.Parse(target)!, JsonAssert.Array(patch)));
@@ -43,21 +49,46 @@ public sealed class JsonPatchTests
         Assert.False(error.BadRequest);
     }
 
-    [Theory]
-    // A.13: an operation that is not an add/remove/... is a malformed patch.
-    [InlineData("[{'op':'frobnicate','path':'/a'}]", "unknown op \"frobnicate\"")]
-    [InlineData("[{'path':'/a'}]", "no string \"op\"")]
-    [InlineData("[{'op':'add','path':'/a'}]", "no \"value\"")]
-    [InlineData("[{'op':'move','path':'/a'}]", "no string \"from\"")]
-    [InlineData("[{'op':'add','path':'a','value':1}]", "must be empty or start with '/'")]
-    [InlineData("[{'op':'add','path':'/a~2','value':1}]", "'~' must be followed by '0' or '1'")]
-    [InlineData("['add']", "is not an object")]
-    public void Apply_MalformedOperation_IsBadRequest(string patch, string message)
+    [Fact]
+    public void Apply_OperationThatIsNotAnObject_IsBadRequest()
     {
-        var error = Assert.Throws<PatchException>(() => JsonPatch.Apply(JsonAssert.Object("{'a':1}"), JsonAssert.Array(patch)));
+        var error = Assert.Throws<PatchException>(() => JsonPatch.Apply(JsonAssert.Object("{'a':1}"), JsonAssert.Array("['add']")));
 
-        Assert.Contains(message, error.Message);
         Assert.True(error.BadRequest);
+    }
+
+    // The json-patch library Kubernetes uses is more lenient than the RFC; kubectl (same library) is the reference.
+    [Theory]
+    [InlineData("[{'op':'test','path':'/missing','value':null}]")]
+    [InlineData("[{'op':'replace','path':'/data/b','value':'2'}]")]
+    [InlineData("[{'op':'remove','path':'/data/b'}]")]
+    [InlineData("[{'op':'add','path':'/list/2','value':3}]")]
+    [InlineData("[{'op':'add','path':'/list/-1','value':3}]")]
+    [InlineData("[{'op':'add','path':'/list/-3','value':3}]")]
+    [InlineData("[{'op':'add','path':'/list/-4','value':3}]")]
+    [InlineData("[{'op':'remove','path':'/list/-1'}]")]
+    [InlineData("[{'op':'replace','path':'/list/-2','value':9}]")]
+    [InlineData("[{'op':'add','path':'/list/01','value':3}]")]
+    [InlineData("[{'op':'add','path':'/data/z'}]")]
+    [InlineData("[{'op':'test','path':'/list/-1','value':2}]")]
+    [InlineData("[{'op':'copy','from':'/data','path':'/copied'},{'op':'move','from':'/copied/a','path':'/list/0'}]")]
+    [InlineData("[{'op':'move','from':'/data','path':'/data/x'}]")]
+    [InlineData("[{'op':'add','path':'/x/y','value':1}]")]
+    [InlineData("[{'op':'frob','path':'/x'}]")]
+    [InlineData("[{'op':'replace','path':'/missing/x','value':1}]")]
+    [InlineData("[{'op':'remove','path':'/metadata/annotations~1x'}]")]
+    public async Task Apply_MatchesKubectl(string patch)
+    {
+        var target = JsonAssert.Object("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'c'},'data':{'a':'1'},'list':[1,2]}");
+        var operations = JsonAssert.Array(patch);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+
+        var expected = await KubectlLocalPatch.ApplyAsync(target, "json", operations, timeout.Token);
+
+        if (expected is null)
+            Assert.Throws<PatchException>(() => JsonPatch.Apply(target, operations));
+        else
+            JsonAssert.Equal(expected, JsonPatch.Apply(target, operations));
     }
 
     [Fact]
@@ -87,17 +118,11 @@ public sealed class JsonPatchTests
              {'op':'copy','from':'/spec/containers/0/image','path':'/spec/containers/1/image'},
              {'op':'test','path':'/spec/containers/1','value':{'name':'b','image':'nginx'}},
              {'op':'remove','path':'/spec/containers/0'},
-             {'op':'replace','path':'','value':{'replaced':true}},
-             {'op':'test','path':'/missing','value':null}]
+             {'op':'replace','path':'/spec/replicas','value':2}]
             """);
 
         var result = JsonPatch.Apply(JsonAssert.Object("{'spec':{'containers':[{'name':'a','image':'nginx'}]}}"), patch);
 
-        JsonAssert.Equal("{'replaced':true}", result);
+        JsonAssert.Equal("{'spec':{'containers':[{'name':'b','image':'nginx'}],'replicas':2}}", result);
     }
-
-    [Fact]
-    public void Apply_MoveToSameLocation_IsNoOp() =>
-        JsonAssert.Equal("{'a':{'b':1}}",
-            JsonPatch.Apply(JsonAssert.Object("{'a':{'b':1}}"), JsonAssert.Array("[{'op':'move','from':'/a','path':'/a'}]")));
 }

@@ -371,15 +371,58 @@ public sealed class ServerSideApplyTests
         Assert.True(error.BadRequest);
     }
 
-    [Fact]
-    public void Apply_LiveWithUnreadableManagedFields_StartsOwnershipOver()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("[{'manager':'x','operation':'Update','fieldsType':'FieldsV1','fieldsV1':{'q:bad':{}}}]")]
+    public void Apply_ObjectWithoutReadableManagedFields_BelongsToBeforeFirstApply(string? managedFields)
     {
         var live = Deployment("{'replicas':1}");
-        live["metadata"]!["managedFields"] = JsonAssert.Array("[{'manager':'x','operation':'Update','fieldsType':'FieldsV1','fieldsV1':{'q:bad':{}}}]");
+        if (managedFields is not null)
+            live["metadata"]!["managedFields"] = JsonAssert.Array(managedFields);
 
-        var result = Apply(live, Deployment("{'replicas':2}"), "kubectl");
+        Assert.Equal([new FieldConflict("before-first-apply", ".spec.replicas")], Conflicts(live, Deployment("{'replicas':2}"), "helm"));
+        var result = Apply(live, Deployment("{'replicas':1}"), "helm");
 
-        Assert.Equal(["kubectl/Apply"], Managers(result));
+        Assert.Equal(["helm/Apply", "before-first-apply/Update"], Managers(result));
+    }
+
+    private static JsonObject ClientSideApplied(string spec)
+    {
+        var lastApplied = Deployment(spec);
+        var live = Deployment(spec);
+        live["metadata"]!["annotations"] = new JsonObject
+        {
+            ["kubectl.kubernetes.io/last-applied-configuration"] = lastApplied.ToJsonString() + "\n",
+        };
+        ServerSideApply.RecordUpdate(null, live, "kubectl-client-side-apply", "apps/v1", T0, null);
+        return live;
+    }
+
+    [Fact]
+    public void Apply_KubectlAfterClientSideApply_TakesOverWhatItAppliedWithoutConflict()
+    {
+        var live = ClientSideApplied("{'replicas':1,'paused':false}");
+        var config = Deployment("{'replicas':2,'paused':false}");
+
+        Assert.Equal([new FieldConflict("kubectl-client-side-apply", ".spec.replicas")], Conflicts(live, config, "someone-else"));
+        var result = Apply(live, config, "kubectl", T1);
+
+        Assert.Equal(2, (int)result["spec"]!["replicas"]!);
+        // Go's encoder: keys sorted, and a trailing newline.
+        Assert.Equal("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},"spec":{"paused":false,"replicas":2}}""" + "\n",
+            (string?)result["metadata"]!["annotations"]!["kubectl.kubernetes.io/last-applied-configuration"]);
+        JsonAssert.Same("{'f:spec':{'f:paused':{},'f:replicas':{}}}", Fields(result, "kubectl"));
+    }
+
+    [Fact]
+    public void Apply_KubectlAfterClientSideApply_StillConflictsOnFieldsChangedSince()
+    {
+        var live = ClientSideApplied("{'replicas':1}");
+        var edited = (JsonObject)live.DeepClone();
+        edited["spec"]!["replicas"] = 5;
+        ServerSideApply.RecordUpdate(live, edited, "kubectl-client-side-apply", "apps/v1", T1, null);
+
+        Assert.Equal([new FieldConflict("kubectl-client-side-apply", ".spec.replicas")], Conflicts(edited, Deployment("{'replicas':2}"), "kubectl"));
     }
 
     [Fact]
@@ -395,6 +438,63 @@ public sealed class ServerSideApplyTests
         var entry = updated["metadata"]!["managedFields"]!.AsArray().Single()!;
         Assert.Equal("status", (string?)entry["subresource"]);
         JsonAssert.Same("{'f:status':{'f:readyReplicas':{}}}", entry["fieldsV1"]);
+    }
+
+    [Fact]
+    public void Apply_SameValuesBuiltInCode_DoNotConflict()
+    {
+        var live = Apply(null, Deployment("{'replicas':3,'template':{'spec':{'containers':[{'name':'a','ports':[{'containerPort':80}]}]}}}"), "alice");
+        var config = Deployment("{}");
+        config["spec"] = new JsonObject
+        {
+            ["replicas"] = 3,
+            ["template"] = new JsonObject { ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "a",
+                ["ports"] = new JsonArray(new JsonObject { ["containerPort"] = 80L }),
+            }) } },
+        };
+
+        var result = Apply(live, config, "bob", T1);
+
+        JsonAssert.Same(Fields(result, "alice")!.ToJsonString(), Fields(result, "bob"));
+    }
+
+    [Fact]
+    public void RecordUpdate_MoreThanTenUpdaters_FoldsTheOldestIntoAncientChanges()
+    {
+        var obj = Deployment("{}");
+        for (var i = 0; i < 12; i++)
+        {
+            var next = (JsonObject)obj.DeepClone();
+            next["spec"]!["f" + i] = i;
+            ServerSideApply.RecordUpdate(obj, next, "updater-" + i, "apps/v1", T0.AddMinutes(i), null);
+            obj = next;
+        }
+
+        var entries = obj["metadata"]!["managedFields"]!.AsArray();
+        Assert.Equal(10, entries.Count);
+        var ancient = entries.Single(e => (string)e!["manager"]! == "ancient-changes")!;
+        JsonAssert.Same("{'f:spec':{'f:f0':{},'f:f1':{},'f:f2':{}}}", ancient["fieldsV1"]);
+        Assert.Equal("2024-05-01T10:02:00Z", (string?)ancient["time"]);
+        Assert.DoesNotContain(entries, e => (string)e!["manager"]! is "updater-0" or "updater-1" or "updater-2");
+    }
+
+    // As kube-controller-manager's entry on a ReplicaSet it creates: owner references are atomic items keyed by uid.
+    [Fact]
+    public void RecordUpdate_ControllerCreatedReplicaSet_OwnsItsOwnerReferenceAsOneItem()
+    {
+        var rs = JsonAssert.Object("""
+            {'apiVersion':'apps/v1','kind':'ReplicaSet','metadata':{'name':'web-1','labels':{'app':'web'},
+              'ownerReferences':[{'apiVersion':'apps/v1','kind':'Deployment','name':'web','uid':'d4f1','controller':true,'blockOwnerDeletion':true}]},
+             'spec':{'replicas':1,'selector':{'matchLabels':{'app':'web'}},'template':{'metadata':{'labels':{'app':'web'}},'spec':{'containers':[{'name':'c','image':'i'}]}}}}
+            """);
+
+        ServerSideApply.RecordUpdate(null, rs, "kube-controller-manager", "apps/v1", T0, null);
+
+        Assert.Equal("""
+            {"f:metadata":{"f:labels":{".":{},"f:app":{}},"f:ownerReferences":{".":{},"k:{\"uid\":\"d4f1\"}":{}}},"f:spec":{"f:replicas":{},"f:selector":{},"f:template":{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"c\"}":{".":{},"f:image":{},"f:name":{}}}}}}}
+            """, JsonAssert.Text(Fields(rs, "kube-controller-manager", "Update")));
     }
 
     private static string[] ContainerNames(JsonObject deployment) =>

@@ -154,6 +154,12 @@ public sealed class ServerSideApplyTests(ApiServerFixture fixture)
         Assert.Equal("changed", result.Data["a"]);
         Assert.Equal("2", result.Data["b"]);
 
+        // "three" applies the value "two" set: they co-own it, so "two" dropping it leaves it in place.
+        (await fixture.KubectlAsync(["-n", ns, "apply", "--server-side", "--field-manager=three", "-f", "-"], theirs, TimeSpan.FromSeconds(60))).Ok();
+        (await fixture.KubectlAsync(["-n", ns, "apply", "--server-side", "--field-manager=two", "-f", "-"],
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared}\n", TimeSpan.FromSeconds(60))).Ok();
+        Assert.Equal("changed", (await Client.CoreV1.ReadNamespacedConfigMapAsync("shared", ns)).Data["a"]);
+
         // "one" stops applying b: it is removed.
         (await fixture.KubectlAsync(["-n", ns, "apply", "--server-side", "--field-manager=one", "-f", "-"],
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared}\ndata: {}\n", TimeSpan.FromSeconds(60))).Ok();

@@ -3,6 +3,7 @@
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["kustomize"] = Tide.Bench.KustomizeBench.RunAsync,
+    ["apiserver"] = Tide.Bench.ApiServerBench.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

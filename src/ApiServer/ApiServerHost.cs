@@ -14,6 +14,7 @@ using Tide.ApiServer.Http;
 using Tide.ApiServer.Resources;
 using Tide.ApiServer.Semantics;
 using Tide.ApiServer.Storage;
+using Tide.ApiServer.Workloads;
 
 namespace Tide.ApiServer;
 
@@ -25,10 +26,13 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly ObjectStore _store;
 
     private readonly X509Certificate2? _certificate;
+    private readonly WorkloadSimulator? _simulator;
 
-    private ApiServerHost(WebApplication app, ObjectStore store, Uri url, string token, X509Certificate2? certificate)
+    private ApiServerHost(WebApplication app, ObjectStore store, Uri url, string token, X509Certificate2? certificate,
+        WorkloadSimulator? simulator)
     {
         _certificate = certificate;
+        _simulator = simulator;
         _app = app;
         _store = store;
         Url = url;
@@ -54,7 +58,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         try
         {
             var catalog = new ResourceCatalog();
-            foreach (var crd in store.State.List("customresourcedefinitions.apiextensions.k8s.io", null))
+            foreach (var crd in store.State.List(BuiltinResources.CustomResourceDefinitions, null))
             {
                 catalog.Register(crd.ToNode());
             }
@@ -72,7 +76,6 @@ public sealed class ApiServerHost : IAsyncDisposable
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
             builder.Logging.ClearProviders();
-            builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
@@ -85,14 +88,17 @@ public sealed class ApiServerHost : IAsyncDisposable
                 kestrel.Limits.MaxConcurrentConnections = null;
                 kestrel.Limits.MaxConcurrentUpgradedConnections = null;
             });
-            builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+            // An embedded server does not own the process: SIGINT/SIGTERM belong to whoever hosts it.
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
             var app = builder.Build();
             app.Run(handler.HandleAsync);
             await app.StartAsync(ct);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var url = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
             serverAddress = url.Authority;
-            return new ApiServerHost(app, store, url, token, certificate);
+            var simulator = options.SimulateWorkloads ? new WorkloadSimulator(operations, catalog, time, options.WorkloadDelay) : null;
+            return new ApiServerHost(app, store, url, token, certificate, simulator);
         }
         catch
         {
@@ -103,10 +109,10 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     private static void CreateSystemNamespaces(ResourceOperations operations, ResourceCatalog catalog)
     {
-        var namespaces = catalog.FindStorage("namespaces")!;
+        var namespaces = catalog.FindStorage(BuiltinResources.Namespaces)!;
         foreach (var name in SystemNamespaces)
         {
-            if (operations.Store.State.Get("namespaces", name) is not null) continue;
+            if (operations.Store.State.Get(BuiltinResources.Namespaces, name) is not null) continue;
             operations.Create(new WriteContext(namespaces, null, "tide-apiserver"),
                 new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name } });
         }
@@ -161,6 +167,7 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_simulator is not null) await _simulator.DisposeAsync();
         // Watches are endless requests: closing them first lets the server stop at once.
         _store.CloseWatches();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));

@@ -82,19 +82,3 @@ public sealed class ApiServerFixture : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 }
-
-public sealed record KubectlResult(int ExitCode, string Stdout, string Stderr)
-{
-    /// <summary>Asserts success and returns stdout.</summary>
-    public string Ok()
-    {
-        Assert.True(ExitCode == 0, $"kubectl failed ({ExitCode}): {Stderr}\n{Stdout}");
-        return Stdout;
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class ApiServerCollection : ICollectionFixture<ApiServerFixture>
-{
-    public const string Name = "apiserver";
-}

@@ -10,6 +10,7 @@ internal sealed class ApiHandler(ResourceCatalog catalog, Authenticator authenti
     ResourceEndpoint resources, Func<string> serverAddress)
 {
     private readonly Discovery _discovery = new(catalog);
+    private readonly OpenApi _openApi = new(catalog);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -53,6 +54,8 @@ internal sealed class ApiHandler(ResourceCatalog catalog, Authenticator authenti
             (["apis", var g], true) => _discovery.Group(g) ?? throw NotFound(path),
             (["api", "v1"], true) => _discovery.ResourceList("", "v1"),
             (["apis", var g, var v], true) => _discovery.ResourceList(g, v) ?? throw NotFound(path),
+            (["openapi", "v3"], true) => _openApi.Root(),
+            (["openapi", "v3", .. var gv], true) => _openApi.GroupVersion(string.Join('/', gv)) ?? throw NotFound(path),
             _ => null,
         };
         if (document is not null)

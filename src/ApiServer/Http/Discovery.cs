@@ -79,6 +79,19 @@ internal sealed class Discovery(ResourceCatalog catalog)
             if (t.ShortNames.Count > 0) resource["shortNames"] = new JsonArray(t.ShortNames.Select(s => (JsonNode)s).ToArray());
             if (t.Categories.Count > 0) resource["categories"] = new JsonArray(t.Categories.Select(s => (JsonNode)s).ToArray());
             resources.Add(resource);
+            if (ScaleSubresource.Supports(t))
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = t.Plural + "/scale",
+                    ["singularName"] = "",
+                    ["namespaced"] = t.Namespaced,
+                    ["group"] = "autoscaling",
+                    ["version"] = "v1",
+                    ["kind"] = "Scale",
+                    ["verbs"] = new JsonArray("get", "patch", "update"),
+                });
+            }
             if (t.HasStatus)
             {
                 resources.Add(new JsonObject

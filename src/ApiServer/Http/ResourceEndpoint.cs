@@ -19,7 +19,8 @@ internal sealed class ResourceEndpoint(ResourceCatalog catalog, ResourceOperatio
     {
         var type = catalog.Find(path.Group, path.Version, path.Resource)
             ?? throw ApiException.NotFound($"the server could not find the requested resource (no {path.Resource} in {path.Group}/{path.Version})");
-        if (path.Subresource is not null && !(path.Subresource == "status" && type.HasStatus))
+        var scale = path.Subresource == "scale" && ScaleSubresource.Supports(type);
+        if (path.Subresource is not null && !(path.Subresource == "status" && type.HasStatus) && !scale)
         {
             throw ApiException.NotFound($"the server could not find the requested resource ({path.Resource}/{path.Subresource})");
         }
@@ -44,6 +45,11 @@ internal sealed class ResourceEndpoint(ResourceCatalog catalog, ResourceOperatio
         };
         await faults.BeforeAsync(verb, context.RequestAborted);
         var ct = context.RequestAborted;
+        if (scale)
+        {
+            await ScaleAsync(context, type, path, verb, ct);
+            return;
+        }
         switch (verb)
         {
             case "get":
@@ -257,6 +263,40 @@ internal sealed class ResourceEndpoint(ResourceCatalog catalog, ResourceOperatio
         };
         var patched = operations.Patch(ctx, name, path.Subresource, patch);
         await WriteObjectAsync(context, type, 200, patched);
+    }
+
+    private async Task ScaleAsync(HttpContext context, ResourceType type, ApiPath path, string verb, CancellationToken ct)
+    {
+        var ctx = Context(context, type, path.Namespace);
+        var name = path.Name!;
+        JsonObject result;
+        switch (verb)
+        {
+            case "get":
+                result = operations.Store.State.Get(type.StorageKey, StoredObject.KeyOf(path.Namespace, name))?.ToNode()
+                    ?? throw ApiException.NotFound(type, name);
+                break;
+            case "update":
+                var body = await BodyAsync(context, ct);
+                result = operations.Patch(ctx, name, null, live => ScaleSubresource.Apply(type, live, body));
+                break;
+            case "patch":
+                var contentType = (context.Request.ContentType ?? "").Split(';')[0].Trim();
+                var patch = RequestBody.Parse(await RequestBody.ReadAsync(context.Request, maxBodyBytes, ct), contentType);
+                result = operations.Patch(ctx, name, null, live =>
+                {
+                    var current = ScaleSubresource.ToScale(live);
+                    // A Scale has no lists: a strategic merge patch of it is a merge patch.
+                    var patched = contentType == "application/json-patch+json"
+                        ? JsonPatch.Apply(current, patch as JsonArray ?? throw ApiException.BadRequest("a JSON patch must be an array"))
+                        : JsonMergePatch.Apply(current, patch);
+                    return ScaleSubresource.Apply(type, live, patched as JsonObject ?? throw ApiException.BadRequest("the patch must produce an object"));
+                });
+                break;
+            default:
+                throw ApiException.MethodNotAllowed($"{verb} is not supported on the scale subresource");
+        }
+        await Responses.WriteAsync(context, 200, ScaleSubresource.ToScale(result));
     }
 
     private static Func<JsonObject, JsonObject> Patcher(ResourceType type, string name, JsonNode? patch,

@@ -55,7 +55,7 @@ internal sealed class TableConverter(TimeProvider time)
         }
         return type.StorageKey switch
         {
-            "namespaces" => [Name, Text("Status", o => Path(o, "status", "phase")), Age],
+            BuiltinResources.Namespaces => [Name, Text("Status", o => Path(o, "status", "phase")), Age],
             "configmaps" => [Name, Int("Data", o => Count(o["data"]) + Count(o["binaryData"])), Age],
             "secrets" => [Name, Text("Type", o => o.Str("type")), Int("Data", o => Count(o["data"])), Age],
             "serviceaccounts" => [Name, Int("Secrets", o => Count(o["secrets"])), Age],
@@ -119,7 +119,7 @@ internal sealed class TableConverter(TimeProvider time)
                 Text("Object", o => $"{o["involvedObject"].Str("kind")?.ToLowerInvariant()}/{o["involvedObject"].Str("name")}"),
                 Text("Message", o => o.Str("message")),
             ],
-            "customresourcedefinitions.apiextensions.k8s.io" =>
+            BuiltinResources.CustomResourceDefinitions =>
             [
                 Name, new TableColumn("Created At", "date", 0, o => o["metadata"]?["creationTimestamp"]?.DeepClone()),
             ],

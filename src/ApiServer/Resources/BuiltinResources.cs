@@ -3,6 +3,8 @@ namespace Tide.ApiServer.Resources;
 /// <summary>The built-in kinds served, with the short names, categories and status subresources Kubernetes gives them.</summary>
 internal static class BuiltinResources
 {
+    public const string Namespaces = "namespaces";
+    public const string CustomResourceDefinitions = "customresourcedefinitions.apiextensions.k8s.io";
     private static readonly string[] None = [];
     private static readonly string[] All = ["all"];
 

@@ -1,16 +1,5 @@
 namespace Tide.ApiServer.Resources;
 
-/// <summary>How a kind's object names are validated (Kubernetes uses different rules per kind).</summary>
-public enum NameRule
-{
-    /// <summary>DNS-1123 subdomain: most kinds.</summary>
-    Subdomain,
-    /// <summary>DNS-1123 label: Namespaces, Services.</summary>
-    Label,
-    /// <summary>Any path segment: RBAC kinds ("system:controller:...").</summary>
-    PathSegment,
-}
-
 /// <summary>One served resource: a group/version/kind and its REST name. Storage is shared by every version of a
 /// group/resource (<see cref="StorageKey"/>).</summary>
 public sealed record ResourceType(

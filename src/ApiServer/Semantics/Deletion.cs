@@ -13,8 +13,6 @@ internal sealed class Deletion(ResourceCatalog catalog, TimeProvider time)
 {
     public const string ForegroundFinalizer = "foregroundDeletion";
     public const string CrdCleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io";
-    private const string NamespacesStorage = "namespaces";
-    private const string CrdStorage = "customresourcedefinitions.apiextensions.k8s.io";
 
     /// <summary>Namespaces and CRDs whose content is being deleted in bulk: they are checked once at the end.</summary>
     private readonly HashSet<string> _draining = [];
@@ -36,8 +34,8 @@ internal sealed class Deletion(ResourceCatalog catalog, TimeProvider time)
                 $"Precondition failed: ResourceVersion in precondition: {resourceVersionPrecondition}, ResourceVersion in object meta: {meta.Str("resourceVersion")}");
         }
         if (meta["deletionTimestamp"] is not null) return new DeleteResult(obj, false);
-        if (type.StorageKey == NamespacesStorage) return DeleteNamespace(tx, obj);
-        if (type.StorageKey == CrdStorage) return DeleteCrd(tx, obj);
+        if (type.StorageKey == BuiltinResources.Namespaces) return DeleteNamespace(tx, obj);
+        if (type.StorageKey == BuiltinResources.CustomResourceDefinitions) return DeleteCrd(tx, obj);
 
         var dependents = tx.FindDependents(meta.Str("uid") ?? "");
         if (policy == PropagationPolicy.Orphan) Orphan(tx, dependents, meta.Str("uid")!);
@@ -71,7 +69,7 @@ internal sealed class Deletion(ResourceCatalog catalog, TimeProvider time)
             changed |= finalizers.Remove(ForegroundFinalizer);
         }
         var contentGone = true;
-        if (type.StorageKey == NamespacesStorage)
+        if (type.StorageKey == BuiltinResources.Namespaces)
         {
             contentGone = tx.FindInNamespace(meta.Str("name")!).Count == 0;
             if (contentGone && obj["spec"]?["finalizers"] is JsonArray { Count: > 0 })
@@ -80,7 +78,7 @@ internal sealed class Deletion(ResourceCatalog catalog, TimeProvider time)
                 changed = true;
             }
         }
-        if (type.StorageKey == CrdStorage && finalizers.Contains(CrdCleanupFinalizer)
+        if (type.StorageKey == BuiltinResources.CustomResourceDefinitions && finalizers.Contains(CrdCleanupFinalizer)
             && tx.FindInStorage(meta.Str("name")!).Count == 0)
         {
             changed |= finalizers.Remove(CrdCleanupFinalizer);
@@ -102,18 +100,18 @@ internal sealed class Deletion(ResourceCatalog catalog, TimeProvider time)
         var name = ns.Metadata().Str("name")!;
         MarkDeleting(ns);
         ns.Obj("status")["phase"] = "Terminating";
-        tx.Put(NamespacesStorage, name, ns);
-        _draining.Add(NamespacesStorage + "/" + name);
+        tx.Put(BuiltinResources.Namespaces, name, ns);
+        _draining.Add(BuiltinResources.Namespaces + "/" + name);
         try
         {
             DeleteAll(tx, tx.FindInNamespace(name));
         }
         finally
         {
-            _draining.Remove(NamespacesStorage + "/" + name);
+            _draining.Remove(BuiltinResources.Namespaces + "/" + name);
         }
-        FinishIfDone(tx, catalog.FindStorage(NamespacesStorage)!, name);
-        return new DeleteResult(tx.Get(NamespacesStorage, name) ?? ns, !tx.Exists(NamespacesStorage, name));
+        FinishIfDone(tx, catalog.FindStorage(BuiltinResources.Namespaces)!, name);
+        return new DeleteResult(tx.Get(BuiltinResources.Namespaces, name) ?? ns, !tx.Exists(BuiltinResources.Namespaces, name));
     }
 
     private DeleteResult DeleteCrd(StoreTransaction tx, JsonObject crd)
@@ -121,18 +119,18 @@ internal sealed class Deletion(ResourceCatalog catalog, TimeProvider time)
         var name = crd.Metadata().Str("name")!;
         MarkDeleting(crd);
         AddFinalizer(crd.Metadata(), CrdCleanupFinalizer);
-        tx.Put(CrdStorage, name, crd);
-        _draining.Add(CrdStorage + "/" + name);
+        tx.Put(BuiltinResources.CustomResourceDefinitions, name, crd);
+        _draining.Add(BuiltinResources.CustomResourceDefinitions + "/" + name);
         try
         {
             DeleteAll(tx, tx.FindInStorage(name));
         }
         finally
         {
-            _draining.Remove(CrdStorage + "/" + name);
+            _draining.Remove(BuiltinResources.CustomResourceDefinitions + "/" + name);
         }
-        FinishIfDone(tx, catalog.FindStorage(CrdStorage)!, name);
-        return new DeleteResult(tx.Get(CrdStorage, name) ?? crd, !tx.Exists(CrdStorage, name));
+        FinishIfDone(tx, catalog.FindStorage(BuiltinResources.CustomResourceDefinitions)!, name);
+        return new DeleteResult(tx.Get(BuiltinResources.CustomResourceDefinitions, name) ?? crd, !tx.Exists(BuiltinResources.CustomResourceDefinitions, name));
     }
 
     private void DeleteAll(StoreTransaction tx, List<(string Storage, string Key)> objects)
@@ -162,15 +160,15 @@ internal sealed class Deletion(ResourceCatalog catalog, TimeProvider time)
                 FinishIfDone(tx, ownerType, ownerKey);
             }
         }
-        if (ns is not null && !_draining.Contains(NamespacesStorage + "/" + ns))
+        if (ns is not null && !_draining.Contains(BuiltinResources.Namespaces + "/" + ns))
         {
-            FinishIfDone(tx, catalog.FindStorage(NamespacesStorage)!, ns);
+            FinishIfDone(tx, catalog.FindStorage(BuiltinResources.Namespaces)!, ns);
         }
-        if (!catalog.IsBuiltin(type) && !_draining.Contains(CrdStorage + "/" + type.StorageKey))
+        if (!catalog.IsBuiltin(type) && !_draining.Contains(BuiltinResources.CustomResourceDefinitions + "/" + type.StorageKey))
         {
-            FinishIfDone(tx, catalog.FindStorage(CrdStorage)!, type.StorageKey);
+            FinishIfDone(tx, catalog.FindStorage(BuiltinResources.CustomResourceDefinitions)!, type.StorageKey);
         }
-        if (type.StorageKey == CrdStorage)
+        if (type.StorageKey == BuiltinResources.CustomResourceDefinitions)
         {
             var name = meta.Str("name")!;
             tx.AfterCommit(() => catalog.Unregister(name));

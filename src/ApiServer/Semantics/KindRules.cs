@@ -13,7 +13,7 @@ internal static class KindRules
     {
         switch (type.StorageKey)
         {
-            case "namespaces":
+            case BuiltinResources.Namespaces:
                 obj.Obj("spec")["finalizers"] = new JsonArray("kubernetes");
                 obj.Obj("status")["phase"] = "Active";
                 break;
@@ -26,13 +26,28 @@ internal static class KindRules
             case "persistentvolumeclaims":
                 obj.Obj("status")["phase"] = "Pending";
                 break;
-            case "deployments.apps" or "statefulsets.apps" or "replicasets.apps":
+            case "deployments.apps":
+                DefaultDeployment(obj.Obj("spec"));
+                break;
+            case "statefulsets.apps" or "replicasets.apps":
                 obj.Obj("spec")["replicas"] ??= 1;
                 break;
-            case "customresourcedefinitions.apiextensions.k8s.io":
+            case BuiltinResources.CustomResourceDefinitions:
                 AcceptCrd(obj);
                 break;
         }
+    }
+
+    private static void DefaultDeployment(JsonObject spec)
+    {
+        spec["replicas"] ??= 1;
+        spec["revisionHistoryLimit"] ??= 10;
+        spec["progressDeadlineSeconds"] ??= 600;
+        spec["strategy"] ??= new JsonObject
+        {
+            ["type"] = "RollingUpdate",
+            ["rollingUpdate"] = new JsonObject { ["maxUnavailable"] = "25%", ["maxSurge"] = "25%" },
+        };
     }
 
     private static void DefaultService(JsonObject obj)

@@ -11,8 +11,6 @@ namespace Tide.ApiServer.Semantics;
 /// subresource, immutable fields), patch, delete and deletecollection. Each runs as one store transaction.</summary>
 internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog catalog, TimeProvider time)
 {
-    private const string NamespacesStorage = "namespaces";
-    private const string CrdStorage = "customresourcedefinitions.apiextensions.k8s.io";
     private readonly Deletion _deletion = new(catalog, time);
 
     public ObjectStore Store => store;
@@ -51,9 +49,11 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
             meta.Remove(ignored);
         }
         if (type.HasStatus) obj.Remove("status");
-        if (type.StorageKey == CrdStorage) KindRules.ValidateCrd(type, obj);
+        if (type.StorageKey == BuiltinResources.CustomResourceDefinitions) KindRules.ValidateCrd(type, obj);
+        // The creator owns what it sent; what the server fills in below (clusterIP, phases, CRD status) is no one's.
+        if (recordManager) ServerSideApply.RecordUpdate(null, obj, ctx.FieldManager, type.GroupVersion, time.GetUtcNow(), null);
         KindRules.DefaultOnCreate(type, obj);
-        if (type.StorageKey == CrdStorage) ServeAfterCommit(tx, obj);
+        if (type.StorageKey == BuiltinResources.CustomResourceDefinitions) ServeAfterCommit(tx, obj);
         tx.Put(type.StorageKey, key, obj);
         return obj;
     }
@@ -123,18 +123,19 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
         if (subresource is null)
         {
             KindRules.CheckUpdate(type, old, updated);
-            if (type.StorageKey == CrdStorage)
+            if (type.StorageKey == BuiltinResources.CustomResourceDefinitions)
             {
                 KindRules.ValidateCrd(type, updated);
                 KindRules.AcceptCrd(updated);
                 ServeAfterCommit(tx, updated);
             }
         }
+        if (recordManager) ServerSideApply.RecordUpdate(old, updated, ctx.FieldManager, type.GroupVersion, time.GetUtcNow(), subresource);
         if (KindRules.ChangesGeneration(type, old, updated))
         {
             meta["generation"] = (oldMeta["generation"]?.GetValue<long>() ?? 0) + 1;
         }
-        if (Json.Same(WithoutManagedFields(old), WithoutManagedFields(updated))) return old;
+        if (Json.Same(WithoutManagedFieldTimes(old), WithoutManagedFieldTimes(updated))) return old;
         var key = StoredObject.KeyOf(meta.Str("namespace"), name);
         tx.Put(type.StorageKey, key, updated);
         if (meta["deletionTimestamp"] is not null) _deletion.FinishIfDone(tx, type, key);
@@ -221,10 +222,14 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
         tx.AfterCommit(() => catalog.Register(copy));
     }
 
-    private static JsonObject WithoutManagedFields(JsonObject obj)
+    /// <summary>A write that changes nothing but managedFields timestamps is no write (Kubernetes skips it too).</summary>
+    private static JsonObject WithoutManagedFieldTimes(JsonObject obj)
     {
         var copy = obj.DeepClone().AsObject();
-        (copy["metadata"] as JsonObject)?.Remove("managedFields");
+        foreach (var entry in (copy["metadata"]?["managedFields"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        {
+            entry.Remove("time");
+        }
         return copy;
     }
 
@@ -269,7 +274,7 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
 
     private static void RequireWritableNamespace(StoreTransaction tx, string ns)
     {
-        var namespaceObject = tx.Get(NamespacesStorage, ns) ?? throw ApiException.NotFound($"namespaces \"{ns}\" not found");
+        var namespaceObject = tx.Get(BuiltinResources.Namespaces, ns) ?? throw ApiException.NotFound($"namespaces \"{ns}\" not found");
         if (namespaceObject.Metadata()["deletionTimestamp"] is not null)
         {
             throw ApiException.Forbidden($"unable to create new content in namespace {ns} because it is being terminated");

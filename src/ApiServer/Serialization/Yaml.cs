@@ -9,27 +9,45 @@ namespace Tide.ApiServer.Serialization;
 /// plain scalars resolve to null, booleans and numbers when they look like them.</summary>
 internal static class Yaml
 {
+    /// <summary>Aliases can make a small document expand enormously ("billion laughs"): conversion stops beyond this.</summary>
+    private const int MaxNodes = 1_000_000;
+
     public static JsonNode? ToJson(string text)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(text));
-        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
+        var budget = MaxNodes;
+        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, ref budget);
     }
 
-    private static JsonNode? Convert(YamlNode node) => node switch
+    private static JsonNode? Convert(YamlNode node, ref int budget)
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(kv =>
-            KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", Convert(kv.Value)))),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(Convert).ToArray()),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => throw new YamlException("unsupported YAML node"),
-    };
+        if (--budget < 0) throw new YamlException("the YAML document expands to too many nodes");
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var obj = new JsonObject();
+                foreach (var (key, value) in map.Children)
+                {
+                    obj[(key as YamlScalarNode)?.Value ?? throw new YamlException("mapping keys must be scalars")] = Convert(value, ref budget);
+                }
+                return obj;
+            case YamlSequenceNode seq:
+                var array = new JsonArray();
+                foreach (var item in seq.Children) array.Add(Convert(item, ref budget));
+                return array;
+            case YamlScalarNode scalar:
+                return Scalar(scalar);
+            default:
+                throw new YamlException("unsupported YAML node");
+        }
+    }
 
     private static JsonNode? Scalar(YamlScalarNode scalar)
     {
         var value = scalar.Value ?? "";
         if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded
-            || scalar.Tag.Value == "tag:yaml.org,2002:str")
+            || (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value == "tag:yaml.org,2002:str"))
         {
             return JsonValue.Create(value);
         }

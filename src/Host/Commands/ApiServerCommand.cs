@@ -22,6 +22,7 @@ public static class ApiServerCommand
         };
         var noWorkloads = new Option<bool>("--no-workload-simulation") { Description = "do not simulate workload status" };
         var token = new Option<string?>("--token") { Description = "bearer token of the admin user (default: random)" };
+        var tls = new Option<bool>("--tls") { Description = "serve HTTPS with a generated certificate and require the token" };
         var latency = new Option<TimeSpan>("--fault-latency")
         {
             Description = "latency added to every resource request",
@@ -37,7 +38,7 @@ public static class ApiServerCommand
         };
         var command = new Command("apiserver", "Run the embedded Kubernetes-compatible API server.")
         {
-            port, kubeconfig, data, workloadDelay, noWorkloads, token, latency, rate429, rate500, closeEvents, closeAfter,
+            port, kubeconfig, data, workloadDelay, noWorkloads, token, tls, latency, rate429, rate500, closeEvents, closeAfter,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -48,6 +49,7 @@ public static class ApiServerCommand
                 WorkloadDelay = parse.GetValue(workloadDelay),
                 SimulateWorkloads = !parse.GetValue(noWorkloads),
                 Token = parse.GetValue(token),
+                Tls = parse.GetValue(tls),
                 Faults = new FaultOptions
                 {
                     Latency = parse.GetValue(latency),

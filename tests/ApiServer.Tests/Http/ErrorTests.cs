@@ -109,4 +109,29 @@ public sealed class ErrorTests(ApiServerFixture fixture)
         await StatusAssert.StatusOfAsync(await SendAsync(HttpMethod.Put, $"/api/v1/namespaces/{ns}/configmaps/a",
             """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b"}}"""), HttpStatusCode.BadRequest, "BadRequest");
     }
+
+    [Fact]
+    public async Task YamlBodies_AreRead_AndAnExpandingYamlIsRefused()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var created = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  n: '1'\n", "application/yaml");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var laughs = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (var i = 1; i < 9; i++)
+        {
+            laughs.Append($"a{i}: &a{i} [").Append(string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))).Append("]\n");
+        }
+        var bomb = await SendAsync(HttpMethod.Patch, $"/api/v1/namespaces/{ns}/configmaps/bomb?fieldManager=x",
+            laughs.ToString(), "application/apply-patch+yaml");
+        var status = await StatusAssert.StatusOfAsync(bomb, HttpStatusCode.BadRequest, "BadRequest");
+        Assert.Contains("too many nodes", status["message"]!.GetValue<string>());
+
+        var applied = await SendAsync(HttpMethod.Patch, $"/api/v1/namespaces/{ns}/configmaps/applied?fieldManager=yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  port: \"80\"\n  on: 'yes'\n", "application/apply-patch+yaml");
+        Assert.Equal(HttpStatusCode.Created, applied.StatusCode);
+        var data = (await fixture.Client.CoreV1.ReadNamespacedConfigMapAsync("applied", ns)).Data;
+        Assert.Equal(("80", "yes"), (data["port"], data["on"]));
+    }
 }

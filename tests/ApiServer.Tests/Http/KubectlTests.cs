@@ -63,12 +63,15 @@ public sealed class KubectlTests(ApiServerFixture fixture)
     }
 
     [Fact]
-    public async Task ClientSideApply_WithoutValidation_ThenGetWideAndAll()
+    public async Task ClientSideApply_ThenGetWideAndAll()
     {
         var ns = await fixture.NewNamespaceAsync("csa");
-        var applied = (await fixture.KubectlAsync(["-n", ns, "apply", "--validate=false", "-f", "-"], App, TimeSpan.FromSeconds(60))).Ok();
+        var applied = (await fixture.KubectlAsync(["-n", ns, "apply", "-f", "-"], App, TimeSpan.FromSeconds(60))).Ok();
         Assert.Contains("deployment.apps/web created", applied);
         Assert.Contains("service/web created", applied);
+        Assert.Contains("deployment.apps/web unchanged", (await fixture.KubectlAsync(["-n", ns, "apply", "-f", "-"], App, TimeSpan.FromSeconds(60))).Ok());
+        var scaled = (await fixture.KubectlAsync(["-n", ns, "apply", "-f", "-"], App.Replace("replicas: 2", "replicas: 4"), TimeSpan.FromSeconds(60))).Ok();
+        Assert.Contains("deployment.apps/web configured", scaled);
 
         var wide = (await fixture.KubectlAsync("-n", ns, "get", "deploy", "-o", "wide")).Ok().Split('\n')[0];
         Assert.Matches(@"^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$", wide);
@@ -78,7 +81,7 @@ public sealed class KubectlTests(ApiServerFixture fixture)
         Assert.Matches(@"service/web\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80/TCP", all);
 
         var deployment = await fixture.Client.AppsV1.ReadNamespacedDeploymentAsync("web", ns);
-        Assert.Equal(2, deployment.Spec.Replicas);
+        Assert.Equal(4, deployment.Spec.Replicas);
         Assert.Contains("kubectl.kubernetes.io/last-applied-configuration", deployment.Metadata.Annotations.Keys);
     }
 
@@ -109,5 +112,21 @@ public sealed class KubectlTests(ApiServerFixture fixture)
         var missing = await fixture.KubectlAsync("-n", ns, "delete", "configmap", "a");
         Assert.NotEqual(0, missing.ExitCode);
         Assert.Contains("NotFound", missing.Stderr);
+    }
+
+    [Fact]
+    public async Task Scale_ThenRolloutStatusWaitsForTheSimulatedRollout()
+    {
+        var ns = await fixture.NewNamespaceAsync("scale");
+        await fixture.Client.AppsV1.CreateNamespacedDeploymentAsync(Deployments.New("s", replicas: 1), ns);
+        Assert.Contains("deployment.apps/s scaled", (await fixture.KubectlAsync("-n", ns, "scale", "deployment/s", "--replicas=4")).Ok());
+
+        var scale = await fixture.Client.AppsV1.ReadNamespacedDeploymentScaleAsync("s", ns);
+        Assert.Equal(4, scale.Spec.Replicas);
+        Assert.Equal("app=s", scale.Status.Selector);
+
+        var rollout = (await fixture.KubectlAsync("-n", ns, "rollout", "status", "deployment/s", "--timeout=20s")).Ok();
+        Assert.Contains("successfully rolled out", rollout);
+        Assert.Equal(4, (await fixture.Client.AppsV1.ReadNamespacedDeploymentAsync("s", ns)).Status.AvailableReplicas);
     }
 }

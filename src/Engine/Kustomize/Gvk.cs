@@ -12,8 +12,6 @@ public sealed record Gvk(string Group, string Version, string Kind)
             : new Gvk("", apiVersion, kind ?? "");
     }
 
-    public string ApiVersion => Group.Length > 0 ? Group + "/" + Version : Version;
-
     /// <summary>True when every non-empty field of the selector equals this one's.</summary>
     public bool IsSelectedBy(Gvk? selector) =>
         selector is null ||

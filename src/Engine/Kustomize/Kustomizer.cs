@@ -12,8 +12,6 @@ namespace Tide.Engine.Kustomize;
 /// <summary>Builds a kustomization directory in process, with the output of `kubectl kustomize` (kustomize v5.5.0).</summary>
 public static class Kustomizer
 {
-    public const string KustomizeVersion = "v5.5.0";
-
     /// <summary>What kubectl's embedded kustomize reports as its version (in the managed-by label).</summary>
     private const string ReportedVersion = "(devel)";
 
@@ -26,12 +24,12 @@ public static class Kustomizer
             throw new KustomizeException($"must build at directory: not a valid directory: evalsymlink failure on '{loader.Root}' : lstat {loader.Root}: no such file or directory");
         var target = new KustomizationTarget(loader);
         var acc = target.Accumulate();
-        Finish(acc, target.Kustomization, sort: true);
+        Finish(acc, target.Kustomization);
         return new KustomizeResult(acc.Resources.Resources.Select(r => r.Node).ToList());
     }
 
     /// <summary>The steps that run once, at the top: name hashes, reference fixes, vars, local-config removal, order.</summary>
-    internal static void Finish(Accumulation acc, Kustomization k, bool sort)
+    private static void Finish(Accumulation acc, Kustomization k)
     {
         new NameHashTransformer().Transform(acc.Resources);
         new NameReferenceTransformer(acc.Config.NameReference).Transform(acc.Resources);
@@ -39,8 +37,7 @@ public static class Kustomizer
         foreach (var local in acc.Resources.Resources
                      .Where(r => r.GetStringMap("annotations").GetValueOrDefault("config.kubernetes.io/local-config") == "true").ToList())
             acc.Resources.Remove(local);
-        if (sort)
-            ApplySortOrder(acc.Resources, k.SortOptions);
+        ApplySortOrder(acc.Resources, k.SortOptions);
         if (k.BuildMetadata.Contains("originAnnotations"))
             foreach (var r in acc.Resources.Resources.Where(r => r.Origin is not null))
                 r.Node.GetOrAddMapping("metadata").GetOrAddMapping("annotations")["config.kubernetes.io/origin"] = YNode.Str(r.Origin!);

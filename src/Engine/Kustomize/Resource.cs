@@ -2,8 +2,6 @@ using Tide.Engine.Kustomize.Yaml;
 
 namespace Tide.Engine.Kustomize;
 
-public enum GeneratorBehavior { Unspecified, Create, Merge, Replace }
-
 /// <summary>
 /// One manifest in a build, with the bookkeeping kustomize keeps beside it: the ids it had before renames,
 /// the prefixes and suffixes applied, generator behavior and hash-suffix request.

@@ -116,4 +116,15 @@ public sealed class KustomizeErrorTests
         });
         Assert.Contains("does not exist; cannot merge or replace", message);
     }
+
+    [Fact]
+    public void LabelValueThatYaml11ReadsAsBool_IsRejected()
+    {
+        var message = KubectlOracle.AssertBothFail(new()
+        {
+            ["kustomization.yaml"] = "resources:\n- pod.yaml\ncommonLabels:\n  enabled: on\n",
+            ["pod.yaml"] = Pod,
+        });
+        Assert.Contains("cannot unmarshal bool", message);
+    }
 }

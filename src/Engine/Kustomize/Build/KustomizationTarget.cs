@@ -268,10 +268,9 @@ public sealed class KustomizationTarget
                 result.AddRange(KustomizationLoader.ParseResources(_loader.LoadText(entry), entry).Select(r => r.Node));
             else
             {
-                var sub = Sub(entry);
-                var built = sub.Accumulate();
-                Kustomizer.Finish(built, sub.Kustomization, sort: false);
-                result.AddRange(built.Resources.Resources.Select(r => r.Node));
+                // Like kustomize, a directory of plugin configurations is accumulated but not finished (no hash,
+                // no reference fixes): its objects are configurations, not output.
+                result.AddRange(Sub(entry).Accumulate().Resources.Resources.Select(r => r.Node));
             }
         }
         return result;

@@ -2,9 +2,6 @@ using Tide.Engine.Kustomize.Yaml;
 
 namespace Tide.Engine.Kustomize.FieldSpecs;
 
-/// <summary>A referral kind and the fields of other kinds that hold its name (one nameReference entry).</summary>
-public sealed record NameBackReference(Gvk Target, List<FieldSpec> Referrers);
-
 /// <summary>
 /// Where each built-in transformer looks (kustomize's transformer configuration). The defaults describe
 /// Kubernetes' own kinds; `configurations` files and `crds` add entries for custom resources.

@@ -4,11 +4,6 @@ using System.Text.RegularExpressions;
 
 namespace Tide.Engine.Kustomize.Yaml;
 
-public enum ScalarKind { Null, Bool, Int, Float, String }
-
-/// <summary>A scalar's type and its canonical text: "true", "511", "0.5", or the string itself.</summary>
-public readonly record struct ResolvedScalar(ScalarKind Kind, string Text);
-
 /// <summary>
 /// Resolves scalars the way kustomize reads them (go-yaml v3, YAML 1.2 core schema plus 1.1 octals), and
 /// decides how a string must be written so that go-yaml v2 (which writes kustomize's output) reads it back as a string.

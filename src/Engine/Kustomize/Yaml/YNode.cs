@@ -12,6 +12,4 @@ public abstract class YNode
     public abstract YNode DeepClone();
 
     public static YScalar Str(string value) => new(value) { Tag = YScalar.StringTag };
-
-    public static YScalar Plain(string value) => new(value);
 }

@@ -1,7 +1,5 @@
 namespace Tide.Engine.Kustomize.Yaml;
 
-public enum ScalarStyle { Plain, SingleQuoted, DoubleQuoted, Literal, Folded }
-
 public sealed class YScalar(string value) : YNode
 {
     public const string StringTag = "!!str";

@@ -2,9 +2,6 @@ using Tide.Engine.Kustomize.Yaml;
 
 namespace Tide.Engine.Kustomize.Transformers.Replacements;
 
-/// <summary>A place a field path reached: read or replace the value there.</summary>
-public sealed record FieldLocation(Func<YNode?> Get, Action<YNode> Set);
-
 /// <summary>
 /// Replacement field paths: dot-separated, "[key=value]" picks list elements, a number indexes a list,
 /// "*" matches every element; brackets protect dots ("metadata.annotations.[a.b/c]").

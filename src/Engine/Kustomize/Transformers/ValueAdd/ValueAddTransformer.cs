@@ -4,9 +4,6 @@ using Tide.Engine.Kustomize.Yaml;
 
 namespace Tide.Engine.Kustomize.Transformers.ValueAdd;
 
-/// <summary>A ValueAddTransformer target: which resources, which field, and where in a path-like value to insert.</summary>
-public sealed record ValueAddTarget(Selector? Selector, string FieldPath, int FilePathPosition);
-
 /// <summary>
 /// The built-in ValueAddTransformer: writes a value (by default the name of the kustomization directory using it)
 /// into a field, or inserts it as one segment of a slash-separated value.

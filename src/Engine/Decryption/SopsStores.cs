@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Tide.Engine.Manifests;
-using ApiYaml = Tide.Engine.Api.YamlJson;
+using ApiYaml = Tide.Engine.Manifests.YamlJson;
 
 namespace Tide.Engine.Decryption;
 

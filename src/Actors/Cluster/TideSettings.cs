@@ -15,6 +15,7 @@ public sealed record TideSettings
     public string AdvertiseUrl { get; init; } = "";
     public int FetchWorkers { get; init; } = 4;
     public int ApplyWorkers { get; init; } = 4;
+    public bool StrictSubstitution { get; init; }
 
     public static TideSettings From(Config config)
     {
@@ -31,6 +32,7 @@ public sealed record TideSettings
             AdvertiseUrl = tide.GetString("artifacts.advertise-url", ""),
             FetchWorkers = tide.GetInt("workers.fetch", 4),
             ApplyWorkers = tide.GetInt("workers.apply", 4),
+            StrictSubstitution = tide.GetBoolean("strict-substitution", false),
         };
     }
 }

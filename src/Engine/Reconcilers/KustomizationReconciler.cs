@@ -4,6 +4,7 @@ using Tide.Engine.Apply;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Kube;
 using Tide.Engine.Manifests;
+using Tide.Engine.Substitution;
 
 namespace Tide.Engine.Reconcilers;
 
@@ -29,7 +30,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         try
         {
             var source = await RequireArtifactAsync(ks, artifact, timeout.Token);
-            var objects = await BuildAsync(ks, source, workDir, timeout.Token);
+            var objects = await SubstituteAsync(ks, await BuildAsync(ks, source, workDir, timeout.Token), timeout.Token);
             changes.AddRange(await ApplyAsync(ks, objects, timeout.Token));
             var inventory = Inventory(objects);
             if (ks.Spec.Prune)
@@ -88,6 +89,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         ArtifactException a => new ReconcileFailure(ConditionReasons.ArtifactFailed, a.Message),
         UnsafeArchiveException u => new ReconcileFailure(ConditionReasons.ArtifactFailed, "unsafe artifact: " + u.Message),
         ManifestException m => new ReconcileFailure(ConditionReasons.BuildFailed, m.Message),
+        SubstitutionException s => new ReconcileFailure(ConditionReasons.BuildFailed, s.Message),
         ApplyException a => new ReconcileFailure(ConditionReasons.ReconciliationFailed, a.Message),
         KubeApiException k => new ReconcileFailure(ConditionReasons.ReconciliationFailed, k.Message),
         HttpRequestException h => new ReconcileFailure(ConditionReasons.ReconciliationFailed, "the API server could not be reached: " + h.Message),
@@ -124,6 +126,22 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         if (ks.Spec.TargetNamespace is { Length: > 0 } target)
             await SetNamespaceAsync(objects, target, ct);
         return objects;
+    }
+
+    /// <summary>Flux's postBuild: variables from substitute and substituteFrom (ConfigMaps and Secrets of the
+    /// Kustomization's namespace) expanded in every object that does not opt out.</summary>
+    private async Task<IReadOnlyList<JsonObject>> SubstituteAsync(Kustomization ks, IReadOnlyList<JsonObject> objects, CancellationToken ct)
+    {
+        if (ks.Spec.PostBuild is not { } postBuild)
+            return objects;
+        var fetched = new List<JsonObject>();
+        foreach (var reference in postBuild.SubstituteFrom ?? [])
+        {
+            if (await kube.GetAsync(new ObjectRef("v1", reference.Kind, ks.Metadata.NamespaceProperty ?? "", reference.Name), ct) is { } found)
+                fetched.Add(found);
+        }
+        var variables = PostBuildVariables.Resolve(postBuild, fetched);
+        return PostBuildSubstitution.Apply(objects, variables, SubstitutionOptions.For(postBuild, options.StrictSubstitution));
     }
 
     private async Task SetNamespaceAsync(IReadOnlyList<JsonObject> objects, string target, CancellationToken ct)

@@ -14,5 +14,9 @@ public sealed record KustomizationReconcilerOptions
     /// <summary>Caps on what unpacking an artifact may write.</summary>
     public UnpackLimits UnpackLimits { get; init; } = UnpackLimits.Default;
 
+    /// <summary>An undefined postBuild variable without a default fails the build (Flux's
+    /// StrictPostBuildSubstitutions feature gate, off by default); off, it expands to an empty string.</summary>
+    public bool StrictSubstitution { get; init; }
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

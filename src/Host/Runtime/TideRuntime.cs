@@ -68,6 +68,7 @@ public sealed class TideRuntime : IAsyncDisposable
                 new KustomizationReconcilerOptions
                 {
                     FieldManager = settings.FieldManager,
+                    StrictSubstitution = settings.StrictSubstitution,
                     WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
                 }),
             kube, applies, progress);

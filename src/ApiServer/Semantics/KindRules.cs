@@ -9,6 +9,21 @@ namespace Tide.ApiServer.Semantics;
 /// clusterIP, CRD conditions), immutable fields (422 "field is immutable"), and which changes bump generation.</summary>
 internal static class KindRules
 {
+    /// <summary>What Kubernetes rewrites on every write: a Secret's write-only stringData is merged into data
+    /// (base64) and dropped.</summary>
+    public static void Normalize(ResourceType type, JsonObject obj)
+    {
+        if (type.StorageKey != "secrets" || obj["stringData"] is not JsonObject stringData)
+            return;
+        var data = obj.Obj("data");
+        foreach (var (key, value) in stringData)
+        {
+            var text = value is JsonValue v && v.TryGetValue<string>(out var str) ? str : value?.ToJsonString() ?? "";
+            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+        obj.Remove("stringData");
+    }
+
     public static void DefaultOnCreate(ResourceType type, JsonObject obj)
     {
         switch (type.StorageKey)

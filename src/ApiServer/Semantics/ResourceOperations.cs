@@ -52,6 +52,7 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
         if (type.StorageKey == BuiltinResources.CustomResourceDefinitions) KindRules.ValidateCrd(type, obj);
         // The creator owns what it sent; what the server fills in below (clusterIP, phases, CRD status) is no one's.
         if (recordManager) ServerSideApply.RecordUpdate(null, obj, ctx.FieldManager, type.GroupVersion, time.GetUtcNow(), null);
+        KindRules.Normalize(type, obj);
         KindRules.DefaultOnCreate(type, obj);
         if (type.StorageKey == BuiltinResources.CustomResourceDefinitions) ServeAfterCommit(tx, obj);
         tx.Put(type.StorageKey, key, obj);
@@ -122,6 +123,7 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
         }
         if (subresource is null)
         {
+            KindRules.Normalize(type, updated);
             KindRules.CheckUpdate(type, old, updated);
             if (type.StorageKey == BuiltinResources.CustomResourceDefinitions)
             {

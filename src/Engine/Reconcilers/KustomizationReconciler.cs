@@ -3,6 +3,7 @@ using Tide.Engine.Api;
 using Tide.Engine.Apply;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Kube;
+using Tide.Engine.Decryption;
 using Tide.Engine.Manifests;
 using Tide.Engine.Substitution;
 
@@ -30,7 +31,8 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         try
         {
             var source = await RequireArtifactAsync(ks, artifact, timeout.Token);
-            var objects = await SubstituteAsync(ks, await BuildAsync(ks, source, workDir, timeout.Token), timeout.Token);
+            var built = await BuildAsync(ks, source, workDir, timeout.Token);
+            var objects = await SubstituteAsync(ks, await DecryptAsync(ks, built, timeout.Token), timeout.Token);
             changes.AddRange(await ApplyAsync(ks, objects, timeout.Token));
             var inventory = Inventory(objects);
             if (ks.Spec.Prune)
@@ -90,6 +92,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         UnsafeArchiveException u => new ReconcileFailure(ConditionReasons.ArtifactFailed, "unsafe artifact: " + u.Message),
         ManifestException m => new ReconcileFailure(ConditionReasons.BuildFailed, m.Message),
         SubstitutionException s => new ReconcileFailure(ConditionReasons.BuildFailed, s.Message),
+        SopsDecryptionException d => new ReconcileFailure(ConditionReasons.BuildFailed, d.Message),
         ApplyException a => new ReconcileFailure(ConditionReasons.ReconciliationFailed, a.Message),
         KubeApiException k => new ReconcileFailure(ConditionReasons.ReconciliationFailed, k.Message),
         HttpRequestException h => new ReconcileFailure(ConditionReasons.ReconciliationFailed, "the API server could not be reached: " + h.Message),
@@ -126,6 +129,32 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         if (ks.Spec.TargetNamespace is { Length: > 0 } target)
             await SetNamespaceAsync(objects, target, ct);
         return objects;
+    }
+
+    /// <summary>
+    /// SOPS-encrypted resources (and Secrets whose data entries are SOPS documents) decrypted with the keys of
+    /// <c>spec.decryption.secretRef</c>; without <c>spec.decryption</c> an encrypted resource is an error, never applied.
+    /// </summary>
+    private async Task<IReadOnlyList<JsonObject>> DecryptAsync(Kustomization ks, IReadOnlyList<JsonObject> objects, CancellationToken ct)
+    {
+        if (ks.Spec.Decryption is not { } decryption)
+        {
+            if (objects.FirstOrDefault(o => SopsDecryptor.IsEncrypted(o) && !SopsDecryptor.IsDecryptionDisabled(o)) is { } encrypted)
+                throw new ReconcileFailure(ConditionReasons.BuildFailed,
+                    $"{ObjectRef.Of(encrypted)} is SOPS-encrypted: set spec.decryption (provider: sops) with a secretRef holding the keys",
+                    terminal: true);
+            return objects;
+        }
+        var keys = Array.Empty<(string, byte[])>().AsEnumerable();
+        if (decryption.SecretRef is { } secretRef)
+        {
+            var secret = await kube.GetAsync(new ObjectRef("v1", "Secret", ks.Metadata.NamespaceProperty ?? "", secretRef.Name), ct)
+                ?? throw new ReconcileFailure(ConditionReasons.BuildFailed,
+                    $"cannot get decryption Secret '{ks.Metadata.NamespaceProperty}/{secretRef.Name}': not found");
+            keys = SopsDecryptor.KeyFilesOf(secret);
+        }
+        var decryptor = SopsDecryptor.Create(keys);
+        return objects.Select(decryptor.DecryptDocument).ToList();
     }
 
     /// <summary>Flux's postBuild: variables from substitute and substituteFrom (ConfigMaps and Secrets of the

@@ -1,0 +1,128 @@
+using System.Text;
+using Tide.Engine.Helm.Charts;
+using Tide.Engine.Helm.Functions;
+using Tide.Engine.Helm.Template;
+using Tide.Engine.Helm.Yaml;
+
+namespace Tide.Engine.Helm.Rendering;
+
+/// <summary>`helm template` in process: load, coalesce values, validate, render, sort and print as helm v4 does.</summary>
+public static class HelmTemplate
+{
+    public static string Render(HelmTemplateOptions options) => Render(ChartLoader.Load(options.ChartPath), options);
+
+    public static string Render(Chart chart, HelmTemplateOptions options)
+    {
+        var userValues = ReadUserValues(options);
+        CheckKubeVersion(chart, options.KubeVersion);
+        CheckDependencies(chart);
+        ValueTables.ProcessDependencies(chart, userValues);
+        var values = ValueTables.Coalesce(chart, userValues);
+        ValuesSchema.Validate(chart, values);
+        var top = new Dictionary<string, object?>
+        {
+            ["Values"] = values,
+            ["Release"] = new Dictionary<string, object?>
+            {
+                ["Name"] = options.ReleaseName,
+                ["Namespace"] = options.Namespace,
+                ["IsUpgrade"] = false,
+                ["IsInstall"] = true,
+                ["Revision"] = 1,
+                ["Service"] = "Helm",
+            },
+            ["Capabilities"] = new Capabilities(options.KubeVersion),
+        };
+        Dictionary<string, string> rendered;
+        try
+        {
+            rendered = TemplateEngine.Render(chart, top);
+        }
+        catch (TemplateException e)
+        {
+            throw new RenderException(DescribeTemplateError(e));
+        }
+        foreach (var key in rendered.Keys.Where(k => k.EndsWith("/templates/NOTES.txt", StringComparison.Ordinal) || k.EndsWith("NOTES.txt", StringComparison.Ordinal)).ToList())
+            rendered.Remove(key);
+        var (manifests, hooks) = ManifestSorter.Sort(rendered);
+        var crds = options.IncludeCrds ? CrdObjects(chart) : [];
+        return ManifestSorter.Print(crds, manifests, hooks, options.SkipTests);
+    }
+
+    private static Dictionary<string, object?> ReadUserValues(HelmTemplateOptions options)
+    {
+        var values = new Dictionary<string, object?>();
+        foreach (var file in options.ValuesFiles)
+        {
+            object? parsed;
+            try
+            {
+                parsed = GoYaml.Parse(File.ReadAllText(file));
+            }
+            catch (FormatException e)
+            {
+                throw new RenderException($"failed to parse {file}: error converting YAML to JSON: {e.Message}");
+            }
+            if (parsed is null)
+                continue;
+            if (parsed is not Dictionary<string, object?> map)
+                throw new RenderException($"failed to parse {file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal non-object into Go value of type map[string]interface {{}}");
+            values = ValueTables.MergeMaps(values, map);
+        }
+        foreach (var set in options.SetValues)
+            StrVals.ParseInto(set, values);
+        return values;
+    }
+
+    private static void CheckKubeVersion(Chart chart, string kubeVersion)
+    {
+        var constraint = chart.Metadata.KubeVersion;
+        if (constraint.Length == 0 || !Semver.TryParse(kubeVersion, out var v))
+            return;
+        if (!Semver.Satisfies(constraint, v!))
+            throw new RenderException($"chart requires kubeVersion: {constraint} which is incompatible with Kubernetes {kubeVersion}");
+    }
+
+    private static void CheckDependencies(Chart chart)
+    {
+        var missing = chart.Metadata.Dependencies
+            .Where(d => chart.Dependencies.All(c => c.Name != d.Name))
+            .Select(d => d.Name)
+            .ToList();
+        if (missing.Count > 0)
+            throw new RenderException($"found in Chart.yaml, but missing in charts/ directory: {string.Join(", ", missing)}");
+    }
+
+    private static List<(string, string)> CrdObjects(Chart chart)
+    {
+        var result = new List<(string, string)>();
+        foreach (var f in chart.Files)
+        {
+            if (f.Name.StartsWith("crds/", StringComparison.Ordinal) &&
+                (f.Name.EndsWith(".yaml", StringComparison.Ordinal) || f.Name.EndsWith(".yml", StringComparison.Ordinal) || f.Name.EndsWith(".json", StringComparison.Ordinal)))
+                result.Add((chart.FullPath + "/" + f.Name, Encoding.UTF8.GetString(f.Data)));
+        }
+        foreach (var dep in chart.Dependencies)
+            result.AddRange(CrdObjects(dep));
+        return result;
+    }
+
+    /// <summary>helm v4's rendering of template errors: `fail`/`required` as "execution error at (...)", other
+    /// execution errors as a trace of frames, parse errors as Go prints them.</summary>
+    public static string DescribeTemplateError(TemplateException e)
+    {
+        if (e.ExecLocation is null)
+            return e.Message;
+        if (e.FailMessage is not null)
+            return $"execution error at ({e.ExecLocation}): {e.FailMessage}";
+        var sb = new StringBuilder();
+        for (var frame = e; frame is not null; frame = frame.Inner)
+        {
+            if (sb.Length > 0)
+                sb.Append('\n');
+            sb.Append(frame.ExecLocation).Append("\n  executing \"").Append(frame.ExecTemplate).Append("\" at <")
+                .Append(frame.ExecContext).Append(">:\n    ").Append(frame.Detail);
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+using Tide.Engine.Helm.Charts;
+using Tide.Engine.Helm.Yaml;
+
+namespace Tide.Engine.Helm.Rendering;
+
+/// <summary>values.schema.json validation of the coalesced values, for the chart and each subchart with its slice.</summary>
+public static class ValuesSchema
+{
+    public static void Validate(Chart chart, Dictionary<string, object?> values)
+    {
+        var sb = new StringBuilder();
+        Collect(chart, values, sb);
+        if (sb.Length > 0)
+            throw new RenderException("values don't meet the specifications of the schema(s) in the following chart(s):\n" + sb.ToString().TrimEnd('\n') + "\n");
+    }
+
+    /// <summary>Drops a $schema this validator has no dialect for (e.g. "http://json-schema.org/schema#"), which
+    /// helm's validator accepts, so validation falls back to the default draft.</summary>
+    private static string WithKnownDialect(string schemaText)
+    {
+        var node = JsonNode.Parse(schemaText);
+        if (node is JsonObject obj && obj["$schema"]?.GetValue<string>() is { } dialect &&
+            !dialect.Contains("draft-0", StringComparison.Ordinal) && !dialect.Contains("draft/20", StringComparison.Ordinal))
+        {
+            obj.Remove("$schema");
+            return obj.ToJsonString();
+        }
+        return schemaText;
+    }
+
+    private static void Collect(Chart chart, Dictionary<string, object?> values, StringBuilder sb)
+    {
+        if (chart.Schema is { Length: > 0 } schemaText)
+        {
+            var schema = JsonSchema.FromText(WithKnownDialect(schemaText));
+            using var instance = JsonDocument.Parse(GoJson.Marshal(values, escapeHtml: false));
+            var result = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+            if (!result.IsValid)
+            {
+                sb.Append(chart.Name).Append(":\n");
+                foreach (var detail in (result.Details ?? []).Prepend(result).Where(d => d.Errors is { Count: > 0 }))
+                    foreach (var message in detail.Errors!.Values)
+                        sb.Append("- at '").Append(detail.InstanceLocation).Append("': ").Append(message).Append('\n');
+            }
+        }
+        foreach (var dep in chart.Dependencies)
+            Collect(dep, values.GetValueOrDefault(dep.Name) as Dictionary<string, object?> ?? [], sb);
+    }
+}

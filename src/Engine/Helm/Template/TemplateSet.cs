@@ -1,0 +1,72 @@
+using System.Text;
+
+namespace Tide.Engine.Helm.Template;
+
+/// <summary>
+/// A set of associated templates (Go's *template.Template with its namespace): every parsed file and every
+/// {{define}} shares one name space and one function map.
+/// </summary>
+public sealed class TemplateSet
+{
+    private readonly Dictionary<string, ParsedTree> _trees;
+    private readonly IReadOnlyDictionary<string, GoFunction> _shared;
+    private readonly Func<TemplateSet, IEnumerable<GoFunction>> _bound;
+    private readonly Dictionary<string, GoFunction> _own = new(StringComparer.Ordinal);
+
+    /// <param name="shared">Functions that do not depend on the set (builtins, Sprig, most of Helm's).</param>
+    /// <param name="bound">Functions that close over the set they run in (Helm's include and tpl); a clone gets
+    /// its own, so that templates defined inside tpl can be included there.</param>
+    public TemplateSet(IReadOnlyDictionary<string, GoFunction> shared, Func<TemplateSet, IEnumerable<GoFunction>> bound)
+        : this(shared, bound, new Dictionary<string, ParsedTree>(StringComparer.Ordinal))
+    {
+    }
+
+    private TemplateSet(IReadOnlyDictionary<string, GoFunction> shared, Func<TemplateSet, IEnumerable<GoFunction>> bound,
+        Dictionary<string, ParsedTree> trees)
+    {
+        _shared = shared;
+        _bound = bound;
+        _trees = trees;
+        foreach (var f in bound(this))
+            _own[f.Name] = f;
+    }
+
+    public bool TryGetFunction(string name, out GoFunction function) =>
+        _own.TryGetValue(name, out function!) || _shared.TryGetValue(name, out function!);
+
+    /// <summary>Go's missingkey option: false = "zero" (Helm's default), true = "error" (helm --strict).</summary>
+    public bool MissingKeyError { get; init; }
+
+    /// <summary>Parses <paramref name="text"/> as template <paramref name="name"/>; its defines join the set.</summary>
+    public void Parse(string name, string text)
+    {
+        var tree = Parser.Parse(name, text, _trees);
+        if (_trees.ContainsKey(name) && Parser.IsEmpty(tree.Root))
+            return;
+        _trees[name] = tree;
+    }
+
+    public bool Has(string name) => _trees.ContainsKey(name);
+
+    /// <summary>A copy whose later definitions do not leak back into this set (Helm's tpl works on a clone).</summary>
+    public TemplateSet Clone() => new(_shared, _bound, new Dictionary<string, ParsedTree>(_trees, StringComparer.Ordinal))
+    {
+        MissingKeyError = MissingKeyError,
+    };
+
+    public string Execute(string name, object? data)
+    {
+        var sb = new StringBuilder();
+        Execute(name, data, sb, 0);
+        return sb.ToString();
+    }
+
+    internal void Execute(string name, object? data, StringBuilder output, int depth)
+    {
+        if (!_trees.TryGetValue(name, out var tree))
+            throw new TemplateException($"template: no template \"{name}\" associated with template \"gotpl\"");
+        new Executor(this, tree, output, depth).Run(data);
+    }
+
+    internal bool TryGet(string name, out ParsedTree tree) => _trees.TryGetValue(name, out tree!);
+}

@@ -53,9 +53,7 @@ public static class HelmCommand
             }
             catch (Exception e) when (e is RenderException or ChartException or IOException)
             {
-                Console.Error.WriteLine("Error: " + e.Message);
-                Console.Error.WriteLine();
-                Console.Error.WriteLine("Use --debug flag to render out invalid YAML");
+                Console.Error.Write(RenderException.Stderr(e));
                 return 1;
             }
         });

@@ -20,10 +20,10 @@ public static class SprigMath
         GoFunction.Variadic("max", P.Any, a => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => Math.Max(acc, ToInt64(x))), P.Any),
         GoFunction.Variadic("min", P.Any, a => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => Math.Min(acc, ToInt64(x))), P.Any),
         GoFunction.Variadic("addf", P.Any, a => DecimalOp(0, a, (x, y) => x + y)),
-        GoFunction.Fixed("add1f", a => (double)(Dec(a[0]) + 1), P.Any),
+        GoFunction.Fixed("add1f", a => DecimalOp(a[0], [1], (x, y) => x + y), P.Any),
         GoFunction.Variadic("subf", P.Any, a => DecimalOp(a[0], a[1..], (x, y) => x - y), P.Any),
         GoFunction.Variadic("mulf", P.Any, a => DecimalOp(a[0], a[1..], (x, y) => x * y), P.Any),
-        GoFunction.Variadic("divf", P.Any, a => DecimalOp(a[0], a[1..], (x, y) => x / y), P.Any),
+        GoFunction.Variadic("divf", P.Any, a => DecimalOp(a[0], a[1..], (x, y) => Math.Round(x / y, 16, MidpointRounding.AwayFromZero)), P.Any),
         GoFunction.Variadic("maxf", P.Any, a => a[1..].Aggregate(ToFloat64(a[0]), (acc, x) => Math.Max(acc, ToFloat64(x))), P.Any),
         GoFunction.Variadic("minf", P.Any, a => a[1..].Aggregate(ToFloat64(a[0]), (acc, x) => Math.Min(acc, ToFloat64(x))), P.Any),
         GoFunction.Fixed("floor", a => Math.Floor(ToFloat64(a[0])), P.Any),
@@ -57,7 +57,8 @@ public static class SprigMath
         var acc = Dec(first);
         foreach (var x in rest)
             acc = op(acc, Dec(x));
-        return (double)acc;
+        // shopspring/decimal's Float64 parses the decimal's text: the nearest double to the exact decimal.
+        return double.Parse(acc.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 
     private static double Round(double a, int p, double r)

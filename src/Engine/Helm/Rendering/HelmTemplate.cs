@@ -40,7 +40,7 @@ public static class HelmTemplate
         }
         catch (TemplateException e)
         {
-            throw new RenderException(DescribeTemplateError(e));
+            throw new RenderException(DescribeTemplateError(e), duringRender: true);
         }
         foreach (var key in rendered.Keys.Where(k => k.EndsWith("/templates/NOTES.txt", StringComparison.Ordinal) || k.EndsWith("NOTES.txt", StringComparison.Ordinal)).ToList())
             rendered.Remove(key);

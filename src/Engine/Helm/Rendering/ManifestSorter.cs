@@ -102,12 +102,12 @@ public static partial class ManifestSorter
         }
         catch (FormatException e)
         {
-            throw new RenderException($"YAML parse error on {path}: error converting YAML to JSON: {e.Message}");
+            throw new RenderException($"YAML parse error on {path}: error converting YAML to JSON: {e.Message}", duringRender: true);
         }
         if (parsed is null)
             return new Head("", null);
         if (parsed is not Dictionary<string, object?> map)
-            throw new RenderException($"YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {(parsed is List<object?> ? "array" : parsed is string ? "string" : "number")} into Go value of type releaseutil.SimpleHead");
+            throw new RenderException($"YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {(parsed is List<object?> ? "array" : parsed is string ? "string" : "number")} into Go value of type releaseutil.SimpleHead", duringRender: true);
         var kind = map.GetValueOrDefault("kind") as string ?? "";
         var metadata = map.GetValueOrDefault("metadata") as Dictionary<string, object?>;
         var annotations = metadata?.GetValueOrDefault("annotations") as Dictionary<string, object?>;

@@ -93,8 +93,7 @@ public static class TemplateEngine
                    t.GetValueOrDefault("Name") is string n ? n : "gotpl";
         try
         {
-            clone.Parse(name, text);
-            return clone.Execute(name, values).Replace("<no value>", "", StringComparison.Ordinal);
+            return clone.ParseAndExecute(name, text, values).Replace("<no value>", "", StringComparison.Ordinal);
         }
         catch (TemplateException e) when (e.ExecLocation is null)
         {

@@ -32,6 +32,13 @@ public static class ValuesSchema
         return schemaText;
     }
 
+    /// <summary>Type errors in the words of helm v4's validator ("got null, want string").</summary>
+    private static string HelmStyle(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, "^Value is \"(\\w+)\" but should be \"(\\w+)\"$");
+        return m.Success ? $"got {m.Groups[1].Value}, want {m.Groups[2].Value}" : message;
+    }
+
     private static void Collect(Chart chart, Dictionary<string, object?> values, StringBuilder sb)
     {
         if (chart.Schema is { Length: > 0 } schemaText)
@@ -43,8 +50,12 @@ public static class ValuesSchema
             {
                 sb.Append(chart.Name).Append(":\n");
                 foreach (var detail in (result.Details ?? []).Prepend(result).Where(d => d.Errors is { Count: > 0 }))
-                    foreach (var message in detail.Errors!.Values)
-                        sb.Append("- at '").Append(detail.InstanceLocation).Append("': ").Append(message).Append('\n');
+                {
+                    // Like helm's validator, a type mismatch is the one error reported for its location.
+                    var errors = detail.Errors!.TryGetValue("type", out var typeError) ? [typeError] : detail.Errors.Values.ToList();
+                    foreach (var message in errors)
+                        sb.Append("- at '").Append(detail.InstanceLocation).Append("': ").Append(HelmStyle(message)).Append('\n');
+                }
             }
         }
         foreach (var dep in chart.Dependencies)

@@ -249,7 +249,7 @@ internal sealed class Executor
                 var target = EvalArg(dot, c.Target, GoParam.Any);
                 if (c.Target is NilNode)
                     throw Fail("indirection through explicit nil in " + NodeText.Of(c));
-                return EvalFieldChain(dot, target, c, c.Fields, cmd.Args, final);
+                return EvalFieldChain(dot, target, c, c.Fields, cmd.Args, final, receiverInvalid: true);
             case IdentifierNode id:
                 return EvalFunction(dot, id, cmd, cmd.Args, final);
             case PipeNode p:
@@ -263,7 +263,7 @@ internal sealed class Executor
                     NotAFunction(cmd.Args, final);
                     return value;
                 }
-                return EvalFieldChain(dot, value, v, v.Idents[1..], cmd.Args, final);
+                return EvalFieldChain(dot, value, v, v.Idents[1..], cmd.Args, final, receiverInvalid: true);
         }
         _at = first;
         NotAFunction(cmd.Args, final);
@@ -285,8 +285,13 @@ internal sealed class Executor
     }
 
     /// <summary>Evaluates .A.B.C on a receiver; only the last element receives arguments (and the piped value).</summary>
-    private object? EvalFieldChain(object? dot, object? receiver, Node node, string[] idents, List<Node>? args, object? final)
+    /// <param name="receiverInvalid">True when a nil receiver is Go's invalid Value (a pipeline or variable result),
+    /// which yields no value instead of the "nil pointer evaluating" error a nil map entry gives.</param>
+    private object? EvalFieldChain(object? dot, object? receiver, Node node, string[] idents, List<Node>? args, object? final,
+        bool receiverInvalid = false)
     {
+        if (receiver is null && receiverInvalid)
+            return null;
         for (var i = 0; i < idents.Length - 1; i++)
             receiver = EvalField(dot, idents[i], node, null, Missing, receiver);
         return EvalField(dot, idents[^1], node, args, final, receiver);
@@ -407,7 +412,7 @@ internal sealed class Executor
                 {
                     var value = VarValue(v.Idents[0]);
                     if (v.Idents.Length > 1)
-                        value = EvalFieldChain(dot, value, v, v.Idents[1..], null, Missing);
+                        value = EvalFieldChain(dot, value, v, v.Idents[1..], null, Missing, receiverInvalid: true);
                     _at = n;
                     return Validate(value, param);
                 }
@@ -426,7 +431,7 @@ internal sealed class Executor
             case ChainNode c:
                 {
                     var target = EvalArg(dot, c.Target, GoParam.Any);
-                    var value = EvalFieldChain(dot, target, c, c.Fields, null, Missing);
+                    var value = EvalFieldChain(dot, target, c, c.Fields, null, Missing, receiverInvalid: true);
                     _at = n;
                     return Validate(value, param);
                 }

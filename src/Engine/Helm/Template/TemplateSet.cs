@@ -38,12 +38,25 @@ public sealed class TemplateSet
     public bool MissingKeyError { get; init; }
 
     /// <summary>Parses <paramref name="text"/> as template <paramref name="name"/>; its defines join the set.</summary>
-    public void Parse(string name, string text)
+    public void Parse(string name, string text) => Add(name, text);
+
+    private ParsedTree Add(string name, string text)
     {
         var tree = Parser.Parse(name, text, _trees);
-        if (_trees.ContainsKey(name) && Parser.IsEmpty(tree.Root))
-            return;
-        _trees[name] = tree;
+        // As Go's associate: an empty body never replaces an existing template of the same name.
+        if (!(_trees.ContainsKey(name) && Parser.IsEmpty(tree.Root)))
+            _trees[name] = tree;
+        return tree;
+    }
+
+    /// <summary>Go's t.New(name).Parse(text) then Execute: runs this text itself, even when an existing template of
+    /// that name is kept because the text is empty (what Helm's tpl relies on).</summary>
+    public string ParseAndExecute(string name, string text, object? data)
+    {
+        var tree = Add(name, text);
+        var sb = new StringBuilder();
+        new Executor(this, tree, sb, 0).Run(data);
+        return sb.ToString();
     }
 
     public bool Has(string name) => _trees.ContainsKey(name);

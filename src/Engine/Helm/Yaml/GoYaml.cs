@@ -35,7 +35,9 @@ public static partial class GoYaml
         }
         catch (YamlException e)
         {
-            throw new FormatException($"yaml: line {e.Start.Line}: {GoYamlMessage(e)}");
+            // go-yaml numbers parser-error lines from 0 (scanner errors from 1); YamlDotNet always from 1.
+            var line = e is SemanticErrorException ? e.Start.Line - 1 : e.Start.Line;
+            throw new FormatException(line > 0 ? $"yaml: line {line}: {GoYamlMessage(e)}" : $"yaml: {GoYamlMessage(e)}");
         }
         return docs;
     }

@@ -2,6 +2,7 @@
 // writes the figures it measures to stdout; BENCHMARKS.md records them with the command.
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["helm"] = Tide.Bench.HelmBench.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -68,8 +68,9 @@ public sealed class ChartMetadata : IGoObject, IJsonValue
         }
         if (!Fields.TryGetValue(name, out var key))
         {
+            // helm v4 hands .Chart to templates as a map: an unknown field is a missing key, not an error.
             value = null;
-            return false;
+            return true;
         }
         _raw.TryGetValue(key, out value);
         value ??= name switch

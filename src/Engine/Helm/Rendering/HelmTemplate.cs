@@ -115,13 +115,25 @@ public static class HelmTemplate
             return e.Message;
         if (e.FailMessage is not null)
             return $"execution error at ({e.ExecLocation}): {e.FailMessage}";
+        var innermost = e;
+        while (innermost.Inner is not null)
+            innermost = innermost.Inner;
+        // Observed helm v4 behaviour: an error returned by a function (other than include's missing template) is
+        // printed as Go's one-line message; executor errors (nil pointers, wrong types) as a trace of frames.
+        const string noTemplate = ": template: no template ";
+        if (innermost.Detail!.StartsWith("error calling ", StringComparison.Ordinal) && !innermost.Detail.Contains(noTemplate, StringComparison.Ordinal))
+            return e.Message;
         var sb = new StringBuilder();
         for (var frame = e; frame is not null; frame = frame.Inner)
         {
             if (sb.Length > 0)
                 sb.Append('\n');
+            var detail = frame.Detail!;
+            var split = detail.IndexOf(noTemplate, StringComparison.Ordinal);
+            if (split > 0)
+                detail = detail[..(split + 1)] + "\n" + detail[(split + 2)..];
             sb.Append(frame.ExecLocation).Append("\n  executing \"").Append(frame.ExecTemplate).Append("\" at <")
-                .Append(frame.ExecContext).Append(">:\n    ").Append(frame.Detail);
+                .Append(frame.ExecContext).Append(">:\n    ").Append(detail);
         }
         return sb.ToString();
     }

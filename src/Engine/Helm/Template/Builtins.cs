@@ -157,7 +157,7 @@ public static class Builtins
                 else if (k1 == Kind.Uint && k2 == Kind.Int)
                     truth = GoValue.ToLong(b!) >= 0 && (ulong)a! == (ulong)GoValue.ToLong(b!);
                 else if (a is not null && b is not null)
-                    throw new FunctionException("incompatible types for comparison");
+                    throw new FunctionException($"incompatible types for comparison: {GoValue.TypeName(a)} and {GoValue.TypeName(b)}");
                 else
                     truth = false;
             }
@@ -194,7 +194,7 @@ public static class Builtins
                 return GoValue.ToLong(a!) < 0 || (ulong)GoValue.ToLong(a!) < (ulong)b!;
             if (k1 == Kind.Uint && k2 == Kind.Int)
                 return GoValue.ToLong(b!) >= 0 && (ulong)a! < (ulong)GoValue.ToLong(b!);
-            throw new FunctionException("incompatible types for comparison");
+            throw new FunctionException($"incompatible types for comparison: {GoValue.TypeName(a)} and {GoValue.TypeName(b)}");
         }
         return k1 switch
         {

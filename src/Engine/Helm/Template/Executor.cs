@@ -35,7 +35,7 @@ internal sealed class Executor
     }
 
     private TemplateException Fail(string detail, TemplateException? inner = null, string? failMessage = null) =>
-        TemplateException.Exec(Location.Describe(_tree.Name, _tree.Source, _at.Pos), _tree.Name,
+        TemplateException.Exec(Location.Describe(_tree.Name, _tree.Source, _at.Pos), _tree.TemplateName,
             NodeText.Of(_at), detail, inner, failMessage);
 
     private Flow Walk(object? dot, Node node)

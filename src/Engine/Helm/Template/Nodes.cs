@@ -42,4 +42,9 @@ internal sealed record NumberNode(int Pos, string Text, object Value) : Node(Pos
 internal sealed record StringNode(int Pos, string Quoted, string Text) : Node(Pos);
 
 /// <summary>A parsed template body plus the source text it came from, for locations in errors.</summary>
-internal sealed record ParsedTree(string Name, string Source, ListNode Root);
+/// <remarks>Name is the parse name used in locations (the file); TemplateName is what Go reports as "executing"
+/// (the define's own name for {{define}} bodies).</remarks>
+internal sealed record ParsedTree(string Name, string Source, ListNode Root)
+{
+    public string TemplateName { get; init; } = Name;
+}

@@ -219,7 +219,7 @@ internal sealed class Parser
         // Go keeps an existing definition when the new one is empty (only whitespace text).
         if (_defines.ContainsKey(name) && IsEmpty(body))
             return;
-        _defines[name] = new ParsedTree(_name, _src, body);
+        _defines[name] = new ParsedTree(_name, _src, body) { TemplateName = name };
     }
 
     internal static bool IsEmpty(ListNode list) =>

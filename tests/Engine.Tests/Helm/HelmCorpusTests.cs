@@ -76,4 +76,17 @@ public sealed class HelmCorpusTests
             if (!r.RandomLines.Contains(i + 1))
                 Assert.Equal($"{i + 1}: {want[i]}", $"{i + 1}: {got[i]}");
     }
+
+    [Fact]
+    public void Render_SameLoadedChartTwice_GivesHelmOutputBothTimes()
+    {
+        // probe-edgecases exercises aliases, conditions, tags and import-values, which rewrite the chart tree.
+        var dir = Path.Combine(HelmCorpus, "probe-edgecases", "cases", "overrides-coalesce");
+        var release = File.ReadAllText(Path.Combine(dir, "release.txt")).Trim().Split(' ');
+        var chart = ChartLoader.Load(Path.Combine(HelmCorpus, "probe-edgecases", "chart"));
+        var options = new HelmTemplateOptions(release[0], "unused") { Namespace = release[1], ValuesFiles = [Path.Combine(dir, "values.yaml")] };
+        var expected = File.ReadAllText(Path.Combine(dir, "expected-v4.yaml"));
+        Assert.Equal(expected, HelmTemplate.Render(chart, options));
+        Assert.Equal(expected, HelmTemplate.Render(chart, options));
+    }
 }

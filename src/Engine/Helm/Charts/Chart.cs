@@ -21,15 +21,28 @@ public sealed class Chart
     /// <summary>"parent/charts/child": the path prefix of template names and `# Source:` lines.</summary>
     public string FullPath => Parent is null ? Name : Parent.FullPath + "/charts/" + Name;
 
-    /// <summary>A shallow copy under another name (how Helm applies a dependency alias).</summary>
-    public Chart CopyAs(string alias) => new()
+    /// <summary>A copy that a render may mutate (dependency processing rewrites metadata, subchart lists and values)
+    /// while files, templates and default values stay shared with this loaded chart.</summary>
+    public Chart CloneForRender(Chart? parent = null)
     {
-        Metadata = Metadata.CopyAs(alias, isRoot: false),
-        Values = Values,
-        Schema = Schema,
-        Templates = Templates,
-        Files = Files,
-        Dependencies = Dependencies,
-        Parent = Parent,
-    };
+        var clone = new Chart
+        {
+            Metadata = Metadata.CopyAs(Metadata.Name, isRoot: false),
+            Values = Values,
+            Schema = Schema,
+            Templates = Templates,
+            Files = Files,
+            Parent = parent,
+        };
+        clone.Dependencies = Dependencies.Select(d => d.CloneForRender(clone)).ToList();
+        return clone;
+    }
+
+    /// <summary>A copy under another name (how Helm applies a dependency alias).</summary>
+    public Chart CopyAs(string alias)
+    {
+        var copy = CloneForRender(Parent);
+        copy.Metadata.Name = alias;
+        return copy;
+    }
 }

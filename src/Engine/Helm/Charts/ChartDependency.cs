@@ -17,6 +17,12 @@ public sealed class ChartDependency : IGoObject
 
     public string GoType => "*chart.Dependency";
 
+    public ChartDependency Clone() => new()
+    {
+        Name = Name, Version = Version, Repository = Repository, Condition = Condition, Tags = Tags,
+        Enabled = Enabled, ImportValues = ImportValues, Alias = Alias,
+    };
+
     public static ChartDependency FromMap(Dictionary<string, object?> m) => new()
     {
         Name = Str(m, "name"),

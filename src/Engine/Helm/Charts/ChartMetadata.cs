@@ -43,7 +43,7 @@ public sealed class ChartMetadata : IGoObject, IJsonValue
     public ChartMetadata CopyAs(string name, bool isRoot)
     {
         var copy = new ChartMetadata(new Dictionary<string, object?>(_raw)) { IsRoot = isRoot };
-        copy.Dependencies = Dependencies;
+        copy.Dependencies = Dependencies.Select(d => d.Clone()).ToList();
         copy.Name = name;
         return copy;
     }

@@ -11,8 +11,10 @@ public static class HelmTemplate
 {
     public static string Render(HelmTemplateOptions options) => Render(ChartLoader.Load(options.ChartPath), options);
 
-    public static string Render(Chart chart, HelmTemplateOptions options)
+    /// <summary>Renders a loaded chart; the chart itself is not changed, so it can be rendered again.</summary>
+    public static string Render(Chart loaded, HelmTemplateOptions options)
     {
+        var chart = loaded.CloneForRender();
         var userValues = ReadUserValues(options);
         CheckKubeVersion(chart, options.KubeVersion);
         CheckDependencies(chart);

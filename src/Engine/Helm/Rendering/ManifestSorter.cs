@@ -96,9 +96,12 @@ public static partial class ManifestSorter
     private static Head ParseHead(string path, string doc)
     {
         object? parsed;
+        string kind;
+        Dictionary<string, object?>? annotations;
         try
         {
-            parsed = GoYaml.Parse(doc);
+            if (!GoYaml.TryParseHead(doc, out parsed, out kind, out annotations))
+                return new Head("", null);
         }
         catch (FormatException e)
         {
@@ -106,11 +109,8 @@ public static partial class ManifestSorter
         }
         if (parsed is null)
             return new Head("", null);
-        if (parsed is not Dictionary<string, object?> map)
+        if (parsed is not Dictionary<string, object?>)
             throw new RenderException($"YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {(parsed is List<object?> ? "array" : parsed is string ? "string" : "number")} into Go value of type releaseutil.SimpleHead", duringRender: true);
-        var kind = map.GetValueOrDefault("kind") as string ?? "";
-        var metadata = map.GetValueOrDefault("metadata") as Dictionary<string, object?>;
-        var annotations = metadata?.GetValueOrDefault("annotations") as Dictionary<string, object?>;
         return new Head(kind, annotations);
     }
 

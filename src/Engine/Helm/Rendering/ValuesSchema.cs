@@ -10,6 +10,9 @@ namespace Tide.Engine.Helm.Rendering;
 /// <summary>values.schema.json validation of the coalesced values, for the chart and each subchart with its slice.</summary>
 public static class ValuesSchema
 {
+    // Schemas are immutable once built; charts are rendered again and again with the same schema text.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonSchema> Compiled = new(StringComparer.Ordinal);
+
     public static void Validate(Chart chart, Dictionary<string, object?> values)
     {
         var sb = new StringBuilder();
@@ -43,11 +46,12 @@ public static class ValuesSchema
     {
         if (chart.Schema is { Length: > 0 } schemaText)
         {
-            var schema = JsonSchema.FromText(WithKnownDialect(schemaText));
+            var schema = Compiled.GetOrAdd(schemaText, text => JsonSchema.FromText(WithKnownDialect(text)));
             using var instance = JsonDocument.Parse(GoJson.Marshal(values, escapeHtml: false));
-            var result = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
-            if (!result.IsValid)
+            // A pass/fail evaluation is much cheaper; the detailed one runs only to explain a failure.
+            if (!schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid)
             {
+                var result = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
                 sb.Append(chart.Name).Append(":\n");
                 foreach (var detail in (result.Details ?? []).Prepend(result).Where(d => d.Errors is { Count: > 0 }))
                 {

@@ -42,6 +42,50 @@ public static partial class GoYaml
         return docs;
     }
 
+    /// <summary>Reads only what Helm's SimpleHead needs (kind, metadata.annotations) from the first document, while
+    /// still scanning all of it so that invalid YAML fails as it does in Helm. Returns false for a null document.</summary>
+    public static bool TryParseHead(string text, out object? document, out string kind, out Dictionary<string, object?>? annotations)
+    {
+        kind = "";
+        annotations = null;
+        document = null;
+        try
+        {
+            var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+            parser.Consume<StreamStart>();
+            if (!parser.TryConsume<DocumentStart>(out _) || parser.Accept<DocumentEnd>(out _))
+                return false;
+            if (!parser.Accept<MappingStart>(out _))
+            {
+                document = ReadNode(parser, []);
+                return true;
+            }
+            var anchors = new Dictionary<string, object?>();
+            parser.Consume<MappingStart>();
+            var head = new Dictionary<string, object?>();
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var key = ReadNode(parser, anchors);
+                if (key is "kind" or "metadata")
+                    head[(string)key] = ReadNode(parser, anchors);
+                else
+                    parser.SkipThisAndNestedEvents();
+            }
+            document = head;
+            kind = head.GetValueOrDefault("kind") as string ?? "";
+            annotations = (head.GetValueOrDefault("metadata") as Dictionary<string, object?>)?.GetValueOrDefault("annotations") as Dictionary<string, object?>;
+            while (parser.MoveNext())
+            {
+            }
+            return true;
+        }
+        catch (YamlException e)
+        {
+            var line = e is SemanticErrorException ? e.Start.Line - 1 : e.Start.Line;
+            throw new FormatException(line > 0 ? $"yaml: line {line}: {GoYamlMessage(e)}" : $"yaml: {GoYamlMessage(e)}");
+        }
+    }
+
     private static string GoYamlMessage(YamlException e)
     {
         var m = (e.InnerException?.Message ?? e.Message).TrimEnd('.');

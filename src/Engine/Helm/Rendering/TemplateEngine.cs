@@ -42,7 +42,16 @@ public static class TemplateEngine
         var set = NewSet();
         var order = SortTemplates(templates.Keys);
         foreach (var name in order)
-            set.Parse(name, templates[name].Text);
+        {
+            try
+            {
+                set.Parse(name, templates[name].Text);
+            }
+            catch (TemplateException e)
+            {
+                throw new RenderException(DescribeParseError(e.Message), duringRender: true);
+            }
+        }
         var rendered = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in order)
         {
@@ -53,6 +62,13 @@ public static class TemplateEngine
             rendered[name] = set.Execute(name, r.Scope).Replace("<no value>", "", StringComparison.Ordinal);
         }
         return rendered;
+    }
+
+    /// <summary>Helm's cleanupParseError: "template: NAME:LINE: ...: MSG" becomes "parse error at (NAME:LINE): MSG".</summary>
+    private static string DescribeParseError(string message)
+    {
+        var tokens = message.Split(": ");
+        return tokens.Length == 1 ? message : $"parse error at ({tokens[1]}): {tokens[^1]}";
     }
 
     private static TemplateSet NewSet()

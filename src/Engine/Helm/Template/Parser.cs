@@ -8,11 +8,11 @@ internal sealed class Parser
     private readonly string _name;
     private readonly string _src;
     private readonly List<Token> _tokens;
-    private readonly Dictionary<string, ParsedTree> _defines;
+    private readonly List<ParsedTree> _defines;
     private int _i;
     private int _rangeDepth;
 
-    private Parser(string name, string src, Dictionary<string, ParsedTree> defines)
+    private Parser(string name, string src, List<ParsedTree> defines)
     {
         _name = name;
         _src = src;
@@ -20,15 +20,16 @@ internal sealed class Parser
         _defines = defines;
     }
 
-    /// <summary>Parses <paramref name="src"/>; trees of {{define}}/{{block}} are added to <paramref name="defines"/>
-    /// in source order (a later definition replaces an earlier one, as Go's AddParseTree does).</summary>
-    public static ParsedTree Parse(string name, string src, Dictionary<string, ParsedTree> defines)
+    /// <summary>Parses <paramref name="src"/> into its main tree and the trees of its {{define}}/{{block}}s, in
+    /// source order.</summary>
+    public static (ParsedTree Main, IReadOnlyList<ParsedTree> Defines) Parse(string name, string src)
     {
+        var defines = new List<ParsedTree>();
         var parser = new Parser(name, src, defines);
         var root = parser.ParseList(out var end);
         if (end is not null)
             throw parser.Error(end.Value, $"unexpected {{{{{end.Value.Text}}}}}");
-        return new ParsedTree(name, src, root);
+        return (new ParsedTree(name, src, root), defines);
     }
 
     private TemplateException Error(Token at, string message) =>
@@ -214,13 +215,8 @@ internal sealed class Parser
         AddDefine(name, body);
     }
 
-    private void AddDefine(string name, ListNode body)
-    {
-        // Go keeps an existing definition when the new one is empty (only whitespace text).
-        if (_defines.ContainsKey(name) && IsEmpty(body))
-            return;
-        _defines[name] = new ParsedTree(_name, _src, body) { TemplateName = name };
-    }
+    private void AddDefine(string name, ListNode body) =>
+        _defines.Add(new ParsedTree(_name, _src, body) { TemplateName = name });
 
     internal static bool IsEmpty(ListNode list) =>
         list.Nodes.All(n => n is TextNode t && string.IsNullOrWhiteSpace(t.Text));

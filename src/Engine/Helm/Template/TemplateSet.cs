@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace Tide.Engine.Helm.Template;
@@ -40,13 +41,31 @@ public sealed class TemplateSet
     /// <summary>Parses <paramref name="text"/> as template <paramref name="name"/>; its defines join the set.</summary>
     public void Parse(string name, string text) => Add(name, text);
 
+    // Parse trees are immutable, so one text parsed under one name is parsed once per process: rendering a chart
+    // again (every reconcile) or calling tpl with the same string skips the parser.
+    private static readonly ConcurrentDictionary<(string Name, string Text), (ParsedTree Main, IReadOnlyList<ParsedTree> Defines)> ParseCache = new();
+    private const int ParseCacheLimit = 20000;
+
     private ParsedTree Add(string name, string text)
     {
-        var tree = Parser.Parse(name, text, _trees);
-        // As Go's associate: an empty body never replaces an existing template of the same name.
+        if (!ParseCache.TryGetValue((name, text), out var parsed))
+        {
+            parsed = Parser.Parse(name, text);
+            if (ParseCache.Count > ParseCacheLimit)
+                ParseCache.Clear();
+            ParseCache[(name, text)] = parsed;
+        }
+        foreach (var define in parsed.Defines)
+            Associate(define.TemplateName, define);
+        Associate(name, parsed.Main);
+        return parsed.Main;
+    }
+
+    /// <summary>Go's associate: an empty body never replaces an existing template of the same name.</summary>
+    private void Associate(string name, ParsedTree tree)
+    {
         if (!(_trees.ContainsKey(name) && Parser.IsEmpty(tree.Root)))
             _trees[name] = tree;
-        return tree;
     }
 
     /// <summary>Go's t.New(name).Parse(text) then Execute: runs this text itself, even when an existing template of

@@ -286,8 +286,9 @@ internal sealed partial class YamlEmitter
     private static bool IsPrintable(string s, int i)
     {
         var c = s[i];
+        // go-yaml v2 treats characters beyond the Basic Multilingual Plane as non-printable (escaped as \U...).
         if (char.IsHighSurrogate(c) || char.IsLowSurrogate(c))
-            return true;
+            return false;
         return c == '\n' || (c >= 0x20 && c <= 0x7E) || c == 0x85 || (c >= 0xA0 && c <= 0xD7FF) ||
                (c >= 0xE000 && c <= 0xFFFD && c != 0xFEFF);
     }
@@ -379,7 +380,9 @@ internal sealed partial class YamlEmitter
                     case '\u2028': Put('L'); break;
                     case '\u2029': Put('P'); break;
                     default:
-                        if (c <= 0xFF)
+                        if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+                            Put("U" + char.ConvertToUtf32(c, s[++i]).ToString("X8", CultureInfo.InvariantCulture));
+                        else if (c <= 0xFF)
                             Put("x" + ((int)c).ToString("X2", CultureInfo.InvariantCulture));
                         else
                             Put("u" + ((int)c).ToString("X4", CultureInfo.InvariantCulture));

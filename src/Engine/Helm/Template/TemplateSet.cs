@@ -10,6 +10,10 @@ namespace Tide.Engine.Helm.Template;
 public sealed class TemplateSet
 {
     private readonly Dictionary<string, ParsedTree> _trees;
+
+    /// <summary>For a clone: the set it was cloned from, read through when this set has no tree of a name. The
+    /// original is no longer parsed into once templates execute, so sharing it is safe and makes tpl's clone cheap.</summary>
+    private readonly TemplateSet? _base;
     private readonly IReadOnlyDictionary<string, GoFunction> _shared;
     private readonly Func<TemplateSet, IEnumerable<GoFunction>> _bound;
     private readonly Dictionary<string, GoFunction> _own = new(StringComparer.Ordinal);
@@ -23,8 +27,9 @@ public sealed class TemplateSet
     }
 
     private TemplateSet(IReadOnlyDictionary<string, GoFunction> shared, Func<TemplateSet, IEnumerable<GoFunction>> bound,
-        Dictionary<string, ParsedTree> trees)
+        Dictionary<string, ParsedTree> trees, TemplateSet? baseSet = null)
     {
+        _base = baseSet;
         _shared = shared;
         _bound = bound;
         _trees = trees;
@@ -64,7 +69,7 @@ public sealed class TemplateSet
     /// <summary>Go's associate: an empty body never replaces an existing template of the same name.</summary>
     private void Associate(string name, ParsedTree tree)
     {
-        if (!(_trees.ContainsKey(name) && Parser.IsEmpty(tree.Root)))
+        if (!(Has(name) && Parser.IsEmpty(tree.Root)))
             _trees[name] = tree;
     }
 
@@ -78,10 +83,10 @@ public sealed class TemplateSet
         return sb.ToString();
     }
 
-    public bool Has(string name) => _trees.ContainsKey(name);
+    public bool Has(string name) => TryGet(name, out _);
 
     /// <summary>A copy whose later definitions do not leak back into this set (Helm's tpl works on a clone).</summary>
-    public TemplateSet Clone() => new(_shared, _bound, new Dictionary<string, ParsedTree>(_trees, StringComparer.Ordinal))
+    public TemplateSet Clone() => new(_shared, _bound, new Dictionary<string, ParsedTree>(StringComparer.Ordinal), this)
     {
         MissingKeyError = MissingKeyError,
     };
@@ -95,10 +100,11 @@ public sealed class TemplateSet
 
     internal void Execute(string name, object? data, StringBuilder output, int depth)
     {
-        if (!_trees.TryGetValue(name, out var tree))
+        if (!TryGet(name, out var tree))
             throw new TemplateException($"template: no template \"{name}\" associated with template \"gotpl\"");
         new Executor(this, tree, output, depth).Run(data);
     }
 
-    internal bool TryGet(string name, out ParsedTree tree) => _trees.TryGetValue(name, out tree!);
+    internal bool TryGet(string name, out ParsedTree tree) =>
+        _trees.TryGetValue(name, out tree!) || (_base is not null && _base.TryGet(name, out tree));
 }

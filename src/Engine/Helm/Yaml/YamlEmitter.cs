@@ -458,6 +458,18 @@ internal sealed partial class YamlEmitter
 
         private static bool Less(string a, string b)
         {
+            // Common case: keys that differ at an ASCII letter before any digit or other rune decide quickly.
+            var n = Math.Min(a.Length, b.Length);
+            for (var k = 0; k < n; k++)
+            {
+                var ca = a[k];
+                var cb = b[k];
+                if (ca == cb)
+                    continue;
+                if (char.IsAsciiLetter(ca) && char.IsAsciiLetter(cb))
+                    return ca < cb;
+                break;
+            }
             var ar = a.EnumerateRunes().ToArray();
             var br = b.EnumerateRunes().ToArray();
             for (var i = 0; i < ar.Length && i < br.Length; i++)

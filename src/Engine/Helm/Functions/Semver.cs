@@ -151,7 +151,7 @@ public sealed partial class Semver : IGoObject, IComparable<Semver>
         var op = m.Groups[1].Value;
         var text = m.Groups[2].Value;
         if (text is "*" or "x" or "X")
-            return op is "" or "=" or ">=" or "=>" or "~" or "^" ? v.Prerelease.Length == 0 : op is "!=" ? false : v.Prerelease.Length == 0;
+            return op != "!=" && v.Prerelease.Length == 0;
         var pieces = text.TrimStart('v').Split('-', 2)[0].Split('+')[0].Split('.');
         var wildMinor = pieces.Length < 2 || pieces[1] is "x" or "X" or "*";
         var wildPatch = pieces.Length < 3 || pieces[2] is "x" or "X" or "*";

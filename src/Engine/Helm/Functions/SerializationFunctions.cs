@@ -1,4 +1,3 @@
-using System.Text;
 using Tide.Engine.Helm.Template;
 using Tide.Engine.Helm.Yaml;
 using P = Tide.Engine.Helm.Template.GoParam;
@@ -130,6 +129,4 @@ public static class SerializationFunctions
         try { return GoToml.Decode(s); }
         catch (FormatException e) { return ErrorMap(e.Message); }
     }
-
-    internal static string Utf8(byte[] b) => Encoding.UTF8.GetString(b);
 }

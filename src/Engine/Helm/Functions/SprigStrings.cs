@@ -25,7 +25,6 @@ public static class SprigStrings
         GoFunction.Fixed("trimPrefix", a => ((string)a[1]!).StartsWith((string)a[0]!, StringComparison.Ordinal) ? ((string)a[1]!)[((string)a[0]!).Length..] : a[1], P.String, P.String),
         GoFunction.Fixed("trunc", a => Trunc((int)a[0]!, (string)a[1]!), P.Int, P.String),
         GoFunction.Fixed("abbrev", a => Abbrev((int)a[0]!, (string)a[1]!), P.Int, P.String),
-        GoFunction.Fixed("abbrevboth", a => (string)a[2]!, P.Int, P.Int, P.String),
         GoFunction.Fixed("substr", a => Substr((int)a[0]!, (int)a[1]!, (string)a[2]!), P.Int, P.Int, P.String),
         GoFunction.Fixed("repeat", a => string.Concat(Enumerable.Repeat((string)a[1]!, Math.Max(0, (int)a[0]!))), P.Int, P.String),
         GoFunction.Fixed("replace", a => ((string)a[2]!).Replace((string)a[0]!, (string)a[1]!, StringComparison.Ordinal), P.String, P.String, P.String),
@@ -49,7 +48,7 @@ public static class SprigStrings
         GoFunction.Fixed("sortAlpha", a => SortAlpha(a[0]), P.Any),
         GoFunction.Fixed("toString", a => StrVal(a[0]), P.Any),
         GoFunction.Fixed("toStrings", a => StrSlice(a[0]).Select(x => (object?)x).ToList(), P.Any),
-        GoFunction.Fixed("shuffle", a => a[0], P.String),
+        GoFunction.Fixed("shuffle", a => new string(((string)a[0]!).OrderBy(_ => Random.Shared.Next()).ToArray()), P.String),
     ];
 
     internal static readonly char[] GoSpace = [' ', '\t', '\n', '\r', '\v', '\f', '\u0085', '\u00A0'];

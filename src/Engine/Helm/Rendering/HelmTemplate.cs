@@ -44,7 +44,8 @@ public static class HelmTemplate
         {
             throw new RenderException(DescribeTemplateError(e), duringRender: true);
         }
-        foreach (var key in rendered.Keys.Where(k => k.EndsWith("/templates/NOTES.txt", StringComparison.Ordinal) || k.EndsWith("NOTES.txt", StringComparison.Ordinal)).ToList())
+        // NOTES.txt files are rendered (their errors count) but never printed.
+        foreach (var key in rendered.Keys.Where(k => k.EndsWith("NOTES.txt", StringComparison.Ordinal)).ToList())
             rendered.Remove(key);
         var (manifests, hooks) = ManifestSorter.Sort(rendered);
         var crds = options.IncludeCrds ? CrdObjects(chart) : [];

@@ -93,7 +93,23 @@ public static partial class ManifestSorter
 
     private sealed record Head(string Kind, Dictionary<string, object?>? Annotations);
 
+    // Document heads are a pure function of the document text; a chart rendered again (every reconcile) yields the
+    // same large documents (CRDs), whose YAML scan dominates sorting. Failed parses are not cached.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Head> HeadCache = new(StringComparer.Ordinal);
+    private const int HeadCacheLimit = 4096;
+
     private static Head ParseHead(string path, string doc)
+    {
+        if (HeadCache.TryGetValue(doc, out var cached))
+            return cached;
+        var head = ParseHeadUncached(path, doc);
+        if (HeadCache.Count > HeadCacheLimit)
+            HeadCache.Clear();
+        HeadCache[doc] = head;
+        return head;
+    }
+
+    private static Head ParseHeadUncached(string path, string doc)
     {
         object? parsed;
         string kind;

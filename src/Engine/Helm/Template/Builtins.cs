@@ -50,14 +50,14 @@ public static class Builtins
                     throw new FunctionException("index of untyped nil");
                 case List<object?> list:
                     {
-                        var i = IndexInt(ix, list.Count);
+                        var i = IndexInt(ix);
                         if (i >= list.Count) throw new FunctionException($"index out of range: {i}");
                         item = list[(int)i];
                         break;
                     }
                 case byte[] bytes:
                     {
-                        var i = IndexInt(ix, bytes.Length);
+                        var i = IndexInt(ix);
                         if (i >= bytes.Length) throw new FunctionException($"index out of range: {i}");
                         item = bytes[i];
                         break;
@@ -65,7 +65,7 @@ public static class Builtins
                 case string s:
                     {
                         var b = Encoding.UTF8.GetBytes(s);
-                        var i = IndexInt(ix, b.Length);
+                        var i = IndexInt(ix);
                         if (i >= b.Length) throw new FunctionException($"index out of range: {i}");
                         item = b[i];
                         break;
@@ -87,14 +87,13 @@ public static class Builtins
         return item;
     }
 
-    private static int IndexInt(object? ix, int cap)
+    private static int IndexInt(object? ix)
     {
         if (!GoValue.IsInteger(ix))
             throw new FunctionException(ix is null ? "cannot index slice/array with nil" : $"cannot index slice/array with type {GoValue.TypeName(ix)}");
         var i = GoValue.ToLong(ix!);
         if (i < 0 || i > int.MaxValue)
             throw new FunctionException($"index out of range: {i}");
-        _ = cap;
         return (int)i;
     }
 
@@ -114,7 +113,7 @@ public static class Builtins
         var idx = new[] { 0, len };
         for (var i = 0; i < indexes.Length; i++)
         {
-            var v = IndexInt(indexes[i], len);
+            var v = IndexInt(indexes[i]);
             if (v > len) throw new FunctionException($"index out of range: {v}");
             idx[Math.Min(i, 1)] = v;
         }

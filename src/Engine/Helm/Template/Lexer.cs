@@ -45,8 +45,8 @@ internal sealed class Lexer
         {
             var open = _src.IndexOf("{{", _pos, StringComparison.Ordinal);
             var textEnd = open < 0 ? _src.Length : open;
-            var trimLeft = open >= 0 && open + 3 < _src.Length + 1 && open + 2 < _src.Length && _src[open + 2] == '-'
-                           && open + 3 < _src.Length && IsSpace(_src[open + 3]);
+            // "{{- " trims the text before it; the dash must be followed by a space ("{{-3}}" is a number).
+            var trimLeft = open >= 0 && open + 3 < _src.Length && _src[open + 2] == '-' && IsSpace(_src[open + 3]);
             var text = _src[_pos..textEnd];
             var textPos = _pos;
             if (trimNextText)

@@ -33,7 +33,8 @@ public static partial class ManifestSorter
 
     public sealed record Document(string Path, string Content, string Kind, bool IsTestHook);
 
-    [GeneratedRegex(@"(?:^|\s*\n)---\s*")]
+    // Go's RE2 runs this in linear time; .NET's backtracking engine would retry \s* at every indentation space.
+    [GeneratedRegex(@"(?:^|\s*\n)---\s*", RegexOptions.NonBacktracking)]
     private static partial Regex Separator();
 
     /// <summary>Splits and classifies rendered files; returns (manifests, hooks), each sorted by kind.</summary>

@@ -1,0 +1,117 @@
+using Tide.Engine.Helm.Template;
+
+namespace Tide.Engine.Helm.Rendering;
+
+/// <summary>.Capabilities as `helm template` v4.1.4 reports it without a cluster: Kubernetes v1.35.0 and the
+/// API versions client-go knows.</summary>
+public sealed class Capabilities : IGoObject
+{
+    /// <summary>The default API versions of helm v4.1.4 (`helm template` prints these for .Capabilities.APIVersions).</summary>
+    public static readonly IReadOnlyList<string> DefaultApiVersions =
+    [
+        "v1", "admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1alpha1",
+        "admissionregistration.k8s.io/v1beta1", "internal.apiserver.k8s.io/v1alpha1", "apps/v1", "apps/v1beta1",
+        "apps/v1beta2", "authentication.k8s.io/v1", "authentication.k8s.io/v1alpha1", "authentication.k8s.io/v1beta1",
+        "authorization.k8s.io/v1", "authorization.k8s.io/v1beta1", "autoscaling/v1", "autoscaling/v2",
+        "autoscaling/v2beta1", "autoscaling/v2beta2", "batch/v1", "batch/v1beta1", "certificates.k8s.io/v1",
+        "certificates.k8s.io/v1beta1", "certificates.k8s.io/v1alpha1", "coordination.k8s.io/v1alpha2",
+        "coordination.k8s.io/v1beta1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "discovery.k8s.io/v1beta1",
+        "events.k8s.io/v1", "events.k8s.io/v1beta1", "extensions/v1beta1", "flowcontrol.apiserver.k8s.io/v1",
+        "flowcontrol.apiserver.k8s.io/v1beta1", "flowcontrol.apiserver.k8s.io/v1beta2",
+        "flowcontrol.apiserver.k8s.io/v1beta3", "networking.k8s.io/v1", "networking.k8s.io/v1beta1", "node.k8s.io/v1",
+        "node.k8s.io/v1alpha1", "node.k8s.io/v1beta1", "policy/v1", "policy/v1beta1", "rbac.authorization.k8s.io/v1",
+        "rbac.authorization.k8s.io/v1beta1", "rbac.authorization.k8s.io/v1alpha1", "resource.k8s.io/v1",
+        "resource.k8s.io/v1beta2", "resource.k8s.io/v1beta1", "resource.k8s.io/v1alpha3",
+        "scheduling.k8s.io/v1alpha1", "scheduling.k8s.io/v1beta1", "scheduling.k8s.io/v1", "storage.k8s.io/v1beta1",
+        "storage.k8s.io/v1", "storage.k8s.io/v1alpha1", "storagemigration.k8s.io/v1beta1",
+        "apiextensions.k8s.io/v1beta1", "apiextensions.k8s.io/v1",
+    ];
+
+    public Capabilities(string kubeVersion = "v1.35.0", IEnumerable<string>? extraApiVersions = null)
+    {
+        KubeVersion = new KubeVersionInfo(kubeVersion);
+        ApiVersions = new VersionSet([.. DefaultApiVersions, .. extraApiVersions ?? []]);
+    }
+
+    public KubeVersionInfo KubeVersion { get; }
+    public VersionSet ApiVersions { get; }
+
+    public string GoType => "*common.Capabilities";
+
+    public bool TryGetMember(string name, object?[] args, out object? value)
+    {
+        value = name switch
+        {
+            "KubeVersion" => KubeVersion,
+            "APIVersions" => ApiVersions,
+            "HelmVersion" => HelmBuildInfo.Instance,
+            _ => null,
+        };
+        return value is not null;
+    }
+
+    /// <summary>Kubernetes version with Go's fields (Version, Major, Minor) and methods (GitVersion, String).</summary>
+    public sealed class KubeVersionInfo(string version) : IGoObject
+    {
+        public string Version { get; } = version;
+
+        public string GoType => "common.KubeVersion";
+
+        public bool TryGetMember(string name, object?[] args, out object? value)
+        {
+            var parts = Version.TrimStart('v').Split('.');
+            value = name switch
+            {
+                "Version" or "GitVersion" or "String" => Version,
+                "Major" => parts[0],
+                "Minor" => parts.Length > 1 ? parts[1] : "0",
+                _ => null,
+            };
+            return value is not null;
+        }
+
+        public override string ToString() => Version;
+    }
+
+    /// <summary>Go's VersionSet: a list of "group/version" strings with Has.</summary>
+    public sealed class VersionSet(List<string> versions) : IGoObject
+    {
+        public string GoType => "common.VersionSet";
+
+        public bool TryGetMember(string name, object?[] args, out object? value)
+        {
+            value = null;
+            if (name != "Has")
+                return false;
+            if (args.Length != 1 || args[0] is not string s)
+                throw new FunctionException($"wrong number of args for Has: want 1 got {args.Length}");
+            value = versions.Contains(s);
+            return true;
+        }
+
+        public override string ToString() => "[" + string.Join(' ', versions) + "]";
+    }
+
+    private sealed class HelmBuildInfo : IGoObject
+    {
+        public static readonly HelmBuildInfo Instance = new();
+
+        public string GoType => "version.BuildInfo";
+
+        public bool TryGetMember(string name, object?[] args, out object? value)
+        {
+            value = name switch
+            {
+                "Version" => "v4.1.4",
+                "GitCommit" => "05fa37973dc9e42b76e1d2883494c87174b6074f",
+                "GitTreeState" => "clean",
+                "GoVersion" => "go1.25.9",
+                "KubeClientVersion" => "v1.35",
+                _ => null,
+            };
+            return value is not null;
+        }
+
+        public override string ToString() => "{v4.1.4 05fa37973dc9e42b76e1d2883494c87174b6074f clean go1.25.9 v1.35}";
+    }
+}

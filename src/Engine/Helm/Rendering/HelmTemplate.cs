@@ -1,0 +1,143 @@
+using System.Text;
+using Tide.Engine.Helm.Charts;
+using Tide.Engine.Helm.Functions;
+using Tide.Engine.Helm.Template;
+using Tide.Engine.Helm.Yaml;
+
+namespace Tide.Engine.Helm.Rendering;
+
+/// <summary>`helm template` in process: load, coalesce values, validate, render, sort and print as helm v4 does.</summary>
+public static class HelmTemplate
+{
+    public static string Render(HelmTemplateOptions options) => Render(ChartLoader.Load(options.ChartPath), options);
+
+    /// <summary>Renders a loaded chart; the chart itself is not changed, so it can be rendered again.</summary>
+    public static string Render(Chart loaded, HelmTemplateOptions options)
+    {
+        var chart = loaded.CloneForRender();
+        var userValues = ReadUserValues(options);
+        CheckKubeVersion(chart, options.KubeVersion);
+        CheckDependencies(chart);
+        ValueTables.ProcessDependencies(chart, userValues);
+        var values = ValueTables.Coalesce(chart, userValues);
+        ValuesSchema.Validate(chart, values);
+        var top = new Dictionary<string, object?>
+        {
+            ["Values"] = values,
+            ["Release"] = new Dictionary<string, object?>
+            {
+                ["Name"] = options.ReleaseName,
+                ["Namespace"] = options.Namespace,
+                ["IsUpgrade"] = false,
+                ["IsInstall"] = true,
+                ["Revision"] = 1,
+                ["Service"] = "Helm",
+            },
+            ["Capabilities"] = new Capabilities(options.KubeVersion),
+        };
+        Dictionary<string, string> rendered;
+        try
+        {
+            rendered = TemplateEngine.Render(chart, top);
+        }
+        catch (TemplateException e)
+        {
+            throw new RenderException(DescribeTemplateError(e), duringRender: true);
+        }
+        // NOTES.txt files are rendered (their errors count) but never printed.
+        foreach (var key in rendered.Keys.Where(k => k.EndsWith("NOTES.txt", StringComparison.Ordinal)).ToList())
+            rendered.Remove(key);
+        var (manifests, hooks) = ManifestSorter.Sort(rendered);
+        var crds = options.IncludeCrds ? CrdObjects(chart) : [];
+        return ManifestSorter.Print(crds, manifests, hooks, options.SkipTests);
+    }
+
+    private static Dictionary<string, object?> ReadUserValues(HelmTemplateOptions options)
+    {
+        var values = new Dictionary<string, object?>();
+        foreach (var file in options.ValuesFiles)
+        {
+            object? parsed;
+            try
+            {
+                parsed = GoYaml.Parse(File.ReadAllText(file));
+            }
+            catch (FormatException e)
+            {
+                throw new RenderException($"failed to parse {file}: error converting YAML to JSON: {e.Message}");
+            }
+            if (parsed is null)
+                continue;
+            if (parsed is not Dictionary<string, object?> map)
+                throw new RenderException($"failed to parse {file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal non-object into Go value of type map[string]interface {{}}");
+            values = ValueTables.MergeMaps(values, map);
+        }
+        foreach (var set in options.SetValues)
+            StrVals.ParseInto(set, values);
+        return values;
+    }
+
+    private static void CheckKubeVersion(Chart chart, string kubeVersion)
+    {
+        var constraint = chart.Metadata.KubeVersion;
+        if (constraint.Length == 0 || !Semver.TryParse(kubeVersion, out var v))
+            return;
+        if (!Semver.Satisfies(constraint, v!))
+            throw new RenderException($"chart requires kubeVersion: {constraint} which is incompatible with Kubernetes {kubeVersion}");
+    }
+
+    private static void CheckDependencies(Chart chart)
+    {
+        var missing = chart.Metadata.Dependencies
+            .Where(d => chart.Dependencies.All(c => c.Name != d.Name))
+            .Select(d => d.Name)
+            .ToList();
+        if (missing.Count > 0)
+            throw new RenderException($"found in Chart.yaml, but missing in charts/ directory: {string.Join(", ", missing)}");
+    }
+
+    private static List<(string, string)> CrdObjects(Chart chart)
+    {
+        var result = new List<(string, string)>();
+        foreach (var f in chart.Files)
+        {
+            if (f.Name.StartsWith("crds/", StringComparison.Ordinal) &&
+                (f.Name.EndsWith(".yaml", StringComparison.Ordinal) || f.Name.EndsWith(".yml", StringComparison.Ordinal) || f.Name.EndsWith(".json", StringComparison.Ordinal)))
+                result.Add((chart.FullPath + "/" + f.Name, Encoding.UTF8.GetString(f.Data)));
+        }
+        foreach (var dep in chart.Dependencies)
+            result.AddRange(CrdObjects(dep));
+        return result;
+    }
+
+    /// <summary>helm v4's rendering of template errors: `fail`/`required` as "execution error at (...)", other
+    /// execution errors as a trace of frames, parse errors as Go prints them.</summary>
+    public static string DescribeTemplateError(TemplateException e)
+    {
+        if (e.ExecLocation is null)
+            return e.Message;
+        if (e.FailMessage is not null)
+            return $"execution error at ({e.ExecLocation}): {e.FailMessage}";
+        var innermost = e;
+        while (innermost.Inner is not null)
+            innermost = innermost.Inner;
+        // Observed helm v4 behaviour: an error returned by a function (other than include's missing template) is
+        // printed as Go's one-line message; executor errors (nil pointers, wrong types) as a trace of frames.
+        const string noTemplate = ": template: no template ";
+        if (innermost.Detail!.StartsWith("error calling ", StringComparison.Ordinal) && !innermost.Detail.Contains(noTemplate, StringComparison.Ordinal))
+            return e.Message;
+        var sb = new StringBuilder();
+        for (var frame = e; frame is not null; frame = frame.Inner)
+        {
+            if (sb.Length > 0)
+                sb.Append('\n');
+            var detail = frame.Detail!;
+            var split = detail.IndexOf(noTemplate, StringComparison.Ordinal);
+            if (split > 0)
+                detail = detail[..(split + 1)] + "\n" + detail[(split + 2)..];
+            sb.Append(frame.ExecLocation).Append("\n  executing \"").Append(frame.ExecTemplate).Append("\" at <")
+                .Append(frame.ExecContext).Append(">:\n    ").Append(detail);
+        }
+        return sb.ToString();
+    }
+}

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -89,6 +90,8 @@ public sealed class ApiServerHost : IAsyncDisposable
                 kestrel.Limits.MaxConcurrentUpgradedConnections = null;
             });
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+            // Thousands of watchers may (re)connect at once; Kestrel's default backlog of 512 would reset them.
+            builder.Services.Configure<SocketTransportOptions>(o => o.Backlog = 4096);
             // An embedded server does not own the process: SIGINT/SIGTERM belong to whoever hosts it.
             builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
             var app = builder.Build();

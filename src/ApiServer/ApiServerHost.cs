@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -117,7 +118,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         {
             if (operations.Store.State.Get(BuiltinResources.Namespaces, name) is not null) continue;
             operations.Create(new WriteContext(namespaces, null, "tide-apiserver"),
-                new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name } });
+                new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
         }
     }
 

@@ -79,6 +79,10 @@ public sealed class StrategicMergePatchKubectlTests
         "{'spec':{'jobTemplate':{'spec':{'template':{'spec':{'containers':[{'name':'a','args':['z']},{'name':'b','image':'2'}]}}}}}}")]
     [InlineData("apps/v1", "StatefulSet", "{'apiVersion':'apps/v1','kind':'StatefulSet','metadata':{'name':'s'},'spec':{'serviceName':'s','selector':{'matchLabels':{'a':'b'}},'template':{'spec':{'containers':[{'name':'db','image':'pg:15','env':[{'name':'X','value':'1'}]}]}},'volumeClaimTemplates':[{'metadata':{'name':'data'}}]}}",
         "{'spec':{'template':{'spec':{'containers':[{'name':'db','image':'pg:16','env':[{'name':'X','$patch':'delete'}]}]}},'volumeClaimTemplates':[{'metadata':{'name':'logs'}}]}}")]
+    [InlineData("v1", "Endpoints", "{'apiVersion':'v1','kind':'Endpoints','metadata':{'name':'e'},'subsets':[{'addresses':[{'ip':'10.0.0.1'}],'ports':[{'port':80}]}]}",
+        "{'subsets':[{'addresses':[{'ip':'10.0.0.2'}],'ports':[{'port':80}]}]}")]
+    [InlineData("v1", "ServiceAccount", "{'apiVersion':'v1','kind':'ServiceAccount','metadata':{'name':'sa'},'secrets':[{'name':'a'}],'imagePullSecrets':[{'name':'p'}]}",
+        "{'secrets':[{'name':'b'}],'imagePullSecrets':[{'name':'q'}]}")]
     public async Task Apply_OtherKinds_MatchKubectl(string apiVersion, string kind, string original, string patch)
     {
         var originalObject = JsonAssert.Object(original);

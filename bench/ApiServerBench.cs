@@ -71,6 +71,7 @@ internal static class ApiServerBench
             {
                 await MeasureWatchAsync(url, clients, watchers, duration);
             }
+            await MeasureFanOutAsync(url, clients[0], watchers: 2000, writes: 20);
         }
         finally
         {
@@ -148,5 +149,37 @@ internal static class ApiServerBench
         await Task.WhenAll(readers);
         Console.WriteLine($"| watch delivery ({watchers} watchers, 16 writers: {written / writeSeconds:F0} writes/s) | {watchers} | " +
             $"{received.Sum() / deliverySeconds:F0} events/s | | |");
+    }
+
+    /// <summary>Many idle watches (as many Tide nodes or controllers would hold), one write at a time: how long until
+    /// every watcher has the event.</summary>
+    private static async Task MeasureFanOutAsync(Uri url, Kubernetes client, int watchers, int writes)
+    {
+        const string ns = "fanout";
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new() { Name = ns } });
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = url };
+        var from = (await client.CoreV1.ListNamespacedConfigMapAsync(ns)).Metadata.ResourceVersion;
+        var streams = await Task.WhenAll(Enumerable.Range(0, watchers).Select(async _ =>
+        {
+            var response = await http.GetAsync($"/api/v1/namespaces/{ns}/configmaps?watch=1&resourceVersion={from}",
+                HttpCompletionOption.ResponseHeadersRead);
+            return (response, reader: new StreamReader(await response.Content.ReadAsStreamAsync()));
+        }));
+        var latencies = new List<double>();
+        for (var i = 0; i < writes; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await client.CoreV1.CreateNamespacedConfigMapAsync(Object($"f-{i}"), ns);
+            await Task.WhenAll(streams.Select(s => s.reader.ReadLineAsync()));
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        foreach (var (response, reader) in streams)
+        {
+            reader.Dispose();
+            response.Dispose();
+        }
+        latencies.Sort();
+        Console.WriteLine($"| watch fan-out ({watchers} watches, write until every watch has the event) | 1 | " +
+            $"{writes * watchers / (latencies.Sum() / 1000):F0} events/s | {latencies[latencies.Count / 2]:F1} | {latencies[^1]:F1} |");
     }
 }

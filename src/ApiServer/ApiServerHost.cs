@@ -3,10 +3,12 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tide.ApiServer.Faults;
@@ -89,6 +91,8 @@ public sealed class ApiServerHost : IAsyncDisposable
                 kestrel.Limits.MaxConcurrentUpgradedConnections = null;
             });
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+            // Thousands of watchers may (re)connect at once; Kestrel's default backlog of 512 would reset them.
+            builder.Services.Configure<SocketTransportOptions>(o => o.Backlog = 4096);
             // An embedded server does not own the process: SIGINT/SIGTERM belong to whoever hosts it.
             builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
             var app = builder.Build();
@@ -114,7 +118,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         {
             if (operations.Store.State.Get(BuiltinResources.Namespaces, name) is not null) continue;
             operations.Create(new WriteContext(namespaces, null, "tide-apiserver"),
-                new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name } });
+                new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
         }
     }
 

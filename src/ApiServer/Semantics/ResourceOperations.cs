@@ -74,19 +74,29 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
         }, ctx.DryRun);
 
     /// <summary>Applies <paramref name="patch"/> to a copy of the live object and stores the result like an update.
-    /// A resourceVersion in the patched object is a precondition, as in Kubernetes.</summary>
-    public JsonObject Patch(WriteContext ctx, string name, string? subresource, Func<JsonObject, JsonObject> patch) =>
-        store.Write(tx =>
+    /// A resourceVersion in the patched object is a precondition, as in Kubernetes. The patch is computed outside the
+    /// write lock, from the committed object; the result is committed only if the object is still at that version
+    /// (else it is computed again), so costly patches do not hold up other writers.</summary>
+    public JsonObject Patch(WriteContext ctx, string name, string? subresource, Func<JsonObject, JsonObject> patch)
+    {
+        var key = StoredObject.KeyOf(ctx.Type.Namespaced ? ctx.Namespace : null, name);
+        while (true)
         {
-            var ns = ctx.Type.Namespaced ? ctx.Namespace : null;
-            var old = tx.Get(ctx.Type.StorageKey, StoredObject.KeyOf(ns, name)) ?? throw ApiException.NotFound(ctx.Type, name);
+            var stored = store.State.Get(ctx.Type.StorageKey, key) ?? throw ApiException.NotFound(ctx.Type, name);
+            var old = stored.ToNode();
             var patched = patch(old.DeepClone().AsObject());
             CheckKind(ctx.Type, patched);
             var meta = patched.Metadata();
             if (meta.Str("name") != name) throw ApiException.BadRequest("metadata.name cannot be changed by a patch");
             ScopeNamespace(ctx, meta);
-            return Replace(tx, ctx, old, patched, subresource);
-        }, ctx.DryRun);
+            var result = store.Write(tx => Unchanged(tx, ctx.Type, key, stored) ? Replace(tx, ctx, old, patched, subresource) : null,
+                ctx.DryRun);
+            if (result is not null) return result;
+        }
+    }
+
+    private static bool Unchanged(StoreTransaction tx, ResourceType type, string key, StoredObject? computedFrom) =>
+        tx.Committed.Get(type.StorageKey, key)?.ResourceVersion == computedFrom?.ResourceVersion;
 
     /// <summary>The common end of update, patch and apply: keeps what clients cannot change, enforces the status
     /// subresource, immutable fields and optimistic concurrency, bumps generation, and skips no-op writes.</summary>
@@ -145,30 +155,33 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
     }
 
     /// <summary>Server-side apply: merges <paramref name="config"/> as the context's field manager into the live
-    /// object, or creates it. Conflicts with other managers answer 409 unless <paramref name="force"/>.</summary>
-    public (JsonObject Object, bool Created) Apply(WriteContext ctx, string name, string? subresource, JsonObject config, bool force) =>
-        store.Write(tx =>
+    /// object, or creates it. Conflicts with other managers answer 409 unless <paramref name="force"/>. Like a patch,
+    /// the merge is computed outside the write lock and committed only if the object did not change meanwhile.</summary>
+    public (JsonObject Object, bool Created) Apply(WriteContext ctx, string name, string? subresource, JsonObject config, bool force)
+    {
+        var type = ctx.Type;
+        if (config.Str("apiVersion") is null || config.Str("kind") is null)
         {
-            var type = ctx.Type;
-            if (config.Str("apiVersion") is null || config.Str("kind") is null)
-            {
-                throw ApiException.BadRequest("apiVersion and kind must be set in an applied configuration");
-            }
-            CheckKind(type, config);
-            var meta = config.Metadata();
-            if (meta.Str("name") is { } bodyName && bodyName != name)
-            {
-                throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
-            }
-            meta["name"] = name;
-            var ns = ScopeNamespace(ctx, meta);
-            var live = tx.Get(type.StorageKey, StoredObject.KeyOf(ns, name));
-            if (live is null && subresource is not null) throw ApiException.NotFound(type, name);
+            throw ApiException.BadRequest("apiVersion and kind must be set in an applied configuration");
+        }
+        CheckKind(type, config);
+        var meta = config.Metadata();
+        if (meta.Str("name") is { } bodyName && bodyName != name)
+        {
+            throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+        }
+        meta["name"] = name;
+        var key = StoredObject.KeyOf(ScopeNamespace(ctx, meta), name);
+        while (true)
+        {
+            var stored = store.State.Get(type.StorageKey, key);
+            if (stored is null && subresource is not null) throw ApiException.NotFound(type, name);
+            var live = stored?.ToNode();
             ApplyOutcome outcome;
             try
             {
-                outcome = ServerSideApply.Apply(live, config, ctx.FieldManager, force, type.GroupVersion, type.Kind,
-                    time.GetUtcNow(), subresource);
+                outcome = ServerSideApply.Apply(live?.DeepClone().AsObject(), config.DeepClone().AsObject(), ctx.FieldManager, force,
+                    type.GroupVersion, type.Kind, time.GetUtcNow(), subresource);
             }
             catch (PatchException e)
             {
@@ -176,10 +189,16 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
             }
             if (outcome.Conflicts.Count > 0) throw Conflicts(type, name, outcome.Conflicts);
             var result = outcome.Result!;
-            return live is null
-                ? (Create(tx, ctx, result, recordManager: false), true)
-                : (Replace(tx, ctx, live, result, subresource, recordManager: false), false);
-        }, ctx.DryRun);
+            var committed = store.Write(tx =>
+            {
+                if (!Unchanged(tx, type, key, stored)) return null;
+                return live is null
+                    ? Tuple.Create(Create(tx, ctx, result, recordManager: false), true)
+                    : Tuple.Create(Replace(tx, ctx, live, result, subresource, recordManager: false), false);
+            }, ctx.DryRun);
+            if (committed is not null) return (committed.Item1, committed.Item2);
+        }
+    }
 
     public static ApiException PatchFailed(ResourceType type, string name, PatchException e) => e.BadRequest
         ? ApiException.BadRequest(e.Message)

@@ -58,8 +58,7 @@ public sealed class KubectlTests(ApiServerFixture fixture)
         Assert.Matches(@"^NAME\s+DATA\s+AGE$", lines[0]);
         Assert.Matches(@"^settings\s+2\s+\d+s$", lines[1]);
 
-        var (ok, _) = (await fixture.Client.CoreV1.ReadNamespaceAsync(ns), true);
-        Assert.Equal("Active", ok.Status.Phase);
+        Assert.Equal("Active", (await fixture.Client.CoreV1.ReadNamespaceAsync(ns)).Status.Phase);
     }
 
     [Fact]

@@ -85,6 +85,24 @@ public sealed class ServerSideApplyTests(ApiServerFixture fixture)
         await StatusAssert.FailsAsync(HttpStatusCode.Conflict, "Conflict", () => ApplyAsync(ns, "alice", """{"k":"other"}"""));
     }
 
+    [Fact]
+    public async Task ConcurrentAppliersOfDifferentFields_AllLand()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        await ApplyAsync(ns, "base", """{"base":"1"}""");
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+        {
+            for (var round = 0; round < 5; round++)
+            {
+                await ApplyAsync(ns, $"m{i}", $$"""{"k{{i}}":"{{round}}"}""");
+            }
+        })));
+        var result = await Client.CoreV1.ReadNamespacedConfigMapAsync("cfg", ns);
+        Assert.Equal(17, result.Data.Count);
+        Assert.All(Enumerable.Range(0, 16), i => Assert.Equal("4", result.Data[$"k{i}"]));
+        Assert.Equal(17, result.Metadata.ManagedFields.Count);
+    }
+
     private const string Manifests = """
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition

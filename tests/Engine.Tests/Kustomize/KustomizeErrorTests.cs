@@ -127,4 +127,14 @@ public sealed class KustomizeErrorTests
         });
         Assert.Contains("cannot unmarshal bool", message);
     }
+
+    [Fact]
+    public void HelmCharts_AreRefusedWithAClearMessage()
+    {
+        var message = KubectlOracle.AssertBothFail(new()
+        {
+            ["kustomization.yaml"] = "helmCharts:\n- name: podinfo\n  repo: https://stefanprodan.github.io/podinfo\n  version: 6.5.0\n",
+        });
+        Assert.Contains("helmCharts", message);
+    }
 }

@@ -49,6 +49,10 @@ public sealed class Kustomization
         k.Resources.AddRange(k.Strings("bases"));
         k.Images.AddRange(k.Mappings("images"));
         k.Images.AddRange(k.Mappings("imageTags"));
+        if (k.Raw["helmCharts"] is not null || k.Raw["helmChartInflationGenerator"] is not null)
+            throw new KustomizeException(
+                $"helmCharts in {source} are not supported: kustomize needs --enable-helm and a helm binary for them; " +
+                "Tide renders charts through a HelmRelease instead");
         RequireStrings(k.Raw.GetMapping("commonLabels"), "Kustomization.commonLabels");
         RequireStrings(k.Raw.GetMapping("commonAnnotations"), "Kustomization.commonAnnotations");
         foreach (var label in k.Labels)

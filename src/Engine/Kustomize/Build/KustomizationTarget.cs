@@ -74,12 +74,27 @@ public sealed class KustomizationTarget
     {
         var acc = parent ?? new Accumulation();
         AccumulateResources(acc);
+        MergeConfigurations(acc);
+        RunGenerators(acc);
+        acc = AccumulateComponents(acc);
+        RunTransformers(acc);
+        MergeVars(acc);
+        return acc;
+    }
+
+    /// <summary>`configurations` and `crds`: extra field specs for the transformers (custom kinds).</summary>
+    private void MergeConfigurations(Accumulation acc)
+    {
         foreach (var path in _k.Configurations)
             if (YamlReader.ReadSingle(_loader.LoadText(path), path) is YMapping config)
                 acc.Config.Merge(TransformerConfig.FromYaml(config));
         foreach (var path in _k.Crds)
             acc.Config.Merge(CrdConfig.Load(_loader, path));
-        RunGenerators(acc);
+    }
+
+    /// <summary>Each component works on everything accumulated so far, in order.</summary>
+    private Accumulation AccumulateComponents(Accumulation acc)
+    {
         foreach (var path in _k.Components)
         {
             var sub = Sub(path);
@@ -88,10 +103,14 @@ public sealed class KustomizationTarget
                     $"accumulating components: accumulateDirectory: \"expected kind 'Component' for path '{_loader.Resolve(path)}' but got '{sub.Kustomization.Kind}'\"");
             acc = sub.Accumulate(acc);
         }
+        return acc;
+    }
+
+    /// <summary>The built-in transformers in kustomize's fixed order, then the `transformers:` entries.</summary>
+    private void RunTransformers(Accumulation acc)
+    {
         foreach (var (kind, transformer) in BuiltInTransformers(acc.Config).Concat(ExternalTransformers(acc.Config)))
             Run(kind, transformer, acc.Resources);
-        MergeVars(acc);
-        return acc;
     }
 
     private void AccumulateResources(Accumulation acc)

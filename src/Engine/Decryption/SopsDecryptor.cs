@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Tide.Engine.Decryption;
 
 /// <summary>
-/// SOPS decryption as Flux's kustomize-controller does it with <c>decryption.provider: sops</c>: age X25519 identities
+/// SOPS decryption as Flux's kustomize-controller does it with <c>decryption.provider: sops</c>: age identities
 /// (<c>*.agekey</c> entries) and unprotected OpenPGP keys (<c>*.asc</c> entries) unwrap the data key (age first, then
 /// PGP); values are AES-256-GCM with their key path as additional data; YAML, JSON, dotenv, INI and binary documents.
 /// </summary>
@@ -12,11 +12,11 @@ public sealed class SopsDecryptor
 {
     public const string DecryptAnnotation = "kustomize.toolkit.fluxcd.io/decrypt";
 
-    private readonly IReadOnlyList<AgeIdentity> _ageIdentities;
+    private readonly IReadOnlyList<IAgeIdentity> _ageIdentities;
     private readonly PgpKeyRing _pgpKeys;
     private readonly SopsDecryptionOptions _options;
 
-    private SopsDecryptor(IReadOnlyList<AgeIdentity> ageIdentities, PgpKeyRing pgpKeys, SopsDecryptionOptions options)
+    private SopsDecryptor(IReadOnlyList<IAgeIdentity> ageIdentities, PgpKeyRing pgpKeys, SopsDecryptionOptions options)
     {
         _ageIdentities = ageIdentities;
         _pgpKeys = pgpKeys;
@@ -31,12 +31,12 @@ public sealed class SopsDecryptor
     /// <exception cref="SopsDecryptionException">a key file that cannot be read (the message names the entry)</exception>
     public static SopsDecryptor Create(IEnumerable<(string Name, byte[] Content)> keyFiles, SopsDecryptionOptions? options = null)
     {
-        var age = new List<AgeIdentity>();
+        var age = new List<IAgeIdentity>();
         var pgp = new PgpKeyRing();
         foreach (var (name, content) in keyFiles)
         {
             if (name.EndsWith(".agekey", StringComparison.Ordinal))
-                age.AddRange(AgeIdentity.ParseFile(name, Encoding.UTF8.GetString(content)));
+                age.AddRange(AgeFile.ParseIdentities(name, Encoding.UTF8.GetString(content)));
             else if (name.EndsWith(".asc", StringComparison.Ordinal))
                 pgp.Import(name, content);
         }
@@ -190,11 +190,8 @@ public sealed class SopsDecryptor
         var failures = new List<string>();
         foreach (var stanza in metadata.Age)
         {
-            foreach (var identity in _ageIdentities)
-            {
-                if (identity.Decrypt(stanza.Enc) is { Length: 32 } key)
-                    return key;
-            }
+            if (AgeFile.Decrypt(stanza.Enc, _ageIdentities) is { Length: 32 } key)
+                return key;
             failures.Add($"age recipient {stanza.Recipient}: no matching identity among {_ageIdentities.Count}");
         }
         foreach (var stanza in metadata.Pgp)

@@ -11,7 +11,7 @@ public sealed class SopsCorpusTests
     public static TheoryData<SopsCorpus.Case> DecryptableCases()
     {
         var data = new TheoryData<SopsCorpus.Case>();
-        foreach (var c in SopsCorpus.Cases.Where(c => c.Expected.EndsWith(".expected", StringComparison.Ordinal) && c.KeyKind != "age-mlkem768x25519"))
+        foreach (var c in SopsCorpus.Cases.Where(c => c.Expected.EndsWith(".expected", StringComparison.Ordinal)))
             data.Add(c);
         return data;
     }
@@ -100,10 +100,10 @@ public sealed class SopsCorpusTests
     [Fact]
     public void Decrypt_AllKeysOfTheFluxSecret_DecryptEveryFluxFixture()
     {
-        var keys = new[] { "age.txt", "age-global.txt", "pgp.asc" }
+        var keys = new[] { "age.txt", "age-global.txt", "age-pq.txt", "pgp.asc" }
             .Select(k => SopsCorpus.KeyEntry("flux-kustomize-controller/internal/controller/testdata/sops/keys/" + k));
         var decryptor = SopsDecryptor.Create(keys);
-        foreach (var c in SopsCorpus.Cases.Where(c => c.EncryptedFile.StartsWith("flux-", StringComparison.Ordinal) && c.Format is "yaml" && c.KeyKind != "age-mlkem768x25519"))
+        foreach (var c in SopsCorpus.Cases.Where(c => c.EncryptedFile.StartsWith("flux-", StringComparison.Ordinal) && c.Format is "yaml"))
         {
             var obj = ManifestReader.Read(File.ReadAllText(SopsCorpus.PathOf(c.EncryptedFile)), c.EncryptedFile).Single();
             Assert.True(SopsDecryptor.IsEncrypted(obj), c.EncryptedFile);

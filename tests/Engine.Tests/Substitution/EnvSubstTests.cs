@@ -16,6 +16,7 @@ public sealed class EnvSubstTests
         ["empty"] = "",
         ["default_var"] = "foo",
         ["unicode"] = "héllo",
+        ["pos"] = "11",
     };
 
     private static string Eval(string text) => EnvSubst.Evaluate(text, Vars.GetValueOrDefault);
@@ -55,6 +56,11 @@ public sealed class EnvSubstTests
     [InlineData("${filename#[a-c]}", "ash.string.txt")]
     [InlineData("${filename#[^a]}", "ash.string.txt")]
     [InlineData("${filename#b?s}", "h.string.txt")]
+    [InlineData("${path_name:${pos}:5}", "ideas")]
+    [InlineData("${var01#$%:*{}", "abcdEFGH28ij")]
+    [InlineData("}text", "}text")]
+    [InlineData("http://github.com", "http://github.com")]
+    [InlineData(@"\\.\pipe\pipename", @"\\.\pipe\pipename")]
     public void Evaluate_Operators_MatchFluxEnvsubst(string input, string expected) =>
         Assert.Equal(expected, Eval(input));
 

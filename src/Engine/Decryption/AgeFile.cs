@@ -1,32 +1,21 @@
 using System.Security.Cryptography;
 using System.Text;
-using Org.BouncyCastle.Math.EC.Rfc7748;
 
 namespace Tide.Engine.Decryption;
 
 /// <summary>
-/// An age X25519 identity (<c>AGE-SECRET-KEY-1...</c>) and the decryption of age v1 files to it
-/// (age-encryption.org/v1: X25519 stanzas, HKDF-SHA-256, ChaCha20-Poly1305, header HMAC, STREAM payload).
+/// Decryption of age v1 files (age-encryption.org/v1): a recipient stanza opened by one of the identities gives the
+/// file key, which authenticates the header (HMAC-SHA-256) and decrypts the STREAM payload (ChaCha20-Poly1305).
 /// </summary>
-internal sealed class AgeIdentity
+internal static class AgeFile
 {
-    private const string X25519Label = "age-encryption.org/v1/X25519";
     private const int ChunkSize = 64 * 1024;
-    private readonly byte[] _privateKey;
-    private readonly byte[] _publicKey;
 
-    private AgeIdentity(byte[] privateKey)
+    /// <summary>Every identity of an identity file (X25519 and ML-KEM-768+X25519); comments and blank lines are skipped.</summary>
+    /// <exception cref="SopsDecryptionException">a line that is not a supported identity</exception>
+    public static IReadOnlyList<IAgeIdentity> ParseIdentities(string name, string text)
     {
-        _privateKey = privateKey;
-        _publicKey = new byte[X25519.PointSize];
-        X25519.ScalarMultBase(privateKey, 0, _publicKey, 0);
-    }
-
-    /// <summary>Every <c>AGE-SECRET-KEY-1</c> line of an identity file; comments and blank lines are skipped.</summary>
-    /// <exception cref="SopsDecryptionException">a line that is not a valid identity (post-quantum ones included)</exception>
-    public static IReadOnlyList<AgeIdentity> ParseFile(string name, string text)
-    {
-        var identities = new List<AgeIdentity>();
+        var identities = new List<IAgeIdentity>();
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.Trim();
@@ -41,27 +30,27 @@ internal sealed class AgeIdentity
             {
                 throw new SopsDecryptionException($"failed to import '{name}' age identities: {e.Message}");
             }
-            if (decoded.Hrp != "age-secret-key-" || decoded.Data.Length != 32)
-                throw new SopsDecryptionException(
-                    $"failed to import '{name}' age identities: unsupported identity type '{decoded.Hrp}'");
-            identities.Add(new AgeIdentity(decoded.Data));
+            identities.Add(decoded switch
+            {
+                ("age-secret-key-", { Length: 32 } key) => new AgeX25519Identity(key),
+                ("age-secret-key-pq-", { Length: 32 } seed) => new AgeMlKem768X25519Identity(seed),
+                _ => throw new SopsDecryptionException(
+                    $"failed to import '{name}' age identities: unsupported identity type '{decoded.Hrp.ToUpperInvariant()}'"),
+            });
         }
         return identities;
     }
 
-    /// <summary>The payload of an (optionally armored) age file, or null when no stanza is for this identity.</summary>
+    /// <summary>The payload of an (optionally armored) age file, or null when no stanza is for these identities.</summary>
     /// <exception cref="SopsDecryptionException">a malformed file, or a header or payload that fails authentication</exception>
-    public byte[]? Decrypt(string ageFile)
+    public static byte[]? Decrypt(string ageFile, IReadOnlyList<IAgeIdentity> identities)
     {
         var file = Dearmor(ageFile);
         var header = AgeHeader.Parse(file);
-        byte[]? fileKey = null;
-        foreach (var stanza in header.Stanzas.Where(s => s.Type == "X25519"))
-        {
-            fileKey = Unwrap(stanza);
-            if (fileKey is not null)
-                break;
-        }
+        var fileKey = header.Stanzas
+            .SelectMany(stanza => identities.Select(identity => (stanza, identity)))
+            .Select(p => p.identity.Unwrap(p.stanza))
+            .FirstOrDefault(k => k is not null);
         if (fileKey is null)
             return null;
         var macKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, fileKey, 32, [], "header"u8.ToArray());
@@ -70,22 +59,14 @@ internal sealed class AgeIdentity
         return DecryptPayload(fileKey, file.AsSpan(header.PayloadOffset));
     }
 
-    private byte[]? Unwrap(AgeStanza stanza)
+    /// <summary>ChaCha20-Poly1305 open with a zero nonce, as stanzas wrap the 16-byte file key; null when not authentic.</summary>
+    public static byte[]? OpenFileKey(byte[] key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> body)
     {
-        if (stanza.Args.Count != 1 || stanza.Body.Length != 32)
-            throw new SopsDecryptionException("malformed age X25519 stanza");
-        var share = AgeHeader.DecodeBase64(stanza.Args[0]);
-        if (share.Length != 32)
-            throw new SopsDecryptionException("malformed age X25519 stanza");
-        var shared = new byte[32];
-        if (!X25519.CalculateAgreement(_privateKey, 0, share, 0, shared, 0))
-            return null;
-        var wrapKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, shared, 32, [.. share, .. _publicKey], Encoding.ASCII.GetBytes(X25519Label));
         var fileKey = new byte[16];
         try
         {
-            using var aead = new ChaCha20Poly1305(wrapKey);
-            aead.Decrypt(new byte[12], stanza.Body.AsSpan(0, 16), stanza.Body.AsSpan(16), fileKey);
+            using var aead = new ChaCha20Poly1305(key);
+            aead.Decrypt(nonce, body[..16], body[16..], fileKey);
             return fileKey;
         }
         catch (AuthenticationTagMismatchException)

@@ -145,9 +145,10 @@ public sealed class SopsDecryptor
     public byte[] Decrypt(byte[] content, SopsFormat input, SopsFormat output)
     {
         var (tree, metadata) = SopsStores.Load(content, input);
+        var plaintext = DecryptTree(tree, metadata);
         try
         {
-            return SopsStores.Emit(DecryptTree(tree, metadata), output);
+            return SopsStores.Emit(plaintext, output);
         }
         catch (SopsDecryptionException e) when (input != output)
         {

@@ -61,6 +61,27 @@ public sealed class PostBuildSubstitutionTests
         Assert.Equal("x", result["data"]!["value"]!.GetValue<string>());
     }
 
+    [Fact]
+    public void Apply_RoundTripThroughYaml_KeepsEveryValueAndType()
+    {
+        var data = new JsonObject();
+        string[] strings = ["1e3", "0x1F", "0o17", "true", "False", "null", "~", "", "yes", "1.0", " lead", "a: b", "#c", "multi\nline\n", "- item", "{x}", "'q'", "\"dq\"", "back\\slash", "tab\tin"];
+        for (var i = 0; i < strings.Length; i++)
+            data[$"s{i}"] = strings[i];
+        var obj = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["metadata"] = new JsonObject { ["name"] = "c" },
+            ["data"] = data,
+            ["numbers"] = new JsonArray(1, -2, 2.5, 1e21, true, null),
+        };
+
+        var result = PostBuildSubstitution.Apply([obj], new Dictionary<string, string> { ["unused"] = "x" }, Strict).Single();
+
+        Assert.True(JsonNode.DeepEquals(obj, result), result.ToJsonString());
+    }
+
     [Theory]
     [InlineData("labels")]
     [InlineData("annotations")]

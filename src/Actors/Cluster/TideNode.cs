@@ -51,9 +51,14 @@ public sealed class TideNode : IAsyncDisposable
         foreach (var kind in kinds)
         {
             var timing = () => new ReconcileTiming(settings.BackoffMin, settings.Jitter);
+            ObjectLoader loader = (id, ct) =>
+            {
+                var (_, ns, name) = EntityId.Parse(id);
+                return kube.GetAsync(new ObjectRef(kind.ApiVersion, kind.Kind, ns, name), ct);
+            };
             Func<string, Props> props = kind.IsSource
-                ? id => SourceEntity.Props(id, kind.Handler, regions, timing())
-                : id => KustomizationEntity.Props(id, kind.Handler, regions, timing(), driftWatcher);
+                ? id => SourceEntity.Props(id, kind.Handler, regions, timing(), loader)
+                : id => KustomizationEntity.Props(id, kind.Handler, regions, timing(), driftWatcher, loader);
             var region = await sharding.StartAsync(kind.Kind, props, ClusterShardingSettings.Create(system),
                 new EntityMessageExtractor());
             regions.Add(kind.Kind, region);

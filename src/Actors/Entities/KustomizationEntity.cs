@@ -14,6 +14,10 @@ namespace Tide.Actors.Entities;
 public sealed class KustomizationEntity : ReconcilingEntity
 {
     private const string DriftTimerKey = "drift";
+    private const string SubscriptionTimerKey = "subscription";
+    /// <summary>How often the subscription is renewed besides the interval: a source entity that restarted on another
+    /// node knows its subscribers again within this time, whatever the Kustomization's interval.</summary>
+    private static readonly TimeSpan SubscriptionRenewal = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DriftQuietPeriod = TimeSpan.FromSeconds(1);
     private readonly IActorRef? _driftWatcher;
     private DateTimeOffset _lastReconcile = DateTimeOffset.MinValue;
@@ -22,8 +26,8 @@ public sealed class KustomizationEntity : ReconcilingEntity
     private ArtifactLocation? _reconciledArtifact;
 
     public KustomizationEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
-        IActorRef? driftWatcher = null)
-        : base(entityId, handler, regions, timing)
+        IActorRef? driftWatcher = null, ObjectLoader? loader = null)
+        : base(entityId, handler, regions, timing, loader)
     {
         _driftWatcher = driftWatcher;
         Receive<ArtifactChanged>(m =>
@@ -34,6 +38,7 @@ public sealed class KustomizationEntity : ReconcilingEntity
             if (_artifact != _reconciledArtifact)
                 RequestReconcile();
         });
+        Receive<RenewSubscription>(_ => SubscribeToSource());
         Receive<DriftDetected>(m =>
         {
             // Reverting drift right away, but at most once a second: an object that keeps changing under us must
@@ -47,10 +52,16 @@ public sealed class KustomizationEntity : ReconcilingEntity
     }
 
     public static Props Props(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
-        IActorRef? driftWatcher = null) =>
-        Akka.Actor.Props.Create(() => new KustomizationEntity(entityId, handler, regions, timing, driftWatcher));
+        IActorRef? driftWatcher = null, ObjectLoader? loader = null) =>
+        Akka.Actor.Props.Create(() => new KustomizationEntity(entityId, handler, regions, timing, driftWatcher, loader));
 
     protected override ArtifactLocation? InputArtifact => _artifact;
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Timers.StartPeriodicTimer(SubscriptionTimerKey, RenewSubscription.Instance, SubscriptionRenewal);
+    }
 
     protected override void OnObjectSeen(JsonObject obj)
     {
@@ -98,5 +109,10 @@ public sealed class KustomizationEntity : ReconcilingEntity
             return null;
         var ns = sourceRef?["namespace"]?.GetValue<string>() ?? obj["metadata"]?["namespace"]?.GetValue<string>() ?? "";
         return Sharding.EntityId.Of(kind, ns, name);
+    }
+
+    private sealed class RenewSubscription
+    {
+        public static readonly RenewSubscription Instance = new();
     }
 }

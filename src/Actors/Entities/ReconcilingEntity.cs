@@ -19,13 +19,16 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     private readonly ReconcileTiming _timing;
     private bool _reconcilePending;
     private ObjectView? _view;
+    private readonly ObjectLoader? _loader;
 
-    protected ReconcilingEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing)
+    protected ReconcilingEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
+        ObjectLoader? loader)
     {
         EntityId = entityId;
         Handler = handler;
         Regions = regions;
         _timing = timing;
+        _loader = loader;
 
         Receive<ObjectChanged>(OnObjectChanged);
         ReceiveAsync<ObjectDeleted>(async _ =>
@@ -40,6 +43,42 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             RequestReconcile();
         });
         ReceiveAsync<ReconcileNow>(_ => ReconcileAsync());
+        ReceiveAsync<LoadObject>(_ => LoadAsync());
+    }
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        // Sharding (remember-entities) restarts entities of a lost node's shards with no message: fetch the object.
+        if (_loader is not null)
+            Self.Tell(LoadObject.Instance);
+    }
+
+    private async Task LoadAsync()
+    {
+        if (Object is not null)
+            return;
+        JsonObject? obj;
+        try
+        {
+            obj = await _loader!(EntityId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The watcher's relist delivers the object later; nothing is lost.
+            Log.Warning("{0}: could not read its object: {1}", EntityId, e.Message);
+            return;
+        }
+        if (obj is null)
+            Self.Tell(new ObjectDeleted(EntityId));
+        else if (Object is null)
+            OnObjectChanged(new ObjectChanged(EntityId, obj.ToJsonString()));
+    }
+
+    /// <summary>Read the object from the cluster if no watcher delivered it yet.</summary>
+    private sealed class LoadObject
+    {
+        public static readonly LoadObject Instance = new();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

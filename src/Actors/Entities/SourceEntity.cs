@@ -17,8 +17,9 @@ public sealed class SourceEntity : ReconcilingEntity
     private readonly HashSet<string> _subscribers = new(StringComparer.Ordinal);
     private ArtifactLocation? _artifact;
 
-    public SourceEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing)
-        : base(entityId, handler, regions, timing)
+    public SourceEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
+        ObjectLoader? loader = null)
+        : base(entityId, handler, regions, timing, loader)
     {
         Receive<Subscribe>(m =>
         {
@@ -29,8 +30,9 @@ public sealed class SourceEntity : ReconcilingEntity
         Receive<Unsubscribe>(m => _subscribers.Remove(m.SubscriberId));
     }
 
-    public static Props Props(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing) =>
-        Akka.Actor.Props.Create(() => new SourceEntity(entityId, handler, regions, timing));
+    public static Props Props(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
+        ObjectLoader? loader = null) =>
+        Akka.Actor.Props.Create(() => new SourceEntity(entityId, handler, regions, timing, loader));
 
     protected override void OnReconciled(ReconcileOutcome outcome)
     {

@@ -130,4 +130,23 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
         ExpectNoMsg(TimeSpan.FromMilliseconds(600));
         Assert.Equal(calls, handler.Calls.Count);
     }
+
+    [Fact]
+    public void RestartedWithoutAMessage_LoadsItsObject_AndReconciles_OrStopsWhenItIsGone()
+    {
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1));
+        var regions = new ShardRegions();
+        regions.Add("Kustomization", CreateTestProbe());
+        var stored = System.Text.Json.Nodes.JsonNode.Parse(Objects.Changed(Source).ObjectJson)!.AsObject();
+        ObjectLoader present = (id, _) => Task.FromResult<System.Text.Json.Nodes.JsonObject?>(id == Source ? stored : null);
+        Sys.ActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), 0), present));
+
+        AwaitCondition(() => handler.Calls.Count == 1);
+        Assert.Equal("repo", handler.Calls.Single().Object["metadata"]!["name"]!.GetValue<string>());
+
+        var parent = CreateTestProbe();
+        ObjectLoader gone = (_, _) => Task.FromResult<System.Text.Json.Nodes.JsonObject?>(null);
+        parent.ChildActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), 0), gone));
+        parent.ExpectMsg<Akka.Cluster.Sharding.Passivate>();
+    }
 }

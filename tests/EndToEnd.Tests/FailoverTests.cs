@@ -29,6 +29,7 @@ public sealed class FailoverTests
         var artifactPorts = Enumerable.Range(0, 3).Select(_ => FreePort.Next()).ToArray();
         var seeds = string.Join(", ", remotingPorts.Take(2).Select(p => $"\"akka.tcp://tide@127.0.0.1:{p}\""));
         var nodes = new List<Process>();
+        var output = new List<string>[3];
         try
         {
             for (var n = 0; n < 3; n++)
@@ -42,7 +43,15 @@ public sealed class FailoverTests
                     tide.artifacts.port = {{artifactPorts[n]}}
                     tide.backoff.min = 500ms
                     """);
-                nodes.Add(StartNode(kubeconfig, config));
+                nodes.Add(StartNode(kubeconfig, config, output[n] = []));
+            }
+            // All three must be members before work starts: a first seed node killed while alone takes the cluster
+            // with it (the others may only join through it).
+            for (var n = 0; n < 3; n++)
+            {
+                var lines = output[n];
+                await Eventually.WaitAsync(() => Task.FromResult(Count(lines, "tide: member up")), c => c >= 3,
+                    TimeSpan.FromSeconds(60), $"node {n} to see three members");
             }
 
             // The nodes install Tide's CRDs when they start.
@@ -82,7 +91,13 @@ public sealed class FailoverTests
         }
     }
 
-    private static Process StartNode(string kubeconfig, string config)
+    private static int Count(List<string> lines, string prefix)
+    {
+        lock (lines)
+            return lines.Count(l => l.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    private static Process StartNode(string kubeconfig, string config, List<string> output)
     {
         var tide = Path.Combine(AppContext.BaseDirectory, "tide.dll");
         var process = Process.Start(new ProcessStartInfo("dotnet", [tide, "run", "--kubeconfig", kubeconfig, "--config", config])
@@ -90,7 +105,7 @@ public sealed class FailoverTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Add(e.Data); };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -30,12 +30,15 @@ public sealed class TideNode : IAsyncDisposable
     /// <summary>How many members of the cluster are Up, as this node sees it.</summary>
     public int MemberCount => Akka.Cluster.Cluster.Get(System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up);
 
+    /// <param name="progress">Where membership changes are reported (null: not reported).</param>
     public static async Task<TideNode> StartAsync(Config config, KubeClient kube, IReadOnlyList<EntityKind> kinds,
-        CancellationToken ct)
+        Action<string>? progress, CancellationToken ct)
     {
         var settings = TideSettings.From(config);
         var system = ActorSystem.Create("tide", config);
         var cluster = Akka.Cluster.Cluster.Get(system);
+        if (progress is not null)
+            system.ActorOf(MembershipReporter.Props(progress), "membership-reporter");
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         if (config.GetStringList("akka.cluster.seed-nodes").Count == 0)

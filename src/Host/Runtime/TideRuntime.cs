@@ -76,7 +76,7 @@ public sealed class TideRuntime : IAsyncDisposable
         [
             new EntityKind(GitRepository.KindName, GitRepository.ApiVersionV1, IsSource: true, git),
             new EntityKind(Kustomization.KindName, Kustomization.ApiVersionV1, IsSource: false, kustomizations),
-        ], ct);
+        ], progress, ct);
         return new TideRuntime(artifactServer, http, kube, node);
     }
 

@@ -77,7 +77,7 @@ public sealed class FaultInjectionTests
         using var http = new HttpClient { BaseAddress = server.Url };
         var clock = Stopwatch.StartNew();
         await using var watch = await WatchReader.OpenAsync(http, "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=" + server.ResourceVersion);
-        Assert.Null(await watch.NextAsync(TimeSpan.FromSeconds(5)));
-        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(3));
+        Assert.Null(await watch.NextAsync(TimeSpan.FromSeconds(10)));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(8));
     }
 }

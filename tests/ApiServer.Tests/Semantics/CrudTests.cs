@@ -137,12 +137,16 @@ public sealed class CrudTests(ApiServerFixture fixture)
     public async Task DryRun_ReturnsTheResultAndStoresNothing()
     {
         var ns = await fixture.NewNamespaceAsync();
-        var before = fixture.Server.ResourceVersion;
+        var before = (await Client.CoreV1.ListNamespacedConfigMapAsync(ns)).Metadata.ResourceVersion;
         var result = await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new() { Name = "dry" } }, ns, dryRun: "All");
         Assert.Equal("dry", result.Metadata.Name);
         Assert.NotNull(result.Metadata.Uid);
-        Assert.Equal(before, fixture.Server.ResourceVersion);
         await StatusAssert.FailsAsync(HttpStatusCode.NotFound, "NotFound", () => Client.CoreV1.ReadNamespacedConfigMapAsync("dry", ns));
+
+        // The dry run made no event either: the first change after it is the next real write.
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new() { Name = "real" } }, ns);
+        await using var watch = await WatchReader.OpenAsync(fixture.Http, $"/api/v1/namespaces/{ns}/configmaps?watch=1&resourceVersion={before}");
+        Assert.Equal("real", (await watch.NextAsync())!["object"]!["metadata"]!["name"]!.GetValue<string>());
     }
 
     [Fact]

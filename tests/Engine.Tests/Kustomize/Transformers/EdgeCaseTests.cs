@@ -41,6 +41,12 @@ public sealed class EdgeCaseTests
             ["kustomization.yaml"] = "resources:\n- cron.yaml\nnamePrefix: p-\ncommonLabels:\n  a: b\ncommonAnnotations:\n  c: d\nimages:\n- name: busybox\n  newTag: \"1.36\"\nconfigMapGenerator:\n- name: cfg\n  literals: [k=v]\n",
             ["cron.yaml"] = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: job\nspec:\n  schedule: \"*/5 * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: c\n            image: busybox\n            envFrom:\n            - configMapRef:\n                name: cfg\n",
         },
+        // kustomize knows cluster scope from a Kubernetes 1.21 schema: newer group versions get a namespace.
+        ["namespaceFollowsKustomizesApiKnowledge"] = new()
+        {
+            ["kustomization.yaml"] = "namespace: x\nresources:\n- r.yaml\n",
+            ["r.yaml"] = "---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata:\n  name: n0\n---\napiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: n1\n---\napiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: n2\n---\napiVersion: networking.k8s.io/v1beta1\nkind: IPAddress\nmetadata:\n  name: n3\n---\napiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: FlowSchema\nmetadata:\n  name: n4\n---\napiVersion: flowcontrol.apiserver.k8s.io/v1beta1\nkind: FlowSchema\nmetadata:\n  name: n5\n---\napiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata:\n  name: n6\n---\napiVersion: storage.k8s.io/v1beta1\nkind: VolumeAttributesClass\nmetadata:\n  name: n7\n---\napiVersion: v1\nkind: ComponentStatus\nmetadata:\n  name: n8\n---\napiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: n9\n",
+        },
         ["namespaceWithClusterScopedAndWebhook"] = new()
         {
             ["kustomization.yaml"] = "namespace: sys\nnamePrefix: p-\nresources:\n- r.yaml\n",

@@ -45,9 +45,24 @@ public static class Kustomizer
             foreach (var r in acc.Resources.Resources.Where(r => r.Transformations.Count > 0))
                 r.Node.GetOrAddMapping("metadata").GetOrAddMapping("annotations")["alpha.config.kubernetes.io/transformations"] =
                     YNode.Str(string.Concat(r.Transformations.Select(t => "- " + t.TrimEnd('\n').Replace("\n", "\n  ") + "\n")));
+        foreach (var r in acc.Resources.Resources)
+            StringifyAnnotations(r);
         if (k.BuildMetadata.Contains("managedByLabel"))
             new MetadataMapTransformer([new("app.kubernetes.io/managed-by", "kustomize-" + ReportedVersion)],
                 [FieldSpec.Any("metadata/labels", true)]).Transform(acc.Resources);
+    }
+
+    /// <summary>
+    /// kustomize rewrites every annotation map when it strips its build annotations, so annotation values always
+    /// come out as strings (an annotation `replicas: 3` is printed as "3").
+    /// </summary>
+    private static void StringifyAnnotations(Resource r)
+    {
+        if (r.Node.GetMapping("metadata")?.GetMapping("annotations") is not { Count: > 0 } annotations)
+            return;
+        foreach (var (key, value) in annotations.Entries.ToList())
+            if (value is YScalar s)
+                annotations[key] = YNode.Str(s.IsNull ? "" : s.Value);
     }
 
     private static void ApplySortOrder(ResourceMap resources, YMapping? sortOptions)

@@ -13,11 +13,11 @@ public sealed class Resource
     public YMapping Node { get; private set; }
 
     /// <summary>Ids before each rename or namespace change, oldest first (kustomize's previousNames etc.).</summary>
-    public List<ResId> PreviousIds { get; private init; } = [];
+    public List<ResId> PreviousIds { get; } = [];
 
-    public List<string> NamePrefixes { get; private init; } = [];
+    public List<string> NamePrefixes { get; } = [];
 
-    public List<string> NameSuffixes { get; private init; } = [];
+    public List<string> NameSuffixes { get; } = [];
 
     public GeneratorBehavior Behavior { get; set; }
 
@@ -27,11 +27,8 @@ public sealed class Resource
 
     public bool AllowKindChange { get; set; }
 
-    /// <summary>Names of vars whose objref points at this resource.</summary>
-    public List<string> RefVarNames { get; private init; } = [];
-
     /// <summary>transformerAnnotations entries: the transformers that changed this resource, in order.</summary>
-    public List<string> Transformations { get; private init; } = [];
+    public List<string> Transformations { get; } = [];
 
     /// <summary>Origin annotation value (buildMetadata: originAnnotations), when tracked.</summary>
     public string? Origin { get; set; }
@@ -86,20 +83,6 @@ public sealed class Resource
 
     public void ReplaceNode(YMapping node) => Node = node;
 
-    public Resource DeepCopy() => new((YMapping)Node.DeepClone())
-    {
-        PreviousIds = [.. PreviousIds],
-        NamePrefixes = [.. NamePrefixes],
-        NameSuffixes = [.. NameSuffixes],
-        Behavior = Behavior,
-        NeedsHashSuffix = NeedsHashSuffix,
-        AllowNameChange = AllowNameChange,
-        AllowKindChange = AllowKindChange,
-        RefVarNames = [.. RefVarNames],
-        Origin = Origin,
-        Transformations = [.. Transformations],
-    };
-
     /// <summary>kustomize's CopyMergeMetaDataFieldsFrom: merge labels/annotations under ours, take its name and namespace.</summary>
     public void CopyMergeMetadataFrom(Resource other)
     {
@@ -113,7 +96,6 @@ public sealed class Resource
         NamePrefixes.AddRange(other.NamePrefixes);
         NameSuffixes.Clear();
         NameSuffixes.AddRange(other.NameSuffixes);
-        RefVarNames.AddRange(other.RefVarNames.Except(RefVarNames).ToList());
     }
 
     /// <summary>Sets metadata.field to older entries overlaid with ours (ours win).</summary>

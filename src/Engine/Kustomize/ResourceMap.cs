@@ -7,8 +7,6 @@ public sealed class ResourceMap
 
     public IReadOnlyList<Resource> Resources => _resources;
 
-    public int Count => _resources.Count;
-
     public void Append(Resource resource) => AppendAll([resource]);
 
     /// <summary>Appends in order; an id already present (in its effective namespace) is an error.</summary>

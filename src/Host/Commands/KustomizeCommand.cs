@@ -24,7 +24,7 @@ public static class KustomizeCommand
                 stdout.Write(System.Text.Encoding.UTF8.GetBytes(yaml));
                 return 0;
             }
-            catch (KustomizeException e)
+            catch (Exception e) when (e is KustomizeException or IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine("error: " + e.Message);
                 return 1;

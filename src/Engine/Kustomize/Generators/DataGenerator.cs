@@ -115,8 +115,8 @@ public sealed class DataGenerator(YMapping args, YMapping? globalOptions, bool i
             var eq = line.IndexOf('=');
             var key = eq >= 0 ? line[..eq] : line;
             var value = eq >= 0 ? line[(eq + 1)..] : Environment.GetEnvironmentVariable(key) ?? "";
-            if (key.Length == 0 || key.Any(char.IsWhiteSpace))
-                throw new KustomizeException($"\"{key}\" is not a valid key name: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit");
+            if (key.Length == 0)
+                throw new KustomizeException($"invalid env file line \"{line}\": the key is empty");
             yield return (key, Encoding.UTF8.GetBytes(value));
         }
     }

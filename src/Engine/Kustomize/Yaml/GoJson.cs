@@ -9,13 +9,6 @@ namespace Tide.Engine.Kustomize.Yaml;
 /// </summary>
 public static class GoJson
 {
-    public static string Serialize(YNode node)
-    {
-        var sb = new StringBuilder();
-        Write(node, sb);
-        return sb.ToString();
-    }
-
     public static void Write(YNode node, StringBuilder sb)
     {
         switch (node)

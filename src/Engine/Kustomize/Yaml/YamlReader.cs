@@ -111,17 +111,22 @@ public static class YamlReader
         return tag.Value.StartsWith(prefix, StringComparison.Ordinal) ? "!!" + tag.Value[prefix.Length..] : tag.Value;
     }
 
-    // go-yaml accepts a tab as separation after a mapping value indicator ("key:\t- a"); YamlDotNet does not.
-    // Only trailing tabs at line ends are rewritten, which never changes the meaning of the document.
+    // go-yaml accepts a tab after a mapping key's colon at the end of a line ("literals:<TAB>"); YamlDotNet does not.
+    // Only such lines are touched (trailing blanks after the colon dropped), which never changes a document's meaning.
     private static string NormalizeTabs(string text)
     {
         if (!text.Contains('\t'))
             return text;
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
-            lines[i] = lines[i].TrimEnd('\t', ' ', '\r') is var trimmed && trimmed.Length < lines[i].TrimEnd('\r').Length
-                ? trimmed + (lines[i].EndsWith('\r') ? "\r" : "")
-                : lines[i];
+        {
+            var line = lines[i];
+            var cr = line.EndsWith('\r') ? "\r" : "";
+            var body = line[..^cr.Length];
+            var trimmed = body.TrimEnd('\t', ' ');
+            if (trimmed.Length < body.Length && body[trimmed.Length..].Contains('\t') && trimmed.EndsWith(':'))
+                lines[i] = trimmed + cr;
+        }
         return string.Join('\n', lines);
     }
 

@@ -44,6 +44,11 @@ public sealed class GeneratorTests
                   local: "1"
                 immutable: true
             """),
+        ["quotesAndEqualsSigns_InEnvsAndLiterals"] = new()
+        {
+            ["Kustomization"] = "secretGenerator:\n- name: s\n  envs: [q.env]\n  literals:\n  - 'eq=a=b'\n  - \"single='x'\"\nconfigMapGenerator:\n- name: c\n  envs: [q.env]\n",
+            ["q.env"] = "Q=\"quoted\"\nS='single'\nSPACE = x\nEMPTY=\n",
+        },
         ["behavior_MergeAndReplaceOverBase"] = new()
         {
             ["base/kustomization.yaml"] = "configMapGenerator:\n- name: cfg\n  literals: [a=1, b=2]\n- name: other\n  literals: [x=1]\nresources:\n- pod.yaml\n",

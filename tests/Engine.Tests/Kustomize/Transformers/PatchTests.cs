@@ -39,6 +39,32 @@ public sealed class PatchTests
         ["smp_DeleteFromPrimitiveList_KeptAsFieldLikeKustomize"] = Smp(Header.Replace("name: web\n", "name: web\n  finalizers: [a, b, c]\n") + "  $deleteFromPrimitiveList/finalizers: [b]\n"),
         ["smp_SetElementOrder_KeptAsFieldLikeKustomize"] = Smp(Header + "spec:\n  template:\n    spec:\n      $setElementOrder/containers:\n      - name: sidecar\n      - name: app\n      containers:\n      - name: app\n        image: nginx:2\n"),
         ["smp_ScalarListReplaced"] = Smp(Header + "spec:\n  template:\n    spec:\n      containers:\n      - name: app\n        args: [x, y]\n"),
+        ["smp_MergeKeysOfOtherLists"] = Smp(Header + """
+              finalizers: [example.com/b]
+            spec:
+              template:
+                spec:
+                  imagePullSecrets:
+                  - name: pull
+                  hostAliases:
+                  - ip: 10.0.0.1
+                    hostnames: [db]
+                  tolerations:
+                  - key: k
+                    operator: Exists
+                  volumes:
+                  - name: cache
+                    emptyDir: {}
+                  containers:
+                  - name: app
+                    volumeMounts:
+                    - name: cache
+                      mountPath: /cache
+                    - name: data
+                      mountPath: /data
+                      readOnly: true
+            """),
+        ["smp_ServicePortsMergeByPort"] = Patched("patches:\n- patch: |-\n    apiVersion: v1\n    kind: Service\n    metadata:\n      name: web\n    spec:\n      ports:\n      - port: 443\n        targetPort: 8443\n      - port: 80\n        name: http\n"),
         ["smp_TargetByLabelSelector"] = Patched("patches:\n- target:\n    kind: Deployment\n    labelSelector: app=web\n  patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: any\n    spec:\n      minReadySeconds: 5\n"),
         ["patchesStrategicMerge_FileAndInline"] = Patched(
             "patchesStrategicMerge:\n- patch.yaml\n- |-\n  apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n  spec:\n    type: NodePort\n",

@@ -70,4 +70,48 @@ public sealed class ManifestWriterTests
             ["r.yaml"] = "apiVersion: example.com/v1\nkind: Thing\nmetadata:\n  name: t\nspec:\n  octal: 0755\n  hex: 0x10\n  float: 1.50\n  big: 12345678901234\n  exp: 1e3\n  neg: -0.25\n  nothing: null\n  tilde: ~\n  list: []\n  yes: yes\n  date: 2024-01-02\n  stamp: 2001-12-14t21:59:43.10-05:00\n  spaced: 2001-12-14 21:59:43.10\n",
         });
     }
+
+    [Fact]
+    public void InputStyles_AreReadLikeGoYaml()
+    {
+        const string input = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: styles
+              labels: &labels
+                app: x
+            data:
+              folded: >
+                folded text
+                continues here
+
+                new paragraph
+              folded-strip: >-
+                a
+                b
+              literal-keep: |+
+                kept
+
+              single: 'it''s quoted'
+              double: "tab\there \u00e9 \x41"
+              plain-multi: first line
+                second line
+              flow: "{a: 1}"
+              anchor-use: x
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: flow-styles
+              labels: {app: y, tier: "web"}
+            data: {k1: v1, k2: "v2"}
+            ...
+            """;
+        KubectlOracle.AssertSameOutput(new Dictionary<string, string>
+        {
+            ["kustomization.yaml"] = "resources:\n- cm.yaml\n",
+            ["cm.yaml"] = input,
+        });
+    }
 }

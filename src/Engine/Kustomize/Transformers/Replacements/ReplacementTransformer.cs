@@ -81,6 +81,9 @@ public sealed class ReplacementTransformer(IReadOnlyList<YMapping> replacements)
             // Into a scalar only the text is copied: the target keeps its type (so 80 lands as "80" in a string).
             if (current is YScalar target && value is YScalar source)
                 return new YScalar(source.Value) { Tag = target.Tag, Style = target.Style };
+            // A field created for the replacement gets the text only, untyped: "1" lands as the number 1.
+            if (current is null && value is YScalar created)
+                return new YScalar(created.Value);
             return value.DeepClone();
         }
         var parts = (current as YScalar)?.Value.Split(delimiter).ToList() ?? [];

@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tide.Engine.Artifacts;
 
@@ -46,7 +48,7 @@ public static class FluxArtifact
                 ["annotations"] = annotations,
             };
             return await client.PushManifestAsync(target.Repository, target.Tag ?? OciArtifactFetcher.DefaultTag,
-                Encoding.UTF8.GetBytes(manifest.ToJsonString()), FluxArtifactTypes.ManifestMediaType, cancellationToken);
+                Encoding.UTF8.GetBytes(manifest.ToJsonString(ManifestJson)), FluxArtifactTypes.ManifestMediaType, cancellationToken);
         }
         finally
         {
@@ -67,6 +69,9 @@ public static class FluxArtifact
         await OciArtifactFetcher.ExtractLayerAsync(client, source, layer, directory, limits, cancellationToken);
         return manifest;
     }
+
+    /// <summary>Media types keep their '+' (the default encoder would write \u002B).</summary>
+    private static readonly JsonSerializerOptions ManifestJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static JsonObject Json(OciDescriptor descriptor) => new()
     {

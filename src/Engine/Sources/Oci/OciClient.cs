@@ -136,9 +136,9 @@ public sealed partial class OciClient(HttpClient http, string registry, bool ins
         var response = await SendOnceAsync(create, scope, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized && response.Headers.WwwAuthenticate.FirstOrDefault() is { } challenge)
         {
-            var method = response.RequestMessage?.Method;
+            var request = $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}";
             response.Dispose();
-            _authorizations[scope] = await AnswerChallengeAsync(challenge, scope, method, cancellationToken);
+            _authorizations[scope] = await AnswerChallengeAsync(challenge, scope, request, cancellationToken);
             response = await SendOnceAsync(create, scope, cancellationToken);
         }
         if (response.IsSuccessStatusCode || (allowNotFound && response.StatusCode == HttpStatusCode.NotFound))
@@ -163,10 +163,10 @@ public sealed partial class OciClient(HttpClient http, string registry, bool ins
     }
 
     private async Task<AuthenticationHeaderValue> AnswerChallengeAsync(
-        AuthenticationHeaderValue challenge, string scope, HttpMethod? method, CancellationToken cancellationToken)
+        AuthenticationHeaderValue challenge, string scope, string request, CancellationToken cancellationToken)
     {
         if (challenge.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
-            return Basic() ?? throw new OciException($"{method} {_baseUrl}: UNAUTHORIZED: authentication required", HttpStatusCode.Unauthorized);
+            return Basic() ?? throw new OciException($"{request}: UNAUTHORIZED: authentication required", HttpStatusCode.Unauthorized);
         if (!challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
             throw new OciException($"unsupported authentication scheme '{challenge.Scheme}' of '{Registry}'", HttpStatusCode.Unauthorized);
 
@@ -178,9 +178,9 @@ public sealed partial class OciClient(HttpClient http, string registry, bool ins
         if (parameters.TryGetValue("service", out var service))
             query.Add("service=" + Uri.EscapeDataString(service));
         query.Add("scope=" + Uri.EscapeDataString(parameters.GetValueOrDefault("scope") ?? scope));
-        using var request = new HttpRequestMessage(HttpMethod.Get, realm + (realm.Contains('?') ? "&" : "?") + string.Join("&", query));
-        request.Headers.Authorization = Basic();
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, realm + (realm.Contains('?') ? "&" : "?") + string.Join("&", query));
+        tokenRequest.Headers.Authorization = Basic();
+        using var response = await http.SendAsync(tokenRequest, cancellationToken);
         if (!response.IsSuccessStatusCode)
             throw await ErrorAsync(response, cancellationToken);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));

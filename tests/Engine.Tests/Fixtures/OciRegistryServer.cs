@@ -24,7 +24,10 @@ public sealed class OciRegistryServer : IAsyncDisposable
     public string UrlFor(string repository) => $"oci://{Host}/{repository}";
 
     /// <param name="user">With a user, every request needs basic authentication as (Username, Password).</param>
-    public static async Task<OciRegistryServer> StartAsync((string Username, string Password)? user = null, CancellationToken cancellationToken = default)
+    /// <param name="tokens">With a token service, the registry wants Bearer tokens from it instead (and
+    /// <paramref name="user"/> is ignored).</param>
+    public static async Task<OciRegistryServer> StartAsync(
+        (string Username, string Password)? user = null, OciTokenServer? tokens = null, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(Binary))
             throw new InvalidOperationException("docker-registry is not installed (apt-get install docker-registry); test.sh installs it");
@@ -40,6 +43,19 @@ public sealed class OciRegistryServer : IAsyncDisposable
                   htpasswd:
                     realm: tide-test
                     path: {htpasswd}
+                """;
+        }
+        if (tokens is not null)
+        {
+            var bundle = Path.Combine(root, "token-issuer.pem");
+            await File.WriteAllTextAsync(bundle, tokens.CertificateBundlePem, cancellationToken);
+            auth = $"""
+                auth:
+                  token:
+                    realm: {tokens.Realm}
+                    service: {OciTokenServer.Service}
+                    issuer: {OciTokenServer.Issuer}
+                    rootcertbundle: {bundle}
                 """;
         }
         var config = Path.Combine(root, "config.yml");

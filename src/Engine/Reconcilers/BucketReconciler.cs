@@ -17,10 +17,9 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
     /// <summary>The region requests are signed for when spec.region is empty (what S3-compatible servers expect).</summary>
     public const string DefaultRegion = "us-east-1";
 
-    /// <param name="secretData">The data of the Secret spec.secretRef names; null when the object has no secretRef
-    /// or the Secret does not exist.</param>
+    /// <param name="secrets">The data of the Secrets spec.secretRef (accesskey, secretkey) and spec.certSecretRef name.</param>
     public async Task<ReconcileResult<BucketStatus>> ReconcileAsync(
-        Api.Bucket bucket, IReadOnlyDictionary<string, byte[]>? secretData, CancellationToken cancellationToken)
+        Api.Bucket bucket, ReferencedSecrets secrets, CancellationToken cancellationToken)
     {
         var previous = bucket.Status ?? new BucketStatus();
         if (bucket.Spec.Suspend == true)
@@ -46,7 +45,8 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
                 conditions.Delete(ConditionTypes.ArtifactInStorage);
             }
 
-            var client = Client(bucket, secretData);
+            using var tlsHttp = TlsClient(bucket.Spec.CertSecretRef, bucket.Metadata, secrets.Cert);
+            var client = Client(bucket, tlsHttp ?? http, secrets.Auth);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(spec.GetTimeout());
             var index = await FetchPhaseAsync(spec,
@@ -103,7 +103,7 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
 
     /// <summary>The S3 client for the spec: an endpoint given with http:// counts as insecure, and the secret's
     /// keys sign the requests.</summary>
-    private S3Client Client(Api.Bucket bucket, IReadOnlyDictionary<string, byte[]>? secretData)
+    private S3Client Client(Api.Bucket bucket, HttpClient httpClient, IReadOnlyDictionary<string, byte[]>? secretData)
     {
         var spec = bucket.Spec;
         var provider = spec.Provider ?? BucketSpec.GenericProvider;
@@ -130,7 +130,7 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
                 $"invalid '{secretRef.Name}' secret data: required fields '{S3Credentials.AccessKeyField}' and '{S3Credentials.SecretKeyField}'");
         }
         var region = string.IsNullOrEmpty(spec.Region) ? DefaultRegion : spec.Region;
-        return new S3Client(http, endpoint, insecure, region, credentials, time);
+        return new S3Client(httpClient, endpoint, insecure, region, credentials, time);
     }
 
     /// <summary>Runs a remote phase, mapping its failures (and the spec's timeout) to Flux's reasons.</summary>

@@ -17,10 +17,11 @@ namespace Tide.Engine.Reconcilers;
 public sealed class OciRepositoryReconciler(
     HttpClient http, ArtifactStore store, SourceReconcilerOptions options, TimeProvider time)
 {
-    /// <param name="dockerConfigJson">The .dockerconfigjson of the Secret spec.secretRef names; null when the
-    /// object has no secretRef or the Secret does not exist.</param>
+    private const string DockerConfigKey = ".dockerconfigjson";
+
+    /// <param name="secrets">The data of the Secrets spec.secretRef (a .dockerconfigjson) and spec.certSecretRef name.</param>
     public async Task<ReconcileResult<OciRepositoryStatus>> ReconcileAsync(
-        OciRepository repository, string? dockerConfigJson, CancellationToken cancellationToken)
+        OciRepository repository, ReferencedSecrets secrets, CancellationToken cancellationToken)
     {
         var previous = repository.Status ?? new OciRepositoryStatus();
         if (repository.Spec.Suspend == true)
@@ -46,7 +47,8 @@ public sealed class OciRepositoryReconciler(
             }
 
             var reference = ParseUrl(spec.Url);
-            var client = new OciClient(http, reference.Registry, spec.Insecure == true, Credentials(spec, reference, dockerConfigJson));
+            using var tlsHttp = TlsClient(repository.Spec.CertSecretRef, repository.Metadata, secrets.Cert);
+            var client = new OciClient(tlsHttp ?? http, reference.Registry, spec.Insecure == true, Credentials(spec, reference, secrets.Auth));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(spec.GetTimeout());
             var resolution = await WithTimeoutAsync(spec, () => OciArtifactFetcher.ResolveAsync(client, reference, spec.Reference, timeout.Token), cancellationToken);
@@ -106,16 +108,19 @@ public sealed class OciRepositoryReconciler(
         }
     }
 
-    private static OciCredentials? Credentials(OciRepositorySpec spec, OciReference reference, string? dockerConfigJson)
+    private static OciCredentials? Credentials(OciRepositorySpec spec, OciReference reference, IReadOnlyDictionary<string, byte[]>? secretData)
     {
         if (spec.SecretRef is null)
             return null;
-        if (dockerConfigJson is null)
+        if (secretData is null)
             throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
                 $"failed to get credential: secrets \"{spec.SecretRef.Name}\" not found");
+        if (!secretData.TryGetValue(DockerConfigKey, out var dockerConfigJson))
+            throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
+                $"failed to get credential from secret '{spec.SecretRef.Name}': no '{DockerConfigKey}' key");
         try
         {
-            return OciCredentials.FromDockerConfigJson(dockerConfigJson, reference.Registry);
+            return OciCredentials.FromDockerConfigJson(System.Text.Encoding.UTF8.GetString(dockerConfigJson), reference.Registry);
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {

@@ -1,5 +1,6 @@
 using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
+using Tide.Engine.Sources;
 
 namespace Tide.Engine.Reconcilers;
 
@@ -63,6 +64,26 @@ internal static class SourceReconcileSteps
         }
         conditions.MarkReconciling(ConditionReasons.ProgressingWithRetry, progress);
         return Requeue.WithBackoff(interval);
+    }
+
+    /// <summary>A client trusting the certSecretRef's CA (and presenting its client certificate), or null for the
+    /// shared client when there is no certSecretRef.</summary>
+    public static HttpClient? TlsClient(
+        LocalObjectReference? certSecretRef, k8s.Models.V1ObjectMeta metadata, IReadOnlyDictionary<string, byte[]>? certData)
+    {
+        if (certSecretRef is null)
+            return null;
+        if (certData is null)
+            throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
+                $"failed to get secret '{metadata.NamespaceProperty ?? "default"}/{certSecretRef.Name}': secrets \"{certSecretRef.Name}\" not found");
+        try
+        {
+            return TlsHttpClient.Create(certData, certSecretRef.Name);
+        }
+        catch (SourceFetchException e)
+        {
+            throw new ReconcileFailure(e.Reason, e.Message, e.Terminal, e);
+        }
     }
 
     public static bool HadFailure(IReadOnlyList<Condition>? conditions) =>

@@ -26,8 +26,10 @@ public sealed class OciRegistryServer : IAsyncDisposable
     /// <param name="user">With a user, every request needs basic authentication as (Username, Password).</param>
     /// <param name="tokens">With a token service, the registry wants Bearer tokens from it instead (and
     /// <paramref name="user"/> is ignored).</param>
+    /// <param name="tls">With a certificate and key (PEM), the registry serves HTTPS only.</param>
     public static async Task<OciRegistryServer> StartAsync(
-        (string Username, string Password)? user = null, OciTokenServer? tokens = null, CancellationToken cancellationToken = default)
+        (string Username, string Password)? user = null, OciTokenServer? tokens = null, (string CertificatePem, string KeyPem)? tls = null,
+        CancellationToken cancellationToken = default)
     {
         if (!File.Exists(Binary))
             throw new InvalidOperationException("docker-registry is not installed (apt-get install docker-registry); test.sh installs it");
@@ -58,6 +60,17 @@ public sealed class OciRegistryServer : IAsyncDisposable
                     rootcertbundle: {bundle}
                 """;
         }
+        var tlsConfig = "";
+        if (tls is var (certificatePem, keyPem))
+        {
+            await File.WriteAllTextAsync(Path.Combine(root, "tls.crt"), certificatePem, cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(root, "tls.key"), keyPem, cancellationToken);
+            tlsConfig = $"""
+                  tls:
+                    certificate: {Path.Combine(root, "tls.crt")}
+                    key: {Path.Combine(root, "tls.key")}
+                """;
+        }
         var config = Path.Combine(root, "config.yml");
         await File.WriteAllTextAsync(config, $"""
             version: 0.1
@@ -71,6 +84,7 @@ public sealed class OciRegistryServer : IAsyncDisposable
             http:
               addr: 127.0.0.1:{port}
               secret: tide-test-secret
+            {tlsConfig}
             {auth}
             """, cancellationToken);
         var process = await LoopbackServerProcess.StartAsync(new ProcessStartInfo(Binary, ["serve", config]), port, cancellationToken);

@@ -51,10 +51,13 @@ public sealed class BucketReconcilerTests : IAsyncLifetime
         },
     };
 
-    private static Dictionary<string, byte[]> Secret(string accessKey = S3Server.AccessKey, string secretKey = S3Server.SecretKey) => new()
+    private static ReferencedSecrets Secret(string accessKey = S3Server.AccessKey, string secretKey = S3Server.SecretKey) => new()
     {
-        ["accesskey"] = Encoding.UTF8.GetBytes(accessKey),
-        ["secretkey"] = Encoding.UTF8.GetBytes(secretKey),
+        Auth = new Dictionary<string, byte[]>
+        {
+            ["accesskey"] = Encoding.UTF8.GetBytes(accessKey),
+            ["secretkey"] = Encoding.UTF8.GetBytes(secretKey),
+        },
     };
 
     /// <summary>Flux's revision computed from first principles: S3's ETag of a single-part upload is the MD5 of the
@@ -166,7 +169,7 @@ public sealed class BucketReconcilerTests : IAsyncLifetime
     [Fact]
     public async Task Reconcile_SecretWithoutKeys_FailsWithAuthenticationFailed()
     {
-        var result = await _reconciler.ReconcileAsync(Bucket(), new Dictionary<string, byte[]>(), CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Bucket(), new ReferencedSecrets { Auth = new Dictionary<string, byte[]>() }, CancellationToken.None);
 
         var ready = Get(result.Status, ConditionTypes.Ready);
         Assert.Equal((ConditionReasons.AuthenticationFailed, "invalid 's3-keys' secret data: required fields 'accesskey' and 'secretkey'"),
@@ -187,7 +190,7 @@ public sealed class BucketReconcilerTests : IAsyncLifetime
     {
         await _s3.PutAsync("app.yaml", "a");
 
-        var result = await _reconciler.ReconcileAsync(Bucket(withSecret: false), null, CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Bucket(withSecret: false), ReferencedSecrets.None, CancellationToken.None);
 
         Assert.Equal(ExpectedRevision(("app.yaml", "a")), result.Status.Artifact!.Revision);
     }

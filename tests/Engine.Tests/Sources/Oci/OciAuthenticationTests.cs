@@ -44,6 +44,11 @@ public sealed class OciAuthenticationTests : IAsyncLifetime
     }
 
     /// <summary>A .dockerconfigjson as `kubectl create secret docker-registry` writes it (base64 "auth").</summary>
+    private ReferencedSecrets DockerConfigSecret(string password) => new()
+    {
+        Auth = new Dictionary<string, byte[]> { [".dockerconfigjson"] = Encoding.UTF8.GetBytes(DockerConfigJson(password)) },
+    };
+
     private string DockerConfigJson(string password) =>
         new JsonObject
         {
@@ -100,7 +105,7 @@ public sealed class OciAuthenticationTests : IAsyncLifetime
     {
         var digest = await PushAsync(new OciCredentials(Username, Password));
 
-        var result = await _reconciler.ReconcileAsync(Repository(withSecret: true), DockerConfigJson(Password), CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(withSecret: true), DockerConfigSecret(Password), CancellationToken.None);
 
         Assert.Equal($"v1@{digest}", result.Status.Artifact!.Revision);
         Assert.Equal(ConditionStatus.True, result.Status.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Status);
@@ -114,7 +119,7 @@ public sealed class OciAuthenticationTests : IAsyncLifetime
         await PushAsync(new OciCredentials(Username, Password));
 
         var result = await _reconciler.ReconcileAsync(
-            Repository(withSecret), password is null ? null : DockerConfigJson(password), CancellationToken.None);
+            Repository(withSecret), password is null ? ReferencedSecrets.None : DockerConfigSecret(password), CancellationToken.None);
 
         var ready = result.Status.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
         Assert.Equal((ConditionStatus.False, ConditionReasons.AuthenticationFailed), (ready.Status, ready.Reason));
@@ -125,7 +130,7 @@ public sealed class OciAuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task Reconcile_SecretRefToMissingSecret_FailsWithAuthenticationFailed()
     {
-        var result = await _reconciler.ReconcileAsync(Repository(withSecret: true), null, CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(withSecret: true), ReferencedSecrets.None, CancellationToken.None);
 
         var ready = result.Status.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
         Assert.Equal((ConditionReasons.AuthenticationFailed, "failed to get credential: secrets \"registry-auth\" not found"), (ready.Reason, ready.Message));

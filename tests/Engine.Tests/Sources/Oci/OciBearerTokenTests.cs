@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Tide.Engine.Api;
@@ -45,6 +46,11 @@ public sealed class OciBearerTokenTests : IAsyncLifetime
         },
     };
 
+    private ReferencedSecrets DockerConfigSecret(string password) => new()
+    {
+        Auth = new Dictionary<string, byte[]> { [".dockerconfigjson"] = Encoding.UTF8.GetBytes(DockerConfigJson(password)) },
+    };
+
     private string DockerConfigJson(string password) => new JsonObject
     {
         ["auths"] = new JsonObject { [_registry.Host] = new JsonObject { ["username"] = Username, ["password"] = password } },
@@ -62,7 +68,7 @@ public sealed class OciBearerTokenTests : IAsyncLifetime
             null, null, DateTimeOffset.UtcNow, CancellationToken.None);
         var issuedForPush = _tokens.TokensIssued;
 
-        var result = await Reconciler(TimeProvider.System).ReconcileAsync(Repository(), DockerConfigJson(Password), CancellationToken.None);
+        var result = await Reconciler(TimeProvider.System).ReconcileAsync(Repository(), DockerConfigSecret(Password), CancellationToken.None);
 
         Assert.True(issuedForPush >= 1);
         Assert.True(_tokens.TokensIssued > issuedForPush);
@@ -72,7 +78,7 @@ public sealed class OciBearerTokenTests : IAsyncLifetime
     [Fact]
     public async Task Reconcile_TokenServiceRefusesCredentials_FailsWithAuthenticationFailed()
     {
-        var result = await Reconciler(TimeProvider.System).ReconcileAsync(Repository(), DockerConfigJson("wrong"), CancellationToken.None);
+        var result = await Reconciler(TimeProvider.System).ReconcileAsync(Repository(), DockerConfigSecret("wrong"), CancellationToken.None);
 
         var ready = result.Status.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
         Assert.Equal((ConditionStatus.False, ConditionReasons.AuthenticationFailed), (ready.Status, ready.Reason));

@@ -91,7 +91,7 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
     {
         var digest = await PushAsync("v1.0.0", ("deploy/app.yaml", "kind: ConfigMap\n"), ("logo.png", "binary"));
 
-        var result = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Tag = "v1.0.0" }), null, CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Tag = "v1.0.0" }), ReferencedSecrets.None, CancellationToken.None);
 
         var artifact = result.Status.Artifact!;
         var revision = $"v1.0.0@{digest}";
@@ -125,7 +125,7 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
         await PushAsync("v1", ("a.yaml", "old"));
         var latest = await PushAsync("latest", ("a.yaml", "new"));
 
-        var result = await _reconciler.ReconcileAsync(Repository(), null, CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(), ReferencedSecrets.None, CancellationToken.None);
 
         Assert.Equal($"latest@{latest}", result.Status.Artifact!.Revision);
         Assert.Equal("new", (await UnpackedAsync(result.Status.Artifact))["a.yaml"]);
@@ -138,9 +138,9 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
             await PushAsync(tag, ("version.txt", tag));
         var expected = await RegistryDigestAsync("v1.2.0");
 
-        var inRange = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Semver = ">=1.0.0 <2.0.0" }), null, CancellationToken.None);
+        var inRange = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Semver = ">=1.0.0 <2.0.0" }), ReferencedSecrets.None, CancellationToken.None);
         var filtered = await _reconciler.ReconcileAsync(
-            Repository(new OciRepositoryRef { Semver = ">=1.0.0-0", SemverFilter = ".*-dev$" }), null, CancellationToken.None);
+            Repository(new OciRepositoryRef { Semver = ">=1.0.0-0", SemverFilter = ".*-dev$" }), ReferencedSecrets.None, CancellationToken.None);
 
         Assert.Equal($"v1.2.0@{expected}", inRange.Status.Artifact!.Revision);
         Assert.Equal("1.1.0-dev", (await UnpackedAsync(filtered.Status.Artifact!))["version.txt"]);
@@ -152,7 +152,7 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
         var first = await PushAsync("main", ("a.yaml", "1"));
         await PushAsync("main", ("a.yaml", "2"));
 
-        var result = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Digest = first, Tag = "main" }), null, CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Digest = first, Tag = "main" }), ReferencedSecrets.None, CancellationToken.None);
 
         Assert.Equal(first, result.Status.Artifact!.Revision);
         Assert.Equal("1", (await UnpackedAsync(result.Status.Artifact))["a.yaml"]);
@@ -162,14 +162,14 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
     public async Task Reconcile_TagMovesOrNot_NewArtifactOnlyWhenTheDigestChanges()
     {
         await PushAsync("main", ("a.yaml", "1"));
-        var first = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Tag = "main" }), null, CancellationToken.None);
+        var first = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Tag = "main" }), ReferencedSecrets.None, CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(5));
 
         var unchanged = await _reconciler.ReconcileAsync(
-            Repository(new OciRepositoryRef { Tag = "main" }) with { Status = first.Status }, null, CancellationToken.None);
+            Repository(new OciRepositoryRef { Tag = "main" }) with { Status = first.Status }, ReferencedSecrets.None, CancellationToken.None);
         var moved = await PushAsync("main", ("a.yaml", "2"));
         var changed = await _reconciler.ReconcileAsync(
-            Repository(new OciRepositoryRef { Tag = "main" }) with { Status = unchanged.Status }, null, CancellationToken.None);
+            Repository(new OciRepositoryRef { Tag = "main" }) with { Status = unchanged.Status }, ReferencedSecrets.None, CancellationToken.None);
 
         Assert.Equal(first.Status.Artifact, unchanged.Status.Artifact);
         Assert.Empty(unchanged.Events);
@@ -185,7 +185,7 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
         var manifest = await _client.GetManifestAsync("tide/app", "main", CancellationToken.None);
         var selector = new OciLayerSelector { MediaType = FluxArtifactTypes.ContentMediaType, Operation = OciLayerSelector.Copy };
 
-        var result = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Tag = "main" }, selector), null, CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Tag = "main" }, selector), ReferencedSecrets.None, CancellationToken.None);
 
         Assert.Equal(manifest.Layers[0].Digest, result.Status.Artifact!.Digest);
         Assert.Equal(selector, result.Status.ObservedLayerSelector);
@@ -197,7 +197,7 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
         await PushAsync("main", ("a.yaml", "1"));
 
         var result = await _reconciler.ReconcileAsync(
-            Repository(new OciRepositoryRef { Tag = "main" }, new OciLayerSelector { MediaType = "application/x-other" }), null, CancellationToken.None);
+            Repository(new OciRepositoryRef { Tag = "main" }, new OciLayerSelector { MediaType = "application/x-other" }), ReferencedSecrets.None, CancellationToken.None);
 
         var ready = Get(result.Status, ConditionTypes.Ready);
         Assert.Equal((ConditionStatus.False, OciRepository.LayerOperationFailedReason, "failed to find layer with media type 'application/x-other' in OCI artifact"),
@@ -208,7 +208,7 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
     [Fact]
     public async Task Reconcile_MissingTag_FailsAndRetriesWithBackoff()
     {
-        var result = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Tag = "nope" }), null, CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Tag = "nope" }), ReferencedSecrets.None, CancellationToken.None);
 
         var ready = Get(result.Status, ConditionTypes.Ready);
         Assert.Equal((ConditionStatus.False, OciRepository.PullFailedReason), (ready.Status, ready.Reason));
@@ -222,7 +222,7 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
     [Fact]
     public async Task Reconcile_UrlWithoutRepository_IsStalled()
     {
-        var result = await _reconciler.ReconcileAsync(Repository(url: $"oci://{_registry.Host}"), null, CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(url: $"oci://{_registry.Host}"), ReferencedSecrets.None, CancellationToken.None);
 
         var stalled = Get(result.Status, ConditionTypes.Stalled);
         Assert.Equal((ConditionReasons.UrlInvalid, "URL must be in format 'oci://<domain>/<org>/<repo>'"), (stalled.Reason, stalled.Message));
@@ -241,7 +241,7 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
         }
         await PushRawAsync("evil", layer.ToArray());
 
-        var result = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Tag = "evil" }), null, CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Tag = "evil" }), ReferencedSecrets.None, CancellationToken.None);
 
         var ready = Get(result.Status, ConditionTypes.Ready);
         Assert.Equal((ConditionStatus.False, OciRepository.LayerOperationFailedReason), (ready.Status, ready.Reason));

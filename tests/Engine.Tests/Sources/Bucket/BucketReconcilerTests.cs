@@ -194,4 +194,35 @@ public sealed class BucketReconcilerTests : IAsyncLifetime
 
         Assert.Equal(ExpectedRevision(("app.yaml", "a")), result.Status.Artifact!.Revision);
     }
+
+    [Fact]
+    public async Task Reconcile_MoreObjectsThanTheLimit_FailsWithoutAnArtifact()
+    {
+        await _s3.PutAsync("a.yaml", "a");
+        await _s3.PutAsync("b.yaml", "b");
+        var limited = new BucketReconciler(_http, _store, new SourceReconcilerOptions
+        {
+            ArtifactBaseUrl = BaseUrl,
+            WorkDirectory = _temp.Combine("work"),
+            UnpackLimits = UnpackLimits.Default with { MaxEntries = 1 },
+        }, _time);
+
+        var result = await limited.ReconcileAsync(Bucket(), Secret(), CancellationToken.None);
+
+        var ready = Get(result.Status, ConditionTypes.Ready);
+        Assert.Equal((Engine.Api.Bucket.OperationFailedReason, "bucket 'manifests' has more than 1 objects to fetch"), (ready.Reason, ready.Message));
+        Assert.Null(result.Status.Artifact);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("work")));
+    }
+
+    [Fact]
+    public async Task Reconcile_AwsProviderWithRegion_ReadsTheBucket()
+    {
+        await _s3.PutAsync("app.yaml", "a");
+
+        var result = await _reconciler.ReconcileAsync(
+            Bucket() with { Spec = Bucket().Spec with { Provider = "aws", Region = "eu-west-1" } }, Secret(), CancellationToken.None);
+
+        Assert.Equal(ExpectedRevision(("app.yaml", "a")), result.Status.Artifact!.Revision);
+    }
 }

@@ -67,7 +67,8 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
                 MarkProgressing(conditions, progress, drift: true);
                 var count = await FetchPhaseAsync(spec,
                     () => BucketFetcher.DownloadAsync(client, spec.BucketName, index, tree, options.UnpackLimits, timeout.Token), cancellationToken);
-                var built = await StoreAsync(owner, tree, revision, cancellationToken);
+                // The index follows what was fetched, so the revision names exactly the stored content.
+                var built = await StoreAsync(owner, tree, index.Revision(), cancellationToken);
                 if (built.Digest != previous.Artifact?.Digest)
                     events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.NewArtifact,
                         $"stored artifact with {count} fetched files from '{spec.BucketName}' bucket", ArtifactAnnotations(built)));

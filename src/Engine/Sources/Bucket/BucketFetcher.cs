@@ -58,7 +58,7 @@ public static class BucketFetcher
         }
         catch (S3Exception e)
         {
-            throw new SourceFetchException(FailureReason, $"failed to list objects from bucket '{bucket}': {e.Message}", inner: e);
+            throw new SourceFetchException(FailureReason, $"indexation of objects from bucket '{bucket}' failed: {e.Message}", inner: e);
         }
         var index = new EtagIndex();
         foreach (var o in objects)
@@ -70,15 +70,18 @@ public static class BucketFetcher
         return index;
     }
 
-    /// <summary>Downloads every indexed object to its key under <paramref name="directory"/>; returns the count.</summary>
+    /// <summary>Downloads every indexed object to its key under <paramref name="directory"/> and returns the count.
+    /// As in source-controller, the index follows what was actually fetched: an object whose ETag changed meanwhile
+    /// is indexed with the new one, and one that disappeared leaves the index.</summary>
     public static async Task<int> DownloadAsync(
         S3Client client, string bucket, EtagIndex index, string directory, UnpackLimits limits, CancellationToken cancellationToken)
     {
+        var failure = $"fetch from bucket '{bucket}' failed";
         if (index.Count > limits.MaxEntries)
-            throw new SourceFetchException(FailureReason, $"bucket '{bucket}' has more than {limits.MaxEntries} objects to fetch");
+            throw new SourceFetchException(FailureReason, $"{failure}: more than {limits.MaxEntries} objects to fetch");
         var root = Path.GetFullPath(directory);
         long total = 0;
-        foreach (var (key, etag) in index.Entries)
+        foreach (var (key, etag) in index.Entries.ToList())
         {
             var path = SafePath(root, key);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -91,15 +94,19 @@ public static class BucketFetcher
             }
             catch (S3Exception e)
             {
-                throw new SourceFetchException(FailureReason, $"failed to get '{key}' object: {e.Message}", inner: e);
+                throw new SourceFetchException(FailureReason, $"{failure}: failed to get '{key}' object: {e.Message}", inner: e);
             }
             if (served is null)
-                throw new SourceFetchException(FailureReason, $"failed to get '{key}' object: it disappeared while fetching");
-            if (served != etag)
-                throw new SourceFetchException(FailureReason,
-                    $"failed to get '{key}' object: ETag changed from '{etag}' to '{served}' while fetching");
+            {
+                File.Delete(path);
+                index.Remove(key);
+            }
+            else if (served != etag)
+            {
+                index.Add(key, served);
+            }
             if (total > limits.MaxTotalBytes)
-                throw new SourceFetchException(FailureReason, $"bucket '{bucket}' objects exceed {limits.MaxTotalBytes} bytes");
+                throw new SourceFetchException(FailureReason, $"{failure}: objects exceed {limits.MaxTotalBytes} bytes");
         }
         return index.Count;
     }

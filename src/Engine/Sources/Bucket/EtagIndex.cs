@@ -17,6 +17,8 @@ public sealed class EtagIndex
 
     public void Add(string key, string etag) => _etags[key] = etag;
 
+    public void Remove(string key) => _etags.Remove(key);
+
     public string Revision()
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -210,7 +210,7 @@ public sealed class BucketReconcilerTests : IAsyncLifetime
         var result = await limited.ReconcileAsync(Bucket(), Secret(), CancellationToken.None);
 
         var ready = Get(result.Status, ConditionTypes.Ready);
-        Assert.Equal((Engine.Api.Bucket.OperationFailedReason, "bucket 'manifests' has more than 1 objects to fetch"), (ready.Reason, ready.Message));
+        Assert.Equal((Engine.Api.Bucket.OperationFailedReason, "fetch from bucket 'manifests' failed: more than 1 objects to fetch"), (ready.Reason, ready.Message));
         Assert.Null(result.Status.Artifact);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("work")));
     }

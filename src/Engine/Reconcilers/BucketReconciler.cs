@@ -77,7 +77,7 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
             }
             store.CollectGarbage(owner, options.ArtifactRetention, artifact.Path);
 
-            MarkReady(conditions, artifact);
+            MarkReady(conditions, $"stored artifact for revision '{artifact.Revision}'");
             artifact = artifact with { Url = options.ArtifactUrl(artifact.Path) };
             status = status with { Artifact = artifact, Url = artifact.Url, ObservedGeneration = generation };
             return Result(status, conditions, events, Requeue.AfterInterval(spec.Interval));
@@ -123,10 +123,8 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
         S3Credentials? credentials = null;
         if (spec.SecretRef is { } secretRef)
         {
-            var ns = bucket.Metadata.NamespaceProperty ?? "default";
             if (secretData is null)
-                throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
-                    $"failed to get secret '{ns}/{secretRef.Name}': secrets \"{secretRef.Name}\" not found");
+                throw new ReconcileFailure(ConditionReasons.AuthenticationFailed, SecretNotFound(bucket.Metadata, secretRef));
             credentials = S3Credentials.FromSecretData(secretData) ?? throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
                 $"invalid '{secretRef.Name}' secret data: required fields '{S3Credentials.AccessKeyField}' and '{S3Credentials.SecretKeyField}'");
         }

@@ -46,9 +46,9 @@ public sealed class OciRepositoryReconciler(
                 conditions.Delete(ConditionTypes.ArtifactInStorage);
             }
 
-            var reference = ParseUrl(spec.Url);
+            var reference = ParseUrl(spec);
             using var tlsHttp = TlsClient(repository.Spec.CertSecretRef, repository.Metadata, secrets.Cert);
-            var client = new OciClient(tlsHttp ?? http, reference.Registry, spec.Insecure == true, Credentials(spec, reference, secrets.Auth));
+            var client = new OciClient(tlsHttp ?? http, reference.Registry, spec.Insecure == true, Credentials(repository.Metadata, spec, reference, secrets.Auth));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(spec.GetTimeout());
             var resolution = await WithTimeoutAsync(spec, () => OciArtifactFetcher.ResolveAsync(client, reference, spec.Reference, timeout.Token), cancellationToken);
@@ -73,7 +73,8 @@ public sealed class OciRepositoryReconciler(
             }
             store.CollectGarbage(owner, options.ArtifactRetention, artifact.Path);
 
-            MarkReady(conditions, artifact);
+            // source-controller reports an OCI artifact by its digest revision.
+            MarkReady(conditions, $"stored artifact for digest '{artifact.Revision}'");
             artifact = artifact with { Url = options.ArtifactUrl(artifact.Path) };
             status = status with { Artifact = artifact, Url = artifact.Url, ObservedGeneration = generation };
             return Result(status, conditions, events, Requeue.AfterInterval(spec.Interval));
@@ -93,28 +94,30 @@ public sealed class OciRepositoryReconciler(
     private static ArtifactOwner Owner(OciRepository repository) =>
         new(OciRepository.KindName, repository.Metadata.NamespaceProperty ?? "default", repository.Metadata.Name);
 
-    private static OciReference ParseUrl(string url)
+    private static OciReference ParseUrl(OciRepositorySpec spec)
     {
         try
         {
-            var reference = OciReference.Parse(url);
-            if (reference.Tag is not null || reference.Digest is not null)
-                throw new FormatException("URL must be in format 'oci://<domain>/<org>/<repo>' (set the tag or digest in spec.ref)");
+            var reference = OciReference.Parse(spec.Url);
+            if (reference.Tag is not null)
+                throw new FormatException($"URL must not contain a tag; remove ':{reference.Tag}'");
+            if (reference.Digest is not null)
+                throw new FormatException($"URL must not contain a digest; remove '@{reference.Digest}'");
             return reference;
         }
         catch (FormatException e)
         {
-            throw new ReconcileFailure(ConditionReasons.UrlInvalid, e.Message, terminal: true, e);
+            throw new ReconcileFailure(ConditionReasons.UrlInvalid, $"URL validation failed for '{spec.Url}': {e.Message}", terminal: true, e);
         }
     }
 
-    private static OciCredentials? Credentials(OciRepositorySpec spec, OciReference reference, IReadOnlyDictionary<string, byte[]>? secretData)
+    private static OciCredentials? Credentials(
+        k8s.Models.V1ObjectMeta metadata, OciRepositorySpec spec, OciReference reference, IReadOnlyDictionary<string, byte[]>? secretData)
     {
         if (spec.SecretRef is null)
             return null;
         if (secretData is null)
-            throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
-                $"failed to get credential: secrets \"{spec.SecretRef.Name}\" not found");
+            throw new ReconcileFailure(ConditionReasons.AuthenticationFailed, SecretNotFound(metadata, spec.SecretRef));
         if (!secretData.TryGetValue(DockerConfigKey, out var dockerConfigJson))
             throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
                 $"failed to get credential from secret '{spec.SecretRef.Name}': no '{DockerConfigKey}' key");
@@ -195,14 +198,13 @@ public sealed class OciRepositoryReconciler(
     private static bool ContentConfigChanged(OciRepositorySpec spec, OciRepositoryStatus status) =>
         spec.Ignore != status.ObservedIgnore || spec.LayerSelector != status.ObservedLayerSelector;
 
-    /// <summary>Flux's NewArtifact message, naming the origin when the artifact carries Flux's annotations.</summary>
+    /// <summary>Flux's NewArtifact message, naming the origin when the artifact carries both of Flux's annotations.</summary>
     private static string StoredMessage(Artifact artifact, string url)
     {
         var message = $"stored artifact with revision '{artifact.Revision}' from '{url}'";
-        if (artifact.Metadata?.GetValueOrDefault(FluxArtifactTypes.SourceAnnotation) is { } source)
-            message += $", origin source '{source}'";
-        if (artifact.Metadata?.GetValueOrDefault(FluxArtifactTypes.RevisionAnnotation) is { } revision)
-            message += $", origin revision '{revision}'";
+        if (artifact.Metadata?.GetValueOrDefault(FluxArtifactTypes.SourceAnnotation) is { Length: > 0 } source &&
+            artifact.Metadata?.GetValueOrDefault(FluxArtifactTypes.RevisionAnnotation) is { Length: > 0 } revision)
+            message += $", origin source '{source}', origin revision '{revision}'";
         return message;
     }
 

@@ -35,10 +35,10 @@ internal static class SourceReconcileSteps
         return null;
     }
 
-    /// <summary>The status after a stored artifact: ArtifactInStorage and Ready true, in-progress conditions gone.</summary>
-    public static void MarkReady(ConditionSet conditions, Artifact artifact)
+    /// <summary>The status after a stored artifact: ArtifactInStorage and Ready true with <paramref name="stored"/>,
+    /// in-progress conditions gone.</summary>
+    public static void MarkReady(ConditionSet conditions, string stored)
     {
-        var stored = $"stored artifact for revision '{artifact.Revision}'";
         conditions.Delete(ConditionTypes.FetchFailed);
         conditions.Delete(ConditionTypes.ArtifactOutdated);
         conditions.Delete(ConditionTypes.StorageOperationFailed);
@@ -75,7 +75,7 @@ internal static class SourceReconcileSteps
             return null;
         if (certData is null)
             throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
-                $"failed to get secret '{metadata.NamespaceProperty ?? "default"}/{certSecretRef.Name}': secrets \"{certSecretRef.Name}\" not found");
+                SecretNotFound(metadata, certSecretRef));
         try
         {
             return TlsHttpClient.Create(certData, certSecretRef.Name);
@@ -85,6 +85,10 @@ internal static class SourceReconcileSteps
             throw new ReconcileFailure(e.Reason, e.Message, e.Terminal, e);
         }
     }
+
+    /// <summary>source-controller's message for a referenced Secret that does not exist.</summary>
+    public static string SecretNotFound(k8s.Models.V1ObjectMeta metadata, LocalObjectReference secretRef) =>
+        $"failed to get secret '{metadata.NamespaceProperty ?? "default"}/{secretRef.Name}': secrets \"{secretRef.Name}\" not found";
 
     public static bool HadFailure(IReadOnlyList<Condition>? conditions) =>
         conditions?.Any(c => c.Type is ConditionTypes.FetchFailed or ConditionTypes.StorageOperationFailed) == true;

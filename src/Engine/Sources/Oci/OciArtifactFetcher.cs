@@ -37,7 +37,7 @@ public static class OciArtifactFetcher
             return manifest.Layers[0];
         return manifest.Layers.FirstOrDefault(l => l.MediaType == mediaType)
             ?? throw new SourceFetchException(OciRepository.LayerOperationFailedReason,
-                $"failed to find layer with media type '{mediaType}' in OCI artifact");
+                $"failed to find layer with media type '{mediaType}' in artifact");
     }
 
     /// <summary>Downloads the layer (digest-checked) and unpacks it as a tar.gz into the empty <paramref name="directory"/>,
@@ -105,7 +105,7 @@ public static class OciArtifactFetcher
     {
         var failure = $"failed to determine the artifact tag for '{repository.RepositoryUrl}'";
         if (!SemverConstraint.TryParse(range, out var constraint, out var error))
-            throw new SourceFetchException(ConditionReasons.ReadOperationFailed, $"{failure}: semver '{range}' parse error: {error}", terminal: true);
+            throw new SourceFetchException(ConditionReasons.ReadOperationFailed, $"{failure}: semver '{range}' parse error: {error}");
         Regex? pattern;
         try
         {
@@ -113,7 +113,7 @@ public static class OciArtifactFetcher
         }
         catch (ArgumentException e)
         {
-            throw new SourceFetchException(ConditionReasons.ReadOperationFailed, $"{failure}: error parsing regex '{filter}': {e.Message}", terminal: true);
+            throw new SourceFetchException(ConditionReasons.ReadOperationFailed, $"{failure}: error parsing regex '{filter}': {e.Message}");
         }
         IReadOnlyList<string> tags;
         try

@@ -133,6 +133,6 @@ public sealed class OciAuthenticationTests : IAsyncLifetime
         var result = await _reconciler.ReconcileAsync(Repository(withSecret: true), ReferencedSecrets.None, CancellationToken.None);
 
         var ready = result.Status.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
-        Assert.Equal((ConditionReasons.AuthenticationFailed, "failed to get credential: secrets \"registry-auth\" not found"), (ready.Reason, ready.Message));
+        Assert.Equal((ConditionReasons.AuthenticationFailed, "failed to get secret 'apps/registry-auth': secrets \"registry-auth\" not found"), (ready.Reason, ready.Message));
     }
 }

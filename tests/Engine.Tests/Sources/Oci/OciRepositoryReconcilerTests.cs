@@ -107,7 +107,7 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
         Assert.Equal("2025-06-01T12:00:00Z", artifact.Metadata[FluxArtifactTypes.CreatedAnnotation]);
 
         var ready = Get(result.Status, ConditionTypes.Ready);
-        Assert.Equal((ConditionStatus.True, ConditionReasons.Succeeded, $"stored artifact for revision '{revision}'"), (ready.Status, ready.Reason, ready.Message));
+        Assert.Equal((ConditionStatus.True, ConditionReasons.Succeeded, $"stored artifact for digest '{revision}'"), (ready.Status, ready.Reason, ready.Message));
         Assert.Equal(ConditionStatus.True, Get(result.Status, ConditionTypes.ArtifactInStorage).Status);
         Assert.DoesNotContain(result.Status.Conditions!, c => c.Type is ConditionTypes.Reconciling or ConditionTypes.Stalled or ConditionTypes.FetchFailed);
         Assert.Equal(2, result.Status.ObservedGeneration);
@@ -200,7 +200,7 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
             Repository(new OciRepositoryRef { Tag = "main" }, new OciLayerSelector { MediaType = "application/x-other" }), ReferencedSecrets.None, CancellationToken.None);
 
         var ready = Get(result.Status, ConditionTypes.Ready);
-        Assert.Equal((ConditionStatus.False, OciRepository.LayerOperationFailedReason, "failed to find layer with media type 'application/x-other' in OCI artifact"),
+        Assert.Equal((ConditionStatus.False, OciRepository.LayerOperationFailedReason, "failed to find layer with media type 'application/x-other' in artifact"),
             (ready.Status, ready.Reason, ready.Message));
         Assert.Null(result.Status.Artifact);
     }
@@ -220,12 +220,22 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reconcile_UrlWithTag_IsStalled()
+    {
+        var result = await _reconciler.ReconcileAsync(Repository(url: _registry.UrlFor("tide/app") + ":v1"), ReferencedSecrets.None, CancellationToken.None);
+
+        var stalled = Get(result.Status, ConditionTypes.Stalled);
+        Assert.Equal($"URL validation failed for '{_registry.UrlFor("tide/app")}:v1': URL must not contain a tag; remove ':v1'", stalled.Message);
+    }
+
+    [Fact]
     public async Task Reconcile_UrlWithoutRepository_IsStalled()
     {
         var result = await _reconciler.ReconcileAsync(Repository(url: $"oci://{_registry.Host}"), ReferencedSecrets.None, CancellationToken.None);
 
         var stalled = Get(result.Status, ConditionTypes.Stalled);
-        Assert.Equal((ConditionReasons.UrlInvalid, "URL must be in format 'oci://<domain>/<org>/<repo>'"), (stalled.Reason, stalled.Message));
+        Assert.Equal((ConditionReasons.UrlInvalid, $"URL validation failed for 'oci://{_registry.Host}': URL must be in format 'oci://<domain>/<org>/<repo>'"),
+            (stalled.Reason, stalled.Message));
         Assert.Equal(Requeue.OnChange, result.Requeue);
     }
 

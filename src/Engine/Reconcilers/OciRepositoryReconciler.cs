@@ -47,6 +47,10 @@ public sealed class OciRepositoryReconciler(
             }
 
             var reference = ParseUrl(spec);
+            if (spec.Verify is { } verify)
+                throw new ReconcileFailure(ConditionReasons.VerificationError,
+                    $"failed to verify the signature using provider '{verify.Provider}': signature verification is not supported by Tide yet",
+                    terminal: true);
             using var tlsHttp = TlsClient(repository.Spec.CertSecretRef, repository.Metadata, secrets.Cert);
             var client = new OciClient(tlsHttp ?? http, reference.Registry, spec.Insecure == true, Credentials(repository.Metadata, spec, reference, secrets.Auth));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -48,13 +48,18 @@ internal static class SourceReconcileSteps
         conditions.MarkTrue(ConditionTypes.Ready, ConditionReasons.Succeeded, stored);
     }
 
-    /// <summary>Records a failed phase: its abnormal condition (storage problems apart from fetch problems), Ready
+    /// <summary>Records a failed phase: its abnormal condition (storage problems apart from fetch problems, a failed
+    /// verification as SourceVerified=False), Ready
     /// false, a warning event, and Stalled for a configuration error. Returns when to run again.</summary>
     public static Requeue MarkFailed(
         ConditionSet conditions, ReconcileFailure failure, string progress, List<ReconcileEvent> events, TimeSpan interval)
     {
-        var type = failure.Reason == ConditionReasons.ArchiveOperationFailed ? ConditionTypes.StorageOperationFailed : ConditionTypes.FetchFailed;
-        conditions.MarkTrue(type, failure.Reason, failure.Message);
+        if (failure.Reason == ConditionReasons.VerificationError)
+            conditions.MarkFalse(ConditionTypes.SourceVerified, failure.Reason, failure.Message);
+        else
+            conditions.MarkTrue(failure.Reason == ConditionReasons.ArchiveOperationFailed
+                ? ConditionTypes.StorageOperationFailed
+                : ConditionTypes.FetchFailed, failure.Reason, failure.Message);
         conditions.MarkFalse(ConditionTypes.Ready, failure.Reason, failure.Message);
         events.Add(new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message));
         if (failure.Terminal)

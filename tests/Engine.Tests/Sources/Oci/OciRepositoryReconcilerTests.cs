@@ -275,4 +275,38 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
             """;
         await _client.PushManifestAsync("tide/app", tag, System.Text.Encoding.UTF8.GetBytes(manifest), FluxArtifactTypes.ManifestMediaType, CancellationToken.None);
     }
+
+    [Fact]
+    public async Task Reconcile_VerifyRequested_IsRefusedRatherThanSkipped()
+    {
+        await PushAsync("latest", ("a.yaml", "1"));
+
+        var result = await _reconciler.ReconcileAsync(
+            Repository() with { Spec = Repository().Spec with { Verify = new OciRepositoryVerification { Provider = "cosign" } } },
+            ReferencedSecrets.None, CancellationToken.None);
+
+        var verified = Get(result.Status, ConditionTypes.SourceVerified);
+        Assert.Equal((ConditionStatus.False, ConditionReasons.VerificationError), (verified.Status, verified.Reason));
+        Assert.Equal(ConditionStatus.True, Get(result.Status, ConditionTypes.Stalled).Status);
+        Assert.Null(result.Status.Artifact);
+    }
+
+    [Fact]
+    public async Task Reconcile_LayerLargerThanTheLimit_IsRejected()
+    {
+        await PushAsync("latest", ("big.yaml", new string('x', 4096)));
+        var limited = new OciRepositoryReconciler(_http, _store, new SourceReconcilerOptions
+        {
+            ArtifactBaseUrl = BaseUrl,
+            WorkDirectory = _temp.Combine("work"),
+            UnpackLimits = UnpackLimits.Default with { MaxTotalBytes = 1024 },
+        }, _time);
+
+        var result = await limited.ReconcileAsync(Repository(), ReferencedSecrets.None, CancellationToken.None);
+
+        var ready = Get(result.Status, ConditionTypes.Ready);
+        Assert.Equal((ConditionStatus.False, OciRepository.LayerOperationFailedReason), (ready.Status, ready.Reason));
+        Assert.Contains("more than 1024 bytes", ready.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("work")));
+    }
 }

@@ -111,6 +111,9 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
         if (provider is not (BucketSpec.GenericProvider or BucketSpec.AwsProvider))
             throw new ReconcileFailure(Api.Bucket.OperationFailedReason, $"provider '{provider}' is not supported by Tide", terminal: true);
 
+        if (spec.Sts is not null)
+            throw new ReconcileFailure(Api.Bucket.OperationFailedReason, "spec.sts is not supported by Tide yet", terminal: true);
+
         var endpoint = spec.Endpoint;
         var insecure = spec.Insecure == true;
         if (endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase))

@@ -177,12 +177,17 @@ public sealed class BucketReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reconcile_UnsupportedProvider_IsStalled()
+    public async Task Reconcile_UnsupportedProviderOrSts_IsStalled()
     {
-        var result = await _reconciler.ReconcileAsync(Bucket(provider: "gcp"), Secret(), CancellationToken.None);
+        var sts = Bucket() with { Spec = Bucket().Spec with { Sts = new BucketStsSpec { Provider = "ldap", Endpoint = "https://127.0.0.1:1" } } };
 
-        Assert.Equal(Engine.Api.Bucket.OperationFailedReason, Get(result.Status, ConditionTypes.Stalled).Reason);
-        Assert.Equal(Requeue.OnChange, result.Requeue);
+        foreach (var bucket in new[] { Bucket(provider: "gcp"), sts })
+        {
+            var result = await _reconciler.ReconcileAsync(bucket, Secret(), CancellationToken.None);
+
+            Assert.Equal(Engine.Api.Bucket.OperationFailedReason, Get(result.Status, ConditionTypes.Stalled).Reason);
+            Assert.Equal(Requeue.OnChange, result.Requeue);
+        }
     }
 
     [Fact]

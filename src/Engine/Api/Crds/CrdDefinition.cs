@@ -37,15 +37,7 @@ public sealed record CrdDefinition
         ["spec"] = new JsonObject
         {
             ["group"] = Group,
-            ["names"] = new JsonObject
-            {
-                ["categories"] = Strings(Categories),
-                ["kind"] = Kind,
-                ["listKind"] = Kind + "List",
-                ["plural"] = Plural,
-                ["shortNames"] = Strings(ShortNames),
-                ["singular"] = Kind.ToLowerInvariant(),
-            },
+            ["names"] = Names(),
             ["scope"] = "Namespaced",
             ["versions"] = new JsonArray(new JsonObject
             {
@@ -63,6 +55,22 @@ public sealed record CrdDefinition
             }),
         },
     };
+
+    /// <summary>Kinds without short names (Bucket) leave the field out, as Flux's CRDs do.</summary>
+    private JsonObject Names()
+    {
+        var names = new JsonObject
+        {
+            ["categories"] = Strings(Categories),
+            ["kind"] = Kind,
+            ["listKind"] = Kind + "List",
+            ["plural"] = Plural,
+        };
+        if (ShortNames.Count > 0)
+            names["shortNames"] = Strings(ShortNames);
+        names["singular"] = Kind.ToLowerInvariant();
+        return names;
+    }
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)v).ToArray());
 }

@@ -25,6 +25,42 @@ public static class Crds
         ],
     };
 
+    public static CrdDefinition OciRepository { get; } = new()
+    {
+        Type = typeof(Api.OciRepository),
+        Group = Api.OciRepository.Group,
+        Version = Api.OciRepository.Version,
+        Kind = Api.OciRepository.KindName,
+        Plural = "ocirepositories",
+        ShortNames = ["ocirepo"],
+        Categories = ["all", "fluxcd", "fluxcd-sources"],
+        PrinterColumns =
+        [
+            new PrinterColumn("URL", "string", ".spec.url"),
+            PrinterColumn.Ready,
+            PrinterColumn.Status,
+            PrinterColumn.Age,
+        ],
+    };
+
+    public static CrdDefinition Bucket { get; } = new()
+    {
+        Type = typeof(Api.Bucket),
+        Group = Api.Bucket.Group,
+        Version = Api.Bucket.Version,
+        Kind = Api.Bucket.KindName,
+        Plural = "buckets",
+        ShortNames = [],
+        Categories = ["all", "fluxcd", "fluxcd-sources"],
+        PrinterColumns =
+        [
+            new PrinterColumn("Endpoint", "string", ".spec.endpoint"),
+            PrinterColumn.Age,
+            PrinterColumn.Ready,
+            PrinterColumn.Status,
+        ],
+    };
+
     public static CrdDefinition Kustomization { get; } = new()
     {
         Type = typeof(Api.Kustomization),
@@ -37,7 +73,7 @@ public static class Crds
         PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
     };
 
-    public static IReadOnlyList<CrdDefinition> All { get; } = [GitRepository, Kustomization];
+    public static IReadOnlyList<CrdDefinition> All { get; } = [GitRepository, OciRepository, Bucket, Kustomization];
 
     public static IReadOnlyList<JsonObject> Manifests() => All.Select(d => d.ToManifest()).ToList();
 

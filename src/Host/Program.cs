@@ -9,6 +9,8 @@ root.Subcommands.Add(ApiServerCommand.Create());
 root.Subcommands.Add(CrdsCommand.Create());
 root.Subcommands.Add(KustomizeCommand.Create());
 root.Subcommands.Add(HelmCommand.Create());
+root.Subcommands.Add(PushArtifactCommand.Create());
+root.Subcommands.Add(PullArtifactCommand.Create());
 
 // Ctrl+C and SIGTERM cancel the command's token, so long-running commands leave the cluster and stop their servers
 // in order (the default would end the process from under them).

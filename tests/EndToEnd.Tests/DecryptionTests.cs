@@ -6,7 +6,7 @@ namespace Tide.EndToEnd.Tests;
 /// applied (fixtures: Flux's own, from the shared corpus), and never applied encrypted.</summary>
 public sealed class DecryptionTests
 {
-    private static readonly string Fixtures = Path.Combine(CorpusPaths.Root, "sops", "flux-kustomize-controller",
+    private static readonly string Fixtures = Path.Combine(TestPaths.Corpus, "sops", "flux-kustomize-controller",
         "internal", "controller", "testdata", "sops");
 
     [Fact]

@@ -18,9 +18,8 @@ public sealed class FailoverTests
         await using var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions());
         var kubeconfig = apiServer.WriteKubeconfig(dir.Combine("kubeconfig"));
         var kubectl = new Kubectl(kubeconfig);
-        Directory.CreateDirectory(dir.Combine("repos"));
-        using var git = await GitHttpServer.StartAsync(dir.Combine("repos"));
-        var repo = await GitWorkingCopy.CreateAsync(dir.Combine("repos"), "app");
+        await using var git = await GitHttpServer.StartAsync();
+        var repo = await GitWorkingCopy.CreateAsync(git.RepositoriesDirectory, "app");
         for (var i = 0; i < 3; i++)
             repo.Write($"k{i}/settings.yaml", Manifests.ConfigMap("default", $"k{i}", "one"));
         var first = await repo.CommitAndPushAsync("one");

@@ -35,17 +35,16 @@ public sealed class TideEnvironment : IAsyncDisposable
 
     public IReadOnlyList<TideRuntime> Nodes => _nodes;
 
-    public string RepositoriesRoot => _dir.Combine("repos");
+    public string RepositoriesRoot => Git.RepositoriesDirectory;
 
     public List<string> Progress { get; } = [];
 
     public static async Task<TideEnvironment> StartAsync(int nodes = 1)
     {
         var dir = new TempDirectory("tide-e2e-");
-        Directory.CreateDirectory(dir.Combine("repos"));
         var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions { WorkloadDelay = TimeSpan.FromMilliseconds(200) });
         var kubeconfig = apiServer.WriteKubeconfig(dir.Combine("kubeconfig"));
-        var git = await GitHttpServer.StartAsync(dir.Combine("repos"));
+        var git = await GitHttpServer.StartAsync();
         var environment = new TideEnvironment(dir, apiServer, kubeconfig, git);
         environment._seedPort = FreePort.Next();
         // Always a cluster with a fixed seed, so that nodes can join later.
@@ -86,7 +85,7 @@ public sealed class TideEnvironment : IAsyncDisposable
     {
         foreach (var node in Enumerable.Reverse(_nodes))
             await node.DisposeAsync();
-        Git.Dispose();
+        await Git.DisposeAsync();
         await ApiServer.DisposeAsync();
         _dir.Dispose();
     }

@@ -3,60 +3,73 @@ using System.Diagnostics;
 namespace Tide.Testing;
 
 /// <summary>
-/// Serves the bare repositories under a directory over HTTP with the real `git http-backend` behind lighttpd (smart
-/// HTTP, read-only), on a free loopback port. Repositories are at <c>{Url}/git/&lt;name&gt;.git</c>.
+/// Serves bare repositories over smart HTTP with real git: `git http-backend` behind lighttpd, on a free loopback
+/// port. Repositories live in <see cref="RepositoriesDirectory"/>; <see cref="UrlFor"/> gives their clone URL.
 /// </summary>
-public sealed class GitHttpServer : IDisposable
+public sealed class GitHttpServer : IAsyncDisposable
 {
-    private readonly Process _lighttpd;
-    private readonly string _configPath;
+    private const string HttpBackend = "/usr/lib/git-core/git-http-backend";
+    private readonly LoopbackServerProcess _lighttpd;
+    private readonly string _root;
 
-    private GitHttpServer(Process lighttpd, string configPath, int port)
+    private GitHttpServer(string root, LoopbackServerProcess lighttpd)
     {
+        _root = root;
         _lighttpd = lighttpd;
-        _configPath = configPath;
-        Url = $"http://127.0.0.1:{port}";
     }
 
-    public string Url { get; }
+    public int Port => _lighttpd.Port;
 
-    public string RepositoryUrl(string name) => $"{Url}/git/{name}.git";
+    public string RepositoriesDirectory => Path.Combine(_root, "repos");
 
-    public static async Task<GitHttpServer> StartAsync(string repositoriesRoot)
+    public string UrlFor(string repository) => $"http://127.0.0.1:{Port}/git/{repository}";
+
+    /// <summary>The clone URL of the bare repository <c>&lt;name&gt;.git</c> (as <see cref="GitWorkingCopy"/> creates).</summary>
+    public string RepositoryUrl(string name) => UrlFor(name + ".git");
+
+    public static async Task<GitHttpServer> StartAsync(CancellationToken cancellationToken = default)
     {
+        var lighttpd = new[] { "/usr/sbin/lighttpd", "/usr/bin/lighttpd" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("lighttpd is not installed (apt-get install lighttpd); test.sh installs it");
+        if (!File.Exists(HttpBackend))
+            throw new InvalidOperationException($"{HttpBackend} is missing (it ships with git)");
+
+        var root = Directory.CreateTempSubdirectory("tide-git-http-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, "repos"));
+        Directory.CreateDirectory(Path.Combine(root, "www"));
         var port = FreePort.Next();
-        var configPath = Path.Combine(Path.GetTempPath(), $"tide-lighttpd-{Guid.NewGuid():N}.conf");
-        await File.WriteAllTextAsync(configPath, $$"""
+        var config = Path.Combine(root, "lighttpd.conf");
+        await File.WriteAllTextAsync(config, $$"""
             server.modules = ("mod_alias", "mod_cgi", "mod_setenv")
-            server.document-root = "{{repositoriesRoot}}"
+            server.document-root = "{{root}}/www"
             server.bind = "127.0.0.1"
             server.port = {{port}}
-            server.errorlog = "/dev/stderr"
-            alias.url = ("/git" => "/usr/lib/git-core/git-http-backend")
+            server.errorlog = "{{root}}/error.log"
+            alias.url = ("/git" => "{{HttpBackend}}")
             $HTTP["url"] =~ "^/git" {
               cgi.assign = ("" => "")
+              setenv.add-environment = (
+                "GIT_PROJECT_ROOT" => "{{root}}/repos",
+                "GIT_HTTP_EXPORT_ALL" => ""
+              )
             }
-            setenv.set-environment = ("GIT_PROJECT_ROOT" => "{{repositoriesRoot}}", "GIT_HTTP_EXPORT_ALL" => "1")
-            """);
-        var info = new ProcessStartInfo("lighttpd", ["-D", "-f", configPath])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start lighttpd");
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(10));
-        return new GitHttpServer(process, configPath, port);
+            """, cancellationToken);
+        var process = await LoopbackServerProcess.StartAsync(new ProcessStartInfo(lighttpd, ["-D", "-f", config]), port, cancellationToken);
+        return new GitHttpServer(root, process);
     }
 
-    public void Dispose()
+    /// <summary>Creates an empty bare repository and returns its path (push to it with the git CLI).</summary>
+    public async Task<string> CreateBareRepositoryAsync(string name)
     {
-        if (!_lighttpd.HasExited)
-            _lighttpd.Kill(entireProcessTree: true);
-        _lighttpd.WaitForExit(5000);
-        _lighttpd.Dispose();
-        File.Delete(_configPath);
+        var path = Path.Combine(RepositoriesDirectory, name);
+        Directory.CreateDirectory(path);
+        await GitCli.RunAsync(path, "init", "-q", "--bare");
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lighttpd.DisposeAsync();
+        TempDirectory.DeleteQuietly(_root);
     }
 }

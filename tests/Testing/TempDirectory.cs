@@ -9,15 +9,26 @@ public sealed class TempDirectory : IDisposable
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
-    public void Dispose()
+    /// <summary>Writes a file (creating its directories) and returns its full path.</summary>
+    public string Write(string relativePath, string content)
+    {
+        var full = Combine(relativePath.Split('/'));
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, content);
+        return full;
+    }
+
+    public void Dispose() => DeleteQuietly(Path);
+
+    /// <summary>Deletes a directory tree, best effort: a process of a failed test may still hold a file open.</summary>
+    public static void DeleteQuietly(string path)
     {
         try
         {
-            Directory.Delete(Path, recursive: true);
+            Directory.Delete(path, recursive: true);
         }
         catch (IOException)
         {
-            // A process of the test may still hold a file; the OS temp cleaner takes the rest.
         }
     }
 }

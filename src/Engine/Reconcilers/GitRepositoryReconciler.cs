@@ -12,7 +12,7 @@ namespace Tide.Engine.Reconcilers;
 /// with Flux's conditions, the events to record and when to run again; the caller patches the status.
 /// </summary>
 public sealed class GitRepositoryReconciler(
-    GitFetcher fetcher, ArtifactStore store, GitRepositoryReconcilerOptions options, TimeProvider time)
+    GitFetcher fetcher, ArtifactStore store, SourceReconcilerOptions options, TimeProvider time)
 {
     private const string RevisionAnnotation = "source.toolkit.fluxcd.io/revision";
     private const string DigestAnnotation = "source.toolkit.fluxcd.io/digest";
@@ -210,7 +210,7 @@ public sealed class GitRepositoryReconciler(
         spec.Ignore != status.ObservedIgnore ||
         !(spec.SparseCheckout ?? []).SequenceEqual(status.ObservedSparseCheckout ?? []);
 
-    private string ArtifactUrl(string path) => $"{options.ArtifactBaseUrl.TrimEnd('/')}/{path}";
+    private string ArtifactUrl(string path) => options.ArtifactUrl(path);
 
     private static bool HadFailure(GitRepositoryStatus status) =>
         status.Conditions?.Any(c => c.Type is ConditionTypes.FetchFailed or ConditionTypes.StorageOperationFailed) == true;

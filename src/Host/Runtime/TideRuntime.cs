@@ -52,17 +52,31 @@ public sealed class TideRuntime : IAsyncDisposable
         var fetches = new StageLimiter(settings.FetchWorkers);
         var applies = new StageLimiter(settings.ApplyWorkers);
         var store = new ArtifactStore(storeDirectory, TimeProvider.System);
-        var git = new GitRepositoryHandler(
-            new GitRepositoryReconciler(
-                new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")),
-                store,
-                new GitRepositoryReconcilerOptions
-                {
-                    ArtifactBaseUrl = baseUrl,
-                    WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
-                },
-                TimeProvider.System),
-            kube, fetches, progress);
+        var sourceOptions = new SourceReconcilerOptions
+        {
+            ArtifactBaseUrl = baseUrl,
+            WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
+        };
+        var secrets = new SecretReader(kube);
+        var gitReconciler = new GitRepositoryReconciler(
+            new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")), store, sourceOptions, TimeProvider.System);
+        var git = new SourceHandler<GitRepository, GitRepositoryStatus>(kube, fetches,
+            gitReconciler.ReconcileAsync, status => status.Artifact, gitReconciler.DeleteAsync, progress);
+        var ociReconciler = new OciRepositoryReconciler(http, store, sourceOptions, TimeProvider.System);
+        var oci = new SourceHandler<OciRepository, OciRepositoryStatus>(kube, fetches,
+            async (repository, token) => await ociReconciler.ReconcileAsync(repository,
+                await secrets.ReadAsync(repository.Metadata.NamespaceProperty ?? "", repository.Spec.SecretRef,
+                    repository.Spec.CertSecretRef, token), token),
+            status => status.Artifact,
+            (repository, _) => { ociReconciler.Delete(repository); return Task.CompletedTask; }, progress);
+        // The clock also signs S3 requests (SigV4): it must be the real one.
+        var bucketReconciler = new BucketReconciler(http, store, sourceOptions, TimeProvider.System);
+        var buckets = new SourceHandler<Bucket, BucketStatus>(kube, fetches,
+            async (bucket, token) => await bucketReconciler.ReconcileAsync(bucket,
+                await secrets.ReadAsync(bucket.Metadata.NamespaceProperty ?? "", bucket.Spec.SecretRef,
+                    bucket.Spec.CertSecretRef, token), token),
+            status => status.Artifact,
+            (bucket, _) => { bucketReconciler.Delete(bucket); return Task.CompletedTask; }, progress);
         var kustomizations = new KustomizationHandler(
             new KustomizationReconciler(kube, new ArtifactCache(Path.Combine(settings.ArtifactsDirectory, "cache"), http),
                 new KustomizationReconcilerOptions
@@ -75,6 +89,8 @@ public sealed class TideRuntime : IAsyncDisposable
         var node = await TideNode.StartAsync(config, kube,
         [
             new EntityKind(GitRepository.KindName, GitRepository.ApiVersionV1, IsSource: true, git),
+            new EntityKind(OciRepository.KindName, OciRepository.ApiVersionV1, IsSource: true, oci),
+            new EntityKind(Bucket.KindName, Bucket.ApiVersionV1, IsSource: true, buckets),
             new EntityKind(Kustomization.KindName, Kustomization.ApiVersionV1, IsSource: false, kustomizations),
         ], progress, ct);
         return new TideRuntime(artifactServer, http, kube, node);

@@ -5,7 +5,7 @@ using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Reconcilers;
 using Tide.Engine.Sources.Git;
-using Tide.Engine.Tests.Fixtures;
+using Tide.Testing;
 
 namespace Tide.Engine.Tests.Reconcilers;
 
@@ -29,7 +29,7 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
         _store = new ArtifactStore(_temp.Combine("store"), _time);
         _reconciler = new GitRepositoryReconciler(
             new GitFetcher(_temp.Combine("cache")), _store,
-            new GitRepositoryReconcilerOptions { ArtifactBaseUrl = BaseUrl, WorkDirectory = _temp.Combine("work-dirs") }, _time);
+            new SourceReconcilerOptions { ArtifactBaseUrl = BaseUrl, WorkDirectory = _temp.Combine("work-dirs") }, _time);
     }
 
     public async Task DisposeAsync()

@@ -4,7 +4,7 @@ using k8s.Models;
 using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Reconcilers;
-using Tide.Engine.Tests.Fixtures;
+using Tide.Testing;
 
 namespace Tide.Engine.Tests.Sources.Bucket;
 

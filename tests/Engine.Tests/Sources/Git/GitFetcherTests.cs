@@ -4,7 +4,7 @@ using System.Runtime.Versioning;
 using Tide.Engine.Api;
 using Tide.Engine.Sources;
 using Tide.Engine.Sources.Git;
-using Tide.Engine.Tests.Fixtures;
+using Tide.Testing;
 
 namespace Tide.Engine.Tests.Sources.Git;
 

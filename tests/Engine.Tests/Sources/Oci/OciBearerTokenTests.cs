@@ -5,7 +5,7 @@ using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Reconcilers;
 using Tide.Engine.Sources.Oci;
-using Tide.Engine.Tests.Fixtures;
+using Tide.Testing;
 
 namespace Tide.Engine.Tests.Sources.Oci;
 

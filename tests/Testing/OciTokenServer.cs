@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Tide.Engine.Tests.Fixtures;
+namespace Tide.Testing;
 
 /// <summary>
 /// A registry token service (the Docker token authentication protocol) on a free loopback port: for a request with
@@ -28,7 +28,7 @@ public sealed class OciTokenServer : IAsyncDisposable
         _user = user;
         var request = new CertificateRequest("CN=tide-test-token-issuer", _key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
-        Port = LoopbackServerProcess.FreePort();
+        Port = FreePort.Next();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _serving = Task.Run(ServeAsync);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Tide.Engine.Tests.Fixtures;
+namespace Tide.Testing;
 
 /// <summary>A server process a fixture started on a loopback port: waits until it accepts connections, and kills
 /// it (only it) on dispose.</summary>
@@ -17,14 +17,6 @@ public sealed class LoopbackServerProcess : IAsyncDisposable
     }
 
     public int Port { get; }
-
-    /// <summary>A port nobody listens on right now (the OS picks it).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Starts the process and returns once 127.0.0.1:<paramref name="port"/> accepts connections.</summary>
     public static async Task<LoopbackServerProcess> StartAsync(ProcessStartInfo start, int port, CancellationToken cancellationToken)

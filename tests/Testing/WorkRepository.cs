@@ -1,4 +1,4 @@
-namespace Tide.Engine.Tests.Fixtures;
+namespace Tide.Testing;
 
 /// <summary>A git working repository made with the git CLI, to commit, branch and tag in tests.</summary>
 public sealed class WorkRepository

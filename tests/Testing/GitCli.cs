@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Tide.Engine.Tests.Fixtures;
+namespace Tide.Testing;
 
 /// <summary>Runs the real `git` command line, isolated from the user's and the system's git configuration.</summary>
 public static class GitCli

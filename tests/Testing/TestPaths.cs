@@ -1,4 +1,4 @@
-namespace Tide.Engine.Tests;
+namespace Tide.Testing;
 
 /// <summary>Where the repository and the shared corpus are: tests read the corpus in place, never a copy.</summary>
 public static class TestPaths

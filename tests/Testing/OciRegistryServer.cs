@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Tide.Engine.Tests.Fixtures;
+namespace Tide.Testing;
 
 /// <summary>
 /// Debian's `docker-registry` (CNCF distribution 2.8) on a free loopback port with a temporary storage directory and
@@ -34,7 +34,7 @@ public sealed class OciRegistryServer : IAsyncDisposable
         if (!File.Exists(Binary))
             throw new InvalidOperationException("docker-registry is not installed (apt-get install docker-registry); test.sh installs it");
         var root = Directory.CreateTempSubdirectory("tide-registry-").FullName;
-        var port = LoopbackServerProcess.FreePort();
+        var port = FreePort.Next();
         var auth = "";
         if (user is var (username, password))
         {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Tide.Engine.Tests.Fixtures;
+namespace Tide.Testing;
 
 /// <summary>
 /// `s3rver` (npm; an S3 API emulator) on a free loopback port with a temporary data directory and one bucket.
@@ -33,7 +33,7 @@ public sealed class S3Server : IAsyncDisposable
     {
         var script = await InstallAsync(cancellationToken);
         var root = Directory.CreateTempSubdirectory("tide-s3-").FullName;
-        var port = LoopbackServerProcess.FreePort();
+        var port = FreePort.Next();
         var process = await LoopbackServerProcess.StartAsync(new ProcessStartInfo("node",
             [script, "-d", root, "-a", "127.0.0.1", "-p", port.ToString(), "-s", "--configure-bucket", bucket]), port, cancellationToken);
         return new S3Server(root, bucket, process);

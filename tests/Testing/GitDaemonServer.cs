@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Tide.Engine.Tests.Fixtures;
+namespace Tide.Testing;
 
 /// <summary>Serves bare repositories over the git:// protocol with `git daemon` on a free loopback port.</summary>
 public sealed class GitDaemonServer : IAsyncDisposable
@@ -21,7 +21,7 @@ public sealed class GitDaemonServer : IAsyncDisposable
     public static async Task<GitDaemonServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var root = Directory.CreateTempSubdirectory("tide-git-daemon-").FullName;
-        var port = LoopbackServerProcess.FreePort();
+        var port = FreePort.Next();
         var start = new ProcessStartInfo("git",
             ["daemon", "--reuseaddr", "--export-all", "--informative-errors", $"--base-path={root}", "--listen=127.0.0.1", $"--port={port}", root]);
         var process = await LoopbackServerProcess.StartAsync(start, port, cancellationToken);

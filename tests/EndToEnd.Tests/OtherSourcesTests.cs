@@ -1,0 +1,77 @@
+using Tide.Testing;
+
+namespace Tide.EndToEnd.Tests;
+
+/// <summary>A Kustomization applies from an OCIRepository (artifact pushed with `tide push artifact` to Debian's
+/// docker-registry) and from a Bucket (s3rver), like from a GitRepository.</summary>
+public sealed class OtherSourcesTests
+{
+    [Fact]
+    public async Task OciArtifact_PushedWithTheCli_IsAppliedThroughAnOCIRepository()
+    {
+        await using var registry = await OciRegistryServer.StartAsync();
+        await using var env = await TideEnvironment.StartAsync();
+        using var content = new TempDirectory();
+        content.Write("app/settings.yaml", Manifests.ConfigMap("default", "from-oci", "v1"));
+        var tide = Path.Combine(AppContext.BaseDirectory, "tide.dll");
+        await ProcessRunner.RunCheckedAsync("dotnet", [tide, "push", "artifact", $"oci://{registry.Host}/apps/site:1.0.0",
+            "--path", content.Path, "--source", "https://example.invalid/site.git", "--revision", "main@sha1:0123456789abcdef",
+            "--insecure-registry"]);
+
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        await env.Kubectl.ApplyAsync($"""
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: OCIRepository
+            metadata:
+              name: site
+              namespace: flux-system
+            spec:
+              url: oci://{registry.Host}/apps/site
+              insecure: true
+              interval: 1m
+              ref:
+                semver: ">=1.0.0"
+            """);
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("site", "site", "./app").Replace("kind: GitRepository", "kind: OCIRepository"));
+
+        var revision = await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("ocirepository/site", "flux-system", "{.status.artifact.revision}"),
+            r => r?.StartsWith("1.0.0@sha256:", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(60), "the OCI artifact");
+        await SingleNodeTests.WaitForAppliedRevisionAsync(env, "site", revision!);
+        Assert.Equal("v1", await env.Kubectl.JsonPathAsync("configmap/from-oci", "default", "{.data.value}"));
+    }
+
+    [Fact]
+    public async Task BucketObjects_AreAppliedThroughABucket()
+    {
+        await using var s3 = await S3Server.StartAsync("configs");
+        await using var env = await TideEnvironment.StartAsync();
+        await s3.PutAsync("prod/settings.yaml", Manifests.ConfigMap("default", "from-bucket", "v1"));
+        await s3.PutAsync("other/ignored.yaml", Manifests.ConfigMap("default", "not-under-prefix", "x"));
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        await env.Kubectl.RunAsync("create", "secret", "generic", "s3-creds", "-n", "flux-system",
+            "--from-literal=accesskey=" + S3Server.AccessKey, "--from-literal=secretkey=" + S3Server.SecretKey);
+        await env.Kubectl.ApplyAsync($"""
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: Bucket
+            metadata:
+              name: configs
+              namespace: flux-system
+            spec:
+              provider: generic
+              bucketName: configs
+              endpoint: {s3.Endpoint}
+              insecure: true
+              prefix: prod/
+              interval: 1m
+              secretRef:
+                name: s3-creds
+            """);
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("configs", "configs", "./").Replace("kind: GitRepository", "kind: Bucket"));
+
+        var revision = await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("bucket/configs", "flux-system", "{.status.artifact.revision}"),
+            r => r?.StartsWith("sha256:", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(60), "the bucket artifact");
+        await SingleNodeTests.WaitForAppliedRevisionAsync(env, "configs", revision!);
+        Assert.Equal("v1", await env.Kubectl.JsonPathAsync("configmap/from-bucket", "default", "{.data.value}"));
+        Assert.Null(await env.Kubectl.JsonPathAsync("configmap/not-under-prefix", "default", "{.metadata.name}"));
+    }
+}

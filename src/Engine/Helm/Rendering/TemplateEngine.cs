@@ -145,7 +145,7 @@ public static class TemplateEngine
         {
             if (c.IsLibrary && !Path.GetFileName(t.Name).StartsWith('_'))
                 continue;
-            templates[fullPath + "/" + t.Name] = new Renderable(Encoding.UTF8.GetString(t.Data), scope, fullPath + "/templates");
+            templates[fullPath + "/" + t.Name] = new Renderable(t.Text, scope, fullPath + "/templates");
         }
         return scope;
     }

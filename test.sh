@@ -9,6 +9,10 @@ cd "$(dirname "$0")"
 declare -A APT=(
   [git]=git
   [lighttpd]=lighttpd
+  [docker-registry]=docker-registry
+  [htpasswd]=apache2-utils
+  [curl]=curl
+  [npm]=npm
 )
 missing=()
 for cmd in "${!APT[@]}"; do
@@ -21,6 +25,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# s3rver (an S3 API emulator) for the Bucket tests, into the git-ignored .tools/
+if [ ! -f .tools/node_modules/s3rver/bin/s3rver.js ]; then
+  echo "installing: s3rver (npm)"
+  npm install --no-save --prefix .tools s3rver@3 >/dev/null
 fi
 if ! command -v kubectl >/dev/null 2>&1; then
   echo "kubectl is required at /usr/bin/kubectl (kustomize v5.5.0 inside)" >&2

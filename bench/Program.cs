@@ -2,6 +2,8 @@
 // writes the figures it measures to stdout; BENCHMARKS.md records them with the command.
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["kustomize"] = Tide.Bench.KustomizeBench.RunAsync,
+    ["apiserver"] = Tide.Bench.ApiServerBench.RunAsync,
     ["helm"] = Tide.Bench.HelmBench.RunAsync,
 };
 

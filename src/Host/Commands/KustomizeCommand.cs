@@ -1,17 +1,34 @@
 using System.CommandLine;
+using Tide.Engine.Kustomize;
 
 namespace Tide.Host.Commands;
 
-/// <summary>`tide kustomize`: not built yet.</summary>
+/// <summary>`tide kustomize DIR`: prints what `kubectl kustomize DIR` prints, built in process.</summary>
 public static class KustomizeCommand
 {
     public static Command Create()
     {
-        var command = new Command("kustomize", "Not built yet.");
-        command.SetAction(_ =>
+        var directory = new Argument<string>("dir")
         {
-            Console.Error.WriteLine("tide kustomize: not built yet");
-            return 1;
+            Description = "The kustomization directory to build.",
+            DefaultValueFactory = _ => ".",
+        };
+        var command = new Command("kustomize", "Build a kustomization directory (same output as `kubectl kustomize`).");
+        command.Arguments.Add(directory);
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var yaml = Kustomizer.Build(parse.GetValue(directory)!).ToYaml();
+                using var stdout = Console.OpenStandardOutput();
+                stdout.Write(System.Text.Encoding.UTF8.GetBytes(yaml));
+                return 0;
+            }
+            catch (Exception e) when (e is KustomizeException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return 1;
+            }
         });
         return command;
     }

@@ -1,0 +1,38 @@
+using Akka.Configuration;
+
+namespace Tide.Actors.Cluster;
+
+/// <summary>The <c>tide</c> section of the HOCON configuration.</summary>
+public sealed record TideSettings
+{
+    public string FieldManager { get; init; } = "tide";
+    public TimeSpan RelistInterval { get; init; } = TimeSpan.FromMinutes(5);
+    public double Jitter { get; init; } = 0.1;
+    public TimeSpan BackoffMin { get; init; } = TimeSpan.FromSeconds(2);
+    public string ArtifactsDirectory { get; init; } = ".tide/artifacts";
+    public string ArtifactsHost { get; init; } = "127.0.0.1";
+    public int ArtifactsPort { get; init; }
+    public string AdvertiseUrl { get; init; } = "";
+    public int FetchWorkers { get; init; } = 4;
+    public int ApplyWorkers { get; init; } = 4;
+    public bool StrictSubstitution { get; init; }
+
+    public static TideSettings From(Config config)
+    {
+        var tide = config.GetConfig("tide");
+        return new TideSettings
+        {
+            FieldManager = tide.GetString("field-manager", "tide"),
+            RelistInterval = tide.GetTimeSpan("relist-interval", TimeSpan.FromMinutes(5)),
+            Jitter = tide.GetDouble("jitter", 0.1),
+            BackoffMin = tide.GetTimeSpan("backoff.min", TimeSpan.FromSeconds(2)),
+            ArtifactsDirectory = tide.GetString("artifacts.directory", ".tide/artifacts"),
+            ArtifactsHost = tide.GetString("artifacts.host", "127.0.0.1"),
+            ArtifactsPort = tide.GetInt("artifacts.port", 0),
+            AdvertiseUrl = tide.GetString("artifacts.advertise-url", ""),
+            FetchWorkers = tide.GetInt("workers.fetch", 4),
+            ApplyWorkers = tide.GetInt("workers.apply", 4),
+            StrictSubstitution = tide.GetBoolean("strict-substitution", false),
+        };
+    }
+}

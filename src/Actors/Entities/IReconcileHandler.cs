@@ -1,0 +1,17 @@
+using Tide.Engine.Artifacts;
+using System.Text.Json.Nodes;
+using Tide.Actors.Sharding;
+
+namespace Tide.Actors.Entities;
+
+/// <summary>
+/// The work behind an entity: reconcile the object (its JSON as last seen), write its status, and say what happened.
+/// Consumers get the artifact of their source (null when none is known yet). Implementations wrap Engine reconcilers.
+/// </summary>
+public interface IReconcileHandler
+{
+    Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactLocation? artifact, CancellationToken ct);
+
+    /// <summary>The object was deleted: release what this node holds for it (artifacts, caches).</summary>
+    Task ForgetAsync(JsonObject lastSeen, CancellationToken ct) => Task.CompletedTask;
+}

@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Tide.Actors.Sharding;
+using Tide.Actors.Watchers;
+using Tide.Engine.Artifacts;
+
+namespace Tide.Actors.Entities;
+
+/// <summary>
+/// A Kustomization: subscribes to its source entity, and reconciles (build, apply, prune) when a new artifact arrives,
+/// on its interval (which also reverts drift and renews the subscription), on spec changes, on requestedAt, and at
+/// once (at most once a second) when the drift watcher sees one of its objects changed.
+/// </summary>
+public sealed class KustomizationEntity : ReconcilingEntity
+{
+    private const string DriftTimerKey = "drift";
+    private const string SubscriptionTimerKey = "subscription";
+    /// <summary>How often the subscription is renewed besides the interval: a source entity that restarted on another
+    /// node knows its subscribers again within this time, whatever the Kustomization's interval.</summary>
+    private static readonly TimeSpan SubscriptionRenewal = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DriftQuietPeriod = TimeSpan.FromSeconds(1);
+    private readonly IActorRef? _driftWatcher;
+    private DateTimeOffset _lastReconcile = DateTimeOffset.MinValue;
+    private string? _sourceId;
+    private ArtifactLocation? _artifact;
+    private ArtifactLocation? _reconciledArtifact;
+
+    public KustomizationEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
+        IActorRef? driftWatcher = null, ObjectLoader? loader = null)
+        : base(entityId, handler, regions, timing, loader)
+    {
+        _driftWatcher = driftWatcher;
+        Receive<ArtifactChanged>(m =>
+        {
+            if (m.SourceId != _sourceId)
+                return;
+            _artifact = m.Artifact;
+            if (_artifact != _reconciledArtifact)
+                RequestReconcile();
+        });
+        Receive<RenewSubscription>(_ => SubscribeToSource());
+        Receive<DriftDetected>(m =>
+        {
+            // Reverting drift right away, but at most once a second: an object that keeps changing under us must
+            // not turn into a reconcile loop.
+            var wait = _lastReconcile + DriftQuietPeriod - DateTimeOffset.UtcNow;
+            if (wait <= TimeSpan.Zero)
+                RequestReconcile();
+            else if (!Timers.IsTimerActive(DriftTimerKey))
+                Timers.StartSingleTimer(DriftTimerKey, m, wait);
+        });
+    }
+
+    public static Props Props(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
+        IActorRef? driftWatcher = null, ObjectLoader? loader = null) =>
+        Akka.Actor.Props.Create(() => new KustomizationEntity(entityId, handler, regions, timing, driftWatcher, loader));
+
+    protected override ArtifactLocation? InputArtifact => _artifact;
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Timers.StartPeriodicTimer(SubscriptionTimerKey, RenewSubscription.Instance, SubscriptionRenewal);
+    }
+
+    protected override void OnObjectSeen(JsonObject obj)
+    {
+        var sourceId = SourceIdOf(obj);
+        if (sourceId == _sourceId)
+            return;
+        if (_sourceId is not null)
+            Regions.Tell(new Unsubscribe(_sourceId, EntityId));
+        _sourceId = sourceId;
+        _artifact = null;
+        SubscribeToSource();
+    }
+
+    /// <summary>Renews the subscription, so a source entity that restarted elsewhere learns of this consumer.</summary>
+    protected override void OnInterval() => SubscribeToSource();
+
+    protected override void OnReconciled(ReconcileOutcome outcome)
+    {
+        _lastReconcile = DateTimeOffset.UtcNow;
+        if (outcome.Succeeded)
+            _reconciledArtifact = _artifact;
+        if (outcome.AppliedKinds.Count > 0)
+            _driftWatcher?.Tell(new DriftWatcher.WatchKinds(outcome.AppliedKinds));
+    }
+
+    protected override Task OnDeletedAsync()
+    {
+        if (_sourceId is not null)
+            Regions.Tell(new Unsubscribe(_sourceId, EntityId));
+        return Task.CompletedTask;
+    }
+
+    private void SubscribeToSource()
+    {
+        if (_sourceId is not null && Regions.Kinds.Contains(Sharding.EntityId.KindOf(_sourceId)))
+            Regions.Tell(new Subscribe(_sourceId, EntityId));
+    }
+
+    private static string? SourceIdOf(JsonObject obj)
+    {
+        var sourceRef = obj["spec"]?["sourceRef"];
+        var kind = sourceRef?["kind"]?.GetValue<string>();
+        var name = sourceRef?["name"]?.GetValue<string>();
+        if (kind is null || name is null)
+            return null;
+        var ns = sourceRef?["namespace"]?.GetValue<string>() ?? obj["metadata"]?["namespace"]?.GetValue<string>() ?? "";
+        return Sharding.EntityId.Of(kind, ns, name);
+    }
+
+    private sealed class RenewSubscription
+    {
+        public static readonly RenewSubscription Instance = new();
+    }
+}

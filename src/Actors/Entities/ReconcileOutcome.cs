@@ -1,0 +1,23 @@
+using Tide.Actors.Watchers;
+using Tide.Engine.Artifacts;
+using Tide.Engine.Reconcilers;
+using Tide.Actors.Sharding;
+
+namespace Tide.Actors.Entities;
+
+/// <summary>What one reconcile did: success or not, the source artifact it produced (sources only), and when to run
+/// next (the object's interval on success, its retryInterval on failure; null: only when the object changes, as for
+/// configuration errors).</summary>
+public sealed record ReconcileOutcome(bool Succeeded, TimeSpan? RequeueAfter, ArtifactLocation? Artifact = null, string Message = "")
+{
+    /// <summary>The kinds a consumer applied (for drift watches).</summary>
+    public IReadOnlyList<AppliedKind> AppliedKinds { get; init; } = [];
+
+    /// <summary>The outcome an Engine reconciler's requeue decision means for the entity.</summary>
+    public static ReconcileOutcome From(Requeue requeue, ArtifactLocation? artifact = null) => requeue.Mode switch
+    {
+        RequeueMode.Interval => new ReconcileOutcome(true, requeue.Interval, artifact),
+        RequeueMode.Backoff => new ReconcileOutcome(false, requeue.Interval, artifact),
+        _ => new ReconcileOutcome(false, null, artifact),
+    };
+}

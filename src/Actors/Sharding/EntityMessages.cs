@@ -1,0 +1,20 @@
+using Tide.Engine.Artifacts;
+namespace Tide.Actors.Sharding;
+
+/// <summary>The object as the watcher saw it (JSON, status included). Starts the entity if it is not running.</summary>
+public sealed record ObjectChanged(string EntityId, string ObjectJson) : IEntityMessage;
+
+/// <summary>The object is gone: the entity stops.</summary>
+public sealed record ObjectDeleted(string EntityId) : IEntityMessage;
+
+/// <summary>Asks a source entity for its artifacts: it answers at once with its current one, then on every change.</summary>
+public sealed record Subscribe(string EntityId, string SubscriberId) : IEntityMessage;
+
+/// <summary>A subscriber no longer wants a source's artifacts (its sourceRef changed or it was deleted).</summary>
+public sealed record Unsubscribe(string EntityId, string SubscriberId) : IEntityMessage;
+
+/// <summary>A source produced a new artifact; sent to each subscriber through its shard region.</summary>
+public sealed record ArtifactChanged(string EntityId, string SourceId, ArtifactLocation Artifact) : IEntityMessage;
+
+/// <summary>Someone changed or deleted an object this Kustomization applied: reconcile now to revert it.</summary>
+public sealed record DriftDetected(string EntityId, string Object) : IEntityMessage;

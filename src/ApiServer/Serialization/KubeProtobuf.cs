@@ -1,0 +1,156 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Tide.ApiServer.Serialization;
+
+/// <summary>Reads the Kubernetes protobuf encoding ("k8s\0" + runtime.Unknown) of the few kinds kubectl's typed
+/// `create` subcommands send that way (namespace, configmap, secret, serviceaccount); client-go's typed clients always
+/// write protobuf and do not fall back to JSON. Other kinds return null (the server answers 415).</summary>
+internal static class KubeProtobuf
+{
+    private static readonly byte[] Magic = "k8s\0"u8.ToArray();
+
+    public static JsonObject? Decode(byte[] body)
+    {
+        if (body.Length < 4 || !body.AsSpan(0, 4).SequenceEqual(Magic)) return null;
+        string? apiVersion = null, kind = null;
+        byte[]? raw = null;
+        foreach (var (field, value) in Fields(body.AsMemory(4)))
+        {
+            if (field == 1)
+            {
+                foreach (var (f, v) in Fields(value.Bytes))
+                {
+                    if (f == 1) apiVersion = v.Text;
+                    else if (f == 2) kind = v.Text;
+                }
+            }
+            else if (field == 2)
+            {
+                raw = value.Bytes.ToArray();
+            }
+        }
+        if (raw is null || apiVersion != "v1") return null;
+        var obj = new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind };
+        foreach (var (field, value) in Fields(raw))
+        {
+            switch (kind, field)
+            {
+                case (_, 1):
+                    obj["metadata"] = ObjectMeta(value.Bytes);
+                    break;
+                case ("Namespace", 2):
+                    obj["spec"] = new JsonObject
+                    {
+                        ["finalizers"] = new JsonArray(Fields(value.Bytes).Where(f => f.Field == 1).Select(f => (JsonNode)f.Value.Text).ToArray()),
+                    };
+                    break;
+                case ("ConfigMap", 2):
+                    Map(obj, "data", value.Bytes, base64: false);
+                    break;
+                case ("ConfigMap", 3) or ("Secret", 2):
+                    Map(obj, kind == "Secret" ? "data" : "binaryData", value.Bytes, base64: true);
+                    break;
+                case ("ConfigMap", 4) or ("Secret", 5):
+                    obj["immutable"] = value.Number != 0;
+                    break;
+                case ("Secret", 3):
+                    if (value.Bytes.Length > 0) obj["type"] = value.Text;
+                    break;
+                case ("Secret", 4):
+                    Map(obj, "stringData", value.Bytes, base64: false);
+                    break;
+                case ("ServiceAccount", 4):
+                    obj["automountServiceAccountToken"] = value.Number != 0;
+                    break;
+                case ("Namespace" or "ConfigMap" or "Secret" or "ServiceAccount", _):
+                    break;
+                default:
+                    return null;
+            }
+        }
+        return kind is "Namespace" or "ConfigMap" or "Secret" or "ServiceAccount" ? obj : null;
+    }
+
+    private static JsonObject ObjectMeta(ReadOnlyMemory<byte> bytes)
+    {
+        var meta = new JsonObject();
+        // gogo-protobuf writes optional strings even when empty: an empty string means unset.
+        foreach (var (field, value) in Fields(bytes).Where(f => f.Field is not (1 or 2 or 3) || f.Value.Bytes.Length > 0))
+        {
+            switch (field)
+            {
+                case 1: meta["name"] = value.Text; break;
+                case 2: meta["generateName"] = value.Text; break;
+                case 3: meta["namespace"] = value.Text; break;
+                case 11: Map(meta, "labels", value.Bytes, base64: false); break;
+                case 12: Map(meta, "annotations", value.Bytes, base64: false); break;
+                case 14:
+                    if (meta["finalizers"] is not JsonArray finalizers) meta["finalizers"] = finalizers = [];
+                    finalizers.Add(value.Text);
+                    break;
+            }
+        }
+        return meta;
+    }
+
+    /// <summary>A map field is a repeated entry message {1: key, 2: value}; each occurrence adds one pair.</summary>
+    private static void Map(JsonObject parent, string name, ReadOnlyMemory<byte> entry, bool base64)
+    {
+        if (parent[name] is not JsonObject map) parent[name] = map = [];
+        string key = "", text = "";
+        byte[] bytes = [];
+        foreach (var (field, value) in Fields(entry))
+        {
+            if (field == 1) key = value.Text;
+            else if (field == 2) (text, bytes) = (value.Text, value.Bytes.ToArray());
+        }
+        map[key] = base64 ? Convert.ToBase64String(bytes) : text;
+    }
+
+    private readonly record struct Value(ReadOnlyMemory<byte> Bytes, ulong Number)
+    {
+        public string Text => Encoding.UTF8.GetString(Bytes.Span);
+    }
+
+    private static IEnumerable<(int Field, Value Value)> Fields(ReadOnlyMemory<byte> data)
+    {
+        var position = 0;
+        while (position < data.Length)
+        {
+            var tag = Varint(data.Span, ref position);
+            var field = (int)(tag >> 3);
+            switch (tag & 7)
+            {
+                case 0:
+                    yield return (field, new Value(ReadOnlyMemory<byte>.Empty, Varint(data.Span, ref position)));
+                    break;
+                case 2:
+                    var length = (int)Varint(data.Span, ref position);
+                    yield return (field, new Value(data.Slice(position, length), 0));
+                    position += length;
+                    break;
+                case 1:
+                    position += 8;
+                    break;
+                case 5:
+                    position += 4;
+                    break;
+                default:
+                    throw new FormatException("unsupported protobuf wire type");
+            }
+        }
+    }
+
+    private static ulong Varint(ReadOnlySpan<byte> data, ref int position)
+    {
+        ulong result = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            var b = data[position++];
+            result |= (ulong)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return result;
+        }
+        throw new FormatException("malformed varint");
+    }
+}

@@ -1,0 +1,19 @@
+namespace Tide.Engine.Api;
+
+/// <summary>What the Bucket reconciler observed and produced.</summary>
+public sealed record BucketStatus
+{
+    public long? ObservedGeneration { get; init; }
+
+    public IReadOnlyList<Condition>? Conditions { get; init; }
+
+    /// <summary>The download link of the artifact (same as artifact.url).</summary>
+    public string? Url { get; init; }
+
+    public Artifact? Artifact { get; init; }
+
+    public string? ObservedIgnore { get; init; }
+
+    /// <summary>The last reconcile.fluxcd.io/requestedAt value handled.</summary>
+    public string? LastHandledReconcileAt { get; init; }
+}

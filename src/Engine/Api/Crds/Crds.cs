@@ -1,0 +1,83 @@
+using Tide.Engine.Manifests;
+using System.Text.Json.Nodes;
+
+namespace Tide.Engine.Api.Crds;
+
+/// <summary>The CustomResourceDefinitions Tide serves, generated from the API types; Tide installs them when they
+/// are missing and the Helm chart ships the same manifests.</summary>
+public static class Crds
+{
+    public static CrdDefinition GitRepository { get; } = new()
+    {
+        Type = typeof(Api.GitRepository),
+        Group = Api.GitRepository.Group,
+        Version = Api.GitRepository.Version,
+        Kind = Api.GitRepository.KindName,
+        Plural = "gitrepositories",
+        ShortNames = ["gitrepo"],
+        Categories = ["all", "fluxcd", "fluxcd-sources"],
+        PrinterColumns =
+        [
+            new PrinterColumn("URL", "string", ".spec.url"),
+            PrinterColumn.Age,
+            PrinterColumn.Ready,
+            PrinterColumn.Status,
+        ],
+    };
+
+    public static CrdDefinition OciRepository { get; } = new()
+    {
+        Type = typeof(Api.OciRepository),
+        Group = Api.OciRepository.Group,
+        Version = Api.OciRepository.Version,
+        Kind = Api.OciRepository.KindName,
+        Plural = "ocirepositories",
+        ShortNames = ["ocirepo"],
+        Categories = ["all", "fluxcd", "fluxcd-sources"],
+        PrinterColumns =
+        [
+            new PrinterColumn("URL", "string", ".spec.url"),
+            PrinterColumn.Ready,
+            PrinterColumn.Status,
+            PrinterColumn.Age,
+        ],
+    };
+
+    public static CrdDefinition Bucket { get; } = new()
+    {
+        Type = typeof(Api.Bucket),
+        Group = Api.Bucket.Group,
+        Version = Api.Bucket.Version,
+        Kind = Api.Bucket.KindName,
+        Plural = "buckets",
+        ShortNames = [],
+        Categories = ["all", "fluxcd", "fluxcd-sources"],
+        PrinterColumns =
+        [
+            new PrinterColumn("Endpoint", "string", ".spec.endpoint"),
+            PrinterColumn.Age,
+            PrinterColumn.Ready,
+            PrinterColumn.Status,
+        ],
+    };
+
+    public static CrdDefinition Kustomization { get; } = new()
+    {
+        Type = typeof(Api.Kustomization),
+        Group = Api.Kustomization.Group,
+        Version = Api.Kustomization.Version,
+        Kind = Api.Kustomization.KindName,
+        Plural = "kustomizations",
+        ShortNames = ["ks"],
+        Categories = ["all", "fluxcd", "fluxcd-appliers"],
+        PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
+    };
+
+    public static IReadOnlyList<CrdDefinition> All { get; } = [GitRepository, OciRepository, Bucket, Kustomization];
+
+    public static IReadOnlyList<JsonObject> Manifests() => All.Select(d => d.ToManifest()).ToList();
+
+    /// <summary>All CRDs as one multi-document YAML stream.</summary>
+    public static string ToYaml() =>
+        string.Join("---\n", Manifests().Select(YamlJson.Write));
+}

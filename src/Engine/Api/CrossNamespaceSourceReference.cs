@@ -1,0 +1,17 @@
+namespace Tide.Engine.Api;
+
+/// <summary>The source a Kustomization builds from.</summary>
+public sealed record CrossNamespaceSourceReference
+{
+    public string? ApiVersion { get; init; }
+
+    [SchemaEnum("OCIRepository", "GitRepository", "Bucket", "ExternalArtifact")]
+    public required string Kind { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>The Kustomization's namespace when not set.</summary>
+    public string? Namespace { get; init; }
+
+    public override string ToString() => Namespace is { Length: > 0 } ns ? $"{Kind}/{ns}/{Name}" : $"{Kind}/{Name}";
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using Tide.Engine.Kube;
+
+namespace Tide.Engine.Apply;
+
+/// <summary>Server-side applies a set of objects in stages (<see cref="ApplyStage"/>) and reports what changed.</summary>
+public sealed class Applier(KubeClient kube)
+{
+    public async Task<IReadOnlyList<ChangeSetEntry>> ApplyStagedAsync(IEnumerable<JsonObject> objects,
+        ApplierOptions options, CancellationToken ct)
+    {
+        var changes = new List<ChangeSetEntry>();
+        foreach (var stage in ApplyStage.Split(objects))
+        {
+            foreach (var obj in stage)
+                changes.Add(await ApplyOneAsync(obj, options, ct));
+            await WaitForCrdsAsync(stage, options.CrdEstablishTimeout, ct);
+        }
+        return changes;
+    }
+
+    private async Task<ChangeSetEntry> ApplyOneAsync(JsonObject obj, ApplierOptions options, CancellationToken ct)
+    {
+        var target = ObjectRef.Of(obj);
+        if (options.OwnerLabels.Count > 0)
+        {
+            var metadata = obj["metadata"] as JsonObject ?? throw new ApplyException(target, "metadata is missing");
+            var labels = metadata["labels"] as JsonObject ?? (JsonObject)(metadata["labels"] = new JsonObject());
+            foreach (var (key, value) in options.OwnerLabels)
+                labels[key] = value;
+        }
+        try
+        {
+            var existing = await kube.GetAsync(target, ct);
+            var applied = await kube.ApplyAsync(obj, new ApplyOptions { FieldManager = options.FieldManager, Force = true }, ct);
+            var action = existing is null ? ChangeAction.Created
+                : ResourceVersion(existing) == ResourceVersion(applied) ? ChangeAction.Unchanged
+                : ChangeAction.Configured;
+            return new ChangeSetEntry(target, action);
+        }
+        catch (KubeApiException e)
+        {
+            throw new ApplyException(target, e.ApiMessage, e);
+        }
+    }
+
+    private async Task WaitForCrdsAsync(IReadOnlyList<JsonObject> stage, TimeSpan timeout, CancellationToken ct)
+    {
+        var crds = stage.Where(o => o["kind"]?.GetValue<string>() == "CustomResourceDefinition").Select(ObjectRef.Of).ToList();
+        if (crds.Count == 0)
+            return;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        foreach (var crd in crds)
+        {
+            try
+            {
+                while (!IsEstablished(await kube.GetAsync(crd, deadline.Token)))
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new ApplyException(crd, $"not established after {timeout.TotalSeconds:0}s");
+            }
+        }
+    }
+
+    private static bool IsEstablished(JsonObject? crd) =>
+        crd?["status"]?["conditions"] is JsonArray conditions && conditions.OfType<JsonObject>().Any(c =>
+            c["type"]?.GetValue<string>() == "Established" && c["status"]?.GetValue<string>() == "True");
+
+    private static string? ResourceVersion(JsonObject obj) => obj["metadata"]?["resourceVersion"]?.GetValue<string>();
+}

@@ -1,0 +1,139 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+
+namespace Tide.Engine.Artifacts;
+
+/// <summary>
+/// Unpacks a tar.gz artifact into an empty directory, refusing anything that could write outside it or harm the host:
+/// absolute paths, '..' segments, symlinks or hard links whose target leaves the directory, entries reached through
+/// a symlink, devices and FIFOs, and archives larger than <see cref="UnpackLimits"/>. Files get mode 0644 (0755 when
+/// executable), whatever the archive says.
+/// </summary>
+public static class TarballUnpacker
+{
+    /// <returns>The number of files written.</returns>
+    public static async Task<int> UnpackAsync(
+        Stream tarGz, string targetDirectory, UnpackLimits limits, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(targetDirectory);
+        Directory.CreateDirectory(root);
+        if (Directory.EnumerateFileSystemEntries(root).Any())
+            throw new IOException($"cannot unpack into '{root}': the directory is not empty");
+
+        await using var gzip = new GZipStream(tarGz, CompressionMode.Decompress, leaveOpen: true);
+        await using var reader = new TarReader(gzip);
+        var symlinks = new HashSet<string>(StringComparer.Ordinal);
+        long totalBytes = 0;
+        var entries = 0;
+        var files = 0;
+        while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+        {
+            var name = entry.Name;
+            if (++entries > limits.MaxEntries)
+                throw new UnsafeArchiveException(name, $"more than {limits.MaxEntries} entries");
+            var relative = SafeRelativePath(name);
+            if (relative.Length == 0)
+                continue; // "./" itself
+            if (symlinks.Any(link => relative == link || relative.StartsWith(link + "/", StringComparison.Ordinal)))
+                throw new UnsafeArchiveException(name, "it is reached through a symlink of the archive");
+            var destination = Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar));
+
+            switch (entry.EntryType)
+            {
+                case TarEntryType.Directory:
+                    Directory.CreateDirectory(destination);
+                    break;
+                case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                    totalBytes += entry.Length;
+                    if (totalBytes > limits.MaxTotalBytes)
+                        throw new UnsafeArchiveException(name, $"the archive unpacks to more than {limits.MaxTotalBytes} bytes");
+                    Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                    await using (var file = new FileStream(destination, FileMode.CreateNew, FileAccess.Write))
+                    {
+                        if (entry.DataStream is { } data)
+                            await data.CopyToAsync(file, cancellationToken);
+                    }
+                    SetMode(destination, entry.Mode);
+                    files++;
+                    break;
+                case TarEntryType.SymbolicLink:
+                    EnsureInside(name, relative, entry.LinkName, relativeToEntry: true);
+                    Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                    File.CreateSymbolicLink(destination, entry.LinkName);
+                    symlinks.Add(relative);
+                    break;
+                case TarEntryType.HardLink:
+                    var target = EnsureInside(name, relative, entry.LinkName, relativeToEntry: false);
+                    var targetPath = Path.Combine(root, target.Replace('/', Path.DirectorySeparatorChar));
+                    if (!File.Exists(targetPath) || symlinks.Contains(target))
+                        throw new UnsafeArchiveException(name, $"hard link target '{entry.LinkName}' is not a file unpacked before it");
+                    Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                    File.Copy(targetPath, destination);
+                    files++;
+                    break;
+                case TarEntryType.GlobalExtendedAttributes:
+                    break;
+                default:
+                    throw new UnsafeArchiveException(name, $"entries of type {entry.EntryType} are not allowed");
+            }
+        }
+        return files;
+    }
+
+    /// <summary>The entry name as a clean relative path ('/'-separated), or an exception naming it.</summary>
+    private static string SafeRelativePath(string name)
+    {
+        if (name.Contains('\0'))
+            throw new UnsafeArchiveException(name, "the name contains a NUL character");
+        var normalized = name.Replace('\\', '/');
+        if (normalized.StartsWith('/') || Path.IsPathRooted(name) || (normalized.Length > 1 && normalized[1] == ':'))
+            throw new UnsafeArchiveException(name, "absolute paths are not allowed");
+        var segments = new List<string>();
+        foreach (var segment in normalized.Split('/'))
+        {
+            if (segment is "" or ".")
+                continue;
+            if (segment == "..")
+                throw new UnsafeArchiveException(name, "'..' is not allowed in paths");
+            segments.Add(segment);
+        }
+        return string.Join('/', segments);
+    }
+
+    /// <summary>Resolves a link target lexically and refuses it when it leaves the root; returns it relative to the root.</summary>
+    private static string EnsureInside(string name, string relative, string linkTarget, bool relativeToEntry)
+    {
+        var target = linkTarget.Replace('\\', '/');
+        if (target.Length == 0 || target.StartsWith('/') || Path.IsPathRooted(linkTarget))
+            throw new UnsafeArchiveException(name, $"link target '{linkTarget}' is absolute");
+        var segments = new List<string>();
+        if (relativeToEntry)
+            segments.AddRange(relative.Split('/')[..^1]);
+        foreach (var segment in target.Split('/'))
+        {
+            switch (segment)
+            {
+                case "" or ".":
+                    continue;
+                case "..":
+                    if (segments.Count == 0)
+                        throw new UnsafeArchiveException(name, $"link target '{linkTarget}' leaves the archive root");
+                    segments.RemoveAt(segments.Count - 1);
+                    break;
+                default:
+                    segments.Add(segment);
+                    break;
+            }
+        }
+        return string.Join('/', segments);
+    }
+
+    private static void SetMode(string path, UnixFileMode archived)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        const UnixFileMode regular = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode executable = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(path, (archived & UnixFileMode.UserExecute) != 0 ? regular | executable : regular);
+    }
+}

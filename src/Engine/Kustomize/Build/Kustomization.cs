@@ -1,0 +1,109 @@
+using Tide.Engine.Kustomize.Yaml;
+
+namespace Tide.Engine.Kustomize.Build;
+
+/// <summary>
+/// A kustomization (or Component) file as read, after kustomize's own fix-ups: `bases` join `resources`,
+/// `imageTags` join `images`, `env` joins `envs`.
+/// </summary>
+public sealed class Kustomization
+{
+    public static readonly string[] FileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+    public required YMapping Raw { get; init; }
+    public string Kind => Raw.GetString("kind") ?? "Kustomization";
+    public bool IsComponent => Kind == "Component";
+    public List<string> Resources { get; } = [];
+    public List<string> Components => Strings("components");
+    public List<string> Crds => Strings("crds");
+    public List<string> Configurations => Strings("configurations");
+    public List<string> Transformers => Strings("transformers");
+    public List<string> Generators => Strings("generators");
+    public List<string> BuildMetadata => Strings("buildMetadata");
+    public string Namespace => Raw.GetString("namespace") ?? "";
+    public string NamePrefix => Raw.GetString("namePrefix") ?? "";
+    public string NameSuffix => Raw.GetString("nameSuffix") ?? "";
+    public YMapping? CommonLabels => Raw.GetMapping("commonLabels");
+    public YMapping? CommonAnnotations => Raw.GetMapping("commonAnnotations");
+    public List<YMapping> Labels => Mappings("labels");
+    public List<YMapping> Images { get; } = [];
+    public List<YMapping> Replicas => Mappings("replicas");
+    public List<YMapping> Patches => Mappings("patches");
+    public List<YNode> PatchesStrategicMerge => Raw.GetSequence("patchesStrategicMerge")?.Items ?? [];
+    public List<YMapping> PatchesJson6902 => Mappings("patchesJson6902");
+    public List<YMapping> ConfigMapGenerator => Mappings("configMapGenerator");
+    public List<YMapping> SecretGenerator => Mappings("secretGenerator");
+    public YMapping? GeneratorOptions => Raw.GetMapping("generatorOptions");
+    public List<YMapping> Vars => Mappings("vars");
+    public List<YMapping> Replacements => Mappings("replacements");
+    public YMapping? SortOptions => Raw.GetMapping("sortOptions");
+    public string? OpenApiPath => Raw.GetMapping("openapi")?.GetString("path");
+
+    public static Kustomization Parse(string text, string source)
+    {
+        var node = YamlReader.ReadSingle(text, source);
+        if (node is not YMapping map)
+            throw new KustomizeException($"kustomization file {source} is empty or not a mapping");
+        var k = new Kustomization { Raw = CanonicalKeys(map) };
+        k.Resources.AddRange(k.Strings("resources"));
+        k.Resources.AddRange(k.Strings("bases"));
+        k.Images.AddRange(k.Mappings("images"));
+        k.Images.AddRange(k.Mappings("imageTags"));
+        if (k.Raw["helmCharts"] is not null || k.Raw["helmChartInflationGenerator"] is not null)
+            throw new KustomizeException(
+                $"helmCharts in {source} are not supported: kustomize needs --enable-helm and a helm binary for them; " +
+                "Tide renders charts through a HelmRelease instead");
+        RequireStrings(k.Raw.GetMapping("commonLabels"), "Kustomization.commonLabels");
+        RequireStrings(k.Raw.GetMapping("commonAnnotations"), "Kustomization.commonAnnotations");
+        foreach (var label in k.Labels)
+            RequireStrings(label.GetMapping("pairs"), "Label.labels.pairs");
+        if (map.GetString("kind") is { } kind && kind is not ("Kustomization" or "Component"))
+            throw new KustomizeException($"kind {kind} is not Kustomization or Component in {source}");
+        return k;
+    }
+
+    /// <summary>
+    /// kustomize reads this file with YAML 1.1 rules into Go strings: an unquoted on/yes/true/1 where a string is
+    /// expected is an error there, so it is one here.
+    /// </summary>
+    private static void RequireStrings(YMapping? map, string field)
+    {
+        foreach (var (_, value) in map?.Entries ?? [])
+        {
+            if (value is not YScalar { Style: ScalarStyle.Plain, Tag: null } s || !ScalarResolver.NeedsQuotesForV2(s.Value) ||
+                s.IsNull)
+                continue;
+            var type = s.Value is "y" or "Y" or "yes" or "Yes" or "YES" or "n" or "N" or "no" or "No" or "NO" or "true"
+                or "True" or "TRUE" or "false" or "False" or "FALSE" or "on" or "On" or "ON" or "off" or "Off" or "OFF"
+                ? "bool"
+                : char.IsAsciiDigit(s.Value[^1]) && !s.Value.Contains('-', StringComparison.Ordinal) ? "number" : null;
+            if (type is null)
+                continue;
+            throw new KustomizeException(
+                $"invalid Kustomization: json: cannot unmarshal {type} into Go struct field {field} of type string");
+        }
+    }
+
+    private static readonly string[] KnownFields =
+    [
+        "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "configurations", "transformers",
+        "generators", "validators", "buildMetadata", "namespace", "namePrefix", "nameSuffix", "commonLabels", "labels",
+        "commonAnnotations", "images", "imageTags", "replicas", "patches", "patchesStrategicMerge", "patchesJson6902",
+        "configMapGenerator", "secretGenerator", "generatorOptions", "vars", "replacements", "sortOptions", "openapi",
+        "helmCharts", "helmGlobals", "helmChartInflationGenerator",
+    ];
+
+    /// <summary>kustomize reads the file through Go's encoding/json, which matches field names ignoring case.</summary>
+    private static YMapping CanonicalKeys(YMapping map)
+    {
+        var result = new YMapping { Tag = map.Tag };
+        foreach (var (key, value) in map.Entries)
+            result[KnownFields.FirstOrDefault(f => f.Equals(key, StringComparison.OrdinalIgnoreCase)) ?? key] = value;
+        return result;
+    }
+
+    private List<string> Strings(string key) =>
+        Raw.GetSequence(key)?.Items.OfType<YScalar>().Select(s => s.Value).ToList() ?? [];
+
+    private List<YMapping> Mappings(string key) => Raw.GetSequence(key)?.Items.OfType<YMapping>().ToList() ?? [];
+}

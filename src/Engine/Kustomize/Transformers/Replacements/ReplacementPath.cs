@@ -1,0 +1,93 @@
+using Tide.Engine.Kustomize.Yaml;
+
+namespace Tide.Engine.Kustomize.Transformers.Replacements;
+
+/// <summary>
+/// Replacement field paths: dot-separated, "[key=value]" picks list elements, a number indexes a list,
+/// "*" matches every element; brackets protect dots ("metadata.annotations.[a.b/c]").
+/// </summary>
+public static class ReplacementPath
+{
+    public static List<string> Split(string path)
+    {
+        var parts = new List<string>();
+        var current = new System.Text.StringBuilder();
+        var depth = 0;
+        foreach (var c in path.TrimStart('.'))
+        {
+            if (c == '[') depth++;
+            if (c == ']') depth--;
+            if (c == '.' && depth == 0)
+            {
+                parts.Add(current.ToString());
+                current.Clear();
+                continue;
+            }
+            current.Append(c);
+        }
+        parts.Add(current.ToString());
+        return parts.Select(p => p.StartsWith('[') && p.EndsWith(']') && !p.Contains('=') ? p[1..^1] : p).ToList();
+    }
+
+    public static List<FieldLocation> Find(YNode root, string path, bool create)
+    {
+        var result = new List<FieldLocation>();
+        Walk(root, Split(path), 0, create, result);
+        return result;
+    }
+
+    private static void Walk(YNode node, List<string> parts, int i, bool create, List<FieldLocation> result)
+    {
+        var part = parts[i];
+        var last = i == parts.Count - 1;
+        if (node is YSequence seq)
+        {
+            IEnumerable<int> indexes;
+            if (part == "*")
+                indexes = Enumerable.Range(0, seq.Items.Count);
+            else if (int.TryParse(part, out var index))
+                indexes = index < seq.Items.Count ? [index] : [];
+            else if (part.StartsWith('[') && part.EndsWith(']') && part.Contains('='))
+            {
+                var eq = part.IndexOf('=');
+                var key = part[1..eq];
+                var value = part[(eq + 1)..^1];
+                indexes = Enumerable.Range(0, seq.Items.Count)
+                    .Where(n => seq.Items[n] is YMapping m && m.GetString(key) == value).ToList();
+                if (!indexes.Any() && create)
+                {
+                    seq.Items.Add(new YMapping { [key] = YNode.Str(value) });
+                    indexes = [seq.Items.Count - 1];
+                }
+            }
+            else
+                return;
+            foreach (var n in indexes.ToList())
+            {
+                if (last)
+                    result.Add(new FieldLocation(() => seq.Items[n], v => seq.Items[n] = v));
+                else
+                    Walk(seq.Items[n], parts, i + 1, create, result);
+            }
+            return;
+        }
+        if (node is not YMapping map)
+            return;
+        if (last)
+        {
+            if (map[part] is null && !create)
+                return;
+            result.Add(new FieldLocation(() => map[part], v => map[part] = v));
+            return;
+        }
+        var child = map[part];
+        if (child is null or YScalar { IsNull: true })
+        {
+            if (!create)
+                return;
+            child = parts[i + 1].StartsWith('[') || int.TryParse(parts[i + 1], out _) ? new YSequence() : new YMapping();
+            map[part] = child;
+        }
+        Walk(child, parts, i + 1, create, result);
+    }
+}

@@ -1,0 +1,3 @@
+namespace Tide.Engine.Kustomize.Yaml;
+
+public enum ScalarKind { Null, Bool, Int, Float, String }

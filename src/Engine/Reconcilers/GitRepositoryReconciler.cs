@@ -1,0 +1,226 @@
+using Tide.Engine.Api;
+using Tide.Engine.Artifacts;
+using Tide.Engine.Sources;
+using Tide.Engine.Sources.Git;
+using Tide.Engine.Sources.Ignore;
+
+namespace Tide.Engine.Reconcilers;
+
+/// <summary>
+/// Reconciles a GitRepository as source-controller does: check the stored artifact, fetch the reference, and when the
+/// revision (or the ignore rules) changed, pack the tree into a new content-addressed artifact. Returns the new status
+/// with Flux's conditions, the events to record and when to run again; the caller patches the status.
+/// </summary>
+public sealed class GitRepositoryReconciler(
+    GitFetcher fetcher, ArtifactStore store, GitRepositoryReconcilerOptions options, TimeProvider time)
+{
+    private const string RevisionAnnotation = "source.toolkit.fluxcd.io/revision";
+    private const string DigestAnnotation = "source.toolkit.fluxcd.io/digest";
+    private const string ReconcileRequestAnnotation = "reconcile.fluxcd.io/requestedAt";
+
+    public async Task<ReconcileResult<GitRepositoryStatus>> ReconcileAsync(GitRepository repository, CancellationToken cancellationToken)
+    {
+        var previous = repository.Status ?? new GitRepositoryStatus();
+        if (repository.Spec.Suspend == true)
+            return new ReconcileResult<GitRepositoryStatus>(previous, [], Requeue.OnChange);
+
+        var spec = repository.Spec;
+        var generation = repository.Metadata.Generation ?? 0;
+        var owner = Owner(repository);
+        var conditions = new ConditionSet(previous.Conditions, generation, time);
+        var events = new List<ReconcileEvent>();
+        var status = previous with
+        {
+            LastHandledReconcileAt = repository.Metadata.Annotations?.TryGetValue(ReconcileRequestAnnotation, out var requestedAt) == true
+                ? requestedAt
+                : previous.LastHandledReconcileAt,
+        };
+        var progress = "reconciliation in progress";
+        MarkProgressing(conditions, progress, drift: false);
+
+        try
+        {
+            var artifact = await VerifyStoredArtifactAsync(previous.Artifact, events, cancellationToken);
+            if (artifact is null)
+            {
+                progress = previous.Artifact is null ? "building artifact" : "building artifact: disappeared from storage";
+                MarkProgressing(conditions, progress, drift: true);
+                conditions.Delete(ConditionTypes.ArtifactInStorage);
+            }
+
+            var revision = await FetchAsync(owner, spec, cancellationToken);
+            conditions.Delete(ConditionTypes.FetchFailed);
+
+            if (artifact is not null && artifact.Revision == revision.Revision && !ContentConfigChanged(spec, previous))
+            {
+                if (HadFailure(previous))
+                    events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.Succeeded,
+                        $"stored artifact for commit '{ShortMessage(revision.Message)}'"));
+            }
+            else
+            {
+                progress = $"building artifact: new upstream revision '{revision.Revision}'";
+                if (artifact is not null)
+                    conditions.MarkTrue(ConditionTypes.ArtifactOutdated, ConditionReasons.NewRevision, $"new upstream revision '{revision.Revision}'");
+                MarkProgressing(conditions, progress, drift: true);
+                var built = await BuildArtifactAsync(owner, spec, revision, cancellationToken);
+                if (built.Digest != previous.Artifact?.Digest)
+                    events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.NewArtifact,
+                        $"stored artifact for commit '{ShortMessage(revision.Message)}'",
+                        new Dictionary<string, string> { [RevisionAnnotation] = built.Revision, [DigestAnnotation] = built.Digest }));
+                artifact = built;
+                status = status with
+                {
+                    ObservedIgnore = spec.Ignore,
+                    ObservedRecurseSubmodules = spec.RecurseSubmodules,
+                    ObservedInclude = spec.Include,
+                    ObservedSparseCheckout = spec.SparseCheckout,
+                };
+            }
+            store.CollectGarbage(owner, options.ArtifactRetention, artifact.Path);
+
+            var stored = $"stored artifact for revision '{artifact.Revision}'";
+            conditions.Delete(ConditionTypes.ArtifactOutdated);
+            conditions.Delete(ConditionTypes.StorageOperationFailed);
+            conditions.MarkTrue(ConditionTypes.ArtifactInStorage, ConditionReasons.Succeeded, stored);
+            conditions.Delete(ConditionTypes.Reconciling);
+            conditions.Delete(ConditionTypes.Stalled);
+            conditions.MarkTrue(ConditionTypes.Ready, ConditionReasons.Succeeded, stored);
+            status = status with
+            {
+                Artifact = artifact with { Url = ArtifactUrl(artifact.Path) },
+                ObservedGeneration = generation,
+            };
+            return Result(status, conditions, events, Requeue.AfterInterval(spec.Interval));
+        }
+        catch (ReconcileFailure failure)
+        {
+            conditions.MarkTrue(FailureCondition(failure.Reason), failure.Reason, failure.Message);
+            conditions.MarkFalse(ConditionTypes.Ready, failure.Reason, failure.Message);
+            events.Add(new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message));
+            if (failure.Terminal)
+            {
+                conditions.MarkStalled(failure.Reason, failure.Message);
+                return Result(status with { ObservedGeneration = generation }, conditions, events, Requeue.OnChange);
+            }
+            conditions.MarkReconciling(ConditionReasons.ProgressingWithRetry, progress);
+            return Result(status, conditions, events, Requeue.WithBackoff(spec.Interval));
+        }
+    }
+
+    /// <summary>Cleans up after a deleted GitRepository: its artifacts and its cached clone.</summary>
+    public async Task DeleteAsync(GitRepository repository, CancellationToken cancellationToken)
+    {
+        var owner = Owner(repository);
+        store.DeleteAll(owner);
+        await fetcher.DeleteCacheAsync(owner.ToString(), cancellationToken);
+    }
+
+    private static ArtifactOwner Owner(GitRepository repository) =>
+        new(GitRepository.KindName, repository.Metadata.NamespaceProperty ?? "default", repository.Metadata.Name);
+
+    /// <summary>The abnormal-true condition a failure sets, as source-controller does: storage problems apart
+    /// from fetch problems.</summary>
+    private static string FailureCondition(string reason) =>
+        reason == ConditionReasons.ArchiveOperationFailed ? ConditionTypes.StorageOperationFailed : ConditionTypes.FetchFailed;
+
+    private static ReconcileResult<GitRepositoryStatus> Result(
+        GitRepositoryStatus status, ConditionSet conditions, List<ReconcileEvent> events, Requeue requeue) =>
+        new(status with { Conditions = conditions.ToList() }, events, requeue);
+
+    /// <summary>Flux's ProgressiveStatus: Reconciling=True, and Ready=Unknown when there is news or no Ready yet.</summary>
+    private static void MarkProgressing(ConditionSet conditions, string message, bool drift)
+    {
+        conditions.MarkReconciling(ConditionReasons.Progressing, message);
+        if (drift || !conditions.Has(ConditionTypes.Ready) || conditions.Get(ConditionTypes.Ready)!.Status == ConditionStatus.Unknown)
+            conditions.MarkUnknown(ConditionTypes.Ready, ConditionReasons.Progressing, message);
+    }
+
+    /// <summary>The artifact in the status, if its file is still in the store with the same digest.</summary>
+    private async Task<Artifact?> VerifyStoredArtifactAsync(Artifact? artifact, List<ReconcileEvent> events, CancellationToken cancellationToken)
+    {
+        if (artifact is null || !store.Exists(artifact.Path))
+            return null;
+        if (await store.VerifyAsync(artifact.Path, artifact.Digest, cancellationToken))
+            return artifact;
+        events.Add(new ReconcileEvent(ReconcileEvent.Warning, "ArtifactVerificationFailed",
+            $"failed to verify integrity of artifact: computed digest of '{artifact.Path}' does not match '{artifact.Digest}'"));
+        return null;
+    }
+
+    private async Task<GitRevision> FetchAsync(ArtifactOwner owner, GitRepositorySpec spec, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(spec.GetTimeout());
+        try
+        {
+            return await fetcher.FetchAsync(owner.ToString(), spec.Url, spec.Reference, timeout.Token);
+        }
+        catch (SourceFetchException e)
+        {
+            throw new ReconcileFailure(e.Reason, e.Message, e.Terminal, e);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ReconcileFailure(ConditionReasons.GitOperationFailed,
+                $"failed to checkout and determine revision: timed out after {new GoDuration(spec.GetTimeout())} fetching '{spec.Url}'");
+        }
+    }
+
+    /// <summary>Exports the commit, packs it with the ignore rules and stores the tarball.</summary>
+    private async Task<Artifact> BuildArtifactAsync(ArtifactOwner owner, GitRepositorySpec spec, GitRevision revision, CancellationToken cancellationToken)
+    {
+        var workDirectory = options.WorkDirectory ?? Path.GetTempPath();
+        Directory.CreateDirectory(workDirectory);
+        var tree = Path.Combine(workDirectory, $"tide-git-{Guid.NewGuid():N}");
+        try
+        {
+            await fetcher.ExportAsync(owner.ToString(), revision.Commit, tree, spec.SparseCheckout, cancellationToken);
+            var ignore = SourceIgnore.ForDirectory(tree, spec.Ignore);
+            var stored = await store.PutAsync(owner,
+                (stream, ct) => TarballPacker.PackAsync(tree, stream, ignore.IsExcluded, ct), cancellationToken);
+            return new Artifact
+            {
+                Digest = stored.Digest,
+                Path = stored.Path,
+                Url = ArtifactUrl(stored.Path),
+                Revision = revision.Revision,
+                Size = stored.Size,
+                LastUpdateTime = Seconds(time.GetUtcNow()),
+            };
+        }
+        catch (SourceFetchException e)
+        {
+            throw new ReconcileFailure(e.Reason, e.Message, e.Terminal, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReconcileFailure(ConditionReasons.ArchiveOperationFailed, $"unable to archive artifact to storage: {e.Message}", inner: e);
+        }
+        finally
+        {
+            if (Directory.Exists(tree))
+                Directory.Delete(tree, recursive: true);
+        }
+    }
+
+    /// <summary>Whether settings that shape the artifact's content changed since it was built (Flux's
+    /// gitContentConfigChanged, for the settings Tide implements).</summary>
+    private static bool ContentConfigChanged(GitRepositorySpec spec, GitRepositoryStatus status) =>
+        spec.Ignore != status.ObservedIgnore ||
+        !(spec.SparseCheckout ?? []).SequenceEqual(status.ObservedSparseCheckout ?? []);
+
+    private string ArtifactUrl(string path) => $"{options.ArtifactBaseUrl.TrimEnd('/')}/{path}";
+
+    private static bool HadFailure(GitRepositoryStatus status) =>
+        status.Conditions?.Any(c => c.Type is ConditionTypes.FetchFailed or ConditionTypes.StorageOperationFailed) == true;
+
+    /// <summary>The first line of a commit message, cut at 50 characters as Flux does.</summary>
+    private static string ShortMessage(string message)
+    {
+        var subject = message.Split('\n')[0];
+        return subject.Length > 50 ? subject[..50] + "..." : subject;
+    }
+
+    private static DateTimeOffset Seconds(DateTimeOffset time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+}

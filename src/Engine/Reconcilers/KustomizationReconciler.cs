@@ -1,0 +1,241 @@
+using System.Text.Json.Nodes;
+using Tide.Engine.Api;
+using Tide.Engine.Apply;
+using Tide.Engine.Artifacts;
+using Tide.Engine.Kube;
+using Tide.Engine.Decryption;
+using Tide.Engine.Manifests;
+using Tide.Engine.Substitution;
+
+namespace Tide.Engine.Reconcilers;
+
+/// <summary>
+/// Reconciles a Kustomization: fetch the source artifact, build the path, apply in stages with server-side apply,
+/// prune what left the source, and say so in status. Each phase fails with one Flux reason; the status is always
+/// written from what happened, in one place.
+/// </summary>
+public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artifacts, KustomizationReconcilerOptions options)
+{
+    public const string NameLabel = "kustomize.toolkit.fluxcd.io/name";
+    public const string NamespaceLabel = "kustomize.toolkit.fluxcd.io/namespace";
+
+    public async Task<ReconcileResult<KustomizationStatus>> ReconcileAsync(Kustomization ks, ArtifactLocation? artifact, CancellationToken ct)
+    {
+        var previous = ks.Status ?? new KustomizationStatus();
+        var conditions = new ConditionSet(previous.Conditions, ks.Metadata.Generation ?? 0, options.Time);
+        var requestedAt = ks.Metadata.Annotations is { } annotations && annotations.TryGetValue("reconcile.fluxcd.io/requestedAt", out var at) ? at : null;
+        var workDir = Path.Combine(options.WorkDirectory, "kustomization-" + Guid.NewGuid().ToString("N"));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(ks.Spec.GetTimeout());
+        var changes = new List<ChangeSetEntry>();
+        try
+        {
+            var source = await RequireArtifactAsync(ks, artifact, timeout.Token);
+            var built = await BuildAsync(ks, source, workDir, timeout.Token);
+            var objects = await SubstituteAsync(ks, await DecryptAsync(ks, built, timeout.Token), timeout.Token);
+            changes.AddRange(await ApplyAsync(ks, objects, timeout.Token));
+            var inventory = Inventory(objects);
+            if (ks.Spec.Prune)
+                changes.AddRange(await PruneAsync(previous.Inventory, inventory, timeout.Token));
+
+            var message = $"Applied revision: {source.Revision}";
+            conditions.Delete(ConditionTypes.Reconciling);
+            conditions.Delete(ConditionTypes.Stalled);
+            conditions.MarkTrue(ConditionTypes.Ready, ConditionReasons.ReconciliationSucceeded, message);
+            var status = previous with
+            {
+                ObservedGeneration = ks.Metadata.Generation,
+                LastHandledReconcileAt = requestedAt ?? previous.LastHandledReconcileAt,
+                LastAppliedRevision = source.Revision,
+                LastAttemptedRevision = source.Revision,
+                Inventory = inventory,
+                Conditions = conditions.ToList(),
+            };
+            var changed = changes.Where(c => c.Action != ChangeAction.Unchanged).Select(c => c.ToString()).ToList();
+            var events = changed.Count == 0 ? new List<ReconcileEvent>()
+                : [new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.ReconciliationSucceeded, string.Join('\n', changed),
+                    new Dictionary<string, string> { ["revision"] = source.Revision })];
+            return new ReconcileResult<KustomizationStatus>(status, events, Requeue.AfterInterval(ks.Spec.Interval.Value));
+        }
+        catch (Exception e) when (Failure(e, ct) is { } failure)
+        {
+            conditions.MarkFalse(ConditionTypes.Ready, failure.Reason, failure.Message);
+            if (failure.Terminal)
+                conditions.MarkStalled(failure.Reason, failure.Message);
+            else
+                conditions.MarkReconciling(ConditionReasons.ProgressingWithRetry, failure.Message);
+            var status = previous with
+            {
+                ObservedGeneration = ks.Metadata.Generation,
+                LastHandledReconcileAt = requestedAt ?? previous.LastHandledReconcileAt,
+                LastAttemptedRevision = artifact?.Revision ?? previous.LastAttemptedRevision,
+                Conditions = conditions.ToList(),
+            };
+            return new ReconcileResult<KustomizationStatus>(status,
+                [new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message)],
+                failure.Terminal ? Requeue.OnChange : Requeue.WithBackoff(ks.Spec.GetRetryInterval()));
+        }
+        finally
+        {
+            if (Directory.Exists(workDir))
+                Directory.Delete(workDir, recursive: true);
+        }
+    }
+
+    /// <summary>Maps what went wrong to a Flux reason; null for cancellation of the caller (not a failure).</summary>
+    private static ReconcileFailure? Failure(Exception e, CancellationToken ct) => e switch
+    {
+        OperationCanceledException when ct.IsCancellationRequested => null,
+        ReconcileFailure f => f,
+        OperationCanceledException => new ReconcileFailure(ConditionReasons.ReconciliationFailed, "timeout waiting for the reconcile to finish"),
+        ArtifactException a => new ReconcileFailure(ConditionReasons.ArtifactFailed, a.Message),
+        UnsafeArchiveException u => new ReconcileFailure(ConditionReasons.ArtifactFailed, "unsafe artifact: " + u.Message),
+        ManifestException m => new ReconcileFailure(ConditionReasons.BuildFailed, m.Message),
+        SubstitutionException s => new ReconcileFailure(ConditionReasons.BuildFailed, s.Message),
+        SopsDecryptionException d => new ReconcileFailure(ConditionReasons.BuildFailed, d.Message),
+        ApplyException a => new ReconcileFailure(ConditionReasons.ReconciliationFailed, a.Message),
+        KubeApiException k => new ReconcileFailure(ConditionReasons.ReconciliationFailed, k.Message),
+        HttpRequestException h => new ReconcileFailure(ConditionReasons.ReconciliationFailed, "the API server could not be reached: " + h.Message),
+        _ => null,
+    };
+
+    private async Task<ArtifactLocation> RequireArtifactAsync(Kustomization ks, ArtifactLocation? artifact, CancellationToken ct)
+    {
+        if (artifact is not null)
+            return artifact;
+        var source = ks.Spec.SourceRef;
+        var sourceNamespace = source.Namespace ?? ks.Metadata.NamespaceProperty ?? "";
+        var sourceRef = new ObjectRef(source.ApiVersion ?? "source.toolkit.fluxcd.io/v1", source.Kind, sourceNamespace, source.Name);
+        var exists = await kube.GetAsync(sourceRef, ct) is not null;
+        throw new ReconcileFailure(ConditionReasons.ArtifactFailed, exists
+            ? $"Source is not ready, artifact not found"
+            : $"Source '{source.Kind}/{sourceNamespace}/{source.Name}' not found");
+    }
+
+    private async Task<IReadOnlyList<JsonObject>> BuildAsync(Kustomization ks, ArtifactLocation source, string workDir, CancellationToken ct)
+    {
+        var tarball = await artifacts.GetAsync(source.Url, source.Digest, ct);
+        await using (var stream = File.OpenRead(tarball))
+            await TarballUnpacker.UnpackAsync(stream, workDir, options.UnpackLimits, ct);
+        var relative = ks.Spec.Path is { Length: > 0 } p ? p : "./";
+        var root = Path.GetFullPath(workDir);
+        var path = Path.GetFullPath(Path.Combine(root, relative.TrimStart('/')));
+        if (path != root && !path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ReconcileFailure(ConditionReasons.ArtifactFailed, $"path '{relative}' leaves the artifact's root", terminal: true);
+        if (!Directory.Exists(path))
+            throw new ReconcileFailure(ConditionReasons.ArtifactFailed,
+                $"kustomization path not found: '{relative}' does not exist in revision {source.Revision}");
+        var objects = ManifestBuilder.Build(path);
+        if (ks.Spec.TargetNamespace is { Length: > 0 } target)
+            await SetNamespaceAsync(objects, target, ct);
+        return objects;
+    }
+
+    /// <summary>
+    /// SOPS-encrypted resources (and Secrets whose data entries are SOPS documents) decrypted with the keys of
+    /// <c>spec.decryption.secretRef</c>; without <c>spec.decryption</c> an encrypted resource is an error, never applied.
+    /// </summary>
+    private async Task<IReadOnlyList<JsonObject>> DecryptAsync(Kustomization ks, IReadOnlyList<JsonObject> objects, CancellationToken ct)
+    {
+        if (ks.Spec.Decryption is not { } decryption)
+        {
+            if (objects.FirstOrDefault(o => SopsDecryptor.IsEncrypted(o) && !SopsDecryptor.IsDecryptionDisabled(o)) is { } encrypted)
+                throw new ReconcileFailure(ConditionReasons.BuildFailed,
+                    $"{ObjectRef.Of(encrypted)} is SOPS-encrypted: set spec.decryption (provider: sops) with a secretRef holding the keys",
+                    terminal: true);
+            return objects;
+        }
+        var keys = Array.Empty<(string, byte[])>().AsEnumerable();
+        if (decryption.SecretRef is { } secretRef)
+        {
+            var secret = await kube.GetAsync(new ObjectRef("v1", "Secret", ks.Metadata.NamespaceProperty ?? "", secretRef.Name), ct)
+                ?? throw new ReconcileFailure(ConditionReasons.BuildFailed,
+                    $"cannot get decryption Secret '{ks.Metadata.NamespaceProperty}/{secretRef.Name}': not found");
+            keys = SopsDecryptor.KeyFilesOf(secret);
+        }
+        var decryptor = SopsDecryptor.Create(keys);
+        return objects.Select(decryptor.DecryptDocument).ToList();
+    }
+
+    /// <summary>Flux's postBuild: variables from substitute and substituteFrom (ConfigMaps and Secrets of the
+    /// Kustomization's namespace) expanded in every object that does not opt out.</summary>
+    private async Task<IReadOnlyList<JsonObject>> SubstituteAsync(Kustomization ks, IReadOnlyList<JsonObject> objects, CancellationToken ct)
+    {
+        if (ks.Spec.PostBuild is not { } postBuild)
+            return objects;
+        var fetched = new List<JsonObject>();
+        foreach (var reference in postBuild.SubstituteFrom ?? [])
+        {
+            if (await kube.GetAsync(new ObjectRef("v1", reference.Kind, ks.Metadata.NamespaceProperty ?? "", reference.Name), ct) is { } found)
+                fetched.Add(found);
+        }
+        var variables = PostBuildVariables.Resolve(postBuild, fetched);
+        return PostBuildSubstitution.Apply(objects, variables, SubstitutionOptions.For(postBuild, options.StrictSubstitution));
+    }
+
+    private async Task SetNamespaceAsync(IReadOnlyList<JsonObject> objects, string target, CancellationToken ct)
+    {
+        var definedHere = objects.Where(o => o["kind"]?.GetValue<string>() == "CustomResourceDefinition")
+            .ToDictionary(o => o["spec"]?["names"]?["kind"]?.GetValue<string>() ?? "", o => o["spec"]?["scope"]?.GetValue<string>() == "Namespaced");
+        foreach (var obj in objects)
+        {
+            var target0 = ObjectRef.Of(obj);
+            bool namespaced;
+            if (definedHere.TryGetValue(target0.Kind, out var scope))
+                namespaced = scope;
+            else
+            {
+                try
+                {
+                    namespaced = (await kube.ResolveAsync(target0.ApiVersion, target0.Kind, ct)).Namespaced;
+                }
+                catch (KubeApiException e) when (e.IsNotFound)
+                {
+                    namespaced = true;
+                }
+            }
+            if (namespaced)
+                obj["metadata"]!["namespace"] = target;
+        }
+    }
+
+    private async Task<IReadOnlyList<ChangeSetEntry>> ApplyAsync(Kustomization ks, IReadOnlyList<JsonObject> objects, CancellationToken ct)
+    {
+        var applier = new Applier(kube);
+        return await applier.ApplyStagedAsync(objects, new ApplierOptions
+        {
+            FieldManager = options.FieldManager,
+            OwnerLabels = new Dictionary<string, string>
+            {
+                [NameLabel] = ks.Metadata.Name,
+                [NamespaceLabel] = ks.Metadata.NamespaceProperty ?? "",
+            },
+        }, ct);
+    }
+
+    private async Task<IReadOnlyList<ChangeSetEntry>> PruneAsync(ResourceInventory? previous, ResourceInventory current, CancellationToken ct)
+    {
+        if (previous is null)
+            return [];
+        var stale = Pruner.Stale(
+            previous.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)),
+            current.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)));
+        try
+        {
+            return await new Pruner(kube).PruneAsync(stale, ct);
+        }
+        catch (KubeApiException e)
+        {
+            throw new ReconcileFailure(ConditionReasons.PruneFailed, "prune failed: " + e.ApiMessage, inner: e);
+        }
+    }
+
+    private static ResourceInventory Inventory(IEnumerable<JsonObject> objects) => new()
+    {
+        Entries = objects.Select(ObjectRef.Of)
+            .Select(r => new ResourceRef { Id = r.InventoryId, Version = r.Version })
+            .DistinctBy(r => r.Id)
+            .OrderBy(r => r.Id, StringComparer.Ordinal)
+            .ToList(),
+    };
+}

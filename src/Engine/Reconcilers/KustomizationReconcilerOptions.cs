@@ -1,0 +1,22 @@
+using Tide.Engine.Artifacts;
+
+namespace Tide.Engine.Reconcilers;
+
+/// <summary>Settings of the Kustomization reconciler.</summary>
+public sealed record KustomizationReconcilerOptions
+{
+    /// <summary>The field manager of server-side applies.</summary>
+    public string FieldManager { get; init; } = "tide";
+
+    /// <summary>Where artifacts are unpacked for a build (a fresh folder per reconcile, removed after).</summary>
+    public string WorkDirectory { get; init; } = Path.GetTempPath();
+
+    /// <summary>Caps on what unpacking an artifact may write.</summary>
+    public UnpackLimits UnpackLimits { get; init; } = UnpackLimits.Default;
+
+    /// <summary>An undefined postBuild variable without a default fails the build (Flux's
+    /// StrictPostBuildSubstitutions feature gate, off by default); off, it expands to an empty string.</summary>
+    public bool StrictSubstitution { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,14 @@
+namespace Tide.Engine.Reconcilers;
+
+/// <summary>When the caller should run the reconciliation again.</summary>
+public sealed record Requeue(RequeueMode Mode, TimeSpan Interval)
+{
+    /// <summary>Succeeded: run again after the interval (the caller adds jitter).</summary>
+    public static Requeue AfterInterval(TimeSpan interval) => new(RequeueMode.Interval, interval);
+
+    /// <summary>Failed but may succeed later: retry with the caller's exponential backoff, capped at the interval.</summary>
+    public static Requeue WithBackoff(TimeSpan interval) => new(RequeueMode.Backoff, interval);
+
+    /// <summary>Stalled or suspended: nothing changes until the object does.</summary>
+    public static Requeue OnChange { get; } = new(RequeueMode.OnChange, TimeSpan.Zero);
+}

@@ -1,0 +1,282 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using LibGit2Sharp;
+using Tide.Engine.Api;
+using Tide.Engine.Versions;
+
+namespace Tide.Engine.Sources.Git;
+
+/// <summary>
+/// Fetches GitRepository references with LibGit2Sharp into a bare clone cached per source, so later fetches only
+/// transfer new objects, and exports a commit's tree to a directory for packing. URLs may be http(s)://, git://,
+/// file:// or a local path. References resolve with Flux's precedence: commit, name, semver, tag, branch
+/// ('master' when nothing is set).
+/// </summary>
+public sealed class GitFetcher
+{
+    private const string DefaultBranch = "master";
+    private const string FetchedRef = "refs/tide/fetched/";
+    private const string RemoteName = "origin";
+    private readonly string _cacheRoot;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+
+    /// <param name="cacheRoot">Where the per-source bare clones live.</param>
+    public GitFetcher(string cacheRoot)
+    {
+        _cacheRoot = Path.GetFullPath(cacheRoot);
+        Directory.CreateDirectory(_cacheRoot);
+    }
+
+    /// <summary>Resolves <paramref name="reference"/> at <paramref name="url"/> and fetches its commit into the
+    /// cache of <paramref name="cacheKey"/> (e.g. "GitRepository/flux-system/podinfo").</summary>
+    /// <exception cref="SourceFetchException">With reason GitOperationFailed, URLInvalid or EmptyGitRepository.</exception>
+    public Task<GitRevision> FetchAsync(string cacheKey, string url, GitRepositoryRef? reference, CancellationToken cancellationToken)
+    {
+        var remote = NormalizeUrl(url);
+        return WithCacheAsync(cacheKey, cancellationToken, repository => Fetch(repository, url, remote, reference ?? new GitRepositoryRef(), cancellationToken));
+    }
+
+    /// <summary>Writes the files of <paramref name="commit"/> (fetched before) into the empty directory
+    /// <paramref name="destination"/>: regular and executable files only, as Flux's artifacts hold no symlinks and
+    /// submodules are not recursed. With <paramref name="sparseDirectories"/>, only those directories are written.</summary>
+    public Task ExportAsync(
+        string cacheKey, string commit, string destination, IReadOnlyList<string>? sparseDirectories, CancellationToken cancellationToken) =>
+        WithCacheAsync(cacheKey, cancellationToken, repository =>
+        {
+            var target = repository.Lookup<Commit>(commit)
+                ?? throw new SourceFetchException(ConditionReasons.GitOperationFailed, $"commit '{commit}' is not in the cache; fetch it first");
+            Directory.CreateDirectory(destination);
+            if (sparseDirectories is null)
+            {
+                WriteTree(target.Tree, destination, cancellationToken);
+                return true;
+            }
+            foreach (var sparse in sparseDirectories)
+            {
+                var relative = sparse.StartsWith("./", StringComparison.Ordinal) ? sparse[2..] : sparse;
+                relative = relative.Trim('/');
+                if (relative.Split('/').Contains("..") || target[relative]?.Target is not Tree tree)
+                    throw new SourceFetchException(ConditionReasons.GitOperationFailed,
+                        $"failed to sparse checkout directories : sparse checkout dir '{sparse}' does not exist in repository");
+                var path = Path.Combine(destination, relative.Replace('/', Path.DirectorySeparatorChar));
+                Directory.CreateDirectory(path);
+                WriteTree(tree, path, cancellationToken);
+            }
+            return true;
+        });
+
+    /// <summary>Removes the cached clone of a source that was deleted.</summary>
+    public Task DeleteCacheAsync(string cacheKey, CancellationToken cancellationToken) =>
+        WithCacheAsync(cacheKey, cancellationToken, repository =>
+        {
+            var directory = repository.Info.Path;
+            repository.Dispose();
+            Directory.Delete(directory, recursive: true);
+            return true;
+        });
+
+    /// <summary>Runs work on the source's cached bare repository, one operation at a time per source. libgit2 calls
+    /// block, so they run on the thread pool; on cancellation the caller returns at once while the lock is held until
+    /// libgit2 notices (its progress callbacks check the token).</summary>
+    private async Task<T> WithCacheAsync<T>(string cacheKey, CancellationToken cancellationToken, Func<Repository, T> work)
+    {
+        var directory = Path.Combine(_cacheRoot, CacheDirectoryName(cacheKey));
+        var gate = _locks.GetOrAdd(directory, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        var task = Task.Run(() =>
+        {
+            if (!Repository.IsValid(directory))
+                Repository.Init(directory, isBare: true);
+            using var repository = new Repository(directory);
+            return work(repository);
+        }, CancellationToken.None);
+        _ = task.ContinueWith(_ => gate.Release(), TaskScheduler.Default);
+        try
+        {
+            return await task.WaitAsync(cancellationToken);
+        }
+        catch (UserCancelledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    private static string CacheDirectoryName(string cacheKey)
+    {
+        var safe = new string(cacheKey.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_').ToArray());
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cacheKey)))[..12];
+        return $"{safe}-{hash}";
+    }
+
+    /// <summary>Accepts http(s)://, git://, file:// and local paths (made absolute); refuses the rest as terminal.</summary>
+    private static string NormalizeUrl(string url)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+            throw new SourceFetchException(ConditionReasons.UrlInvalid, "failed to parse url '': the url is empty", terminal: true);
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme.Length > 1)
+        {
+            return uri.Scheme switch
+            {
+                "http" or "https" or "git" or "file" => url,
+                "ssh" => throw new SourceFetchException(ConditionReasons.UnsupportedConnectionType,
+                    $"ssh URLs are not supported yet: '{url}'; use http(s), git, file or a local path", terminal: true),
+                _ => throw new SourceFetchException(ConditionReasons.UrlInvalid,
+                    $"failed to parse url '{url}': unsupported scheme '{uri.Scheme}'", terminal: true),
+            };
+        }
+        if (url.Contains("://", StringComparison.Ordinal))
+            throw new SourceFetchException(ConditionReasons.UrlInvalid, $"failed to parse url '{url}'", terminal: true);
+        return Path.GetFullPath(url);
+    }
+
+    private static GitRevision Fetch(Repository repository, string url, string remote, GitRepositoryRef reference, CancellationToken cancellationToken)
+    {
+        var advertised = ListRemote(url, remote);
+        if (advertised.Count == 0)
+            throw new SourceFetchException(ConditionReasons.EmptyGitRepository, "git repository is empty");
+
+        if (!string.IsNullOrEmpty(reference.Commit))
+            return FetchCommit(repository, url, remote, reference, advertised, cancellationToken);
+
+        string target;
+        if (!string.IsNullOrEmpty(reference.Name))
+            target = reference.Name;
+        else if (!string.IsNullOrEmpty(reference.Semver))
+            target = PickSemverTag(repository, url, remote, reference.Semver, advertised, cancellationToken);
+        else if (!string.IsNullOrEmpty(reference.Tag))
+            target = "refs/tags/" + reference.Tag;
+        else
+            target = "refs/heads/" + (string.IsNullOrEmpty(reference.Branch) ? DefaultBranch : reference.Branch);
+
+        if (!advertised.Contains(target))
+            throw CloneFailure(url, $"couldn't find remote ref '{target}'{Hint(target)}");
+        FetchRefs(repository, remote, [target], cancellationToken);
+        var commit = LocalCommit(repository, target)
+            ?? throw CloneFailure(url, $"unable to resolve commit of '{target}'");
+        return new GitRevision(commit.Sha, target, GitRevision.Format(commit.Sha, target, absolute: !string.IsNullOrEmpty(reference.Name)), commit.MessageShort);
+    }
+
+    private static GitRevision FetchCommit(
+        Repository repository, string url, string remote, GitRepositoryRef reference,
+        IReadOnlySet<string> advertised, CancellationToken cancellationToken)
+    {
+        string? target = null;
+        if (!string.IsNullOrEmpty(reference.Branch))
+            target = "refs/heads/" + reference.Branch;
+        if (target is not null && !advertised.Contains(target))
+            throw CloneFailure(url, $"couldn't find remote ref '{target}'{Hint(target)}");
+        // Without a branch the commit may be on any of them.
+        var refs = target is not null ? [target] : advertised.Where(r => r.StartsWith("refs/heads/", StringComparison.Ordinal)).ToList();
+        FetchRefs(repository, remote, refs, cancellationToken);
+        var commit = repository.Lookup<Commit>(reference.Commit)
+            ?? throw CloneFailure(url, $"unable to resolve commit object for '{reference.Commit}'");
+        if (!string.IsNullOrEmpty(reference.Name))
+            target = reference.Name;
+        return new GitRevision(commit.Sha, target, GitRevision.Format(commit.Sha, target, absolute: !string.IsNullOrEmpty(reference.Name)), commit.MessageShort);
+    }
+
+    /// <summary>The highest tag satisfying the range; among tags of equal version, the one on the newest commit.</summary>
+    private static string PickSemverTag(
+        Repository repository, string url, string remote, string range,
+        IReadOnlySet<string> advertised, CancellationToken cancellationToken)
+    {
+        if (!SemverConstraint.TryParse(range, out var constraint, out var error))
+            throw new SourceFetchException(ConditionReasons.GitOperationFailed,
+                $"failed to checkout and determine revision: semver parse error: {error}", terminal: true);
+        var matches = advertised
+            .Where(r => r.StartsWith("refs/tags/", StringComparison.Ordinal))
+            .Select(r => (Ref: r, Ok: SemanticVersion.TryParse(r["refs/tags/".Length..], out var v), Version: v))
+            // Flux only considers tags with major, minor and patch.
+            .Where(t => t.Ok && t.Version.Parts == 3 && constraint!.IsSatisfiedBy(t.Version))
+            .ToList();
+        if (matches.Count == 0)
+            throw CloneFailure(url, $"no match found for semver: {range}");
+        var highest = matches.Max(m => m.Version)!;
+        var tied = matches.Where(m => m.Version.CompareTo(highest) == 0).Select(m => m.Ref).ToList();
+        if (tied.Count == 1)
+            return tied[0];
+        FetchRefs(repository, remote, tied, cancellationToken);
+        return tied.OrderBy(r => LocalCommit(repository, r)?.Committer.When ?? DateTimeOffset.MinValue).Last();
+    }
+
+    private static string Hint(string target) => target switch
+    {
+        _ when target.StartsWith("refs/heads/", StringComparison.Ordinal) => $": branch '{target["refs/heads/".Length..]}' does not exist",
+        _ when target.StartsWith("refs/tags/", StringComparison.Ordinal) => $": tag '{target["refs/tags/".Length..]}' does not exist",
+        _ => ": the reference does not exist",
+    };
+
+    private static SourceFetchException CloneFailure(string url, string detail, Exception? inner = null) =>
+        new(ConditionReasons.GitOperationFailed, $"failed to checkout and determine revision: unable to clone '{url}': {detail}", inner: inner);
+
+    /// <summary>The names of the remote's references (ls-remote); "refs/tags/x^{}" peel entries count as the tag.</summary>
+    private static HashSet<string> ListRemote(string url, string remote)
+    {
+        try
+        {
+            return Repository.ListRemoteReferences(remote)
+                .Select(r => r.CanonicalName.EndsWith("^{}", StringComparison.Ordinal) ? r.CanonicalName[..^3] : r.CanonicalName)
+                .ToHashSet(StringComparer.Ordinal);
+        }
+        catch (LibGit2SharpException e)
+        {
+            throw new SourceFetchException(ConditionReasons.GitOperationFailed,
+                $"failed to checkout and determine revision: unable to list remote for '{url}': {e.Message.TrimEnd()}", inner: e);
+        }
+    }
+
+    private static void FetchRefs(Repository repository, string remote, IReadOnlyList<string> refs, CancellationToken cancellationToken)
+    {
+        var options = new FetchOptions
+        {
+            TagFetchMode = TagFetchMode.None,
+            OnTransferProgress = _ => !cancellationToken.IsCancellationRequested,
+            OnProgress = _ => !cancellationToken.IsCancellationRequested,
+        };
+        // Each remote ref lands under refs/tide/fetched/, so what was fetched last is what LocalCommit reads.
+        var refspecs = refs.Select(r => $"+{r}:{FetchedRef}{r}").ToList();
+        // Fetching needs a named remote; it follows spec.url when that changes.
+        var origin = repository.Network.Remotes[RemoteName];
+        if (origin is null)
+            repository.Network.Remotes.Add(RemoteName, remote);
+        else if (origin.Url != remote)
+            repository.Network.Remotes.Update(RemoteName, r => r.Url = remote);
+        try
+        {
+            Commands.Fetch(repository, RemoteName, refspecs, options, logMessage: null);
+        }
+        catch (LibGit2SharpException e) when (e is not UserCancelledException)
+        {
+            throw new SourceFetchException(ConditionReasons.GitOperationFailed,
+                $"failed to checkout and determine revision: unable to fetch '{string.Join(", ", refs)}': {e.Message.TrimEnd()}", inner: e);
+        }
+    }
+
+    private static Commit? LocalCommit(Repository repository, string remoteRef) =>
+        repository.Refs[FetchedRef + remoteRef]?.ResolveToDirectReference()?.Target?.Peel<Commit>();
+
+    private static void WriteTree(Tree tree, string directory, CancellationToken cancellationToken)
+    {
+        foreach (var entry in tree)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var path = Path.Combine(directory, entry.Name);
+            switch (entry.Mode)
+            {
+                case Mode.Directory:
+                    Directory.CreateDirectory(path);
+                    WriteTree((Tree)entry.Target, path, cancellationToken);
+                    break;
+                case Mode.NonExecutableFile or Mode.NonExecutableGroupWritableFile or Mode.ExecutableFile:
+                    using (var content = ((Blob)entry.Target).GetContentStream())
+                    using (var file = File.Create(path))
+                        content.CopyTo(file);
+                    if (entry.Mode == Mode.ExecutableFile && !OperatingSystem.IsWindows())
+                        File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+                    break;
+                // Symlinks and submodules (gitlinks) are not part of artifacts.
+            }
+        }
+    }
+}

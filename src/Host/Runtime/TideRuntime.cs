@@ -1,0 +1,90 @@
+using Akka.Configuration;
+using Tide.Actors.Cluster;
+using Tide.Actors.Handlers;
+using Tide.Engine.Api;
+using Tide.Engine.Artifacts;
+using Tide.Engine.Kube;
+using Tide.Engine.Reconcilers;
+using Tide.Engine.Sources.Git;
+using k8s;
+
+namespace Tide.Host.Runtime;
+
+/// <summary>
+/// A running Tide node: its artifact HTTP endpoint, its cluster client, and its actor system with a shard region per
+/// kind. The composition root shared by `tide run`, `tide up` and the end-to-end tests.
+/// </summary>
+public sealed class TideRuntime : IAsyncDisposable
+{
+    private readonly ArtifactServer _artifactServer;
+    private readonly HttpClient _http;
+
+    private TideRuntime(ArtifactServer artifactServer, HttpClient http, KubeClient kube, TideNode node)
+    {
+        _artifactServer = artifactServer;
+        _http = http;
+        Kube = kube;
+        Node = node;
+    }
+
+    public KubeClient Kube { get; }
+
+    public TideNode Node { get; }
+
+    public Uri ArtifactUrl => _artifactServer.Url;
+
+    /// <param name="kubeconfigPath">The cluster's kubeconfig; null: in-cluster configuration inside a pod, else
+    /// the default kubeconfig (KUBECONFIG or ~/.kube/config).</param>
+    public static async Task<TideRuntime> StartAsync(Config config, string? kubeconfigPath, Action<string>? progress,
+        CancellationToken ct)
+    {
+        var settings = TideSettings.From(config);
+        var storeDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "store"));
+        var artifactServer = await ArtifactServer.StartAsync(storeDirectory, settings.ArtifactsHost, settings.ArtifactsPort, ct);
+        var baseUrl = settings.AdvertiseUrl.Length > 0 ? settings.AdvertiseUrl : artifactServer.Url.ToString().TrimEnd('/');
+        var kube = kubeconfigPath is not null ? KubeClient.FromKubeconfig(kubeconfigPath)
+            : new KubeClient(KubernetesClientConfiguration.IsInCluster()
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildDefaultConfig());
+        await CrdInstaller.InstallMissingAsync(kube, ct);
+
+        var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        var fetches = new StageLimiter(settings.FetchWorkers);
+        var applies = new StageLimiter(settings.ApplyWorkers);
+        var store = new ArtifactStore(storeDirectory, TimeProvider.System);
+        var git = new GitRepositoryHandler(
+            new GitRepositoryReconciler(
+                new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")),
+                store,
+                new GitRepositoryReconcilerOptions
+                {
+                    ArtifactBaseUrl = baseUrl,
+                    WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
+                },
+                TimeProvider.System),
+            kube, fetches, progress);
+        var kustomizations = new KustomizationHandler(
+            new KustomizationReconciler(kube, new ArtifactCache(Path.Combine(settings.ArtifactsDirectory, "cache"), http),
+                new KustomizationReconcilerOptions
+                {
+                    FieldManager = settings.FieldManager,
+                    StrictSubstitution = settings.StrictSubstitution,
+                    WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
+                }),
+            kube, applies, progress);
+        var node = await TideNode.StartAsync(config, kube,
+        [
+            new EntityKind(GitRepository.KindName, GitRepository.ApiVersionV1, IsSource: true, git),
+            new EntityKind(Kustomization.KindName, Kustomization.ApiVersionV1, IsSource: false, kustomizations),
+        ], progress, ct);
+        return new TideRuntime(artifactServer, http, kube, node);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        await _artifactServer.DisposeAsync();
+        _http.Dispose();
+        Kube.Dispose();
+    }
+}

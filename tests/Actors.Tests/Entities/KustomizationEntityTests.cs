@@ -1,0 +1,115 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Tide.Actors.Entities;
+using Tide.Actors.Sharding;
+using Tide.Engine.Artifacts;
+
+namespace Tide.Actors.Tests.Entities;
+
+public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-messages = on")
+{
+    private const string App = "Kustomization/ns/app";
+    private const string Source = "GitRepository/ns/repo";
+    private static readonly ArtifactLocation V1 = new("main@sha1:1111", "sha256:" + new string('a', 64), "http://127.0.0.1:1/a.tar.gz");
+
+    [Fact]
+    public void ObjectChanged_SubscribesToItsSource_AndReconcilesWhenTheArtifactArrives()
+    {
+        var sources = CreateTestProbe();
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10)));
+        var entity = Start(handler, sources);
+
+        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        Assert.Equal(new Subscribe(Source, App), sources.ExpectMsg<Subscribe>());
+
+        entity.Tell(new ArtifactChanged(App, Source, V1));
+        AwaitCondition(() => handler.Calls.Any(c => c.Artifact == V1));
+
+        // The same artifact again (a re-subscribe answer) does not reconcile again.
+        var calls = handler.Calls.Count;
+        entity.Tell(new ArtifactChanged(App, Source, V1));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(calls, handler.Calls.Count);
+    }
+
+    [Fact]
+    public void Interval_RenewsTheSubscription_SoARestartedSourceLearnsItsSubscribers()
+    {
+        var sources = CreateTestProbe();
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMilliseconds(300)));
+        var entity = Start(handler, sources);
+
+        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        sources.ExpectMsg<Subscribe>();
+        sources.ExpectMsg<Subscribe>(TimeSpan.FromSeconds(3));
+        sources.ExpectMsg<Subscribe>(TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void SourceRefChange_UnsubscribesTheOldSource_AndIgnoresItsArtifacts()
+    {
+        var sources = CreateTestProbe();
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10)));
+        var entity = Start(handler, sources);
+        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        sources.ExpectMsg<Subscribe>();
+
+        entity.Tell(Objects.Changed(App, generation: 2, sourceName: "other"));
+        Assert.Equal(new Unsubscribe(Source, App), sources.ExpectMsg<Unsubscribe>());
+        Assert.Equal(new Subscribe("GitRepository/ns/other", App), sources.ExpectMsg<Subscribe>());
+
+        entity.Tell(new ArtifactChanged(App, Source, V1));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.DoesNotContain(handler.Calls, c => c.Artifact == V1);
+    }
+
+    [Fact]
+    public void SourceRestart_EndToEnd_ConsumerGetsTheArtifactAgainAfterTheSourceEntityIsReplaced()
+    {
+        var regions = new ShardRegions();
+        var sourceHandler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1));
+        var consumerHandler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMilliseconds(300)));
+        var timing = () => new ReconcileTiming(TimeSpan.FromMilliseconds(100), 0);
+        var router = Sys.ActorOf(Props.Create(() => new Router()));
+        regions.Add("GitRepository", router);
+        regions.Add("Kustomization", router);
+        router.Tell(new Router.Register(Source, Sys.ActorOf(SourceEntity.Props(Source, sourceHandler, regions, timing()))));
+        router.Tell(new Router.Register(App, Sys.ActorOf(KustomizationEntity.Props(App, consumerHandler, regions, timing()))));
+
+        router.Tell(Objects.Changed(Source));
+        router.Tell(Objects.Changed(App, sourceName: "repo"));
+        AwaitCondition(() => consumerHandler.Calls.Any(c => c.Artifact == V1), TimeSpan.FromSeconds(5));
+
+        // The source entity moves (a fresh instance knows no subscribers); the consumer's next interval heals it.
+        var V2 = V1 with { Revision = "main@sha1:2222", Digest = "sha256:" + new string('c', 64) };
+        var movedHandler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V2));
+        router.Tell(new Router.Register(Source, Sys.ActorOf(SourceEntity.Props(Source, movedHandler, regions, timing()))));
+        router.Tell(Objects.Changed(Source));
+        AwaitCondition(() => consumerHandler.Calls.Any(c => c.Artifact == V2), TimeSpan.FromSeconds(5));
+    }
+
+    private IActorRef Start(IReconcileHandler handler, Akka.TestKit.TestProbe sources)
+    {
+        var regions = new ShardRegions();
+        regions.Add("GitRepository", sources);
+        regions.Add("Kustomization", CreateTestProbe());
+        return Sys.ActorOf(KustomizationEntity.Props(App, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), 0)));
+    }
+
+    /// <summary>Stands in for shard regions: routes entity messages to the registered entity actor.</summary>
+    private sealed class Router : ReceiveActor
+    {
+        public sealed record Register(string EntityId, IActorRef Entity);
+
+        public Router()
+        {
+            var entities = new Dictionary<string, IActorRef>();
+            Receive<Register>(r => entities[r.EntityId] = r.Entity);
+            Receive<IEntityMessage>(m =>
+            {
+                if (entities.TryGetValue(m.EntityId, out var entity))
+                    entity.Forward(m);
+            });
+        }
+    }
+}

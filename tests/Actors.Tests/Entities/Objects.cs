@@ -1,0 +1,24 @@
+using System.Text.Json.Nodes;
+using Tide.Actors.Sharding;
+
+namespace Tide.Actors.Tests.Entities;
+
+/// <summary>Object JSON as the watcher would deliver it.</summary>
+public static class Objects
+{
+    public static ObjectChanged Changed(string entityId, long generation = 1, string? requestedAt = null,
+        bool suspend = false, string? sourceName = null, string? statusMessage = null)
+    {
+        var (kind, ns, name) = EntityId.Parse(entityId);
+        var metadata = new JsonObject { ["name"] = name, ["namespace"] = ns, ["generation"] = generation };
+        if (requestedAt is not null)
+            metadata["annotations"] = new JsonObject { ["reconcile.fluxcd.io/requestedAt"] = requestedAt };
+        var spec = new JsonObject { ["interval"] = "1m", ["suspend"] = suspend };
+        if (sourceName is not null)
+            spec["sourceRef"] = new JsonObject { ["kind"] = "GitRepository", ["name"] = sourceName };
+        var obj = new JsonObject { ["apiVersion"] = "x/v1", ["kind"] = kind, ["metadata"] = metadata, ["spec"] = spec };
+        if (statusMessage is not null)
+            obj["status"] = new JsonObject { ["message"] = statusMessage };
+        return new ObjectChanged(entityId, obj.ToJsonString());
+    }
+}

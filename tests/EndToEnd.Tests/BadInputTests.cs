@@ -1,0 +1,66 @@
+using Tide.Testing;
+
+namespace Tide.EndToEnd.Tests;
+
+/// <summary>Bad input ends in Ready=False with Flux's reason and a message a user can act on; the node keeps running
+/// and recovers once the input is fixed.</summary>
+public sealed class BadInputTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task BadSourcesAndManifests_AreReported_AndRecoverOnceFixed()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        var repo = await env.CreateRepositoryAsync("bad");
+        repo.Write("apps/good.yaml", Manifests.ConfigMap("default", "good", "ok"));
+        repo.Write("apps/broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n data: [\n");
+        await repo.CommitAndPushAsync("broken yaml");
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("unreachable", "http://127.0.0.1:1/nothing.git"));
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("nobranch", env.Git.RepositoryUrl("bad"), branch: "nope"));
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("bad", env.Git.RepositoryUrl("bad")));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("nopath", "bad", "./missing"));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("invalid", "bad", "./apps"));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("nosource", "absent", "./apps"));
+
+        var unreachable = await NotReadyAsync(env, "gitrepository/unreachable");
+        Assert.Equal("GitOperationFailed", unreachable.Reason);
+        Assert.Contains("127.0.0.1:1", unreachable.Message);
+
+        var nobranch = await NotReadyAsync(env, "gitrepository/nobranch");
+        Assert.Equal("GitOperationFailed", nobranch.Reason);
+        Assert.Contains("nope", nobranch.Message);
+
+        var nopath = await NotReadyAsync(env, "kustomization/nopath");
+        Assert.Equal("ArtifactFailed", nopath.Reason);
+        Assert.Contains("kustomization path not found", nopath.Message);
+        Assert.Contains("./missing", nopath.Message);
+
+        var invalid = await NotReadyAsync(env, "kustomization/invalid");
+        Assert.Equal("BuildFailed", invalid.Reason);
+        Assert.Contains("broken.yaml", invalid.Message);
+        Assert.Null(await env.Kubectl.JsonPathAsync("configmap/good", "default", "{.metadata.name}"));
+
+        var nosource = await NotReadyAsync(env, "kustomization/nosource");
+        Assert.Equal("ArtifactFailed", nosource.Reason);
+        Assert.Contains("GitRepository/flux-system/absent", nosource.Message);
+
+        // Fixed in Git: the same node recovers.
+        repo.Write("apps/broken.yaml", Manifests.ConfigMap("default", "broken", "fixed"));
+        var fixedCommit = await repo.CommitAndPushAsync("fix yaml");
+        await SingleNodeTests.WaitForAppliedRevisionAsync(env, "invalid", $"main@sha1:{fixedCommit}");
+        Assert.Equal("fixed", await env.Kubectl.JsonPathAsync("configmap/broken", "default", "{.data.value}"));
+    }
+
+    private static async Task<(string Reason, string Message)> NotReadyAsync(TideEnvironment env, string resource)
+    {
+        var seen = await Eventually.WaitAsync(async () =>
+            (await env.Kubectl.JsonPathAsync(resource, "flux-system", "{.status.conditions[?(@.type==\"Ready\")].status}"),
+             await env.Kubectl.JsonPathAsync(resource, "flux-system", "{.status.conditions[?(@.type==\"Ready\")].reason}") ?? "",
+             await env.Kubectl.JsonPathAsync(resource, "flux-system", "{.status.conditions[?(@.type==\"Ready\")].message}") ?? ""),
+            s => s.Item1 == "False", Timeout, $"{resource} to be Ready=False");
+        return (seen.Item2, seen.Item3);
+    }
+}

@@ -1,0 +1,93 @@
+using Tide.Actors.Cluster;
+using Tide.ApiServer;
+using Tide.Host.Runtime;
+using Tide.Testing;
+
+namespace Tide.EndToEnd.Tests;
+
+/// <summary>
+/// A whole Tide setup on loopback: the embedded API server, git over smart HTTP, and one or more Tide nodes in
+/// one Akka cluster, each with its own artifact store and HTTP endpoint.
+/// </summary>
+public sealed class TideEnvironment : IAsyncDisposable
+{
+    private readonly TempDirectory _dir;
+    private readonly List<TideRuntime> _nodes = [];
+    private int _seedPort;
+    private bool _clustered;
+
+    private TideEnvironment(TempDirectory dir, ApiServerHost apiServer, string kubeconfig, GitHttpServer git)
+    {
+        _dir = dir;
+        ApiServer = apiServer;
+        Kubeconfig = kubeconfig;
+        Git = git;
+        Kubectl = new Kubectl(kubeconfig);
+    }
+
+    public ApiServerHost ApiServer { get; }
+
+    public string Kubeconfig { get; }
+
+    public GitHttpServer Git { get; }
+
+    public Kubectl Kubectl { get; }
+
+    public IReadOnlyList<TideRuntime> Nodes => _nodes;
+
+    public string RepositoriesRoot => _dir.Combine("repos");
+
+    public List<string> Progress { get; } = [];
+
+    public static async Task<TideEnvironment> StartAsync(int nodes = 1)
+    {
+        var dir = new TempDirectory("tide-e2e-");
+        Directory.CreateDirectory(dir.Combine("repos"));
+        var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions { WorkloadDelay = TimeSpan.FromMilliseconds(200) });
+        var kubeconfig = apiServer.WriteKubeconfig(dir.Combine("kubeconfig"));
+        var git = await GitHttpServer.StartAsync(dir.Combine("repos"));
+        var environment = new TideEnvironment(dir, apiServer, kubeconfig, git);
+        environment._seedPort = FreePort.Next();
+        // Always a cluster with a fixed seed, so that nodes can join later.
+        environment._clustered = true;
+        for (var i = 0; i < nodes; i++)
+            await environment.AddNodeAsync();
+        return environment;
+    }
+
+    /// <summary>Starts one more node; it joins the cluster through the first node.</summary>
+    public async Task AddNodeAsync()
+    {
+        var index = _nodes.Count;
+        var seedPort = _seedPort;
+        var clustered = _clustered;
+        var port = index == 0 ? seedPort : FreePort.Next();
+        var seeds = clustered ? $"[\"akka.tcp://tide@127.0.0.1:{seedPort}\"]" : "[]";
+        var config = TideConfig.Load(null, $$"""
+            akka.loglevel = WARNING
+            akka.remote.dot-netty.tcp.port = {{port}}
+            akka.cluster.seed-nodes = {{seeds}}
+            akka.cluster.min-nr-of-members = 1
+            tide.artifacts.directory = "{{_dir.Combine("node" + index)}}"
+            tide.backoff.min = 500ms
+            tide.jitter = 0
+            """);
+        var node = await TideRuntime.StartAsync(config, Kubeconfig, line =>
+        {
+            lock (Progress)
+                Progress.Add($"node{index}: {line}");
+        }, CancellationToken.None);
+        _nodes.Add(node);
+    }
+
+    public Task<GitWorkingCopy> CreateRepositoryAsync(string name) => GitWorkingCopy.CreateAsync(RepositoriesRoot, name);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Enumerable.Reverse(_nodes))
+            await node.DisposeAsync();
+        Git.Dispose();
+        await ApiServer.DisposeAsync();
+        _dir.Dispose();
+    }
+}

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
+using Tide.Engine.Helm.Functions;
 using Tide.Engine.Helm.Yaml;
 
 namespace Tide.Engine.Helm.Charts;
@@ -152,16 +153,29 @@ public static class ChartLoader
         return chart;
     }
 
+    // Chart.yaml and values.yaml of a chart are loaded again on every reconcile of the same artifact; their parse is
+    // memoized by text and handed out as a deep copy, since values maps are mutated downstream.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, object?>> Parsed = new(StringComparer.Ordinal);
+    private const int ParsedLimit = 512;
+
     private static Dictionary<string, object?>? ParseMap(ChartFile f)
     {
         try
         {
-            return GoYaml.Parse(Encoding.UTF8.GetString(f.Data)) switch
+            if (Parsed.TryGetValue(f.Text, out var cached))
+                return (Dictionary<string, object?>)GoCast.DeepCopy(cached)!;
+            var map = GoYaml.Parse(f.Text) switch
             {
                 null => null,
                 Dictionary<string, object?> m => m,
                 _ => throw new ChartException($"cannot load {f.Name}: not a map"),
             };
+            if (map is null)
+                return null;
+            if (Parsed.Count > ParsedLimit)
+                Parsed.Clear();
+            Parsed[f.Text] = (Dictionary<string, object?>)GoCast.DeepCopy(map)!;
+            return map;
         }
         catch (FormatException e)
         {

@@ -101,17 +101,20 @@ public static class TemplateEngine
         }
     }
 
+    /// <summary>Helm v4's tpl: the text is parsed as "gotpl" into a clone of the set (its defines stay local) and run
+    /// with the given values; failures come back as this function's own error, as helm words them.</summary>
     private static string Tpl(TemplateSet parent, string text, object? values)
     {
         var clone = parent.Clone();
-        var vals = values as Dictionary<string, object?>;
-        var name = vals is not null && vals.GetValueOrDefault("Template") is Dictionary<string, object?> t &&
-                   t.GetValueOrDefault("Name") is string n ? n : "gotpl";
         try
         {
-            return clone.ParseAndExecute(name, text, values).Replace("<no value>", "", StringComparison.Ordinal);
+            return clone.ParseAndExecute("gotpl", text, values).Replace("<no value>", "", StringComparison.Ordinal);
         }
         catch (TemplateException e) when (e.ExecLocation is null)
+        {
+            throw new FunctionException($"cannot parse template \"{text}\": {e.Message}");
+        }
+        catch (TemplateException e)
         {
             throw new FunctionException($"error during tpl function execution for \"{text}\": {e.Message}");
         }
@@ -145,7 +148,7 @@ public static class TemplateEngine
         {
             if (c.IsLibrary && !Path.GetFileName(t.Name).StartsWith('_'))
                 continue;
-            templates[fullPath + "/" + t.Name] = new Renderable(Encoding.UTF8.GetString(t.Data), scope, fullPath + "/templates");
+            templates[fullPath + "/" + t.Name] = new Renderable(t.Text, scope, fullPath + "/templates");
         }
         return scope;
     }

@@ -1,18 +1,5 @@
 namespace Tide.Engine.Helm.Template;
 
-/// <summary>The Go parameter types that matter for argument checks (everything else is interface{}).</summary>
-public enum GoParam
-{
-    Any,
-    String,
-    Int,
-    Int64,
-    Float64,
-    Bool,
-    Map,
-    List,
-}
-
 /// <summary>
 /// A template function with its Go signature: fixed parameters, then optionally a variadic tail. The executor checks
 /// argument counts and types as Go's reflection does before the body runs.

@@ -9,11 +9,3 @@ public interface IGoObject
     /// <summary>Resolves a field (args empty) or calls a method; false when the type has no such member.</summary>
     bool TryGetMember(string name, object?[] args, out object? value);
 }
-
-/// <summary>A Go map type with methods (Helm's Files): ranges, indexes and counts like a map.</summary>
-public interface IGoMap : IGoObject
-{
-    IReadOnlyList<KeyValuePair<string, object?>> SortedEntries { get; }
-
-    bool TryGetEntry(string key, out object? value);
-}

@@ -56,6 +56,9 @@ public sealed class TemplateSet
         if (!ParseCache.TryGetValue((name, text), out var parsed))
         {
             parsed = Parser.Parse(name, text);
+            CheckFunctions(parsed.Main);
+            foreach (var define in parsed.Defines)
+                CheckFunctions(define);
             if (ParseCache.Count > ParseCacheLimit)
                 ParseCache.Clear();
             ParseCache[(name, text)] = parsed;
@@ -64,6 +67,29 @@ public sealed class TemplateSet
             Associate(define.TemplateName, define);
         Associate(name, parsed.Main);
         return parsed.Main;
+    }
+
+    /// <summary>Go's parser rejects a call of an undefined function anywhere in the text, executed or not.</summary>
+    private void CheckFunctions(ParsedTree tree)
+    {
+        void Visit(Node? node)
+        {
+            switch (node)
+            {
+                case null:
+                    return;
+                case IdentifierNode id when id.Name is not ("and" or "or") && !TryGetFunction(id.Name, out _):
+                    throw new TemplateException($"{Location.Describe(tree.Name, tree.Source, id.Pos, lineOnly: true)}: function \"{id.Name}\" not defined");
+                case ListNode l: l.Nodes.ForEach(Visit); return;
+                case ActionNode a: Visit(a.Pipe); return;
+                case PipeNode p: p.Cmds.ForEach(Visit); return;
+                case CommandNode c: c.Args.ForEach(Visit); return;
+                case ChainNode ch: Visit(ch.Target); return;
+                case BranchNode b: Visit(b.Pipe); Visit(b.List); Visit(b.ElseList); return;
+                case TemplateNode t: Visit(t.Pipe); return;
+            }
+        }
+        Visit(tree.Root);
     }
 
     /// <summary>Go's associate: an empty body never replaces an existing template of the same name.</summary>

@@ -293,9 +293,3 @@ public static class GoJson
         }
     }
 }
-
-/// <summary>A Go struct that marshals to JSON/YAML as the given map (its exported fields).</summary>
-public interface IJsonValue
-{
-    object? ToJsonValue();
-}

@@ -3,6 +3,7 @@ using Tide.Engine.Artifacts;
 using Tide.Engine.Sources;
 using Tide.Engine.Sources.Git;
 using Tide.Engine.Sources.Ignore;
+using static Tide.Engine.Reconcilers.SourceReconcileSteps;
 
 namespace Tide.Engine.Reconcilers;
 
@@ -14,9 +15,6 @@ namespace Tide.Engine.Reconcilers;
 public sealed class GitRepositoryReconciler(
     GitFetcher fetcher, ArtifactStore store, SourceReconcilerOptions options, TimeProvider time)
 {
-    private const string RevisionAnnotation = "source.toolkit.fluxcd.io/revision";
-    private const string DigestAnnotation = "source.toolkit.fluxcd.io/digest";
-    private const string ReconcileRequestAnnotation = "reconcile.fluxcd.io/requestedAt";
 
     public async Task<ReconcileResult<GitRepositoryStatus>> ReconcileAsync(GitRepository repository, CancellationToken cancellationToken)
     {
@@ -31,16 +29,14 @@ public sealed class GitRepositoryReconciler(
         var events = new List<ReconcileEvent>();
         var status = previous with
         {
-            LastHandledReconcileAt = repository.Metadata.Annotations?.TryGetValue(ReconcileRequestAnnotation, out var requestedAt) == true
-                ? requestedAt
-                : previous.LastHandledReconcileAt,
+            LastHandledReconcileAt = LastHandledReconcileAt(repository.Metadata, previous.LastHandledReconcileAt),
         };
         var progress = "reconciliation in progress";
         MarkProgressing(conditions, progress, drift: false);
 
         try
         {
-            var artifact = await VerifyStoredArtifactAsync(previous.Artifact, events, cancellationToken);
+            var artifact = await VerifyStoredArtifactAsync(store, previous.Artifact, events, cancellationToken);
             if (artifact is null)
             {
                 progress = previous.Artifact is null ? "building artifact" : "building artifact: disappeared from storage";
@@ -53,7 +49,7 @@ public sealed class GitRepositoryReconciler(
 
             if (artifact is not null && artifact.Revision == revision.Revision && !ContentConfigChanged(spec, previous))
             {
-                if (HadFailure(previous))
+                if (HadFailure(previous.Conditions))
                     events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.Succeeded,
                         $"stored artifact for commit '{ShortMessage(revision.Message)}'"));
             }
@@ -67,7 +63,7 @@ public sealed class GitRepositoryReconciler(
                 if (built.Digest != previous.Artifact?.Digest)
                     events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.NewArtifact,
                         $"stored artifact for commit '{ShortMessage(revision.Message)}'",
-                        new Dictionary<string, string> { [RevisionAnnotation] = built.Revision, [DigestAnnotation] = built.Digest }));
+                        ArtifactAnnotations(built)));
                 artifact = built;
                 status = status with
                 {
@@ -88,7 +84,7 @@ public sealed class GitRepositoryReconciler(
             conditions.MarkTrue(ConditionTypes.Ready, ConditionReasons.Succeeded, stored);
             status = status with
             {
-                Artifact = artifact with { Url = ArtifactUrl(artifact.Path) },
+                Artifact = artifact with { Url = options.ArtifactUrl(artifact.Path) },
                 ObservedGeneration = generation,
             };
             return Result(status, conditions, events, Requeue.AfterInterval(spec.Interval));
@@ -128,26 +124,6 @@ public sealed class GitRepositoryReconciler(
         GitRepositoryStatus status, ConditionSet conditions, List<ReconcileEvent> events, Requeue requeue) =>
         new(status with { Conditions = conditions.ToList() }, events, requeue);
 
-    /// <summary>Flux's ProgressiveStatus: Reconciling=True, and Ready=Unknown when there is news or no Ready yet.</summary>
-    private static void MarkProgressing(ConditionSet conditions, string message, bool drift)
-    {
-        conditions.MarkReconciling(ConditionReasons.Progressing, message);
-        if (drift || !conditions.Has(ConditionTypes.Ready) || conditions.Get(ConditionTypes.Ready)!.Status == ConditionStatus.Unknown)
-            conditions.MarkUnknown(ConditionTypes.Ready, ConditionReasons.Progressing, message);
-    }
-
-    /// <summary>The artifact in the status, if its file is still in the store with the same digest.</summary>
-    private async Task<Artifact?> VerifyStoredArtifactAsync(Artifact? artifact, List<ReconcileEvent> events, CancellationToken cancellationToken)
-    {
-        if (artifact is null || !store.Exists(artifact.Path))
-            return null;
-        if (await store.VerifyAsync(artifact.Path, artifact.Digest, cancellationToken))
-            return artifact;
-        events.Add(new ReconcileEvent(ReconcileEvent.Warning, "ArtifactVerificationFailed",
-            $"failed to verify integrity of artifact: computed digest of '{artifact.Path}' does not match '{artifact.Digest}'"));
-        return null;
-    }
-
     private async Task<GitRevision> FetchAsync(ArtifactOwner owner, GitRepositorySpec spec, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -183,7 +159,7 @@ public sealed class GitRepositoryReconciler(
             {
                 Digest = stored.Digest,
                 Path = stored.Path,
-                Url = ArtifactUrl(stored.Path),
+                Url = options.ArtifactUrl(stored.Path),
                 Revision = revision.Revision,
                 Size = stored.Size,
                 LastUpdateTime = Seconds(time.GetUtcNow()),
@@ -210,17 +186,10 @@ public sealed class GitRepositoryReconciler(
         spec.Ignore != status.ObservedIgnore ||
         !(spec.SparseCheckout ?? []).SequenceEqual(status.ObservedSparseCheckout ?? []);
 
-    private string ArtifactUrl(string path) => options.ArtifactUrl(path);
-
-    private static bool HadFailure(GitRepositoryStatus status) =>
-        status.Conditions?.Any(c => c.Type is ConditionTypes.FetchFailed or ConditionTypes.StorageOperationFailed) == true;
-
     /// <summary>The first line of a commit message, cut at 50 characters as Flux does.</summary>
     private static string ShortMessage(string message)
     {
         var subject = message.Split('\n')[0];
         return subject.Length > 50 ? subject[..50] + "..." : subject;
     }
-
-    private static DateTimeOffset Seconds(DateTimeOffset time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
 }

@@ -5,7 +5,7 @@ using Tide.Engine.Sources;
 namespace Tide.Engine.Reconcilers;
 
 /// <summary>
-/// The steps every source reconciler (OCIRepository, Bucket) shares with source-controller's: progressing status,
+/// The steps every source reconciler (GitRepository, OCIRepository, Bucket) shares with source-controller's: progressing status,
 /// checking the stored artifact, the Ready outcome and the mapping of a failure to conditions and events.
 /// </summary>
 internal static class SourceReconcileSteps

@@ -32,6 +32,13 @@ public sealed class SingleNodeTests
         var artifactRevision = await env.Kubectl.JsonPathAsync("gitrepository/apps", "flux-system", "{.status.artifact.revision}");
         Assert.Equal($"main@sha1:{first}", artifactRevision);
 
+        // Kubernetes Events as Flux's controllers record them, with the per-object change set.
+        var events = await env.Kubectl.JsonPathAsync("events", "flux-system",
+            "{range .items[?(@.involvedObject.name==\"apps\")]}{.involvedObject.kind}/{.reason}/{.type}: {.message}{\"\\n\"}{end}");
+        Assert.Contains("GitRepository/NewArtifact/Normal: stored artifact for commit 'first'", events);
+        Assert.Contains("Kustomization/ReconciliationSucceeded/Normal: ", events);
+        Assert.Contains("Deployment/shop/web created", events);
+
         // A commit that changes the Deployment and removes the ConfigMap: applied and pruned.
         repo.Write("deploy/web.yaml", Manifests.Deployment("shop", "web", 3));
         repo.Delete("deploy/settings.yaml");

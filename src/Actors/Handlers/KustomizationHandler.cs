@@ -10,7 +10,7 @@ namespace Tide.Actors.Handlers;
 
 /// <summary>Runs the Kustomization reconciler for an entity (within the node's apply limit) and writes the status.</summary>
 public sealed class KustomizationHandler(KustomizationReconciler reconciler, KubeClient kube, StageLimiter applies,
-    Action<string>? progress = null) : IReconcileHandler
+    EventRecorder events, Action<string>? progress = null) : IReconcileHandler
 {
     public async Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactLocation? artifact, CancellationToken ct)
     {
@@ -18,7 +18,10 @@ public sealed class KustomizationHandler(KustomizationReconciler reconciler, Kub
         var result = await applies.RunAsync(() => reconciler.ReconcileAsync(ks, artifact, ct), ct);
         await kube.PatchStatusAsync(ObjectRef.Of(obj), new JsonObject { ["status"] = FluxJson.ToNode(result.Status) }, ct);
         foreach (var e in result.Events)
+        {
             progress?.Invoke($"Kustomization/{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}: {e.Message.Replace("\n", "; ")}");
+            await events.RecordAsync(obj, e, "kustomize-controller", ct);
+        }
         var appliedKinds = (result.Status.Inventory?.Entries ?? [])
             .Select(e => ObjectRef.FromInventory(e.Id, e.Version))
             .Select(r => new AppliedKind(r.ApiVersion, r.Kind))

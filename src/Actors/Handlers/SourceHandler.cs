@@ -17,6 +17,7 @@ public sealed class SourceHandler<TSource, TStatus>(
     Func<TSource, CancellationToken, Task<ReconcileResult<TStatus>>> reconcile,
     Func<TStatus, Artifact?> artifactOf,
     Func<TSource, CancellationToken, Task> forget,
+    EventRecorder events,
     Action<string>? progress = null) : IReconcileHandler
 {
     public async Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactLocation? artifact, CancellationToken ct)
@@ -26,7 +27,10 @@ public sealed class SourceHandler<TSource, TStatus>(
         var result = await fetches.RunAsync(() => reconcile(source, ct), ct);
         await kube.PatchStatusAsync(target, new JsonObject { ["status"] = FluxJson.ToNode(result.Status) }, ct);
         foreach (var e in result.Events)
+        {
             progress?.Invoke($"{target}: {e.Message}");
+            await events.RecordAsync(obj, e, "source-controller", ct);
+        }
         var stored = artifactOf(result.Status) is { Digest: { } digest } a ? new ArtifactLocation(a.Revision, digest, a.Url) : null;
         return ReconcileOutcome.From(result.Requeue, stored);
     }

@@ -58,17 +58,18 @@ public sealed class TideRuntime : IAsyncDisposable
             WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
         };
         var secrets = new SecretReader(kube);
+        var events = new EventRecorder(kube, TimeProvider.System);
         var gitReconciler = new GitRepositoryReconciler(
             new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")), store, sourceOptions, TimeProvider.System);
         var git = new SourceHandler<GitRepository, GitRepositoryStatus>(kube, fetches,
-            gitReconciler.ReconcileAsync, status => status.Artifact, gitReconciler.DeleteAsync, progress);
+            gitReconciler.ReconcileAsync, status => status.Artifact, gitReconciler.DeleteAsync, events, progress);
         var ociReconciler = new OciRepositoryReconciler(http, store, sourceOptions, TimeProvider.System);
         var oci = new SourceHandler<OciRepository, OciRepositoryStatus>(kube, fetches,
             async (repository, token) => await ociReconciler.ReconcileAsync(repository,
                 await secrets.ReadAsync(repository.Metadata.NamespaceProperty ?? "", repository.Spec.SecretRef,
                     repository.Spec.CertSecretRef, token), token),
             status => status.Artifact,
-            (repository, _) => { ociReconciler.Delete(repository); return Task.CompletedTask; }, progress);
+            (repository, _) => { ociReconciler.Delete(repository); return Task.CompletedTask; }, events, progress);
         // The clock also signs S3 requests (SigV4): it must be the real one.
         var bucketReconciler = new BucketReconciler(http, store, sourceOptions, TimeProvider.System);
         var buckets = new SourceHandler<Bucket, BucketStatus>(kube, fetches,
@@ -76,7 +77,7 @@ public sealed class TideRuntime : IAsyncDisposable
                 await secrets.ReadAsync(bucket.Metadata.NamespaceProperty ?? "", bucket.Spec.SecretRef,
                     bucket.Spec.CertSecretRef, token), token),
             status => status.Artifact,
-            (bucket, _) => { bucketReconciler.Delete(bucket); return Task.CompletedTask; }, progress);
+            (bucket, _) => { bucketReconciler.Delete(bucket); return Task.CompletedTask; }, events, progress);
         var kustomizations = new KustomizationHandler(
             new KustomizationReconciler(kube, new ArtifactCache(Path.Combine(settings.ArtifactsDirectory, "cache"), http),
                 new KustomizationReconcilerOptions
@@ -85,7 +86,7 @@ public sealed class TideRuntime : IAsyncDisposable
                     StrictSubstitution = settings.StrictSubstitution,
                     WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
                 }),
-            kube, applies, progress);
+            kube, applies, events, progress);
         var node = await TideNode.StartAsync(config, kube,
         [
             new EntityKind(GitRepository.KindName, GitRepository.ApiVersionV1, IsSource: true, git),

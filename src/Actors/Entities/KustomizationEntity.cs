@@ -9,7 +9,9 @@ namespace Tide.Actors.Entities;
 /// <summary>
 /// A Kustomization: subscribes to its source entity, and reconciles (build, apply, prune) when a new artifact arrives,
 /// on its interval (which also reverts drift and renews the subscription), on spec changes, on requestedAt, and at
-/// once (at most once a second) when the drift watcher sees one of its objects changed.
+/// once (at most once a second) when the drift watcher sees one of its objects changed. With dependsOn it watches
+/// the readiness of the Kustomizations it depends on, which tell it when they become ready (push, not polling); the
+/// reconciler checks them before it applies anything.
 /// </summary>
 public sealed class KustomizationEntity : ReconcilingEntity
 {
@@ -24,6 +26,9 @@ public sealed class KustomizationEntity : ReconcilingEntity
     private string? _sourceId;
     private ArtifactLocation? _artifact;
     private ArtifactLocation? _reconciledArtifact;
+    private IReadOnlyList<string> _dependencies = [];
+    private readonly HashSet<string> _dependents = new(StringComparer.Ordinal);
+    private bool _ready;
 
     public KustomizationEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
         IActorRef? driftWatcher = null, ObjectLoader? loader = null)
@@ -38,7 +43,22 @@ public sealed class KustomizationEntity : ReconcilingEntity
             if (_artifact != _reconciledArtifact)
                 RequestReconcile();
         });
-        Receive<RenewSubscription>(_ => SubscribeToSource());
+        Receive<RenewSubscription>(_ =>
+        {
+            SubscribeToSource();
+            WatchDependencies();
+        });
+        Receive<WatchReadiness>(m =>
+        {
+            _dependents.Add(m.SubscriberId);
+            if (_ready)
+                Regions.Tell(new DependencyReady(m.SubscriberId, EntityId));
+        });
+        Receive<DependencyReady>(m =>
+        {
+            if (_dependencies.Contains(m.DependencyId))
+                RequestReconcile();
+        });
         Receive<DriftDetected>(m =>
         {
             // Reverting drift right away, but at most once a second: an object that keeps changing under us must
@@ -57,6 +77,8 @@ public sealed class KustomizationEntity : ReconcilingEntity
 
     protected override ArtifactLocation? InputArtifact => _artifact;
 
+    protected override bool HasListeners => _dependents.Count > 0;
+
     protected override void PreStart()
     {
         base.PreStart();
@@ -65,6 +87,12 @@ public sealed class KustomizationEntity : ReconcilingEntity
 
     protected override void OnObjectSeen(JsonObject obj)
     {
+        var dependencies = DependenciesOf(obj);
+        if (!dependencies.SequenceEqual(_dependencies))
+        {
+            _dependencies = dependencies;
+            WatchDependencies();
+        }
         var sourceId = SourceIdOf(obj);
         if (sourceId == _sourceId)
             return;
@@ -81,8 +109,16 @@ public sealed class KustomizationEntity : ReconcilingEntity
     protected override void OnReconciled(ReconcileOutcome outcome)
     {
         _lastReconcile = DateTimeOffset.UtcNow;
+        var applied = outcome.Succeeded && _reconciledArtifact != _artifact;
         if (outcome.Succeeded)
             _reconciledArtifact = _artifact;
+        var becameReady = outcome.Succeeded && !_ready;
+        _ready = outcome.Succeeded;
+        if (becameReady || applied)
+        {
+            foreach (var dependent in _dependents)
+                Regions.Tell(new DependencyReady(dependent, EntityId));
+        }
         if (outcome.AppliedKinds.Count > 0)
             _driftWatcher?.Tell(new DriftWatcher.WatchKinds(outcome.AppliedKinds));
     }
@@ -92,6 +128,22 @@ public sealed class KustomizationEntity : ReconcilingEntity
         if (_sourceId is not null)
             Regions.Tell(new Unsubscribe(_sourceId, EntityId));
         return Task.CompletedTask;
+    }
+
+    private void WatchDependencies()
+    {
+        foreach (var dependency in _dependencies)
+            Regions.Tell(new WatchReadiness(dependency, EntityId));
+    }
+
+    private static IReadOnlyList<string> DependenciesOf(JsonObject obj)
+    {
+        var ns = obj["metadata"]?["namespace"]?.GetValue<string>() ?? "";
+        return (obj["spec"]?["dependsOn"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Where(d => d["name"] is not null)
+            .Select(d => Sharding.EntityId.Of("Kustomization", d["namespace"]?.GetValue<string>() ?? ns, d["name"]!.GetValue<string>()))
+            .ToList();
     }
 
     private void SubscribeToSource()

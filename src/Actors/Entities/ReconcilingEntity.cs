@@ -70,9 +70,15 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             return;
         }
         if (obj is null)
-            Self.Tell(new ObjectDeleted(EntityId));
+        {
+            // Gone (deleted while no node ran this entity), or not created yet by the user that others wait for.
+            if (!HasListeners)
+                Self.Tell(new ObjectDeleted(EntityId));
+        }
         else if (Object is null)
+        {
             OnObjectChanged(new ObjectChanged(EntityId, obj.ToJsonString()));
+        }
     }
 
     /// <summary>Read the object from the cluster if no watcher delivered it yet.</summary>
@@ -96,6 +102,10 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
 
     /// <summary>The artifact handed to the handler (consumers: their source's).</summary>
     protected virtual ArtifactLocation? InputArtifact => null;
+
+    /// <summary>Whether other entities wait for news from this one: then an entity whose object does not exist
+    /// (yet) stays, to tell them when it is created, instead of stopping.</summary>
+    protected virtual bool HasListeners => false;
 
     /// <summary>A new version of the object arrived (before the decision to reconcile).</summary>
     protected virtual void OnObjectSeen(JsonObject obj)

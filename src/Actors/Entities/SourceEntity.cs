@@ -34,6 +34,8 @@ public sealed class SourceEntity : ReconcilingEntity
         ObjectLoader? loader = null) =>
         Akka.Actor.Props.Create(() => new SourceEntity(entityId, handler, regions, timing, loader));
 
+    protected override bool HasListeners => _subscribers.Count > 0;
+
     protected override void OnReconciled(ReconcileOutcome outcome)
     {
         if (outcome.Artifact is not { } artifact || artifact == _artifact)

@@ -18,3 +18,9 @@ public sealed record ArtifactChanged(string EntityId, string SourceId, ArtifactL
 
 /// <summary>Someone changed or deleted an object this Kustomization applied: reconcile now to revert it.</summary>
 public sealed record DriftDetected(string EntityId, string Object) : IEntityMessage;
+
+/// <summary>A dependent (dependsOn) asks a Kustomization to tell it whenever it becomes ready.</summary>
+public sealed record WatchReadiness(string EntityId, string SubscriberId) : IEntityMessage;
+
+/// <summary>A dependency became ready (or applied a new revision): the dependent reconciles now instead of polling.</summary>
+public sealed record DependencyReady(string EntityId, string DependencyId) : IEntityMessage;

@@ -52,6 +52,15 @@ public sealed class SingleNodeTests
         await env.Kubectl.RunAsync("patch", "deployment/web", "-n", "shop", "--type=merge", "-p", "{\"spec\":{\"replicas\":7}}");
         await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("deployment/web", "shop", "{.spec.replicas}"),
             replicas => replicas == "3", TimeSpan.FromSeconds(20), "the manual replicas change to be reverted");
+
+        // Deleting the Kustomization (prune: true) deletes what it applied, then the Kustomization goes.
+        Assert.Equal("finalizers.fluxcd.io", await env.Kubectl.JsonPathAsync("kustomization/apps", "flux-system", "{.metadata.finalizers[0]}"));
+        await env.Kubectl.RunAsync("delete", "kustomization/apps", "-n", "flux-system", "--wait=false");
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("deployment/web", "shop", "{.metadata.name}"),
+            name => name is null, Timeout, "the Deployment to be deleted with its Kustomization");
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("kustomization/apps", "flux-system", "{.metadata.name}"),
+            name => name is null, Timeout, "the Kustomization to go once it cleaned up");
+        Assert.Null(await env.Kubectl.JsonPathAsync("namespace/shop", null, "{.status.phase}") is "Active" ? "still active" : null);
     }
 
     [Fact]

@@ -12,6 +12,9 @@ public interface IReconcileHandler
 {
     Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactLocation? artifact, CancellationToken ct);
 
+    /// <summary>The object is being deleted (deletionTimestamp set): clean up and remove this controller's finalizer.</summary>
+    Task FinalizeAsync(JsonObject obj, CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>The object was deleted: release what this node holds for it (artifacts, caches).</summary>
     Task ForgetAsync(JsonObject lastSeen, CancellationToken ct) => Task.CompletedTask;
 }

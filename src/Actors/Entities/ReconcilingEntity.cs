@@ -44,6 +44,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         });
         ReceiveAsync<ReconcileNow>(_ => ReconcileAsync());
         ReceiveAsync<LoadObject>(_ => LoadAsync());
+        ReceiveAsync<FinalizeNow>(_ => FinalizeAsync());
     }
 
     protected override void PreStart()
@@ -79,6 +80,28 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         {
             OnObjectChanged(new ObjectChanged(EntityId, obj.ToJsonString()));
         }
+    }
+
+    /// <summary>Cleans up for a deleting object; retried until it succeeds (the object then goes away and the
+    /// watcher's DELETED stops the entity).</summary>
+    private async Task FinalizeAsync()
+    {
+        if (Object is null)
+            return;
+        try
+        {
+            await Handler.FinalizeAsync(Object, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.Warning("{0}: finalizing failed, retrying: {1}", EntityId, e.Message);
+            Timers.StartSingleTimer("finalize", FinalizeNow.Instance, TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private sealed class FinalizeNow
+    {
+        public static readonly FinalizeNow Instance = new();
     }
 
     /// <summary>Read the object from the cluster if no watcher delivered it yet.</summary>
@@ -133,7 +156,13 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         Object = obj;
         _view = view;
         OnObjectSeen(obj);
-        if (view.Suspended || view.Deleting)
+        if (view.Deleting)
+        {
+            Timers.Cancel(TimerKey);
+            Self.Tell(FinalizeNow.Instance);
+            return;
+        }
+        if (view.Suspended)
         {
             Timers.Cancel(TimerKey);
             return;

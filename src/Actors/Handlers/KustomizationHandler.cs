@@ -29,4 +29,12 @@ public sealed class KustomizationHandler(KustomizationReconciler reconciler, Kub
             .ToList();
         return ReconcileOutcome.From(result.Requeue) with { AppliedKinds = appliedKinds };
     }
+
+    public async Task FinalizeAsync(JsonObject obj, CancellationToken ct)
+    {
+        var ks = FluxJson.FromNode<Kustomization>(obj);
+        var changes = await applies.RunAsync(() => reconciler.FinalizeAsync(ks, ct), ct);
+        if (changes.Count > 0)
+            progress?.Invoke($"Kustomization/{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}: deleted; {string.Join("; ", changes)}");
+    }
 }

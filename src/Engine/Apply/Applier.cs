@@ -3,9 +3,15 @@ using Tide.Engine.Kube;
 
 namespace Tide.Engine.Apply;
 
-/// <summary>Server-side applies a set of objects in stages (<see cref="ApplyStage"/>) and reports what changed.</summary>
+/// <summary>
+/// Server-side applies a set of objects in stages (<see cref="ApplyStage"/>) and reports what changed. Objects
+/// annotated <c>kustomize.toolkit.fluxcd.io/ssa: Ignore</c> are left alone, <c>IfNotPresent</c> only created;
+/// <c>Merge</c> (keep fields other managers set) is what every apply does here.
+/// </summary>
 public sealed class Applier(KubeClient kube)
 {
+    public const string SsaAnnotation = "kustomize.toolkit.fluxcd.io/ssa";
+
     public async Task<IReadOnlyList<ChangeSetEntry>> ApplyStagedAsync(IEnumerable<JsonObject> objects,
         ApplierOptions options, CancellationToken ct)
     {
@@ -29,9 +35,14 @@ public sealed class Applier(KubeClient kube)
             foreach (var (key, value) in options.OwnerLabels)
                 labels[key] = value;
         }
+        var policy = obj["metadata"]?["annotations"]?[SsaAnnotation]?.GetValue<string>();
+        if (string.Equals(policy, "Ignore", StringComparison.OrdinalIgnoreCase))
+            return new ChangeSetEntry(target, ChangeAction.Skipped);
         try
         {
             var existing = await kube.GetAsync(target, ct);
+            if (existing is not null && string.Equals(policy, "IfNotPresent", StringComparison.OrdinalIgnoreCase))
+                return new ChangeSetEntry(target, ChangeAction.Skipped);
             var applied = await kube.ApplyAsync(obj, new ApplyOptions { FieldManager = options.FieldManager, Force = true }, ct);
             var action = existing is null ? ChangeAction.Created
                 : ResourceVersion(existing) == ResourceVersion(applied) ? ChangeAction.Unchanged

@@ -18,6 +18,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
 {
     public const string NameLabel = "kustomize.toolkit.fluxcd.io/name";
     public const string NamespaceLabel = "kustomize.toolkit.fluxcd.io/namespace";
+    public const string Finalizer = "finalizers.fluxcd.io";
 
     public async Task<ReconcileResult<KustomizationStatus>> ReconcileAsync(Kustomization ks, ArtifactLocation? artifact, CancellationToken ct)
     {
@@ -30,6 +31,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         var changes = new List<ChangeSetEntry>();
         try
         {
+            await EnsureFinalizerAsync(ks, timeout.Token);
             await RequireDependenciesReadyAsync(ks, timeout.Token);
             var source = await RequireArtifactAsync(ks, artifact, timeout.Token);
             var built = await BuildAsync(ks, source, workDir, timeout.Token);
@@ -52,7 +54,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 Inventory = inventory,
                 Conditions = conditions.ToList(),
             };
-            var changed = changes.Where(c => c.Action != ChangeAction.Unchanged).Select(c => c.ToString()).ToList();
+            var changed = changes.Where(c => c.Action is not (ChangeAction.Unchanged or ChangeAction.Skipped)).Select(c => c.ToString()).ToList();
             var events = changed.Count == 0 ? new List<ReconcileEvent>()
                 : [new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.ReconciliationSucceeded, string.Join('\n', changed),
                     new Dictionary<string, string> { ["revision"] = source.Revision })];
@@ -99,6 +101,39 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         HttpRequestException h => new ReconcileFailure(ConditionReasons.ReconciliationFailed, "the API server could not be reached: " + h.Message),
         _ => null,
     };
+
+    /// <summary>
+    /// The Kustomization is being deleted: with prune (and unless deletionPolicy is Orphan, or it is suspended) the
+    /// objects of its inventory are deleted first; then the finalizer goes and the API server removes the object.
+    /// </summary>
+    public async Task<IReadOnlyList<ChangeSetEntry>> FinalizeAsync(Kustomization ks, CancellationToken ct)
+    {
+        var policy = ks.Spec.DeletionPolicy ?? "MirrorPrune";
+        var delete = policy is "Delete" or "WaitForTermination" || (policy == "MirrorPrune" && ks.Spec.Prune);
+        IReadOnlyList<ChangeSetEntry> changes = [];
+        if (delete && ks.Spec.Suspend != true && ks.Status?.Inventory is { } inventory)
+            changes = await new Pruner(kube).PruneAsync(inventory.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)), ct);
+        var finalizers = ks.Metadata.Finalizers ?? [];
+        if (finalizers.Contains(Finalizer))
+            await kube.PatchAsync(Ref(ks), new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["finalizers"] = new JsonArray(finalizers.Where(f => f != Finalizer).Select(f => (JsonNode)f).ToArray()) },
+            }, ct);
+        return changes;
+    }
+
+    private static ObjectRef Ref(Kustomization ks) =>
+        new(Kustomization.ApiVersionV1, Kustomization.KindName, ks.Metadata.NamespaceProperty ?? "", ks.Metadata.Name);
+
+    /// <summary>Flux's finalizer, so that deleting the Kustomization can clean up what it applied.</summary>
+    private async Task EnsureFinalizerAsync(Kustomization ks, CancellationToken ct)
+    {
+        var finalizers = ks.Metadata.Finalizers ?? [];
+        if (finalizers.Contains(Finalizer))
+            return;
+        await kube.PatchAsync(Ref(ks),
+            new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = new JsonArray(finalizers.Append(Finalizer).Select(f => (JsonNode)f).ToArray()) } }, ct);
+    }
 
     /// <summary>
     /// Flux's dependsOn: each dependency must exist, be Ready for its current generation, and have applied its

@@ -29,6 +29,8 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(ks.Spec.GetTimeout());
         var changes = new List<ChangeSetEntry>();
+        var started = options.Time.GetUtcNow();
+        string? buildDigest = null;
         try
         {
             await EnsureFinalizerAsync(ks, timeout.Token);
@@ -36,6 +38,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             var source = await RequireArtifactAsync(ks, artifact, timeout.Token);
             var built = await BuildAsync(ks, source, workDir, timeout.Token);
             var objects = await SubstituteAsync(ks, await DecryptAsync(ks, built, timeout.Token), timeout.Token);
+            buildDigest = ReconcileHistory.DigestOf(objects);
             changes.AddRange(await ApplyAsync(ks, objects, timeout.Token));
             var inventory = Inventory(objects);
             if (ks.Spec.Prune)
@@ -53,6 +56,8 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 LastAttemptedRevision = source.Revision,
                 Inventory = inventory,
                 Conditions = conditions.ToList(),
+                History = ReconcileHistory.Record(previous.History, buildDigest, started, options.Time.GetUtcNow(),
+                    ConditionReasons.ReconciliationSucceeded, new Dictionary<string, string> { ["revision"] = source.Revision }),
             };
             var changed = changes.Where(c => c.Action is not (ChangeAction.Unchanged or ChangeAction.Skipped)).Select(c => c.ToString()).ToList();
             var events = changed.Count == 0 ? new List<ReconcileEvent>()
@@ -73,6 +78,10 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 LastHandledReconcileAt = requestedAt ?? previous.LastHandledReconcileAt,
                 LastAttemptedRevision = artifact?.Revision ?? previous.LastAttemptedRevision,
                 Conditions = conditions.ToList(),
+                // A failed build has no digest to record; a failed apply of a built set does.
+                History = buildDigest is null ? previous.History
+                    : ReconcileHistory.Record(previous.History, buildDigest, started, options.Time.GetUtcNow(), failure.Reason,
+                        new Dictionary<string, string> { ["revision"] = artifact?.Revision ?? "" }),
             };
             return new ReconcileResult<KustomizationStatus>(status,
                 [new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message)],

@@ -11,6 +11,7 @@ namespace Tide.Engine.Apply;
 public sealed class Applier(KubeClient kube)
 {
     public const string SsaAnnotation = "kustomize.toolkit.fluxcd.io/ssa";
+    public const string ForceAnnotation = "kustomize.toolkit.fluxcd.io/force";
 
     public async Task<IReadOnlyList<ChangeSetEntry>> ApplyStagedAsync(IEnumerable<JsonObject> objects,
         ApplierOptions options, CancellationToken ct)
@@ -49,10 +50,38 @@ public sealed class Applier(KubeClient kube)
                 : ChangeAction.Configured;
             return new ChangeSetEntry(target, action);
         }
+        catch (KubeApiException e) when (e.IsInvalid && e.ApiMessage.Contains("immutable", StringComparison.Ordinal))
+        {
+            var forced = options.Force ||
+                string.Equals(obj["metadata"]?["annotations"]?[ForceAnnotation]?.GetValue<string>(), "Enabled", StringComparison.OrdinalIgnoreCase);
+            if (!forced)
+                throw new ApplyException(target, e.ApiMessage +
+                    $"; set spec.force: true on the Kustomization, or annotate the object {ForceAnnotation}: Enabled, to recreate it", e);
+            await RecreateAsync(target, obj, options, ct);
+            return new ChangeSetEntry(target, ChangeAction.Created);
+        }
         catch (KubeApiException e)
         {
             throw new ApplyException(target, e.ApiMessage, e);
         }
+    }
+
+    /// <summary>Deletes an object whose immutable fields changed, waits until it is gone, and applies it anew.</summary>
+    private async Task RecreateAsync(ObjectRef target, JsonObject obj, ApplierOptions options, CancellationToken ct)
+    {
+        await kube.DeleteAsync(target, "Background", ct);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(options.CrdEstablishTimeout);
+        try
+        {
+            while (await kube.GetAsync(target, deadline.Token) is not null)
+                await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new ApplyException(target, $"recreating it: still not deleted after {options.CrdEstablishTimeout.TotalSeconds:0}s (finalizers?)");
+        }
+        await kube.ApplyAsync(obj, new ApplyOptions { FieldManager = options.FieldManager, Force = true }, ct);
     }
 
     private async Task WaitForCrdsAsync(IReadOnlyList<JsonObject> stage, TimeSpan timeout, CancellationToken ct)

@@ -309,6 +309,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         return await applier.ApplyStagedAsync(objects, new ApplierOptions
         {
             FieldManager = options.FieldManager,
+            Force = ks.Spec.Force == true,
             OwnerLabels = new Dictionary<string, string>
             {
                 [NameLabel] = ks.Metadata.Name,

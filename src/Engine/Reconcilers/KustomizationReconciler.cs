@@ -229,10 +229,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         if (!Directory.Exists(path))
             throw new ReconcileFailure(ConditionReasons.ArtifactFailed,
                 $"kustomization path not found: '{relative}' does not exist in revision {source.Revision}");
-        var objects = ManifestBuilder.Build(path);
-        if (ks.Spec.TargetNamespace is { Length: > 0 } target)
-            await SetNamespaceAsync(objects, target, ct);
-        return objects;
+        return ManifestBuilder.Build(path, FluxOverlay.From(ks.Spec));
     }
 
     /// <summary>
@@ -275,32 +272,6 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         }
         var variables = PostBuildVariables.Resolve(postBuild, fetched);
         return PostBuildSubstitution.Apply(objects, variables, SubstitutionOptions.For(postBuild, options.StrictSubstitution));
-    }
-
-    private async Task SetNamespaceAsync(IReadOnlyList<JsonObject> objects, string target, CancellationToken ct)
-    {
-        var definedHere = objects.Where(o => o["kind"]?.GetValue<string>() == "CustomResourceDefinition")
-            .ToDictionary(o => o["spec"]?["names"]?["kind"]?.GetValue<string>() ?? "", o => o["spec"]?["scope"]?.GetValue<string>() == "Namespaced");
-        foreach (var obj in objects)
-        {
-            var target0 = ObjectRef.Of(obj);
-            bool namespaced;
-            if (definedHere.TryGetValue(target0.Kind, out var scope))
-                namespaced = scope;
-            else
-            {
-                try
-                {
-                    namespaced = (await kube.ResolveAsync(target0.ApiVersion, target0.Kind, ct)).Namespaced;
-                }
-                catch (KubeApiException e) when (e.IsNotFound)
-                {
-                    namespaced = true;
-                }
-            }
-            if (namespaced)
-                obj["metadata"]!["namespace"] = target;
-        }
     }
 
     private async Task<IReadOnlyList<ChangeSetEntry>> ApplyAsync(Kustomization ks, IReadOnlyList<JsonObject> objects, CancellationToken ct)

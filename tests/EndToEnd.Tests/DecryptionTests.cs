@@ -40,4 +40,50 @@ public sealed class DecryptionTests
         Assert.Contains("spec.decryption", refused);
         Assert.Null(await env.Kubectl.JsonPathAsync("secret/age", "default", "{.metadata.name}"));
     }
+
+    [Fact]
+    public async Task EncryptedGeneratorInputs_AreDecryptedBeforeTheBuild_LikeKubectlKustomizeOnThePlaintext()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        var repo = await env.CreateRepositoryAsync("generators");
+        foreach (var dir in new[] { "envs", "files" })
+            foreach (var file in Directory.GetFiles(Path.Combine(Fixtures, dir)).Where(f => !f.EndsWith(".datakey") && !f.EndsWith(".expected")))
+                repo.Write($"{dir}/{Path.GetFileName(file)}", File.ReadAllText(file));
+        repo.Write("kustomization.yaml", "resources:\n- envs\n- files\n");
+        var commit = await repo.CommitAndPushAsync("encrypted generator inputs");
+
+        // The oracle: kubectl kustomize on the same tree with the independently decrypted plaintexts.
+        using var plain = new TempDirectory();
+        foreach (var dir in new[] { "envs", "files" })
+            foreach (var file in Directory.GetFiles(Path.Combine(Fixtures, dir)).Where(f => !f.EndsWith(".datakey") && !f.EndsWith(".expected")))
+            {
+                var plaintext = file + ".expected";
+                plain.Write($"{dir}/{Path.GetFileName(file)}", File.ReadAllText(File.Exists(plaintext) ? plaintext : file));
+            }
+        plain.Write("kustomization.yaml", "resources:\n- envs\n- files\n");
+        var oracle = await ProcessRunner.RunCheckedAsync("kubectl", ["kustomize", plain.Path]);
+
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        await env.Kubectl.RunAsync("create", "secret", "generic", "sops-keys", "-n", "flux-system",
+            "--from-file=identity.agekey=" + Path.Combine(Fixtures, "keys", "age.txt"),
+            "--from-file=pgp.asc=" + Path.Combine(Fixtures, "keys", "pgp.asc"));
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("generators", env.Git.RepositoryUrl("generators")));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("generators", "generators", "./", targetNamespace: "default") + """
+
+              decryption:
+                provider: sops
+                secretRef:
+                  name: sops-keys
+            """);
+        await SingleNodeTests.WaitForAppliedRevisionAsync(env, "generators", $"main@sha1:{commit}");
+
+        var expected = Tide.Engine.Manifests.YamlJson.ParseAll(oracle).OfType<System.Text.Json.Nodes.JsonObject>().ToList();
+        foreach (var (kind, name) in new[] { ("configmap", "envs-configmap"), ("configmap", "files-configmap"), ("secret", "envs-secret"), ("secret", "files-secret") })
+        {
+            var want = expected.Single(o => o["metadata"]!["name"]!.GetValue<string>() == name)["data"]!.ToJsonString();
+            var applied = await env.Kubectl.RunAsync("get", $"{kind}/{name}", "-n", "default", "-o", "json");
+            var got = System.Text.Json.Nodes.JsonNode.Parse(applied)!["data"]!.ToJsonString();
+            Assert.Equal(want, got);
+        }
+    }
 }

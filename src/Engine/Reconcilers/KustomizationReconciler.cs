@@ -36,8 +36,9 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             await EnsureFinalizerAsync(ks, timeout.Token);
             await RequireDependenciesReadyAsync(ks, timeout.Token);
             var source = await RequireArtifactAsync(ks, artifact, timeout.Token);
-            var built = await BuildAsync(ks, source, workDir, timeout.Token);
-            var objects = await SubstituteAsync(ks, await DecryptAsync(ks, built, timeout.Token), timeout.Token);
+            var decryptor = await DecryptorAsync(ks, timeout.Token);
+            var built = await BuildAsync(ks, source, workDir, decryptor, timeout.Token);
+            var objects = await SubstituteAsync(ks, Decrypt(built, decryptor), timeout.Token);
             buildDigest = ReconcileHistory.DigestOf(objects);
             changes.AddRange(await ApplyAsync(ks, objects, timeout.Token));
             var inventory = Inventory(objects);
@@ -216,7 +217,8 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             : $"Source '{source.Kind}/{sourceNamespace}/{source.Name}' not found");
     }
 
-    private async Task<IReadOnlyList<JsonObject>> BuildAsync(Kustomization ks, ArtifactLocation source, string workDir, CancellationToken ct)
+    private async Task<IReadOnlyList<JsonObject>> BuildAsync(Kustomization ks, ArtifactLocation source, string workDir,
+        SopsDecryptor? decryptor, CancellationToken ct)
     {
         var tarball = await artifacts.GetAsync(source.Url, source.Digest, ct);
         await using (var stream = File.OpenRead(tarball))
@@ -229,23 +231,16 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         if (!Directory.Exists(path))
             throw new ReconcileFailure(ConditionReasons.ArtifactFailed,
                 $"kustomization path not found: '{relative}' does not exist in revision {source.Revision}");
+        if (decryptor is not null)
+            KustomizationInputs.Decrypt(root, decryptor);
         return ManifestBuilder.Build(path, FluxOverlay.From(ks.Spec));
     }
 
-    /// <summary>
-    /// SOPS-encrypted resources (and Secrets whose data entries are SOPS documents) decrypted with the keys of
-    /// <c>spec.decryption.secretRef</c>; without <c>spec.decryption</c> an encrypted resource is an error, never applied.
-    /// </summary>
-    private async Task<IReadOnlyList<JsonObject>> DecryptAsync(Kustomization ks, IReadOnlyList<JsonObject> objects, CancellationToken ct)
+    /// <summary>The decryptor of <c>spec.decryption</c> (keys from its secretRef), or null without decryption.</summary>
+    private async Task<SopsDecryptor?> DecryptorAsync(Kustomization ks, CancellationToken ct)
     {
         if (ks.Spec.Decryption is not { } decryption)
-        {
-            if (objects.FirstOrDefault(o => SopsDecryptor.IsEncrypted(o) && !SopsDecryptor.IsDecryptionDisabled(o)) is { } encrypted)
-                throw new ReconcileFailure(ConditionReasons.BuildFailed,
-                    $"{ObjectRef.Of(encrypted)} is SOPS-encrypted: set spec.decryption (provider: sops) with a secretRef holding the keys",
-                    terminal: true);
-            return objects;
-        }
+            return null;
         var keys = Array.Empty<(string, byte[])>().AsEnumerable();
         if (decryption.SecretRef is { } secretRef)
         {
@@ -254,8 +249,22 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                     $"cannot get decryption Secret '{ks.Metadata.NamespaceProperty}/{secretRef.Name}': not found");
             keys = SopsDecryptor.KeyFilesOf(secret);
         }
-        var decryptor = SopsDecryptor.Create(keys);
-        return objects.Select(decryptor.DecryptDocument).ToList();
+        return SopsDecryptor.Create(keys);
+    }
+
+    /// <summary>
+    /// SOPS-encrypted resources (and Secrets whose data entries are SOPS documents) decrypted; without
+    /// <c>spec.decryption</c> an encrypted resource is an error, never applied.
+    /// </summary>
+    private static IReadOnlyList<JsonObject> Decrypt(IReadOnlyList<JsonObject> objects, SopsDecryptor? decryptor)
+    {
+        if (decryptor is not null)
+            return objects.Select(decryptor.DecryptDocument).ToList();
+        if (objects.FirstOrDefault(o => SopsDecryptor.IsEncrypted(o) && !SopsDecryptor.IsDecryptionDisabled(o)) is { } encrypted)
+            throw new ReconcileFailure(ConditionReasons.BuildFailed,
+                $"{ObjectRef.Of(encrypted)} is SOPS-encrypted: set spec.decryption (provider: sops) with a secretRef holding the keys",
+                terminal: true);
+        return objects;
     }
 
     /// <summary>Flux's postBuild: variables from substitute and substituteFrom (ConfigMaps and Secrets of the

@@ -17,9 +17,14 @@ public static class Kustomizer
 
     public static KustomizeResult Build(string directory) => Build(DiskFileSystem.Instance, directory);
 
-    public static KustomizeResult Build(IKustomizeFileSystem fileSystem, string directory)
+    public static KustomizeResult Build(IKustomizeFileSystem fileSystem, string directory) =>
+        Build(fileSystem, directory, loadBoundary: null);
+
+    /// <param name="loadBoundary">Files may be read anywhere below this directory (Flux's LoadRestrictionsNone within
+    /// an artifact); null: kubectl's default, only below each kustomization's own directory.</param>
+    public static KustomizeResult Build(IKustomizeFileSystem fileSystem, string directory, string? loadBoundary)
     {
-        var loader = new KustomizationLoader(fileSystem, directory);
+        var loader = new KustomizationLoader(fileSystem, directory, boundary: loadBoundary);
         if (!fileSystem.DirectoryExists(loader.Root))
             throw new KustomizeException($"must build at directory: not a valid directory: evalsymlink failure on '{loader.Root}' : lstat {loader.Root}: no such file or directory");
         var target = new KustomizationTarget(loader);

@@ -15,24 +15,26 @@ public static class ManifestBuilder
 
     /// <param name="directory">The path to build; with an overlay its kustomization file is rewritten, so it must be a
     /// working copy.</param>
-    public static IReadOnlyList<JsonObject> Build(string directory, FluxOverlay? overlay = null)
+    /// <param name="loadBoundary">Kustomizations may read files anywhere below it (the artifact's root, as Flux
+    /// allows); null: only below their own directory.</param>
+    public static IReadOnlyList<JsonObject> Build(string directory, FluxOverlay? overlay = null, string? loadBoundary = null)
     {
         var existing = KustomizationFiles.Select(f => Path.Combine(directory, f)).FirstOrDefault(File.Exists);
         if (overlay is null || overlay.IsEmpty)
-            return existing is null ? ManifestReader.ReadDirectory(directory) : Kustomize(directory);
+            return existing is null ? ManifestReader.ReadDirectory(directory) : Kustomize(directory, loadBoundary);
         var kustomization = existing is null ? Generate(directory) : Read(existing);
         overlay.ApplyTo(kustomization, directory);
         if (existing is not null)
             File.Delete(existing);
         File.WriteAllText(Path.Combine(directory, "kustomization.yaml"), YamlJson.Write(kustomization));
-        return Kustomize(directory);
+        return Kustomize(directory, loadBoundary);
     }
 
-    private static IReadOnlyList<JsonObject> Kustomize(string directory)
+    private static IReadOnlyList<JsonObject> Kustomize(string directory, string? loadBoundary)
     {
         try
         {
-            return Kustomizer.Build(directory).ToJsonObjects().ToList();
+            return Kustomizer.Build(DiskFileSystem.Instance, directory, loadBoundary).ToJsonObjects().ToList();
         }
         catch (KustomizeException e)
         {

@@ -233,7 +233,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 $"kustomization path not found: '{relative}' does not exist in revision {source.Revision}");
         if (decryptor is not null)
             KustomizationInputs.Decrypt(root, decryptor);
-        return ManifestBuilder.Build(path, FluxOverlay.From(ks.Spec));
+        return ManifestBuilder.Build(path, FluxOverlay.From(ks.Spec), loadBoundary: root);
     }
 
     /// <summary>The decryptor of <c>spec.decryption</c> (keys from its secretRef), or null without decryption.</summary>

@@ -5,17 +5,22 @@ namespace Tide.Engine.Kustomize.Build;
 
 /// <summary>
 /// Reads files for one kustomization directory. Files must lie in or below that directory (kustomize's
-/// LoadRestrictionsRootOnly); directories may be anywhere, but a directory may not include itself (cycles).
+/// LoadRestrictionsRootOnly, kubectl's default) or, with a load boundary, anywhere below the boundary (Flux builds with
+/// LoadRestrictionsNone inside the artifact); directories may be anywhere, but a directory may not include itself.
 /// </summary>
 public sealed class KustomizationLoader
 {
     private readonly IReadOnlyList<string> _ancestors;
+    private readonly string? _boundary;
 
-    public KustomizationLoader(IKustomizeFileSystem fileSystem, string root, IReadOnlyList<string>? ancestors = null)
+    /// <param name="boundary">Files may be read anywhere below it; null: only below <paramref name="root"/>.</param>
+    public KustomizationLoader(IKustomizeFileSystem fileSystem, string root, IReadOnlyList<string>? ancestors = null,
+        string? boundary = null)
     {
         FileSystem = fileSystem;
         Root = fileSystem.Normalize(root);
         _ancestors = ancestors ?? [];
+        _boundary = boundary is null ? null : fileSystem.Normalize(boundary);
     }
 
     public IKustomizeFileSystem FileSystem { get; }
@@ -36,8 +41,9 @@ public sealed class KustomizationLoader
             throw new KustomizeException(
                 $"remote resource '{relative}' is not supported: Tide builds only local kustomizations (vendor the base into the source)");
         var path = Resolve(relative);
-        if (!IsWithin(path, Root))
-            throw new KustomizeException($"security; file '{path}' is not in or below '{Root}'");
+        var limit = _boundary ?? Root;
+        if (!IsWithin(path, limit))
+            throw new KustomizeException($"security; file '{path}' is not in or below '{limit}'");
         if (FileSystem.DirectoryExists(path) && !FileSystem.FileExists(path))
             throw new KustomizeException($"'{path}' must be a file");
         if (!FileSystem.FileExists(path))
@@ -64,7 +70,7 @@ public sealed class KustomizationLoader
             throw new KustomizeException($"must build at directory: not a valid directory: evalsymlink failure on '{path}' : lstat {path}: no such file or directory");
         if (path == Root || _ancestors.Contains(path))
             throw new KustomizeException($"cycle detected: candidate root '{path}' contains visited root '{Root}'");
-        return new KustomizationLoader(FileSystem, path, [.. _ancestors, Root]);
+        return new KustomizationLoader(FileSystem, path, [.. _ancestors, Root], _boundary);
     }
 
     /// <summary>Reads the directory's kustomization file (exactly one of the recognized names).</summary>

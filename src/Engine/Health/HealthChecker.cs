@@ -7,7 +7,11 @@ namespace Tide.Engine.Health;
 /// when to ask again (a scheduled tick), so no thread is held while objects become ready.</summary>
 /// <param name="get">Reads an object from the API server; null when it does not exist.</param>
 /// <param name="time">The clock kstatus's Pod rule compares creation times with.</param>
-public sealed class HealthChecker(Func<ObjectRef, CancellationToken, Task<JsonObject?>> get, TimeProvider time)
+/// <param name="expressions">Compiled healthCheckExprs: for the kinds they name they replace kstatus's rules.</param>
+public sealed class HealthChecker(
+    Func<ObjectRef, CancellationToken, Task<JsonObject?>> get,
+    TimeProvider time,
+    IReadOnlyList<CelHealthCheck>? expressions = null)
 {
     public async Task<HealthReport> CheckAsync(IReadOnlyList<ObjectRef> objects, CancellationToken cancellationToken)
     {
@@ -17,9 +21,14 @@ public sealed class HealthChecker(Func<ObjectRef, CancellationToken, Task<JsonOb
             var live = await get(reference, cancellationToken).ConfigureAwait(false);
             var result = live is null
                 ? new HealthResult(HealthStatus.NotFound, "Resource not found")
-                : Kstatus.Compute(live, time.GetUtcNow());
+                : Judge(live);
             results.Add(new ObjectHealth(reference, result.Status, result.Message));
         }
         return new HealthReport(results);
     }
+
+    private HealthResult Judge(JsonObject live) =>
+        expressions?.FirstOrDefault(e => e.Applies(live)) is { } custom
+            ? custom.Evaluate(live)
+            : Kstatus.Compute(live, time.GetUtcNow());
 }

@@ -62,13 +62,7 @@ public sealed class CelHealthCheck
 
     public HealthResult Evaluate(JsonObject obj)
     {
-        if (obj.IntOrNull("metadata", "generation") is { } generation
-            && obj.IntOrNull("status", "observedGeneration") is { } observed
-            && observed != generation)
-        {
-            return HealthResult.InProgress(
-                $"{Kstatus.Kind(obj)} generation is {generation}, but latest observed generation is {observed}");
-        }
+        if (Kstatus.GenerationNotObserved(obj) is { } behind) return behind;
 
         var variables = Variables.ToDictionary(v => v, v => (object?)(ToCel(obj[v]) ?? new Dictionary<string, object?>()));
         foreach (var (status, name, expression, run) in _rules)

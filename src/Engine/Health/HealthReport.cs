@@ -24,5 +24,17 @@ public sealed record HealthReport(IReadOnlyList<ObjectHealth> Objects)
     /// <c>health check failed after 5m0s: timeout waiting for: [Deployment/ns/name status: 'InProgress': ...]</c>.</summary>
     public string TimeoutMessage(TimeSpan elapsed) =>
         $"health check failed after {GoDuration.Format(elapsed)}: timeout waiting for: "
-        + $"[{string.Join(", ", NotReady.Select(o => o.Describe()))}]";
+        + NotReadyList;
+
+    /// <summary>Decides the wait after this round: <paramref name="elapsed"/> is the time since the wait began.
+    /// A Failed object ends it even before the timeout; all Current ends it even at the timeout.</summary>
+    public HealthVerdict Decide(TimeSpan elapsed, TimeSpan timeout)
+    {
+        if (AllCurrent) return new HealthVerdict(HealthOutcome.Healthy, $"Health check passed in {GoDuration.Format(elapsed)}");
+        if (FirstFailed is not null) return new HealthVerdict(HealthOutcome.Failed, FailedMessage(elapsed));
+        if (elapsed >= timeout) return new HealthVerdict(HealthOutcome.TimedOut, TimeoutMessage(elapsed));
+        return new HealthVerdict(HealthOutcome.Waiting, $"waiting for: {NotReadyList}");
+    }
+
+    private string NotReadyList => $"[{string.Join(", ", NotReady.Select(o => o.Describe()))}]";
 }

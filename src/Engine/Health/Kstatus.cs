@@ -40,13 +40,7 @@ public static class Kstatus
     {
         if (obj.Str("", "metadata", "deletionTimestamp").Length > 0)
             return new HealthResult(HealthStatus.Terminating, "Resource scheduled for deletion");
-        if (obj.IntOrNull("metadata", "generation") is { } generation
-            && obj.IntOrNull("status", "observedGeneration") is { } observed
-            && observed != generation)
-        {
-            return HealthResult.InProgress(
-                $"{Kind(obj)} generation is {generation}, but latest observed generation is {observed}");
-        }
+        if (GenerationNotObserved(obj) is { } behind) return behind;
         foreach (var c in obj.Conditions())
         {
             if (c.Type == "Reconciling" && c.IsTrue) return HealthResult.InProgress(c.Message);
@@ -54,6 +48,15 @@ public static class Kstatus
         }
         return null;
     }
+
+    /// <summary>InProgress when the controller reports an older generation than the object's; null when it is
+    /// current or either field is absent (then nothing can be concluded).</summary>
+    internal static HealthResult? GenerationNotObserved(JsonObject obj) =>
+        obj.IntOrNull("metadata", "generation") is { } generation
+        && obj.IntOrNull("status", "observedGeneration") is { } observed
+        && observed != generation
+            ? HealthResult.InProgress($"{Kind(obj)} generation is {generation}, but latest observed generation is {observed}")
+            : null;
 
     private static HealthResult ForKind(JsonObject obj, DateTimeOffset now)
     {

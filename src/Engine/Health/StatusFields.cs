@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -17,11 +18,14 @@ internal static class StatusFields
         return node;
     }
 
-    public static long Int(this JsonObject obj, long fallback, params string[] path) =>
-        obj.At(path) is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var n) ? n : fallback;
+    public static long Int(this JsonObject obj, long fallback, params string[] path) => obj.IntOrNull(path) ?? fallback;
 
+    // Parsed values hold a JsonElement, values set in code hold an int or a long: their JSON text reads the same.
     public static long? IntOrNull(this JsonObject obj, params string[] path) =>
-        obj.At(path) is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var n) ? n : null;
+        obj.At(path) is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+        && long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : null;
 
     public static string Str(this JsonObject obj, string fallback, params string[] path) =>
         obj.At(path) is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : fallback;

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Tide.Engine.Health;
 using static Tide.Engine.Tests.Health.LiveObjects;
 
@@ -77,5 +78,28 @@ public sealed class KstatusGenericTests
         var result = Compute($$$"""{"apiVersion":"{{{apiVersion}}}","kind":"{{{kind}}}","metadata":{"name":"x","namespace":"a"}}""");
 
         Assert.Equal(HealthResult.Current("Resource is always ready"), result);
+    }
+
+    [Fact]
+    public void ObjectsBuiltInCode_WithIntCounters_ReadLikeParsedOnes()
+    {
+        // The API server's own code writes counters as int; parsed responses hold JsonElements.
+        var daemonSet = new JsonObject
+        {
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "DaemonSet",
+            ["metadata"] = new JsonObject { ["name"] = "agent", ["namespace"] = "a", ["generation"] = 2 },
+            ["status"] = new JsonObject
+            {
+                ["observedGeneration"] = 2L,
+                ["desiredNumberScheduled"] = 1,
+                ["currentNumberScheduled"] = 1,
+                ["updatedNumberScheduled"] = 1,
+                ["numberReady"] = 1,
+                ["numberAvailable"] = 0,
+            },
+        };
+
+        Assert.Equal(HealthResult.InProgress("Available: 0/1"), Kstatus.Compute(daemonSet, Now));
     }
 }

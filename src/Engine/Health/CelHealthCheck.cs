@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cel;
@@ -94,9 +95,15 @@ public sealed class CelHealthCheck
             JsonValueKind.String => v.GetValue<string>(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number => v.TryGetValue<long>(out var l) ? l : v.GetValue<double>(),
+            JsonValueKind.Number => Number(v.ToJsonString()),
             _ => null,
         },
         _ => null,
     };
+
+    // CEL keeps int and double apart: integral JSON numbers become int, others double.
+    private static object Number(string text) =>
+        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
+            ? integer
+            : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

@@ -146,4 +146,19 @@ public sealed class CelHealthCheckTests
         Assert.Equal(HealthStatus.Current, report.Objects[0].Status);
         Assert.Equal(certificate, report.FirstFailed?.Object);
     }
+
+    [Fact]
+    public void Numbers_CompareAsIntsAndDoubles_WhetherParsedOrSetInCode()
+    {
+        var check = CelHealthCheck.Compile(new CustomHealthCheck
+        {
+            ApiVersion = "example.com/v1",
+            Kind = "Database",
+            Current = "status.replicas == 3 && status.ratio > 0.5 && spec.size == 3",
+        });
+        var database = Parse("""{"apiVersion":"example.com/v1","kind":"Database","metadata":{"name":"db"},"spec":{"size":3},"status":{"ratio":0.75}}""");
+        database["status"]!["replicas"] = 3;
+
+        Assert.Equal(HealthStatus.Current, check.Evaluate(database).Status);
+    }
 }

@@ -12,6 +12,11 @@ public interface IReconcileHandler
 {
     Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactLocation? artifact, CancellationToken ct);
 
+    /// <summary>One round of the health checks of what the last reconcile applied (wait started at
+    /// <paramref name="waitStarted"/>); writes the status.</summary>
+    Task<ReconcileOutcome> CheckHealthAsync(JsonObject obj, DateTimeOffset waitStarted, CancellationToken ct) =>
+        Task.FromResult(new ReconcileOutcome(true, null));
+
     /// <summary>The object is being deleted (deletionTimestamp set): clean up and remove this controller's finalizer.</summary>
     Task FinalizeAsync(JsonObject obj, CancellationToken ct) => Task.CompletedTask;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Akka.Event;
 using Tide.Actors.Sharding;
 using Tide.Actors.Watchers;
 using Tide.Engine.Artifacts;
@@ -17,6 +18,7 @@ public sealed class KustomizationEntity : ReconcilingEntity
 {
     private const string DriftTimerKey = "drift";
     private const string SubscriptionTimerKey = "subscription";
+    private const string HealthTimerKey = "health";
     /// <summary>How often the subscription is renewed besides the interval: a source entity that restarted on another
     /// node knows its subscribers again within this time, whatever the Kustomization's interval.</summary>
     private static readonly TimeSpan SubscriptionRenewal = TimeSpan.FromSeconds(30);
@@ -29,6 +31,8 @@ public sealed class KustomizationEntity : ReconcilingEntity
     private IReadOnlyList<string> _dependencies = [];
     private readonly HashSet<string> _dependents = new(StringComparer.Ordinal);
     private bool _ready;
+    private long _healthEpoch;
+    private DateTimeOffset _healthWaitStarted;
 
     public KustomizationEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
         IActorRef? driftWatcher = null, ObjectLoader? loader = null)
@@ -58,6 +62,22 @@ public sealed class KustomizationEntity : ReconcilingEntity
         {
             if (_dependencies.Contains(m.DependencyId))
                 RequestReconcile();
+        });
+        ReceiveAsync<HealthTick>(async tick =>
+        {
+            if (tick.Epoch != _healthEpoch || Object is null)
+                return;
+            ReconcileOutcome outcome;
+            try
+            {
+                outcome = await Handler.CheckHealthAsync(Object, _healthWaitStarted, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Log.Warning("{0}: health check failed unexpectedly: {1}", EntityId, e.Message);
+                outcome = new ReconcileOutcome(false, null) { HealthCheckAfter = TimeSpan.FromSeconds(5) };
+            }
+            AfterHealthRound(outcome);
         });
         Receive<DriftDetected>(m =>
         {
@@ -109,18 +129,44 @@ public sealed class KustomizationEntity : ReconcilingEntity
     protected override void OnReconciled(ReconcileOutcome outcome)
     {
         _lastReconcile = DateTimeOffset.UtcNow;
-        var applied = outcome.Succeeded && _reconciledArtifact != _artifact;
-        if (outcome.Succeeded)
+        // A new reconcile ends any health wait of the previous one.
+        _healthEpoch++;
+        Timers.Cancel(HealthTimerKey);
+        var appliedOk = outcome.Succeeded || outcome.HealthCheckAfter is not null;
+        var applied = appliedOk && _reconciledArtifact != _artifact;
+        if (appliedOk)
             _reconciledArtifact = _artifact;
+        if (outcome.HealthCheckAfter is { } tick)
+        {
+            _healthWaitStarted = DateTimeOffset.UtcNow;
+            Timers.StartSingleTimer(HealthTimerKey, new HealthTick(_healthEpoch), tick);
+        }
+        if (outcome.AppliedKinds.Count > 0)
+            _driftWatcher?.Tell(new DriftWatcher.WatchKinds(outcome.AppliedKinds));
+        UpdateReadiness(outcome, applied);
+    }
+
+    private void AfterHealthRound(ReconcileOutcome outcome)
+    {
+        if (outcome.HealthCheckAfter is { } tick)
+        {
+            Timers.StartSingleTimer(HealthTimerKey, new HealthTick(_healthEpoch), tick);
+            return;
+        }
+        UpdateReadiness(outcome, applied: false);
+        ScheduleNext(outcome);
+    }
+
+    /// <summary>Tells dependents when this Kustomization became ready or applied a new revision while ready.</summary>
+    private void UpdateReadiness(ReconcileOutcome outcome, bool applied)
+    {
         var becameReady = outcome.Succeeded && !_ready;
         _ready = outcome.Succeeded;
-        if (becameReady || applied)
+        if (becameReady || (applied && outcome.Succeeded))
         {
             foreach (var dependent in _dependents)
                 Regions.Tell(new DependencyReady(dependent, EntityId));
         }
-        if (outcome.AppliedKinds.Count > 0)
-            _driftWatcher?.Tell(new DriftWatcher.WatchKinds(outcome.AppliedKinds));
     }
 
     protected override Task OnDeletedAsync()
@@ -167,4 +213,7 @@ public sealed class KustomizationEntity : ReconcilingEntity
     {
         public static readonly RenewSubscription Instance = new();
     }
+
+    /// <summary>Time for the next round of health checks of the reconcile numbered <see cref="Epoch"/>.</summary>
+    private sealed record HealthTick(long Epoch);
 }

@@ -13,11 +13,15 @@ public sealed record ReconcileOutcome(bool Succeeded, TimeSpan? RequeueAfter, Ar
     /// <summary>The kinds a consumer applied (for drift watches).</summary>
     public IReadOnlyList<AppliedKind> AppliedKinds { get; init; } = [];
 
+    /// <summary>Applied, but health checks still wait: check again after this (no full reconcile, no timer held).</summary>
+    public TimeSpan? HealthCheckAfter { get; init; }
+
     /// <summary>The outcome an Engine reconciler's requeue decision means for the entity.</summary>
     public static ReconcileOutcome From(Requeue requeue, ArtifactLocation? artifact = null) => requeue.Mode switch
     {
         RequeueMode.Interval => new ReconcileOutcome(true, requeue.Interval, artifact),
         RequeueMode.Backoff => new ReconcileOutcome(false, requeue.Interval, artifact),
+        RequeueMode.HealthCheck => new ReconcileOutcome(false, null, artifact) { HealthCheckAfter = requeue.Interval },
         _ => new ReconcileOutcome(false, null, artifact),
     };
 }

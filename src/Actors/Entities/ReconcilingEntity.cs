@@ -200,6 +200,12 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             outcome = new ReconcileOutcome(false, TimeSpan.FromMinutes(1), Message: e.Message);
         }
         OnReconciled(outcome);
+        ScheduleNext(outcome);
+    }
+
+    /// <summary>Starts the interval (or retry) timer the outcome asks for.</summary>
+    protected void ScheduleNext(ReconcileOutcome outcome)
+    {
         if (_timing.Next(outcome) is { } next)
             Timers.StartSingleTimer(TimerKey, IntervalElapsed.Instance, next);
     }

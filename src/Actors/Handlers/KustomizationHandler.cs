@@ -37,4 +37,17 @@ public sealed class KustomizationHandler(KustomizationReconciler reconciler, Kub
         if (changes.Count > 0)
             progress?.Invoke($"Kustomization/{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}: deleted; {string.Join("; ", changes)}");
     }
+
+    public async Task<ReconcileOutcome> CheckHealthAsync(JsonObject obj, DateTimeOffset waitStarted, CancellationToken ct)
+    {
+        var ks = FluxJson.FromNode<Kustomization>(obj);
+        var result = await reconciler.CheckHealthAsync(ks, waitStarted, ct);
+        await kube.PatchStatusAsync(ObjectRef.Of(obj), new JsonObject { ["status"] = FluxJson.ToNode(result.Status) }, ct);
+        foreach (var e in result.Events)
+        {
+            progress?.Invoke($"Kustomization/{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}: {e.Message}");
+            await events.RecordAsync(obj, e, "kustomize-controller", ct);
+        }
+        return ReconcileOutcome.From(result.Requeue);
+    }
 }

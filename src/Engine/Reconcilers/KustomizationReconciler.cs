@@ -4,6 +4,7 @@ using Tide.Engine.Apply;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Kube;
 using Tide.Engine.Decryption;
+using Tide.Engine.Health;
 using Tide.Engine.Manifests;
 using Tide.Engine.Substitution;
 
@@ -46,9 +47,10 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 changes.AddRange(await PruneAsync(previous.Inventory, inventory, timeout.Token));
 
             var message = $"Applied revision: {source.Revision}";
-            conditions.Delete(ConditionTypes.Reconciling);
-            conditions.Delete(ConditionTypes.Stalled);
-            conditions.MarkTrue(ConditionTypes.Ready, ConditionReasons.ReconciliationSucceeded, message);
+            var changed = changes.Where(c => c.Action is not (ChangeAction.Unchanged or ChangeAction.Skipped)).Select(c => c.ToString()).ToList();
+            var events = changed.Count == 0 ? new List<ReconcileEvent>()
+                : [new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.ReconciliationSucceeded, string.Join('\n', changed),
+                    new Dictionary<string, string> { ["revision"] = source.Revision })];
             var status = previous with
             {
                 ObservedGeneration = ks.Metadata.Generation,
@@ -56,15 +58,21 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 LastAppliedRevision = source.Revision,
                 LastAttemptedRevision = source.Revision,
                 Inventory = inventory,
-                Conditions = conditions.ToList(),
                 History = ReconcileHistory.Record(previous.History, buildDigest, started, options.Time.GetUtcNow(),
                     ConditionReasons.ReconciliationSucceeded, new Dictionary<string, string> { ["revision"] = source.Revision }),
             };
-            var changed = changes.Where(c => c.Action is not (ChangeAction.Unchanged or ChangeAction.Skipped)).Select(c => c.ToString()).ToList();
-            var events = changed.Count == 0 ? new List<ReconcileEvent>()
-                : [new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.ReconciliationSucceeded, string.Join('\n', changed),
-                    new Dictionary<string, string> { ["revision"] = source.Revision })];
-            return new ReconcileResult<KustomizationStatus>(status, events, Requeue.AfterInterval(ks.Spec.Interval.Value));
+            var targets = HealthTargets.Select(ks.Spec, changes);
+            if (targets.Count == 0)
+            {
+                conditions.Delete(ConditionTypes.Reconciling);
+                conditions.Delete(ConditionTypes.Stalled);
+                conditions.MarkTrue(ConditionTypes.Ready, ConditionReasons.ReconciliationSucceeded, message);
+                return new ReconcileResult<KustomizationStatus>(status with { Conditions = conditions.ToList() }, events,
+                    Requeue.AfterInterval(ks.Spec.Interval.Value));
+            }
+            var health = await JudgeHealthAsync(ks, targets, conditions, options.Time.GetUtcNow(), source.Revision, timeout.Token);
+            return new ReconcileResult<KustomizationStatus>(status with { Conditions = conditions.ToList() },
+                [.. events, .. health.Events], health.Requeue);
         }
         catch (Exception e) when (Failure(e, ct) is { } failure)
         {
@@ -111,6 +119,77 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         HttpRequestException h => new ReconcileFailure(ConditionReasons.ReconciliationFailed, "the API server could not be reached: " + h.Message),
         _ => null,
     };
+
+    /// <summary>How often health checks look again while objects are not ready yet (Flux polls every 5s).</summary>
+    public static readonly TimeSpan HealthTick = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// One round of health checks for an applied revision (wait: everything applied; else spec.healthChecks), on a
+    /// scheduled tick: nothing is held between rounds. <paramref name="waitStarted"/> is when the wait began.
+    /// </summary>
+    public async Task<ReconcileResult<KustomizationStatus>> CheckHealthAsync(Kustomization ks, DateTimeOffset waitStarted,
+        CancellationToken ct)
+    {
+        var previous = ks.Status ?? new KustomizationStatus();
+        var conditions = new ConditionSet(previous.Conditions, ks.Metadata.Generation ?? 0, options.Time);
+        var applied = (previous.Inventory?.Entries ?? [])
+            .Select(e => new ChangeSetEntry(ObjectRef.FromInventory(e.Id, e.Version), ChangeAction.Unchanged)).ToList();
+        try
+        {
+            var health = await JudgeHealthAsync(ks, HealthTargets.Select(ks.Spec, applied), conditions, waitStarted,
+                previous.LastAppliedRevision ?? "", ct);
+            return new ReconcileResult<KustomizationStatus>(previous with { Conditions = conditions.ToList() }, health.Events, health.Requeue);
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException)
+        {
+            // The API server did not answer this round: look again on the next tick.
+            return new ReconcileResult<KustomizationStatus>(previous, [], Requeue.HealthCheckIn(HealthTick));
+        }
+    }
+
+    private sealed record HealthStep(IReadOnlyList<ReconcileEvent> Events, Requeue Requeue);
+
+    /// <summary>Checks the targets once and writes Healthy/Ready as Flux does: passed, failed (the first Failed object
+    /// or the timeout), or still waiting (check again on the next tick).</summary>
+    private async Task<HealthStep> JudgeHealthAsync(Kustomization ks, IReadOnlyList<ObjectRef> targets, ConditionSet conditions,
+        DateTimeOffset waitStarted, string revision, CancellationToken ct)
+    {
+        IReadOnlyList<CelHealthCheck> expressions;
+        try
+        {
+            expressions = (ks.Spec.HealthCheckExprs ?? []).Select(CelHealthCheck.Compile).ToList();
+        }
+        catch (InvalidHealthCheckExpressionException e)
+        {
+            conditions.MarkFalse(ConditionTypes.Ready, ConditionReasons.InvalidCelExpression, e.Message);
+            conditions.MarkStalled(ConditionReasons.InvalidCelExpression, e.Message);
+            return new HealthStep([new ReconcileEvent(ReconcileEvent.Warning, ConditionReasons.InvalidCelExpression, e.Message)], Requeue.OnChange);
+        }
+        var checker = new HealthChecker((target, token) => kube.GetAsync(target, token), options.Time, expressions);
+        var report = await checker.CheckAsync(targets, ct);
+        var verdict = report.Decide(options.Time.GetUtcNow() - waitStarted, ks.Spec.GetTimeout());
+        switch (verdict.Outcome)
+        {
+            case HealthOutcome.Healthy:
+                conditions.MarkTrue(ConditionTypes.Healthy, ConditionReasons.Succeeded, verdict.Message);
+                conditions.Delete(ConditionTypes.Reconciling);
+                conditions.Delete(ConditionTypes.Stalled);
+                conditions.MarkTrue(ConditionTypes.Ready, ConditionReasons.ReconciliationSucceeded, $"Applied revision: {revision}");
+                return new HealthStep([], Requeue.AfterInterval(ks.Spec.Interval.Value));
+            case HealthOutcome.Waiting:
+                var waiting = $"Health check in progress for revision {revision}: {verdict.Message}";
+                conditions.MarkUnknown(ConditionTypes.Healthy, ConditionReasons.Progressing, waiting);
+                conditions.MarkReconciling(ConditionReasons.Progressing, waiting);
+                conditions.MarkUnknown(ConditionTypes.Ready, ConditionReasons.Progressing, waiting);
+                return new HealthStep([], Requeue.HealthCheckIn(HealthTick));
+            default:
+                conditions.MarkFalse(ConditionTypes.Healthy, ConditionReasons.HealthCheckFailed, verdict.Message);
+                conditions.MarkReconciling(ConditionReasons.ProgressingWithRetry, verdict.Message);
+                conditions.MarkFalse(ConditionTypes.Ready, ConditionReasons.HealthCheckFailed, verdict.Message);
+                return new HealthStep([new ReconcileEvent(ReconcileEvent.Warning, ConditionReasons.HealthCheckFailed, verdict.Message)],
+                    Requeue.WithBackoff(ks.Spec.GetRetryInterval()));
+        }
+    }
 
     /// <summary>
     /// The Kustomization is being deleted: with prune (and unless deletionPolicy is Orphan, or it is suspended) the

@@ -9,6 +9,10 @@ public sealed record Requeue(RequeueMode Mode, TimeSpan Interval)
     /// <summary>Failed but may succeed later: retry with the caller's exponential backoff, capped at the interval.</summary>
     public static Requeue WithBackoff(TimeSpan interval) => new(RequeueMode.Backoff, interval);
 
+    /// <summary>Applied, and health checks wait for objects to become ready: check them again after
+    /// <paramref name="tick"/>, without holding anything in between.</summary>
+    public static Requeue HealthCheckIn(TimeSpan tick) => new(RequeueMode.HealthCheck, tick);
+
     /// <summary>Stalled or suspended: nothing changes until the object does.</summary>
     public static Requeue OnChange { get; } = new(RequeueMode.OnChange, TimeSpan.Zero);
 }

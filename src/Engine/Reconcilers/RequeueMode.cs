@@ -6,4 +6,6 @@ public enum RequeueMode
     Interval,
     Backoff,
     OnChange,
+    /// <summary>Applied; health checks are still waiting: check again after the interval (not a full reconcile).</summary>
+    HealthCheck,
 }

@@ -41,10 +41,12 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             var built = await BuildAsync(ks, source, workDir, decryptor, timeout.Token);
             var objects = await SubstituteAsync(ks, Decrypt(built, decryptor), timeout.Token);
             buildDigest = ReconcileHistory.DigestOf(objects);
-            changes.AddRange(await ApplyAsync(ks, objects, timeout.Token));
+            using var remote = await RemoteClusterAsync(ks, timeout.Token);
+            var target = remote ?? kube;
+            changes.AddRange(await ApplyAsync(target, ks, objects, timeout.Token));
             var inventory = Inventory(objects);
             if (ks.Spec.Prune)
-                changes.AddRange(await PruneAsync(previous.Inventory, inventory, timeout.Token));
+                changes.AddRange(await PruneAsync(target, previous.Inventory, inventory, timeout.Token));
 
             var message = $"Applied revision: {source.Revision}";
             var changed = changes.Where(c => c.Action is not (ChangeAction.Unchanged or ChangeAction.Skipped)).Select(c => c.ToString()).ToList();
@@ -70,7 +72,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 return new ReconcileResult<KustomizationStatus>(status with { Conditions = conditions.ToList() }, events,
                     Requeue.AfterInterval(ks.Spec.Interval.Value));
             }
-            var health = await JudgeHealthAsync(ks, targets, conditions, options.Time.GetUtcNow(), source.Revision, timeout.Token);
+            var health = await JudgeHealthAsync(target, ks, targets, conditions, options.Time.GetUtcNow(), source.Revision, timeout.Token);
             return new ReconcileResult<KustomizationStatus>(status with { Conditions = conditions.ToList() },
                 [.. events, .. health.Events], health.Requeue);
         }
@@ -136,7 +138,8 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             .Select(e => new ChangeSetEntry(ObjectRef.FromInventory(e.Id, e.Version), ChangeAction.Unchanged)).ToList();
         try
         {
-            var health = await JudgeHealthAsync(ks, HealthTargets.Select(ks.Spec, applied), conditions, waitStarted,
+            using var remote = await RemoteClusterAsync(ks, ct);
+            var health = await JudgeHealthAsync(remote ?? kube, ks, HealthTargets.Select(ks.Spec, applied), conditions, waitStarted,
                 previous.LastAppliedRevision ?? "", ct);
             return new ReconcileResult<KustomizationStatus>(previous with { Conditions = conditions.ToList() }, health.Events, health.Requeue);
         }
@@ -151,7 +154,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
 
     /// <summary>Checks the targets once and writes Healthy/Ready as Flux does: passed, failed (the first Failed object
     /// or the timeout), or still waiting (check again on the next tick).</summary>
-    private async Task<HealthStep> JudgeHealthAsync(Kustomization ks, IReadOnlyList<ObjectRef> targets, ConditionSet conditions,
+    private async Task<HealthStep> JudgeHealthAsync(KubeClient cluster, Kustomization ks, IReadOnlyList<ObjectRef> targets, ConditionSet conditions,
         DateTimeOffset waitStarted, string revision, CancellationToken ct)
     {
         IReadOnlyList<CelHealthCheck> expressions;
@@ -165,7 +168,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             conditions.MarkStalled(ConditionReasons.InvalidCelExpression, e.Message);
             return new HealthStep([new ReconcileEvent(ReconcileEvent.Warning, ConditionReasons.InvalidCelExpression, e.Message)], Requeue.OnChange);
         }
-        var checker = new HealthChecker((target, token) => kube.GetAsync(target, token), options.Time, expressions);
+        var checker = new HealthChecker((target, token) => cluster.GetAsync(target, token), options.Time, expressions);
         var report = await checker.CheckAsync(targets, ct);
         var verdict = report.Decide(options.Time.GetUtcNow() - waitStarted, ks.Spec.GetTimeout());
         switch (verdict.Outcome)
@@ -201,7 +204,10 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         var delete = policy is "Delete" or "WaitForTermination" || (policy == "MirrorPrune" && ks.Spec.Prune);
         IReadOnlyList<ChangeSetEntry> changes = [];
         if (delete && ks.Spec.Suspend != true && ks.Status?.Inventory is { } inventory)
-            changes = await new Pruner(kube).PruneAsync(inventory.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)), ct);
+        {
+            using var remote = await RemoteClusterAsync(ks, ct);
+            changes = await new Pruner(remote ?? kube).PruneAsync(inventory.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)), ct);
+        }
         var finalizers = ks.Metadata.Finalizers ?? [];
         if (finalizers.Contains(Finalizer))
             await kube.PatchAsync(Ref(ks), new JsonObject
@@ -315,6 +321,35 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         return ManifestBuilder.Build(path, FluxOverlay.From(ks.Spec), loadBoundary: root);
     }
 
+    /// <summary>
+    /// With <c>spec.kubeConfig.secretRef</c> the objects go to another cluster: a client for the kubeconfig in that
+    /// Secret (key <c>value</c> or <c>value.yaml</c> unless named); null: this cluster. Sources, dependencies,
+    /// substitution variables and decryption keys are always read from this cluster, as in Flux.
+    /// </summary>
+    private async Task<KubeClient?> RemoteClusterAsync(Kustomization ks, CancellationToken ct)
+    {
+        if (ks.Spec.KubeConfig?.SecretRef is not { } secretRef)
+            return null;
+        var ns = ks.Metadata.NamespaceProperty ?? "";
+        var secret = await kube.GetAsync(new ObjectRef("v1", "Secret", ns, secretRef.Name), ct)
+            ?? throw new ReconcileFailure(ConditionReasons.ReconciliationFailed, $"kubeconfig Secret '{ns}/{secretRef.Name}' not found");
+        var data = secret["data"] as JsonObject;
+        var keys = secretRef.Key is { } key ? [key] : new[] { "value", "value.yaml" };
+        var encoded = keys.Select(k => data?[k]?.GetValue<string>()).FirstOrDefault(v => v is not null)
+            ?? throw new ReconcileFailure(ConditionReasons.ReconciliationFailed,
+                $"kubeconfig Secret '{ns}/{secretRef.Name}' has no key {string.Join(" or ", keys.Select(k => $"'{k}'"))}", terminal: true);
+        try
+        {
+            using var stream = new MemoryStream(Convert.FromBase64String(encoded));
+            return new KubeClient(await k8s.KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(stream));
+        }
+        catch (Exception e) when (e is FormatException or k8s.Exceptions.KubeConfigException or YamlDotNet.Core.YamlException)
+        {
+            throw new ReconcileFailure(ConditionReasons.ReconciliationFailed,
+                $"kubeconfig Secret '{ns}/{secretRef.Name}' does not hold a usable kubeconfig: {e.Message}", terminal: true);
+        }
+    }
+
     /// <summary>The decryptor of <c>spec.decryption</c> (keys from its secretRef), or null without decryption.</summary>
     private async Task<SopsDecryptor?> DecryptorAsync(Kustomization ks, CancellationToken ct)
     {
@@ -362,9 +397,9 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         return PostBuildSubstitution.Apply(objects, variables, SubstitutionOptions.For(postBuild, options.StrictSubstitution));
     }
 
-    private async Task<IReadOnlyList<ChangeSetEntry>> ApplyAsync(Kustomization ks, IReadOnlyList<JsonObject> objects, CancellationToken ct)
+    private async Task<IReadOnlyList<ChangeSetEntry>> ApplyAsync(KubeClient cluster, Kustomization ks, IReadOnlyList<JsonObject> objects, CancellationToken ct)
     {
-        var applier = new Applier(kube);
+        var applier = new Applier(cluster);
         return await applier.ApplyStagedAsync(objects, new ApplierOptions
         {
             FieldManager = options.FieldManager,
@@ -377,7 +412,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         }, ct);
     }
 
-    private async Task<IReadOnlyList<ChangeSetEntry>> PruneAsync(ResourceInventory? previous, ResourceInventory current, CancellationToken ct)
+    private async Task<IReadOnlyList<ChangeSetEntry>> PruneAsync(KubeClient cluster, ResourceInventory? previous, ResourceInventory current, CancellationToken ct)
     {
         if (previous is null)
             return [];
@@ -386,7 +421,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             current.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)));
         try
         {
-            return await new Pruner(kube).PruneAsync(stale, ct);
+            return await new Pruner(cluster).PruneAsync(stale, ct);
         }
         catch (KubeApiException e)
         {

@@ -5,6 +5,7 @@ namespace Tide.Testing;
 /// <summary>
 /// Serves bare repositories over smart HTTP with real git: `git http-backend` behind lighttpd, on a free loopback
 /// port. Repositories live in <see cref="RepositoriesDirectory"/>; <see cref="UrlFor"/> gives their clone URL.
+/// With <see cref="BasicAuth"/>, every request needs those credentials (mod_auth with an htpasswd file).
 /// </summary>
 public sealed class GitHttpServer : IAsyncDisposable
 {
@@ -27,7 +28,10 @@ public sealed class GitHttpServer : IAsyncDisposable
     /// <summary>The clone URL of the bare repository <c>&lt;name&gt;.git</c> (as <see cref="GitWorkingCopy"/> creates).</summary>
     public string RepositoryUrl(string name) => UrlFor(name + ".git");
 
-    public static async Task<GitHttpServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>A user the server requires with HTTP basic authentication.</summary>
+    public sealed record BasicAuth(string Username, string Password);
+
+    public static async Task<GitHttpServer> StartAsync(BasicAuth? auth = null, CancellationToken cancellationToken = default)
     {
         var lighttpd = new[] { "/usr/sbin/lighttpd", "/usr/bin/lighttpd" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("lighttpd is not installed (apt-get install lighttpd); test.sh installs it");
@@ -38,9 +42,21 @@ public sealed class GitHttpServer : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(root, "repos"));
         Directory.CreateDirectory(Path.Combine(root, "www"));
         var port = FreePort.Next();
+        var authConfig = "";
+        if (auth is not null)
+        {
+            var htpasswd = Path.Combine(root, "htpasswd");
+            await ProcessRunner.RunCheckedAsync("htpasswd", ["-b", "-c", "-m", htpasswd, auth.Username, auth.Password], ct: cancellationToken);
+            authConfig = $$"""
+                auth.backend = "htpasswd"
+                auth.backend.htpasswd.userfile = "{{htpasswd}}"
+                auth.require = ("/git" => ("method" => "basic", "realm" => "git", "require" => "valid-user"))
+                """;
+        }
         var config = Path.Combine(root, "lighttpd.conf");
         await File.WriteAllTextAsync(config, $$"""
-            server.modules = ("mod_alias", "mod_cgi", "mod_setenv")
+            server.modules = ("mod_alias", "mod_auth", "mod_authn_file", "mod_cgi", "mod_setenv")
+            {{authConfig}}
             server.document-root = "{{root}}/www"
             server.bind = "127.0.0.1"
             server.port = {{port}}

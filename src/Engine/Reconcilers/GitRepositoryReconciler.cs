@@ -16,7 +16,9 @@ public sealed class GitRepositoryReconciler(
     GitFetcher fetcher, ArtifactStore store, SourceReconcilerOptions options, TimeProvider time)
 {
 
-    public async Task<ReconcileResult<GitRepositoryStatus>> ReconcileAsync(GitRepository repository, CancellationToken cancellationToken)
+    /// <param name="secrets">Auth: the data of spec.secretRef (credentials for the transport).</param>
+    public async Task<ReconcileResult<GitRepositoryStatus>> ReconcileAsync(
+        GitRepository repository, ReferencedSecrets secrets, CancellationToken cancellationToken)
     {
         var previous = repository.Status ?? new GitRepositoryStatus();
         if (repository.Spec.Suspend == true)
@@ -44,7 +46,7 @@ public sealed class GitRepositoryReconciler(
                 conditions.Delete(ConditionTypes.ArtifactInStorage);
             }
 
-            var revision = await FetchAsync(owner, spec, cancellationToken);
+            var revision = await FetchAsync(owner, spec, Credentials(owner, spec, secrets), cancellationToken);
             conditions.Delete(ConditionTypes.FetchFailed);
 
             if (artifact is not null && artifact.Revision == revision.Revision && !ContentConfigChanged(spec, previous))
@@ -124,13 +126,25 @@ public sealed class GitRepositoryReconciler(
         GitRepositoryStatus status, ConditionSet conditions, List<ReconcileEvent> events, Requeue requeue) =>
         new(status with { Conditions = conditions.ToList() }, events, requeue);
 
-    private async Task<GitRevision> FetchAsync(ArtifactOwner owner, GitRepositorySpec spec, CancellationToken cancellationToken)
+    /// <summary>The transport credentials of spec.secretRef; a named Secret that cannot be read fails as in Flux.</summary>
+    private static GitCredentials? Credentials(ArtifactOwner owner, GitRepositorySpec spec, ReferencedSecrets secrets)
+    {
+        if (spec.SecretRef is null)
+            return null;
+        if (secrets.Auth is null)
+            throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
+                $"failed to get secret '{owner.Namespace}/{spec.SecretRef.Name}': secret not found or empty");
+        return GitCredentials.FromSecret(secrets.Auth);
+    }
+
+    private async Task<GitRevision> FetchAsync(
+        ArtifactOwner owner, GitRepositorySpec spec, GitCredentials? credentials, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(spec.GetTimeout());
         try
         {
-            return await fetcher.FetchAsync(owner.ToString(), spec.Url, spec.Reference, timeout.Token);
+            return await fetcher.FetchAsync(owner.ToString(), spec.Url, spec.Reference, credentials, timeout.Token);
         }
         catch (SourceFetchException e)
         {

@@ -62,7 +62,9 @@ public sealed class TideRuntime : IAsyncDisposable
         var gitReconciler = new GitRepositoryReconciler(
             new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")), store, sourceOptions, TimeProvider.System);
         var git = new SourceHandler<GitRepository, GitRepositoryStatus>(kube, fetches,
-            gitReconciler.ReconcileAsync, status => status.Artifact, gitReconciler.DeleteAsync, events, progress);
+            async (repository, token) => await gitReconciler.ReconcileAsync(repository,
+                await secrets.ReadAsync(repository.Metadata.NamespaceProperty ?? "", repository.Spec.SecretRef, null, token), token),
+            status => status.Artifact, gitReconciler.DeleteAsync, events, progress);
         var ociReconciler = new OciRepositoryReconciler(http, store, sourceOptions, TimeProvider.System);
         var oci = new SourceHandler<OciRepository, OciRepositoryStatus>(kube, fetches,
             async (repository, token) => await ociReconciler.ReconcileAsync(repository,

@@ -16,7 +16,8 @@ public sealed class GitRepositoryReconciler(
     GitFetcher fetcher, ArtifactStore store, SourceReconcilerOptions options, TimeProvider time)
 {
 
-    /// <param name="secrets">Auth: the data of spec.secretRef (credentials for the transport).</param>
+    /// <param name="secrets">Auth: the data of spec.secretRef (credentials for the transport); Verification: the
+    /// data of spec.verify.secretRef (PGP public keys).</param>
     public async Task<ReconcileResult<GitRepositoryStatus>> ReconcileAsync(
         GitRepository repository, ReferencedSecrets secrets, CancellationToken cancellationToken)
     {
@@ -48,6 +49,7 @@ public sealed class GitRepositoryReconciler(
 
             var revision = await FetchAsync(owner, spec, Credentials(owner, spec, secrets), cancellationToken);
             conditions.Delete(ConditionTypes.FetchFailed);
+            status = status with { SourceVerificationMode = await VerifyAsync(owner, spec, revision, secrets, conditions, cancellationToken) };
 
             if (artifact is not null && artifact.Revision == revision.Revision && !ContentConfigChanged(spec, previous))
             {
@@ -93,7 +95,10 @@ public sealed class GitRepositoryReconciler(
         }
         catch (ReconcileFailure failure)
         {
-            conditions.MarkTrue(FailureCondition(failure.Reason), failure.Reason, failure.Message);
+            if (VerificationReasons.Contains(failure.Reason))
+                conditions.MarkFalse(ConditionTypes.SourceVerified, failure.Reason, failure.Message);
+            else
+                conditions.MarkTrue(FailureCondition(failure.Reason), failure.Reason, failure.Message);
             conditions.MarkFalse(ConditionTypes.Ready, failure.Reason, failure.Message);
             events.Add(new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message));
             if (failure.Terminal)
@@ -116,6 +121,63 @@ public sealed class GitRepositoryReconciler(
 
     private static ArtifactOwner Owner(GitRepository repository) =>
         new(GitRepository.KindName, repository.Metadata.NamespaceProperty ?? "default", repository.Metadata.Name);
+
+    /// <summary>Failures of signature verification: they set SourceVerified=False rather than FetchFailed.</summary>
+    private static readonly HashSet<string> VerificationReasons =
+        [ConditionReasons.VerificationError, "InvalidVerificationMode", "InvalidGitObject", "InvalidTagSignature", "InvalidCommitSignature"];
+
+    /// <summary>Verifies the PGP signatures spec.verify asks for (Flux's verifySignature): the tag object for Tag and
+    /// TagAndHEAD, the commit for HEAD and TagAndHEAD. Returns the verified mode for status.sourceVerificationMode.</summary>
+    private async Task<string?> VerifyAsync(ArtifactOwner owner, GitRepositorySpec spec, GitRevision revision,
+        ReferencedSecrets secrets, ConditionSet conditions, CancellationToken cancellationToken)
+    {
+        if (spec.Verification is not { Mode: not "" } verification)
+        {
+            conditions.Delete(ConditionTypes.SourceVerified);
+            return null;
+        }
+        if (secrets.Verification is not { } keys)
+            throw new ReconcileFailure(ConditionReasons.VerificationError,
+                $"PGP public keys secret error: secret '{owner.Namespace}/{verification.SecretRef.Name}' not found");
+        var mode = verification.Mode is null or "head" ? "HEAD" : verification.Mode;
+        var rings = keys.Values.ToList();
+        var message = new System.Text.StringBuilder("verified signature of");
+        if (mode is "Tag" or "TagAndHEAD")
+        {
+            if (revision.Reference?.StartsWith("refs/tags/", StringComparison.Ordinal) != true)
+                throw new ReconcileFailure("InvalidVerificationMode",
+                    "cannot verify tag object's signature if a tag reference is not specified", terminal: true);
+            var tagName = revision.Reference["refs/tags/".Length..];
+            var rawTag = revision.TagObject is null ? null : await fetcher.ReadObjectAsync(owner.ToString(), "tag", revision.TagObject, cancellationToken);
+            var tag = $"{tagName}@{revision.TagObject ?? revision.Commit}";
+            if (rawTag is null || !GitSignatureVerifier.IsSignedTag(rawTag))
+                throw new ReconcileFailure("InvalidGitObject", $"cannot verify signature of tag '{tag}' since it is not signed");
+            try
+            {
+                var key = GitSignatureVerifier.VerifyTag(rawTag, rings);
+                message.Append($"\n\t- tag '{tag}' with key '{key}'");
+            }
+            catch (InvalidDataException e)
+            {
+                throw new ReconcileFailure("InvalidTagSignature", $"signature verification of tag '{tag}' failed: {e.Message}");
+            }
+        }
+        if (mode is "HEAD" or "TagAndHEAD")
+        {
+            var rawCommit = await fetcher.ReadObjectAsync(owner.ToString(), "commit", revision.Commit, cancellationToken);
+            try
+            {
+                var key = GitSignatureVerifier.VerifyCommit(rawCommit, rings);
+                message.Append($"\n\t- commit '{revision.Commit}' with key '{key}'");
+            }
+            catch (InvalidDataException e)
+            {
+                throw new ReconcileFailure("InvalidCommitSignature", $"signature verification of commit '{revision.Commit}' failed: {e.Message}");
+            }
+        }
+        conditions.MarkTrue(ConditionTypes.SourceVerified, ConditionReasons.Succeeded, message.ToString());
+        return mode;
+    }
 
     /// <summary>The abnormal-true condition a failure sets, as source-controller does: storage problems apart
     /// from fetch problems.</summary>

@@ -62,8 +62,13 @@ public sealed class TideRuntime : IAsyncDisposable
         var gitReconciler = new GitRepositoryReconciler(
             new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")), store, sourceOptions, TimeProvider.System);
         var git = new SourceHandler<GitRepository, GitRepositoryStatus>(kube, fetches,
-            async (repository, token) => await gitReconciler.ReconcileAsync(repository,
-                await secrets.ReadAsync(repository.Metadata.NamespaceProperty ?? "", repository.Spec.SecretRef, null, token), token),
+            async (repository, token) =>
+            {
+                var ns = repository.Metadata.NamespaceProperty ?? "";
+                var auth = await secrets.ReadAsync(ns, repository.Spec.SecretRef, null, token);
+                var keys = await secrets.ReadAsync(ns, repository.Spec.Verification?.SecretRef, null, token);
+                return await gitReconciler.ReconcileAsync(repository, auth with { Verification = keys.Auth }, token);
+            },
             status => status.Artifact, gitReconciler.DeleteAsync, events, progress);
         var ociReconciler = new OciRepositoryReconciler(http, store, sourceOptions, TimeProvider.System);
         var oci = new SourceHandler<OciRepository, OciRepositoryStatus>(kube, fetches,

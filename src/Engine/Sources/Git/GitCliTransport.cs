@@ -116,14 +116,35 @@ internal sealed class GitCliTransport : IDisposable
 
     private string Run(IReadOnlyList<string> arguments, string action, CancellationToken cancellationToken)
     {
+        var (exitCode, output, error) = Execute(arguments, _environment, _directory, cancellationToken);
+        if (exitCode != 0)
+            throw new SourceFetchException(ConditionReasons.GitOperationFailed,
+                $"failed to checkout and determine revision: unable to {action} '{_url}': {Describe(error)}");
+        return Encoding.UTF8.GetString(output);
+    }
+
+    /// <summary>The raw content of an object of the bare repository (what signatures are computed over).</summary>
+    public static byte[] ReadObject(string gitDirectory, string type, string sha, CancellationToken cancellationToken)
+    {
+        var environment = new Dictionary<string, string> { ["GIT_CONFIG_GLOBAL"] = "/dev/null", ["GIT_CONFIG_NOSYSTEM"] = "1" };
+        var (exitCode, output, error) = Execute(["--git-dir", gitDirectory, "cat-file", type, sha], environment, gitDirectory, cancellationToken);
+        if (exitCode != 0)
+            throw new SourceFetchException(ConditionReasons.GitOperationFailed, $"unable to read {type} '{sha}': {error.Trim()}");
+        return output;
+    }
+
+    private static (int ExitCode, byte[] Output, string Error) Execute(
+        IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory,
+        CancellationToken cancellationToken)
+    {
         var start = new ProcessStartInfo("git", arguments)
         {
-            WorkingDirectory = _directory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var (key, value) in _environment)
+        foreach (var (key, value) in environment)
             start.Environment[key] = value;
         using var process = Process.Start(start)
             ?? throw new SourceFetchException(ConditionReasons.GitOperationFailed, "failed to start git");
@@ -133,14 +154,13 @@ internal sealed class GitCliTransport : IDisposable
             try { process.Kill(entireProcessTree: true); }
             catch (InvalidOperationException) { /* already exited */ }
         });
-        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var output = new MemoryStream();
+        var copy = process.StandardOutput.BaseStream.CopyToAsync(output, CancellationToken.None);
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
         process.WaitForExit();
+        copy.GetAwaiter().GetResult();
         cancellationToken.ThrowIfCancellationRequested();
-        if (process.ExitCode != 0)
-            throw new SourceFetchException(ConditionReasons.GitOperationFailed,
-                $"failed to checkout and determine revision: unable to {action} '{_url}': {Describe(error.GetAwaiter().GetResult())}");
-        return output.GetAwaiter().GetResult();
+        return (process.ExitCode, output.ToArray(), error.GetAwaiter().GetResult());
     }
 
     /// <summary>git's error, scrubbed of every secret, and named an authentication failure when it is one.</summary>

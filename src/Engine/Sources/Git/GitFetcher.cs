@@ -78,6 +78,10 @@ public sealed class GitFetcher
             return true;
         });
 
+    /// <summary>The raw bytes of a fetched object ("commit" or "tag"), for signature verification.</summary>
+    public Task<byte[]> ReadObjectAsync(string cacheKey, string type, string sha, CancellationToken cancellationToken) =>
+        WithCacheAsync(cacheKey, cancellationToken, repository => GitCliTransport.ReadObject(repository.Info.Path, type, sha, cancellationToken));
+
     /// <summary>Removes the cached clone of a source that was deleted.</summary>
     public Task DeleteCacheAsync(string cacheKey, CancellationToken cancellationToken) =>
         WithCacheAsync(cacheKey, cancellationToken, repository =>
@@ -165,7 +169,10 @@ public sealed class GitFetcher
         FetchRefs(repository, remote, [target], cancellationToken);
         var commit = LocalCommit(repository, target)
             ?? throw CloneFailure(url, $"unable to resolve commit of '{target}'");
-        return new GitRevision(commit.Sha, target, GitRevision.Format(commit.Sha, target, absolute: !string.IsNullOrEmpty(reference.Name)), commit.MessageShort);
+        return new GitRevision(commit.Sha, target, GitRevision.Format(commit.Sha, target, absolute: !string.IsNullOrEmpty(reference.Name)), commit.MessageShort)
+        {
+            TagObject = (repository.Refs[FetchedRef + target]?.ResolveToDirectReference()?.Target as TagAnnotation)?.Sha,
+        };
     }
 
     private static GitRevision FetchCommit(

@@ -22,7 +22,7 @@ public sealed class GitRepositoryAuthTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await GitHttpServer.StartAsync(new GitHttpServer.BasicAuth("flux", Password));
+        _server = await GitHttpServer.StartAsync(new GitHttpServer.Options { Basic = new GitHttpServer.BasicAuth("flux", Password) });
         var bare = await _server.CreateBareRepositoryAsync("private.git");
         var work = await WorkRepository.InitAsync(_temp.Combine("work"));
         _sha = await work.CommitAsync("private app", ("deploy/app.yaml", "kind: ConfigMap\n"));

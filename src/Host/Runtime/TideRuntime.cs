@@ -60,7 +60,9 @@ public sealed class TideRuntime : IAsyncDisposable
         var secrets = new SecretReader(kube);
         var events = new EventRecorder(kube, TimeProvider.System);
         var gitReconciler = new GitRepositoryReconciler(
-            new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")), store, sourceOptions, TimeProvider.System);
+            new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")), store, sourceOptions, TimeProvider.System,
+            async (ns, name, token) => await kube.GetAsync(new ObjectRef(GitRepository.ApiVersionV1, GitRepository.KindName, ns, name), token)
+                is { } found ? FluxJson.FromNode<GitRepository>(found) : null);
         var git = new SourceHandler<GitRepository, GitRepositoryStatus>(kube, fetches,
             async (repository, token) =>
             {

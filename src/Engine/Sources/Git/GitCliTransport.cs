@@ -43,9 +43,18 @@ internal sealed class GitCliTransport : IDisposable
         _environment["LC_ALL"] = "C";
         var config = new List<(string Key, string Value)>();
         if (credentials?.BearerToken is { } token)
+        {
             config.Add(("http.extraHeader", $"Authorization: Bearer {token}"));
-        else if (credentials?.Username is not null && credentials.Identity is null)
-            config.Add(("http.extraHeader", $"Authorization: Basic {credentials.BasicToken()}"));
+        }
+        else if (credentials is { Username: { } username, Identity: null })
+        {
+            // A credential helper scoped to the remote's origin answers git's 401 challenge, so the password goes
+            // to this host only (a header would follow redirects); it reads the values from the environment.
+            _environment["TIDE_GIT_USERNAME"] = username;
+            _environment["TIDE_GIT_PASSWORD"] = credentials.Password ?? "";
+            config.Add(($"credential.{Origin(_url)}.helper",
+                "!f() { test \"$1\" = get && printf 'username=%s\\npassword=%s\\n' \"$TIDE_GIT_USERNAME\" \"$TIDE_GIT_PASSWORD\"; }; f"));
+        }
         // The environment variable, as Debian's git ignores http.sslCAInfo given through GIT_CONFIG_COUNT.
         if (credentials?.CaCertificate is { } ca)
             _environment["GIT_SSL_CAINFO"] = WriteFile("ca.crt", ca);
@@ -189,6 +198,8 @@ internal sealed class GitCliTransport : IDisposable
         file.Write(content);
         return path;
     }
+
+    private static string Origin(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : url;
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 

@@ -38,10 +38,7 @@ public sealed record GitCredentials
     }
 
     /// <summary>The secret strings, so that messages can be scrubbed of them.</summary>
-    internal IEnumerable<string> Secrets() =>
-        new[] { Password, BearerToken, Username is null ? null : BasicToken() }.OfType<string>().Where(s => s.Length > 0);
-
-    internal string BasicToken() => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}"));
+    internal IEnumerable<string> Secrets() => new[] { Password, BearerToken }.OfType<string>().Where(s => s.Length > 0);
 
     public override string ToString() => "GitCredentials { *** }";
 }

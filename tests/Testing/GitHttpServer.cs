@@ -26,6 +26,11 @@ public sealed class GitHttpServer : IAsyncDisposable
     /// <summary>PEM of the CA that signed the https certificate (with <see cref="Options.Tls"/>).</summary>
     public string CaCertificate => File.ReadAllText(Path.Combine(_root, "ca.crt"));
 
+    /// <summary>PEM of a client certificate (and its key) signed by that CA.</summary>
+    public string ClientCertificate => File.ReadAllText(Path.Combine(_root, "client.crt"));
+
+    public string ClientKey => File.ReadAllText(Path.Combine(_root, "client.key"));
+
     public int Port => _lighttpd.Port;
 
     public string RepositoriesDirectory => Path.Combine(_root, "repos");
@@ -43,6 +48,9 @@ public sealed class GitHttpServer : IAsyncDisposable
         public BasicAuth? Basic { get; init; }
         public string? BearerToken { get; init; }
         public bool Tls { get; init; }
+
+        /// <summary>With <see cref="Tls"/>: require a client certificate signed by the CA (see <see cref="ClientCertificate"/>).</summary>
+        public bool RequireClientCertificate { get; init; }
     }
 
     public static async Task<GitHttpServer> StartAsync(Options? options = null, CancellationToken cancellationToken = default)
@@ -82,6 +90,13 @@ public sealed class GitHttpServer : IAsyncDisposable
                 ssl.pemfile = "{{root}}/server.crt"
                 ssl.privkey = "{{root}}/server.key"
                 """;
+            if (options.RequireClientCertificate)
+                authConfig += $$"""
+
+                    ssl.verifyclient.activate = "enable"
+                    ssl.verifyclient.enforce = "enable"
+                    ssl.verifyclient.ca-file = "{{root}}/ca.crt"
+                    """;
         }
         var config = Path.Combine(root, "lighttpd.conf");
         await File.WriteAllTextAsync(config, $$"""
@@ -104,7 +119,8 @@ public sealed class GitHttpServer : IAsyncDisposable
         return new GitHttpServer(root, process, options.Tls);
     }
 
-    /// <summary>A CA and a server certificate for 127.0.0.1 signed by it, made with the openssl CLI.</summary>
+    /// <summary>A CA, and a server certificate for 127.0.0.1 and a client certificate signed by it, made with the
+    /// openssl CLI.</summary>
     private static async Task CreateCertificatesAsync(string root, CancellationToken cancellationToken)
     {
         string In(string name) => Path.Combine(root, name);
@@ -116,6 +132,10 @@ public sealed class GitHttpServer : IAsyncDisposable
         await ProcessRunner.RunCheckedAsync("openssl", ["x509", "-req", "-in", In("server.csr"), "-CA", In("ca.crt"),
             "-CAkey", In("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", In("server.ext"), "-out", In("server.crt")],
             ct: cancellationToken);
+        await ProcessRunner.RunCheckedAsync("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=tide-client",
+            "-keyout", In("client.key"), "-out", In("client.csr")], ct: cancellationToken);
+        await ProcessRunner.RunCheckedAsync("openssl", ["x509", "-req", "-in", In("client.csr"), "-CA", In("ca.crt"),
+            "-CAkey", In("ca.key"), "-CAcreateserial", "-days", "2", "-out", In("client.crt")], ct: cancellationToken);
     }
 
     /// <summary>Creates an empty bare repository and returns its path (push to it with the git CLI).</summary>

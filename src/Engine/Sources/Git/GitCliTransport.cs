@@ -8,7 +8,7 @@ namespace Tide.Engine.Sources.Git;
 /// Talks to a remote with the system `git` (and `ssh`) for what the bundled libgit2 cannot do: SSH (its native build
 /// has no libssh2), bearer tokens and a custom CA. Each instance owns a private temp directory (0700) for the key
 /// (0600), known_hosts and CA files, deleted on dispose; all settings go through the child's environment
-/// (GIT_CONFIG_COUNT, GIT_SSL_CAINFO, GIT_SSH_COMMAND), so no global or repository configuration changes and no secret is in argv.
+/// (GIT_CONFIG_COUNT, GIT_SSL_*, GIT_SSH_COMMAND), so no global or repository configuration changes and no secret is in argv.
 /// </summary>
 internal sealed class GitCliTransport : IDisposable
 {
@@ -58,6 +58,11 @@ internal sealed class GitCliTransport : IDisposable
         // The environment variable, as Debian's git ignores http.sslCAInfo given through GIT_CONFIG_COUNT.
         if (credentials?.CaCertificate is { } ca)
             _environment["GIT_SSL_CAINFO"] = WriteFile("ca.crt", ca);
+        if (credentials is { ClientCertificate: { } certificate, ClientKey: { } key })
+        {
+            _environment["GIT_SSL_CERT"] = WriteFile("tls.crt", certificate);
+            _environment["GIT_SSL_KEY"] = WriteFile("tls.key", key);
+        }
         for (var i = 0; i < config.Count; i++)
         {
             _environment[$"GIT_CONFIG_KEY_{i}"] = config[i].Key;

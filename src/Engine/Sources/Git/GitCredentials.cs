@@ -4,7 +4,7 @@ namespace Tide.Engine.Sources.Git;
 
 /// <summary>
 /// What a GitRepository's spec.secretRef gives the transport, with Flux's keys: 'username'/'password' (HTTP basic),
-/// 'bearerToken', 'ca.crt' (trust for https), 'identity'/'known_hosts'/'password' (SSH; the password then unlocks the
+/// 'bearerToken', 'ca.crt' (trust for https), 'tls.crt'/'tls.key' (client certificate for https), 'identity'/'known_hosts'/'password' (SSH; the password then unlocks the
 /// key). Never printed: <see cref="ToString"/> hides every value.
 /// </summary>
 public sealed record GitCredentials
@@ -13,6 +13,8 @@ public sealed record GitCredentials
     public string? Password { get; init; }
     public string? BearerToken { get; init; }
     public byte[]? CaCertificate { get; init; }
+    public byte[]? ClientCertificate { get; init; }
+    public byte[]? ClientKey { get; init; }
     public byte[]? Identity { get; init; }
     public byte[]? KnownHosts { get; init; }
 
@@ -29,11 +31,13 @@ public sealed record GitCredentials
             Password = Text("password"),
             BearerToken = Text("bearerToken"),
             CaCertificate = Bytes("ca.crt") ?? Bytes("caFile"),
+            ClientCertificate = Bytes("tls.crt"),
+            ClientKey = Bytes("tls.key"),
             Identity = Bytes("identity"),
             KnownHosts = Bytes("known_hosts"),
         };
         object?[] values = [credentials.Username, credentials.Password, credentials.BearerToken,
-            credentials.CaCertificate, credentials.Identity, credentials.KnownHosts];
+            credentials.CaCertificate, credentials.ClientCertificate, credentials.ClientKey, credentials.Identity, credentials.KnownHosts];
         return values.All(v => v is null) ? null : credentials;
     }
 

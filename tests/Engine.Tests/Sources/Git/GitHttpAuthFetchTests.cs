@@ -76,4 +76,23 @@ public sealed class GitHttpAuthFetchTests : IDisposable
 
         Assert.Equal($"main@sha1:{sha}", revision.Revision);
     }
+
+    [Fact]
+    public async Task Https_ClientCertificate_FromSecret_IsPresented_WithoutIt_TheServerRefuses()
+    {
+        var (server, sha) = await ServeAsync(new GitHttpServer.Options { Tls = true, RequireClientCertificate = true });
+        await using var _ = server;
+        var ca = Encoding.UTF8.GetBytes(server.CaCertificate);
+
+        var revision = await FetchAsync(server, new()
+        {
+            ["ca.crt"] = ca,
+            ["tls.crt"] = Encoding.UTF8.GetBytes(server.ClientCertificate),
+            ["tls.key"] = Encoding.UTF8.GetBytes(server.ClientKey),
+        });
+        Assert.Equal($"main@sha1:{sha}", revision.Revision);
+
+        var error = await Assert.ThrowsAsync<SourceFetchException>(() => FetchAsync(server, new() { ["ca.crt"] = ca }));
+        Assert.Equal(ConditionReasons.GitOperationFailed, error.Reason);
+    }
 }

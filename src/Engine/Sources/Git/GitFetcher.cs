@@ -38,7 +38,8 @@ public sealed class GitFetcher
         var remote = NormalizeUrl(url);
         return WithCacheAsync(cacheKey, cancellationToken, repository =>
         {
-            using var cli = credentials is not null || remote.StartsWith("ssh://", StringComparison.Ordinal)
+            var ssh = Uri.TryCreate(remote, UriKind.Absolute, out var uri) && uri.Scheme == "ssh";
+            using var cli = credentials is not null || ssh
                 ? new GitCliTransport(remote, credentials)
                 : null;
             return Fetch(repository, new RemoteTarget(url, remote, cli), reference ?? new GitRepositoryRef(), cancellationToken);

@@ -135,7 +135,7 @@ public sealed class GitRepositoryReconciler(
         [ConditionReasons.VerificationError, "InvalidVerificationMode", "InvalidGitObject", "InvalidTagSignature", "InvalidCommitSignature"];
 
     /// <summary>Failures of spec.include: they set IncludeUnavailable=True.</summary>
-    private static readonly HashSet<string> IncludeReasons = ["NotFound", "NoArtifact", "IllegalPath", "CopyFailure"];
+    private static readonly HashSet<string> IncludeReasons = ["NotFound", "NoArtifact", "CopyFailure"];
 
     /// <summary>The artifacts of the included GitRepositories, in spec order (Flux waits while one is missing).</summary>
     private async Task<List<Artifact>> ResolveIncludesAsync(ArtifactOwner owner, GitRepositorySpec spec, CancellationToken cancellationToken)
@@ -164,16 +164,14 @@ public sealed class GitRepositoryReconciler(
             var name = include.GitRepositoryRef.Name;
             var fromPath = include.FromPath ?? "";
             var toPath = string.IsNullOrEmpty(include.ToPath) ? name : include.ToPath;
-            var destination = Path.GetFullPath(Path.Combine(tree, toPath.TrimStart('/')));
-            if (!IsWithin(tree, destination))
-                throw new ReconcileFailure("IllegalPath", $"path calculation for include '{name}' failed: '{toPath}' leaves the repository");
+            var destination = SecureJoin(tree, toPath);
             var unpacked = tree + "-include-" + i;
             try
             {
                 await using (var file = store.Open(included[i].Path))
                     await TarballUnpacker.UnpackAsync(file, unpacked, UnpackLimits.Default, cancellationToken);
-                var source = Path.GetFullPath(Path.Combine(unpacked, fromPath.TrimStart('/')));
-                if (!IsWithin(unpacked, source) || !Directory.Exists(source))
+                var source = SecureJoin(unpacked, fromPath);
+                if (!Directory.Exists(source))
                     throw new DirectoryNotFoundException($"'{fromPath}' does not exist in the artifact");
                 CopyDirectory(source, destination);
             }
@@ -190,10 +188,12 @@ public sealed class GitRepositoryReconciler(
         }
     }
 
-    private static bool IsWithin(string root, string path)
+    /// <summary>Joins a user path under root as Flux's securejoin does: '..' cannot climb above root (the path is
+    /// resolved as if root were '/').</summary>
+    private static string SecureJoin(string root, string path)
     {
-        var relative = Path.GetRelativePath(root, path);
-        return relative == "." || !(relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative));
+        var resolved = Path.GetFullPath(Path.Combine("/", path.Replace('\\', '/')));
+        return Path.Combine(root, resolved.TrimStart('/'));
     }
 
     private static void CopyDirectory(string source, string destination)

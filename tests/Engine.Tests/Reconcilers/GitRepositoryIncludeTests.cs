@@ -133,17 +133,17 @@ public sealed class GitRepositoryIncludeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Include_ToPathOutsideTheTree_IsIllegalPath_AndNothingIsWrittenOutside()
+    public async Task Include_ToPathClimbingOutOfTheTree_StaysInside_AsWithFluxSecureJoin()
     {
         await _app.CommitAsync("app", ("app.yaml", "app"));
         await _lib.CommitAsync("lib", ("a.yaml", "a"));
         await ReconcileLibAsync();
 
         var result = await _reconciler.ReconcileAsync(
-            Repository("app", _app.Path, Include("lib", toPath: "../../escaped")), ReferencedSecrets.None, CancellationToken.None);
+            Repository("app", _app.Path, Include("lib", fromPath: "../..", toPath: "../../escaped")), ReferencedSecrets.None, CancellationToken.None);
 
-        Assert.Equal("IllegalPath", Get(result, ConditionTypes.IncludeUnavailable).Reason);
+        Assert.Equal(new Dictionary<string, string> { ["app.yaml"] = "app", ["escaped/a.yaml"] = "a" }, await FilesAsync(result.Status.Artifact!));
         Assert.False(Directory.Exists(_temp.Combine("escaped")));
-        Assert.Null(result.Status.Artifact);
+        Assert.False(Directory.Exists(_temp.Combine("work-dirs", "escaped")));
     }
 }

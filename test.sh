@@ -11,6 +11,7 @@ declare -A APT=(
   [lighttpd]=lighttpd
   [docker-registry]=docker-registry
   [htpasswd]=apache2-utils
+  [sshd]=openssh-server
   [curl]=curl
   [npm]=npm
 )

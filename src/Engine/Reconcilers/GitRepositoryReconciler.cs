@@ -11,12 +11,18 @@ namespace Tide.Engine.Reconcilers;
 /// Reconciles a GitRepository as source-controller does: check the stored artifact, fetch the reference, and when the
 /// revision (or the ignore rules) changed, pack the tree into a new content-addressed artifact. Returns the new status
 /// with Flux's conditions, the events to record and when to run again; the caller patches the status.
+/// spec.include copies (a path of) other GitRepositories' artifacts into the tree; <paramref name="findRepository"/>
+/// (namespace, name) reads those objects, and their artifacts are read from <paramref name="store"/>.
 /// </summary>
 public sealed class GitRepositoryReconciler(
-    GitFetcher fetcher, ArtifactStore store, SourceReconcilerOptions options, TimeProvider time)
+    GitFetcher fetcher, ArtifactStore store, SourceReconcilerOptions options, TimeProvider time,
+    Func<string, string, CancellationToken, Task<GitRepository?>>? findRepository = null)
 {
 
-    public async Task<ReconcileResult<GitRepositoryStatus>> ReconcileAsync(GitRepository repository, CancellationToken cancellationToken)
+    /// <param name="secrets">Auth: the data of spec.secretRef (credentials for the transport); Verification: the
+    /// data of spec.verify.secretRef (PGP public keys).</param>
+    public async Task<ReconcileResult<GitRepositoryStatus>> ReconcileAsync(
+        GitRepository repository, ReferencedSecrets secrets, CancellationToken cancellationToken)
     {
         var previous = repository.Status ?? new GitRepositoryStatus();
         if (repository.Spec.Suspend == true)
@@ -44,10 +50,12 @@ public sealed class GitRepositoryReconciler(
                 conditions.Delete(ConditionTypes.ArtifactInStorage);
             }
 
-            var revision = await FetchAsync(owner, spec, cancellationToken);
+            var revision = await FetchAsync(owner, spec, Credentials(owner, spec, secrets), cancellationToken);
             conditions.Delete(ConditionTypes.FetchFailed);
+            status = status with { SourceVerificationMode = await VerifyAsync(owner, spec, revision, secrets, conditions, cancellationToken) };
+            var included = await ResolveIncludesAsync(owner, spec, cancellationToken);
 
-            if (artifact is not null && artifact.Revision == revision.Revision && !ContentConfigChanged(spec, previous))
+            if (artifact is not null && artifact.Revision == revision.Revision && !ContentConfigChanged(spec, previous, included))
             {
                 if (HadFailure(previous.Conditions))
                     events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.Succeeded,
@@ -59,7 +67,7 @@ public sealed class GitRepositoryReconciler(
                 if (artifact is not null)
                     conditions.MarkTrue(ConditionTypes.ArtifactOutdated, ConditionReasons.NewRevision, $"new upstream revision '{revision.Revision}'");
                 MarkProgressing(conditions, progress, drift: true);
-                var built = await BuildArtifactAsync(owner, spec, revision, cancellationToken);
+                var built = await BuildArtifactAsync(owner, spec, revision, included, cancellationToken);
                 if (built.Digest != previous.Artifact?.Digest)
                     events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.NewArtifact,
                         $"stored artifact for commit '{ShortMessage(revision.Message)}'",
@@ -70,6 +78,7 @@ public sealed class GitRepositoryReconciler(
                     ObservedIgnore = spec.Ignore,
                     ObservedRecurseSubmodules = spec.RecurseSubmodules,
                     ObservedInclude = spec.Include,
+                    IncludedArtifacts = spec.Include is null ? null : included,
                     ObservedSparseCheckout = spec.SparseCheckout,
                 };
             }
@@ -78,6 +87,7 @@ public sealed class GitRepositoryReconciler(
             var stored = $"stored artifact for revision '{artifact.Revision}'";
             conditions.Delete(ConditionTypes.ArtifactOutdated);
             conditions.Delete(ConditionTypes.StorageOperationFailed);
+            conditions.Delete(ConditionTypes.IncludeUnavailable);
             conditions.MarkTrue(ConditionTypes.ArtifactInStorage, ConditionReasons.Succeeded, stored);
             conditions.Delete(ConditionTypes.Reconciling);
             conditions.Delete(ConditionTypes.Stalled);
@@ -91,7 +101,12 @@ public sealed class GitRepositoryReconciler(
         }
         catch (ReconcileFailure failure)
         {
-            conditions.MarkTrue(FailureCondition(failure.Reason), failure.Reason, failure.Message);
+            if (VerificationReasons.Contains(failure.Reason))
+                conditions.MarkFalse(ConditionTypes.SourceVerified, failure.Reason, failure.Message);
+            else if (IncludeReasons.Contains(failure.Reason))
+                conditions.MarkTrue(ConditionTypes.IncludeUnavailable, failure.Reason, failure.Message);
+            else
+                conditions.MarkTrue(FailureCondition(failure.Reason), failure.Reason, failure.Message);
             conditions.MarkFalse(ConditionTypes.Ready, failure.Reason, failure.Message);
             events.Add(new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message));
             if (failure.Terminal)
@@ -115,6 +130,136 @@ public sealed class GitRepositoryReconciler(
     private static ArtifactOwner Owner(GitRepository repository) =>
         new(GitRepository.KindName, repository.Metadata.NamespaceProperty ?? "default", repository.Metadata.Name);
 
+    /// <summary>Failures of signature verification: they set SourceVerified=False rather than FetchFailed.</summary>
+    private static readonly HashSet<string> VerificationReasons =
+        [ConditionReasons.VerificationError, "InvalidVerificationMode", "InvalidGitObject", "InvalidTagSignature", "InvalidCommitSignature"];
+
+    /// <summary>Failures of spec.include: they set IncludeUnavailable=True.</summary>
+    private static readonly HashSet<string> IncludeReasons = ["NotFound", "NoArtifact", "CopyFailure"];
+
+    /// <summary>The artifacts of the included GitRepositories, in spec order (Flux waits while one is missing).</summary>
+    private async Task<List<Artifact>> ResolveIncludesAsync(ArtifactOwner owner, GitRepositorySpec spec, CancellationToken cancellationToken)
+    {
+        var artifacts = new List<Artifact>();
+        foreach (var include in spec.Include ?? [])
+        {
+            var name = include.GitRepositoryRef.Name;
+            var found = findRepository is null ? null : await findRepository(owner.Namespace, name, cancellationToken);
+            if (found is null)
+                throw new ReconcileFailure("NotFound",
+                    $"could not get resource for include '{name}': gitrepositories.source.toolkit.fluxcd.io \"{name}\" not found");
+            if (found.Status?.Artifact is not { } artifact || !store.Exists(artifact.Path))
+                throw new ReconcileFailure("NoArtifact", $"no artifact available for include '{name}'");
+            artifacts.Add(artifact);
+        }
+        return artifacts;
+    }
+
+    /// <summary>Copies each include's fromPath (of its unpacked artifact) to toPath (default: its name) in the tree.</summary>
+    private async Task CopyIncludesAsync(GitRepositorySpec spec, IReadOnlyList<Artifact> included, string tree, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < included.Count; i++)
+        {
+            var include = spec.Include![i];
+            var name = include.GitRepositoryRef.Name;
+            var fromPath = include.FromPath ?? "";
+            var toPath = string.IsNullOrEmpty(include.ToPath) ? name : include.ToPath;
+            var destination = SecureJoin(tree, toPath);
+            var unpacked = tree + "-include-" + i;
+            try
+            {
+                await using (var file = store.Open(included[i].Path))
+                    await TarballUnpacker.UnpackAsync(file, unpacked, UnpackLimits.Default, cancellationToken);
+                var source = SecureJoin(unpacked, fromPath);
+                if (!Directory.Exists(source))
+                    throw new DirectoryNotFoundException($"'{fromPath}' does not exist in the artifact");
+                CopyDirectory(source, destination);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ReconcileFailure("CopyFailure",
+                    $"failed to copy '{name}' include from {fromPath} to {toPath}: {e.Message}", inner: e);
+            }
+            finally
+            {
+                if (Directory.Exists(unpacked))
+                    Directory.Delete(unpacked, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Joins a user path under root as Flux's securejoin does: '..' cannot climb above root (the path is
+    /// resolved as if root were '/').</summary>
+    private static string SecureJoin(string root, string path)
+    {
+        var resolved = Path.GetFullPath(Path.Combine("/", path.Replace('\\', '/')));
+        return Path.Combine(root, resolved.TrimStart('/'));
+    }
+
+    private static void CopyDirectory(string source, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(destination, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
+    /// <summary>Verifies the PGP signatures spec.verify asks for (Flux's verifySignature): the tag object for Tag and
+    /// TagAndHEAD, the commit for HEAD and TagAndHEAD. Returns the verified mode for status.sourceVerificationMode.</summary>
+    private async Task<string?> VerifyAsync(ArtifactOwner owner, GitRepositorySpec spec, GitRevision revision,
+        ReferencedSecrets secrets, ConditionSet conditions, CancellationToken cancellationToken)
+    {
+        if (spec.Verification is not { Mode: not "" } verification)
+        {
+            conditions.Delete(ConditionTypes.SourceVerified);
+            return null;
+        }
+        if (secrets.Verification is not { } keys)
+            throw new ReconcileFailure(ConditionReasons.VerificationError,
+                $"PGP public keys secret error: secret '{owner.Namespace}/{verification.SecretRef.Name}' not found");
+        var mode = verification.Mode is null or "head" ? "HEAD" : verification.Mode;
+        var rings = keys.Values.ToList();
+        var message = new System.Text.StringBuilder("verified signature of");
+        if (mode is "Tag" or "TagAndHEAD")
+        {
+            if (revision.Reference?.StartsWith("refs/tags/", StringComparison.Ordinal) != true)
+                throw new ReconcileFailure("InvalidVerificationMode",
+                    "cannot verify tag object's signature if a tag reference is not specified", terminal: true);
+            var tagName = revision.Reference["refs/tags/".Length..];
+            var rawTag = revision.TagObject is null ? null : await fetcher.ReadObjectAsync(owner.ToString(), "tag", revision.TagObject, cancellationToken);
+            var tag = $"{tagName}@{revision.TagObject ?? revision.Commit}";
+            if (rawTag is null || !GitSignatureVerifier.IsSignedTag(rawTag))
+                throw new ReconcileFailure("InvalidGitObject", $"cannot verify signature of tag '{tag}' since it is not signed");
+            try
+            {
+                var key = GitSignatureVerifier.VerifyTag(rawTag, rings);
+                message.Append($"\n\t- tag '{tag}' with key '{key}'");
+            }
+            catch (InvalidDataException e)
+            {
+                throw new ReconcileFailure("InvalidTagSignature", $"signature verification of tag '{tag}' failed: {e.Message}");
+            }
+        }
+        if (mode is "HEAD" or "TagAndHEAD")
+        {
+            var rawCommit = await fetcher.ReadObjectAsync(owner.ToString(), "commit", revision.Commit, cancellationToken);
+            try
+            {
+                var key = GitSignatureVerifier.VerifyCommit(rawCommit, rings);
+                message.Append($"\n\t- commit '{revision.Commit}' with key '{key}'");
+            }
+            catch (InvalidDataException e)
+            {
+                throw new ReconcileFailure("InvalidCommitSignature", $"signature verification of commit '{revision.Commit}' failed: {e.Message}");
+            }
+        }
+        conditions.MarkTrue(ConditionTypes.SourceVerified, ConditionReasons.Succeeded, message.ToString());
+        return mode;
+    }
+
     /// <summary>The abnormal-true condition a failure sets, as source-controller does: storage problems apart
     /// from fetch problems.</summary>
     private static string FailureCondition(string reason) =>
@@ -124,13 +269,25 @@ public sealed class GitRepositoryReconciler(
         GitRepositoryStatus status, ConditionSet conditions, List<ReconcileEvent> events, Requeue requeue) =>
         new(status with { Conditions = conditions.ToList() }, events, requeue);
 
-    private async Task<GitRevision> FetchAsync(ArtifactOwner owner, GitRepositorySpec spec, CancellationToken cancellationToken)
+    /// <summary>The transport credentials of spec.secretRef; a named Secret that cannot be read fails as in Flux.</summary>
+    private static GitCredentials? Credentials(ArtifactOwner owner, GitRepositorySpec spec, ReferencedSecrets secrets)
+    {
+        if (spec.SecretRef is null)
+            return null;
+        if (secrets.Auth is null)
+            throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
+                $"failed to get secret '{owner.Namespace}/{spec.SecretRef.Name}': secret not found or empty");
+        return GitCredentials.FromSecret(secrets.Auth);
+    }
+
+    private async Task<GitRevision> FetchAsync(
+        ArtifactOwner owner, GitRepositorySpec spec, GitCredentials? credentials, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(spec.GetTimeout());
         try
         {
-            return await fetcher.FetchAsync(owner.ToString(), spec.Url, spec.Reference, timeout.Token);
+            return await fetcher.FetchAsync(owner.ToString(), spec.Url, spec.Reference, credentials, timeout.Token);
         }
         catch (SourceFetchException e)
         {
@@ -144,7 +301,8 @@ public sealed class GitRepositoryReconciler(
     }
 
     /// <summary>Exports the commit, packs it with the ignore rules and stores the tarball.</summary>
-    private async Task<Artifact> BuildArtifactAsync(ArtifactOwner owner, GitRepositorySpec spec, GitRevision revision, CancellationToken cancellationToken)
+    private async Task<Artifact> BuildArtifactAsync(
+        ArtifactOwner owner, GitRepositorySpec spec, GitRevision revision, IReadOnlyList<Artifact> included, CancellationToken cancellationToken)
     {
         var workDirectory = options.WorkDirectory ?? Path.GetTempPath();
         Directory.CreateDirectory(workDirectory);
@@ -152,6 +310,7 @@ public sealed class GitRepositoryReconciler(
         try
         {
             await fetcher.ExportAsync(owner.ToString(), revision.Commit, tree, spec.SparseCheckout, cancellationToken);
+            await CopyIncludesAsync(spec, included, tree, cancellationToken);
             var ignore = SourceIgnore.ForDirectory(tree, spec.Ignore);
             var stored = await store.PutAsync(owner,
                 (stream, ct) => TarballPacker.PackAsync(tree, stream, ignore.IsExcluded, ct), cancellationToken);
@@ -181,10 +340,13 @@ public sealed class GitRepositoryReconciler(
     }
 
     /// <summary>Whether settings that shape the artifact's content changed since it was built (Flux's
-    /// gitContentConfigChanged, for the settings Tide implements).</summary>
-    private static bool ContentConfigChanged(GitRepositorySpec spec, GitRepositoryStatus status) =>
+    /// gitContentConfigChanged, for the settings Tide implements): includes compare by spec and by the included
+    /// artifacts' revision and digest.</summary>
+    private static bool ContentConfigChanged(GitRepositorySpec spec, GitRepositoryStatus status, IReadOnlyList<Artifact> included) =>
         spec.Ignore != status.ObservedIgnore ||
-        !(spec.SparseCheckout ?? []).SequenceEqual(status.ObservedSparseCheckout ?? []);
+        !(spec.SparseCheckout ?? []).SequenceEqual(status.ObservedSparseCheckout ?? []) ||
+        !(spec.Include ?? []).SequenceEqual(status.ObservedInclude ?? []) ||
+        !included.Select(a => (a.Revision, a.Digest)).SequenceEqual((status.IncludedArtifacts ?? []).Select(a => (a.Revision, a.Digest)));
 
     /// <summary>The first line of a commit message, cut at 50 characters as Flux does.</summary>
     private static string ShortMessage(string message)

@@ -60,9 +60,18 @@ public sealed class TideRuntime : IAsyncDisposable
         var secrets = new SecretReader(kube);
         var events = new EventRecorder(kube, TimeProvider.System);
         var gitReconciler = new GitRepositoryReconciler(
-            new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")), store, sourceOptions, TimeProvider.System);
+            new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")), store, sourceOptions, TimeProvider.System,
+            async (ns, name, token) => await kube.GetAsync(new ObjectRef(GitRepository.ApiVersionV1, GitRepository.KindName, ns, name), token)
+                is { } found ? FluxJson.FromNode<GitRepository>(found) : null);
         var git = new SourceHandler<GitRepository, GitRepositoryStatus>(kube, fetches,
-            gitReconciler.ReconcileAsync, status => status.Artifact, gitReconciler.DeleteAsync, events, progress);
+            async (repository, token) =>
+            {
+                var ns = repository.Metadata.NamespaceProperty ?? "";
+                var auth = await secrets.ReadAsync(ns, repository.Spec.SecretRef, null, token);
+                var keys = await secrets.ReadAsync(ns, repository.Spec.Verification?.SecretRef, null, token);
+                return await gitReconciler.ReconcileAsync(repository, auth with { Verification = keys.Auth }, token);
+            },
+            status => status.Artifact, gitReconciler.DeleteAsync, events, progress);
         var ociReconciler = new OciRepositoryReconciler(http, store, sourceOptions, TimeProvider.System);
         var oci = new SourceHandler<OciRepository, OciRepositoryStatus>(kube, fetches,
             async (repository, token) => await ociReconciler.ReconcileAsync(repository,

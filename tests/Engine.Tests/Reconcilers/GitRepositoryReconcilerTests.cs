@@ -74,7 +74,7 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
     {
         var sha = await CommitAndPushAsync("add app", ("deploy/app.yaml", "kind: ConfigMap\n"));
 
-        var result = await _reconciler.ReconcileAsync(Repository(), CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(), ReferencedSecrets.None, CancellationToken.None);
 
         var artifact = result.Status.Artifact!;
         var revision = $"main@sha1:{sha}";
@@ -100,10 +100,10 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
     public async Task Reconcile_NothingChanged_KeepsArtifactConditionTimesAndSendsNoEvent()
     {
         await CommitAndPushAsync("add app", ("a.yaml", "a"));
-        var first = await _reconciler.ReconcileAsync(Repository(), CancellationToken.None);
+        var first = await _reconciler.ReconcileAsync(Repository(), ReferencedSecrets.None, CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(1));
 
-        var second = await _reconciler.ReconcileAsync(Repository() with { Status = first.Status }, CancellationToken.None);
+        var second = await _reconciler.ReconcileAsync(Repository() with { Status = first.Status }, ReferencedSecrets.None, CancellationToken.None);
 
         Assert.Equal(first.Status.Artifact, second.Status.Artifact);
         Assert.Equal(Get(first.Status, ConditionTypes.Ready).LastTransitionTime, Get(second.Status, ConditionTypes.Ready).LastTransitionTime);
@@ -114,13 +114,13 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
     public async Task Reconcile_NewCommit_StoresNewArtifactAndCollectsOldOnes()
     {
         await CommitAndPushAsync("one", ("a.yaml", "1"));
-        var status = (await _reconciler.ReconcileAsync(Repository(), CancellationToken.None)).Status;
+        var status = (await _reconciler.ReconcileAsync(Repository(), ReferencedSecrets.None, CancellationToken.None)).Status;
         var paths = new List<string> { status.Artifact!.Path };
         foreach (var n in new[] { "2", "3" })
         {
             _time.Advance(TimeSpan.FromMinutes(1));
             var sha = await CommitAndPushAsync("commit " + n, ("a.yaml", n));
-            var result = await _reconciler.ReconcileAsync(Repository() with { Status = status }, CancellationToken.None);
+            var result = await _reconciler.ReconcileAsync(Repository() with { Status = status }, ReferencedSecrets.None, CancellationToken.None);
             status = result.Status;
             paths.Add(status.Artifact!.Path);
             Assert.Equal($"main@sha1:{sha}", status.Artifact.Revision);
@@ -135,12 +135,12 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
     public async Task Reconcile_SameTreeInOtherCommitsAndClones_GivesSameDigest()
     {
         await CommitAndPushAsync("one", ("deploy/app.yaml", "same"), ("README.md", "x"));
-        var first = await _reconciler.ReconcileAsync(Repository("first"), CancellationToken.None);
+        var first = await _reconciler.ReconcileAsync(Repository("first"), ReferencedSecrets.None, CancellationToken.None);
         // A later commit that only touches an excluded file, fetched into another cache at another time.
         _time.Advance(TimeSpan.FromHours(1));
         await CommitAndPushAsync("logo", ("logo.png", "binary"));
 
-        var second = await _reconciler.ReconcileAsync(Repository("second"), CancellationToken.None);
+        var second = await _reconciler.ReconcileAsync(Repository("second"), ReferencedSecrets.None, CancellationToken.None);
 
         Assert.NotEqual(first.Status.Artifact!.Revision, second.Status.Artifact!.Revision);
         Assert.Equal(first.Status.Artifact.Digest, second.Status.Artifact.Digest);
@@ -153,8 +153,8 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
             ("deploy/app.yaml", "a"), ("deploy/logo.png", "png"), (".github/workflows/ci.yaml", "ci"),
             ("docs/guide.md", "d"), ("deploy/.sourceignore", "local-*.yaml\n"), ("deploy/local-dev.yaml", "l"));
 
-        var defaults = await _reconciler.ReconcileAsync(Repository("defaults"), CancellationToken.None);
-        var custom = await _reconciler.ReconcileAsync(Repository("custom", ignore: "docs/\n"), CancellationToken.None);
+        var defaults = await _reconciler.ReconcileAsync(Repository("defaults"), ReferencedSecrets.None, CancellationToken.None);
+        var custom = await _reconciler.ReconcileAsync(Repository("custom", ignore: "docs/\n"), ReferencedSecrets.None, CancellationToken.None);
 
         // A .sourceignore replaces Flux's defaults (logo.png and .github come back), VCS files stay out.
         Assert.Equal(
@@ -171,7 +171,7 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
     {
         await CommitAndPushAsync("files", ("app.yaml", "a"), ("logo.png", "png"), (".github/ci.yaml", "ci"), (".gitignore", "bin/"));
 
-        var result = await _reconciler.ReconcileAsync(Repository(), CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(), ReferencedSecrets.None, CancellationToken.None);
 
         Assert.Equal(["app.yaml"], await UnpackedFilesAsync(result.Status.Artifact!));
     }
@@ -180,10 +180,10 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
     public async Task Reconcile_MissingBranch_IsNotReadyWithFluxReasonAndRetries()
     {
         await CommitAndPushAsync("one", ("a.yaml", "1"));
-        var good = await _reconciler.ReconcileAsync(Repository(), CancellationToken.None);
+        var good = await _reconciler.ReconcileAsync(Repository(), ReferencedSecrets.None, CancellationToken.None);
 
         var result = await _reconciler.ReconcileAsync(
-            Repository(reference: new GitRepositoryRef { Branch = "nope" }) with { Status = good.Status }, CancellationToken.None);
+            Repository(reference: new GitRepositoryRef { Branch = "nope" }) with { Status = good.Status }, ReferencedSecrets.None, CancellationToken.None);
 
         var message = $"failed to checkout and determine revision: unable to clone '{_server.UrlFor("app.git")}': couldn't find remote ref 'refs/heads/nope': branch 'nope' does not exist";
         var ready = Get(result.Status, ConditionTypes.Ready);
@@ -201,12 +201,12 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
         await CommitAndPushAsync("one", ("a.yaml", "1"));
         var unreachable = "http://127.0.0.1:1/app.git";
 
-        var failed = await _reconciler.ReconcileAsync(Repository(url: unreachable), CancellationToken.None);
+        var failed = await _reconciler.ReconcileAsync(Repository(url: unreachable), ReferencedSecrets.None, CancellationToken.None);
         Assert.Equal(ConditionReasons.GitOperationFailed, Get(failed.Status, ConditionTypes.Ready).Reason);
         Assert.Contains($"unable to list remote for '{unreachable}'", Get(failed.Status, ConditionTypes.Ready).Message);
         Assert.Null(failed.Status.Artifact);
 
-        var fixedResult = await _reconciler.ReconcileAsync(Repository() with { Status = failed.Status }, CancellationToken.None);
+        var fixedResult = await _reconciler.ReconcileAsync(Repository() with { Status = failed.Status }, ReferencedSecrets.None, CancellationToken.None);
 
         Assert.Equal(ConditionStatus.True, Get(fixedResult.Status, ConditionTypes.Ready).Status);
         Assert.DoesNotContain(fixedResult.Status.Conditions!, c => c.Type is ConditionTypes.FetchFailed or ConditionTypes.Reconciling);
@@ -216,7 +216,7 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
     [Fact]
     public async Task Reconcile_UnsupportedUrl_IsStalled()
     {
-        var result = await _reconciler.ReconcileAsync(Repository(url: "ssh://git@127.0.0.1/app.git"), CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(url: "ftp://127.0.0.1/app.git"), ReferencedSecrets.None, CancellationToken.None);
 
         Assert.Equal(ConditionStatus.True, Get(result.Status, ConditionTypes.Stalled).Status);
         Assert.DoesNotContain(result.Status.Conditions!, c => c.Type == ConditionTypes.Reconciling);
@@ -229,7 +229,7 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
         await CommitAndPushAsync("one", ("a.yaml", "1"));
         var suspended = Repository() with { Spec = Repository().Spec with { Suspend = true } };
 
-        var result = await _reconciler.ReconcileAsync(suspended, CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(suspended, ReferencedSecrets.None, CancellationToken.None);
 
         Assert.Null(result.Status.Artifact);
         Assert.Empty(result.Events);
@@ -240,10 +240,10 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
     public async Task Reconcile_ArtifactGoneFromStorage_IsRebuilt()
     {
         await CommitAndPushAsync("one", ("a.yaml", "1"));
-        var first = await _reconciler.ReconcileAsync(Repository(), CancellationToken.None);
+        var first = await _reconciler.ReconcileAsync(Repository(), ReferencedSecrets.None, CancellationToken.None);
         File.Delete(_store.LocalPath(first.Status.Artifact!.Path));
 
-        var second = await _reconciler.ReconcileAsync(Repository() with { Status = first.Status }, CancellationToken.None);
+        var second = await _reconciler.ReconcileAsync(Repository() with { Status = first.Status }, ReferencedSecrets.None, CancellationToken.None);
 
         Assert.True(_store.Exists(second.Status.Artifact!.Path));
         Assert.Equal(first.Status.Artifact.Digest, second.Status.Artifact.Digest);
@@ -253,7 +253,7 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
     public async Task Delete_RemovesArtifactsAndCache()
     {
         await CommitAndPushAsync("one", ("a.yaml", "1"));
-        var result = await _reconciler.ReconcileAsync(Repository(), CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(Repository(), ReferencedSecrets.None, CancellationToken.None);
         Assert.NotEmpty(Directory.GetDirectories(_temp.Combine("cache")));
 
         await _reconciler.DeleteAsync(Repository(), CancellationToken.None);
@@ -269,7 +269,7 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
         var requested = Repository();
         requested.Metadata.Annotations = new Dictionary<string, string> { ["reconcile.fluxcd.io/requestedAt"] = "2025-06-01T12:00:00Z" };
 
-        var result = await _reconciler.ReconcileAsync(requested, CancellationToken.None);
+        var result = await _reconciler.ReconcileAsync(requested, ReferencedSecrets.None, CancellationToken.None);
 
         Assert.Equal("2025-06-01T12:00:00Z", result.Status.LastHandledReconcileAt);
     }

@@ -9,9 +9,10 @@ namespace Tide.Engine.Sources.Git;
 
 /// <summary>
 /// Fetches GitRepository references with LibGit2Sharp into a bare clone cached per source, so later fetches only
-/// transfer new objects, and exports a commit's tree to a directory for packing. URLs may be http(s)://, git://,
+/// transfer new objects, and exports a commit's tree to a directory for packing. URLs may be http(s)://, git://, ssh://,
 /// file:// or a local path. References resolve with Flux's precedence: commit, name, semver, tag, branch
-/// ('master' when nothing is set).
+/// ('master' when nothing is set). With credentials, or over SSH, the remote is reached with the system git
+/// (<see cref="GitCliTransport"/>) into the same cache; anonymous remotes use libgit2.
 /// </summary>
 public sealed class GitFetcher
 {
@@ -31,11 +32,23 @@ public sealed class GitFetcher
     /// <summary>Resolves <paramref name="reference"/> at <paramref name="url"/> and fetches its commit into the
     /// cache of <paramref name="cacheKey"/> (e.g. "GitRepository/flux-system/podinfo").</summary>
     /// <exception cref="SourceFetchException">With reason GitOperationFailed, URLInvalid or EmptyGitRepository.</exception>
-    public Task<GitRevision> FetchAsync(string cacheKey, string url, GitRepositoryRef? reference, CancellationToken cancellationToken)
+    public Task<GitRevision> FetchAsync(
+        string cacheKey, string url, GitRepositoryRef? reference, GitCredentials? credentials, CancellationToken cancellationToken)
     {
         var remote = NormalizeUrl(url);
-        return WithCacheAsync(cacheKey, cancellationToken, repository => Fetch(repository, url, remote, reference ?? new GitRepositoryRef(), cancellationToken));
+        return WithCacheAsync(cacheKey, cancellationToken, repository =>
+        {
+            var ssh = Uri.TryCreate(remote, UriKind.Absolute, out var uri) && uri.Scheme == "ssh";
+            using var cli = credentials is not null || ssh
+                ? new GitCliTransport(remote, credentials)
+                : null;
+            return Fetch(repository, new RemoteTarget(url, remote, cli), reference ?? new GitRepositoryRef(), cancellationToken);
+        });
     }
+
+    /// <summary>Where to fetch from: the URL as the user wrote it (for messages), as given to git, and the
+    /// command-line transport when libgit2 cannot be used.</summary>
+    private sealed record RemoteTarget(string Url, string Location, GitCliTransport? Cli);
 
     /// <summary>Writes the files of <paramref name="commit"/> (fetched before) into the empty directory
     /// <paramref name="destination"/>: regular and executable files only, as Flux's artifacts hold no symlinks and
@@ -65,6 +78,10 @@ public sealed class GitFetcher
             }
             return true;
         });
+
+    /// <summary>The raw bytes of a fetched object ("commit" or "tag"), for signature verification.</summary>
+    public Task<byte[]> ReadObjectAsync(string cacheKey, string type, string sha, CancellationToken cancellationToken) =>
+        WithCacheAsync(cacheKey, cancellationToken, repository => GitCliTransport.ReadObject(repository.Info.Path, type, sha, cancellationToken));
 
     /// <summary>Removes the cached clone of a source that was deleted.</summary>
     public Task DeleteCacheAsync(string cacheKey, CancellationToken cancellationToken) =>
@@ -118,9 +135,7 @@ public sealed class GitFetcher
         {
             return uri.Scheme switch
             {
-                "http" or "https" or "git" or "file" => url,
-                "ssh" => throw new SourceFetchException(ConditionReasons.UnsupportedConnectionType,
-                    $"ssh URLs are not supported yet: '{url}'; use http(s), git, file or a local path", terminal: true),
+                "http" or "https" or "git" or "file" or "ssh" => url,
                 _ => throw new SourceFetchException(ConditionReasons.UrlInvalid,
                     $"failed to parse url '{url}': unsupported scheme '{uri.Scheme}'", terminal: true),
             };
@@ -130,20 +145,21 @@ public sealed class GitFetcher
         return Path.GetFullPath(url);
     }
 
-    private static GitRevision Fetch(Repository repository, string url, string remote, GitRepositoryRef reference, CancellationToken cancellationToken)
+    private static GitRevision Fetch(Repository repository, RemoteTarget remote, GitRepositoryRef reference, CancellationToken cancellationToken)
     {
-        var advertised = ListRemote(url, remote);
+        var url = remote.Url;
+        var advertised = ListRemote(remote, cancellationToken);
         if (advertised.Count == 0)
             throw new SourceFetchException(ConditionReasons.EmptyGitRepository, "git repository is empty");
 
         if (!string.IsNullOrEmpty(reference.Commit))
-            return FetchCommit(repository, url, remote, reference, advertised, cancellationToken);
+            return FetchCommit(repository, remote, reference, advertised, cancellationToken);
 
         string target;
         if (!string.IsNullOrEmpty(reference.Name))
             target = reference.Name;
         else if (!string.IsNullOrEmpty(reference.Semver))
-            target = PickSemverTag(repository, url, remote, reference.Semver, advertised, cancellationToken);
+            target = PickSemverTag(repository, remote, reference.Semver, advertised, cancellationToken);
         else if (!string.IsNullOrEmpty(reference.Tag))
             target = "refs/tags/" + reference.Tag;
         else
@@ -154,13 +170,17 @@ public sealed class GitFetcher
         FetchRefs(repository, remote, [target], cancellationToken);
         var commit = LocalCommit(repository, target)
             ?? throw CloneFailure(url, $"unable to resolve commit of '{target}'");
-        return new GitRevision(commit.Sha, target, GitRevision.Format(commit.Sha, target, absolute: !string.IsNullOrEmpty(reference.Name)), commit.MessageShort);
+        return new GitRevision(commit.Sha, target, GitRevision.Format(commit.Sha, target, absolute: !string.IsNullOrEmpty(reference.Name)), commit.MessageShort)
+        {
+            TagObject = (repository.Refs[FetchedRef + target]?.ResolveToDirectReference()?.Target as TagAnnotation)?.Sha,
+        };
     }
 
     private static GitRevision FetchCommit(
-        Repository repository, string url, string remote, GitRepositoryRef reference,
+        Repository repository, RemoteTarget remote, GitRepositoryRef reference,
         IReadOnlySet<string> advertised, CancellationToken cancellationToken)
     {
+        var url = remote.Url;
         string? target = null;
         if (!string.IsNullOrEmpty(reference.Branch))
             target = "refs/heads/" + reference.Branch;
@@ -178,9 +198,10 @@ public sealed class GitFetcher
 
     /// <summary>The highest tag satisfying the range; among tags of equal version, the one on the newest commit.</summary>
     private static string PickSemverTag(
-        Repository repository, string url, string remote, string range,
+        Repository repository, RemoteTarget remote, string range,
         IReadOnlySet<string> advertised, CancellationToken cancellationToken)
     {
+        var url = remote.Url;
         if (!SemverConstraint.TryParse(range, out var constraint, out var error))
             throw new SourceFetchException(ConditionReasons.GitOperationFailed,
                 $"failed to checkout and determine revision: semver parse error: {error}", terminal: true);
@@ -211,37 +232,44 @@ public sealed class GitFetcher
         new(ConditionReasons.GitOperationFailed, $"failed to checkout and determine revision: unable to clone '{url}': {detail}", inner: inner);
 
     /// <summary>The names of the remote's references (ls-remote); "refs/tags/x^{}" peel entries count as the tag.</summary>
-    private static HashSet<string> ListRemote(string url, string remote)
+    private static HashSet<string> ListRemote(RemoteTarget remote, CancellationToken cancellationToken)
     {
+        if (remote.Cli is not null)
+            return remote.Cli.ListRemote(cancellationToken);
         try
         {
-            return Repository.ListRemoteReferences(remote)
+            return Repository.ListRemoteReferences(remote.Location)
                 .Select(r => r.CanonicalName.EndsWith("^{}", StringComparison.Ordinal) ? r.CanonicalName[..^3] : r.CanonicalName)
                 .ToHashSet(StringComparer.Ordinal);
         }
         catch (LibGit2SharpException e)
         {
             throw new SourceFetchException(ConditionReasons.GitOperationFailed,
-                $"failed to checkout and determine revision: unable to list remote for '{url}': {e.Message.TrimEnd()}", inner: e);
+                $"failed to checkout and determine revision: unable to list remote for '{remote.Url}': {e.Message.TrimEnd()}", inner: e);
         }
     }
 
-    private static void FetchRefs(Repository repository, string remote, IReadOnlyList<string> refs, CancellationToken cancellationToken)
+    private static void FetchRefs(Repository repository, RemoteTarget remote, IReadOnlyList<string> refs, CancellationToken cancellationToken)
     {
+        // Each remote ref lands under refs/tide/fetched/, so what was fetched last is what LocalCommit reads.
+        var refspecs = refs.Select(r => $"+{r}:{FetchedRef}{r}").ToList();
+        if (remote.Cli is not null)
+        {
+            remote.Cli.Fetch(repository.Info.Path, refspecs, cancellationToken);
+            return;
+        }
         var options = new FetchOptions
         {
             TagFetchMode = TagFetchMode.None,
             OnTransferProgress = _ => !cancellationToken.IsCancellationRequested,
             OnProgress = _ => !cancellationToken.IsCancellationRequested,
         };
-        // Each remote ref lands under refs/tide/fetched/, so what was fetched last is what LocalCommit reads.
-        var refspecs = refs.Select(r => $"+{r}:{FetchedRef}{r}").ToList();
         // Fetching needs a named remote; it follows spec.url when that changes.
         var origin = repository.Network.Remotes[RemoteName];
         if (origin is null)
-            repository.Network.Remotes.Add(RemoteName, remote);
-        else if (origin.Url != remote)
-            repository.Network.Remotes.Update(RemoteName, r => r.Url = remote);
+            repository.Network.Remotes.Add(RemoteName, remote.Location);
+        else if (origin.Url != remote.Location)
+            repository.Network.Remotes.Update(RemoteName, r => r.Url = remote.Location);
         try
         {
             Commands.Fetch(repository, RemoteName, refspecs, options, logMessage: null);

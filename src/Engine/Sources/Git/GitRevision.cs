@@ -9,6 +9,9 @@ namespace Tide.Engine.Sources.Git;
 /// <param name="Message">The commit message subject.</param>
 public sealed record GitRevision(string Commit, string? Reference, string Revision, string Message)
 {
+    /// <summary>SHA-1 of the annotated tag object the reference points to, when it is one (signed tags live there).</summary>
+    public string? TagObject { get; init; }
+
     /// <summary>Formats a revision as Flux does (fluxcd/pkg git Commit.String / AbsoluteReference).</summary>
     public static string Format(string commit, string? reference, bool absolute)
     {

@@ -12,6 +12,8 @@ declare -A APT=(
   [docker-registry]=docker-registry
   [htpasswd]=apache2-utils
   [sshd]=openssh-server
+  [gpg]=gnupg
+  [openssl]=openssl
   [curl]=curl
   [npm]=npm
 )

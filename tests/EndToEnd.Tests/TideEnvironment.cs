@@ -15,6 +15,7 @@ public sealed class TideEnvironment : IAsyncDisposable
     private readonly List<TideRuntime> _nodes = [];
     private int _seedPort;
     private bool _clustered;
+    private string _extraConfig = "";
 
     private TideEnvironment(TempDirectory dir, ApiServerHost apiServer, string kubeconfig, GitHttpServer git)
     {
@@ -39,7 +40,8 @@ public sealed class TideEnvironment : IAsyncDisposable
 
     public List<string> Progress { get; } = [];
 
-    public static async Task<TideEnvironment> StartAsync(int nodes = 1)
+    /// <param name="extraConfig">HOCON for every node (e.g. tide.no-cross-namespace-refs = on).</param>
+    public static async Task<TideEnvironment> StartAsync(int nodes = 1, string extraConfig = "")
     {
         var dir = new TempDirectory("tide-e2e-");
         var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions { WorkloadDelay = TimeSpan.FromMilliseconds(200) });
@@ -49,6 +51,7 @@ public sealed class TideEnvironment : IAsyncDisposable
         environment._seedPort = FreePort.Next();
         // Always a cluster with a fixed seed, so that nodes can join later.
         environment._clustered = true;
+        environment._extraConfig = extraConfig;
         for (var i = 0; i < nodes; i++)
             await environment.AddNodeAsync();
         return environment;
@@ -70,6 +73,7 @@ public sealed class TideEnvironment : IAsyncDisposable
             tide.artifacts.directory = "{{_dir.Combine("node" + index)}}"
             tide.backoff.min = 500ms
             tide.jitter = 0
+            {{_extraConfig}}
             """);
         var node = await TideRuntime.StartAsync(config, Kubeconfig, line =>
         {

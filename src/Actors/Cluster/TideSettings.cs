@@ -16,6 +16,7 @@ public sealed record TideSettings
     public int FetchWorkers { get; init; } = 4;
     public int ApplyWorkers { get; init; } = 4;
     public bool StrictSubstitution { get; init; }
+    public bool NoCrossNamespaceRefs { get; init; }
 
     public static TideSettings From(Config config)
     {
@@ -33,6 +34,7 @@ public sealed record TideSettings
             FetchWorkers = tide.GetInt("workers.fetch", 4),
             ApplyWorkers = tide.GetInt("workers.apply", 4),
             StrictSubstitution = tide.GetBoolean("strict-substitution", false),
+            NoCrossNamespaceRefs = tide.GetBoolean("no-cross-namespace-refs", false),
         };
     }
 }

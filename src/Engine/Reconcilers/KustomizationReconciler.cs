@@ -42,7 +42,8 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             var objects = await SubstituteAsync(ks, Decrypt(built, decryptor), timeout.Token);
             buildDigest = ReconcileHistory.DigestOf(objects);
             using var remote = await RemoteClusterAsync(ks, timeout.Token);
-            var target = remote ?? kube;
+            using var impersonated = Impersonate(remote ?? kube, ks);
+            var target = impersonated ?? remote ?? kube;
             changes.AddRange(await ApplyAsync(target, ks, objects, timeout.Token));
             var inventory = Inventory(objects);
             if (ks.Spec.Prune)
@@ -289,8 +290,20 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         return null;
     }
 
+    /// <summary>With spec.serviceAccountName the objects are applied as that ServiceAccount (impersonation), so the
+    /// cluster's RBAC decides what a tenant's Kustomization may change.</summary>
+    private static KubeClient? Impersonate(KubeClient cluster, Kustomization ks) =>
+        ks.Spec.ServiceAccountName is { Length: > 0 } account
+            ? cluster.Impersonating($"system:serviceaccount:{ks.Metadata.NamespaceProperty}:{account}")
+            : null;
+
     private async Task<ArtifactLocation> RequireArtifactAsync(Kustomization ks, ArtifactLocation? artifact, CancellationToken ct)
     {
+        var reference = ks.Spec.SourceRef;
+        if (options.NoCrossNamespaceRefs && reference.Namespace is { Length: > 0 } refNamespace && refNamespace != ks.Metadata.NamespaceProperty)
+            throw new ReconcileFailure(ConditionReasons.ArtifactFailed,
+                $"cannot access {reference.Kind}/{refNamespace}/{reference.Name}: cross-namespace references are not allowed on this cluster (tide.no-cross-namespace-refs)",
+                terminal: true);
         if (artifact is not null)
             return artifact;
         var source = ks.Spec.SourceRef;

@@ -18,5 +18,8 @@ public sealed record KustomizationReconcilerOptions
     /// StrictPostBuildSubstitutions feature gate, off by default); off, it expands to an empty string.</summary>
     public bool StrictSubstitution { get; init; }
 
+    /// <summary>Multi-tenancy: a Kustomization may only use sources of its own namespace.</summary>
+    public bool NoCrossNamespaceRefs { get; init; }
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -93,6 +93,7 @@ public sealed class TideRuntime : IAsyncDisposable
                 {
                     FieldManager = settings.FieldManager,
                     StrictSubstitution = settings.StrictSubstitution,
+                    NoCrossNamespaceRefs = settings.NoCrossNamespaceRefs,
                     WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
                 }),
             kube, applies, events, progress);

@@ -41,13 +41,14 @@ public sealed class TideEnvironment : IAsyncDisposable
     public List<string> Progress { get; } = [];
 
     /// <param name="extraConfig">HOCON for every node (e.g. tide.no-cross-namespace-refs = on).</param>
-    public static async Task<TideEnvironment> StartAsync(int nodes = 1, string extraConfig = "")
+    /// <param name="apiServer">Options of the embedded API server (e.g. fault injection).</param>
+    public static async Task<TideEnvironment> StartAsync(int nodes = 1, string extraConfig = "", ApiServerOptions? apiServer = null)
     {
         var dir = new TempDirectory("tide-e2e-");
-        var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions { WorkloadDelay = TimeSpan.FromMilliseconds(200) });
-        var kubeconfig = apiServer.WriteKubeconfig(dir.Combine("kubeconfig"));
+        var server = await ApiServerHost.StartAsync(apiServer ?? new ApiServerOptions { WorkloadDelay = TimeSpan.FromMilliseconds(200) });
+        var kubeconfig = server.WriteKubeconfig(dir.Combine("kubeconfig"));
         var git = await GitHttpServer.StartAsync();
-        var environment = new TideEnvironment(dir, apiServer, kubeconfig, git);
+        var environment = new TideEnvironment(dir, server, kubeconfig, git);
         environment._seedPort = FreePort.Next();
         // Always a cluster with a fixed seed, so that nodes can join later.
         environment._clustered = true;

@@ -200,15 +200,31 @@ public sealed class KubeClient : IDisposable
         return request;
     }
 
+    private const int MaxAttempts = 4;
+
+    /// <summary>
+    /// Sends a request; like client-go, a 429 is retried after its Retry-After (the server did nothing), and so are
+    /// 5xx answers to reads. Other failures are the caller's to map.
+    /// </summary>
     private async Task<JsonObject?> SendAsync(HttpMethod method, string path, string? body, string? contentType,
         CancellationToken ct)
     {
-        using var request = await CreateRequestAsync(method, path, body, contentType, ct);
-        using var response = await _kubernetes.HttpClient.SendAsync(request, ct);
-        if (!response.IsSuccessStatusCode)
-            throw await ToExceptionAsync(response, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
-        return text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = await CreateRequestAsync(method, path, body, contentType, ct);
+            using var response = await _kubernetes.HttpClient.SendAsync(request, ct);
+            if (response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(ct);
+                return text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
+            }
+            var retriable = response.StatusCode == HttpStatusCode.TooManyRequests ||
+                            ((int)response.StatusCode >= 500 && method == HttpMethod.Get);
+            if (!retriable || attempt == MaxAttempts)
+                throw await ToExceptionAsync(response, ct);
+            var delay = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt));
+            await Task.Delay(delay > TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : delay, ct);
+        }
     }
 
     private static async Task<KubeApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken ct)

@@ -44,7 +44,15 @@ public sealed class Applier(KubeClient kube)
             var existing = await kube.GetAsync(target, ct);
             if (existing is not null && string.Equals(policy, "IfNotPresent", StringComparison.OrdinalIgnoreCase))
                 return new ChangeSetEntry(target, ChangeAction.Skipped);
-            var applied = await kube.ApplyAsync(obj, new ApplyOptions { FieldManager = options.FieldManager, Force = true }, ct);
+            var apply = new ApplyOptions { FieldManager = options.FieldManager, Force = true };
+            if (existing is not null)
+            {
+                // A server-side dry run first: an object the apply would not change is not written at all.
+                var dryRun = await kube.ApplyAsync(obj.DeepClone().AsObject(), apply with { DryRun = true }, ct);
+                if (SameContent(existing, dryRun))
+                    return new ChangeSetEntry(target, ChangeAction.Unchanged);
+            }
+            var applied = await kube.ApplyAsync(obj, apply, ct);
             var action = existing is null ? ChangeAction.Created
                 : ResourceVersion(existing) == ResourceVersion(applied) ? ChangeAction.Unchanged
                 : ChangeAction.Configured;
@@ -108,6 +116,23 @@ public sealed class Applier(KubeClient kube)
     private static bool IsEstablished(JsonObject? crd) =>
         crd?["status"]?["conditions"] is JsonArray conditions && conditions.OfType<JsonObject>().Any(c =>
             c["type"]?.GetValue<string>() == "Established" && c["status"]?.GetValue<string>() == "True");
+
+    /// <summary>Equal but for what only bookkeeping changes (field ownership, versions).</summary>
+    private static bool SameContent(JsonObject live, JsonObject dryRun)
+    {
+        static string Normalized(JsonObject obj)
+        {
+            var copy = obj.DeepClone().AsObject();
+            if (copy["metadata"] is JsonObject metadata)
+            {
+                metadata.Remove("managedFields");
+                metadata.Remove("resourceVersion");
+                metadata.Remove("generation");
+            }
+            return copy.ToJsonString();
+        }
+        return Normalized(live) == Normalized(dryRun);
+    }
 
     private static string? ResourceVersion(JsonObject obj) => obj["metadata"]?["resourceVersion"]?.GetValue<string>();
 }

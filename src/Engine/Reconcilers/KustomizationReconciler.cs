@@ -207,7 +207,11 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         if (delete && ks.Spec.Suspend != true && ks.Status?.Inventory is { } inventory)
         {
             using var remote = await RemoteClusterAsync(ks, ct);
-            changes = await new Pruner(remote ?? kube).PruneAsync(inventory.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)), ct);
+            var cluster = remote ?? kube;
+            var objects = inventory.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)).ToList();
+            changes = await new Pruner(cluster).PruneAsync(objects, ct);
+            if (policy == "WaitForTermination")
+                await WaitForTerminationAsync(cluster, objects, ks.Spec.GetTimeout(), ct);
         }
         var finalizers = ks.Metadata.Finalizers ?? [];
         if (finalizers.Contains(Finalizer))
@@ -220,6 +224,25 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
 
     private static ObjectRef Ref(Kustomization ks) =>
         new(Kustomization.ApiVersionV1, Kustomization.KindName, ks.Metadata.NamespaceProperty ?? "", ks.Metadata.Name);
+
+    /// <summary>deletionPolicy WaitForTermination: the Kustomization goes only once what it applied is gone (or the
+    /// timeout passes: then the finalizer stays and the next attempt waits again).</summary>
+    private static async Task WaitForTerminationAsync(KubeClient cluster, IReadOnlyList<ObjectRef> objects, TimeSpan timeout,
+        CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            foreach (var obj in objects)
+                while (await cluster.GetAsync(obj, deadline.Token) is not null)
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new ApplyException(objects[0], $"objects still terminating after {timeout}: the Kustomization is kept until they are gone");
+        }
+    }
 
     /// <summary>Flux's finalizer, so that deleting the Kustomization can clean up what it applied.</summary>
     private async Task EnsureFinalizerAsync(Kustomization ks, CancellationToken ct)

@@ -203,8 +203,9 @@ public sealed class KubeClient : IDisposable
     private const int MaxAttempts = 4;
 
     /// <summary>
-    /// Sends a request; like client-go, a 429 is retried after its Retry-After (the server did nothing), and so are
-    /// 5xx answers to reads. Other failures are the caller's to map.
+    /// Sends a request; like client-go, a 429 is retried after its Retry-After (the server did nothing); 5xx answers
+    /// are retried for requests that are safe to repeat: reads, and patches (Tide's patches are server-side applies
+    /// and merge patches of a whole status, which give the same result twice). Other failures are the caller's.
     /// </summary>
     private async Task<JsonObject?> SendAsync(HttpMethod method, string path, string? body, string? contentType,
         CancellationToken ct)
@@ -219,7 +220,7 @@ public sealed class KubeClient : IDisposable
                 return text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
             }
             var retriable = response.StatusCode == HttpStatusCode.TooManyRequests ||
-                            ((int)response.StatusCode >= 500 && method == HttpMethod.Get);
+                            ((int)response.StatusCode >= 500 && (method == HttpMethod.Get || method == HttpMethod.Patch));
             if (!retriable || attempt == MaxAttempts)
                 throw await ToExceptionAsync(response, ct);
             var delay = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt));

@@ -16,6 +16,8 @@ public sealed class SourceEntity : ReconcilingEntity
 {
     private readonly HashSet<string> _subscribers = new(StringComparer.Ordinal);
     private ArtifactLocation? _artifact;
+    private IReadOnlyList<string> _includes = [];
+    private readonly Dictionary<string, ArtifactLocation> _included = new(StringComparer.Ordinal);
 
     public SourceEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
         ObjectLoader? loader = null)
@@ -28,6 +30,40 @@ public sealed class SourceEntity : ReconcilingEntity
                 Regions.Tell(new ArtifactChanged(m.SubscriberId, EntityId, _artifact));
         });
         Receive<Unsubscribe>(m => _subscribers.Remove(m.SubscriberId));
+        // A GitRepository that includes others is itself their subscriber: a new included artifact rebuilds it now.
+        Receive<ArtifactChanged>(m =>
+        {
+            if (!_includes.Contains(m.SourceId))
+                return;
+            var known = _included.TryGetValue(m.SourceId, out var previous);
+            _included[m.SourceId] = m.Artifact;
+            if (known && previous != m.Artifact)
+                RequestReconcile();
+        });
+    }
+
+    protected override void OnObjectSeen(JsonObject obj)
+    {
+        var ns = obj["metadata"]?["namespace"]?.GetValue<string>() ?? "";
+        var kind = Sharding.EntityId.KindOf(EntityId);
+        var includes = (obj["spec"]?["include"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Select(i => i["repository"]?["name"]?.GetValue<string>())
+            .OfType<string>()
+            .Select(name => Sharding.EntityId.Of(kind, ns, name))
+            .ToList();
+        if (includes.SequenceEqual(_includes))
+            return;
+        _includes = includes;
+        SubscribeToIncludes();
+    }
+
+    protected override void OnInterval() => SubscribeToIncludes();
+
+    private void SubscribeToIncludes()
+    {
+        foreach (var include in _includes)
+            Regions.Tell(new Subscribe(include, EntityId));
     }
 
     public static Props Props(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,

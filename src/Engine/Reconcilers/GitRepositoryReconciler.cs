@@ -12,11 +12,14 @@ namespace Tide.Engine.Reconcilers;
 /// revision (or the ignore rules) changed, pack the tree into a new content-addressed artifact. Returns the new status
 /// with Flux's conditions, the events to record and when to run again; the caller patches the status.
 /// spec.include copies (a path of) other GitRepositories' artifacts into the tree; <paramref name="findRepository"/>
-/// (namespace, name) reads those objects, and their artifacts are read from <paramref name="store"/>.
+/// (namespace, name) reads those objects; their artifacts are read from <paramref name="store"/> when this node holds
+/// them, else through <paramref name="downloadArtifact"/> (by url, digest-checked: the included source may live on
+/// another node).
 /// </summary>
 public sealed class GitRepositoryReconciler(
     GitFetcher fetcher, ArtifactStore store, SourceReconcilerOptions options, TimeProvider time,
-    Func<string, string, CancellationToken, Task<GitRepository?>>? findRepository = null)
+    Func<string, string, CancellationToken, Task<GitRepository?>>? findRepository = null,
+    Func<Artifact, CancellationToken, Task<string>>? downloadArtifact = null)
 {
 
     /// <param name="secrets">Auth: the data of spec.secretRef (credentials for the transport); Verification: the
@@ -148,7 +151,7 @@ public sealed class GitRepositoryReconciler(
             if (found is null)
                 throw new ReconcileFailure("NotFound",
                     $"could not get resource for include '{name}': gitrepositories.source.toolkit.fluxcd.io \"{name}\" not found");
-            if (found.Status?.Artifact is not { } artifact || !store.Exists(artifact.Path))
+            if (found.Status?.Artifact is not { } artifact || (!store.Exists(artifact.Path) && downloadArtifact is null))
                 throw new ReconcileFailure("NoArtifact", $"no artifact available for include '{name}'");
             artifacts.Add(artifact);
         }
@@ -168,12 +171,18 @@ public sealed class GitRepositoryReconciler(
             var unpacked = tree + "-include-" + i;
             try
             {
-                await using (var file = store.Open(included[i].Path))
+                await using (var file = store.Exists(included[i].Path)
+                                 ? store.Open(included[i].Path)
+                                 : File.OpenRead(await downloadArtifact!(included[i], cancellationToken)))
                     await TarballUnpacker.UnpackAsync(file, unpacked, UnpackLimits.Default, cancellationToken);
                 var source = SecureJoin(unpacked, fromPath);
                 if (!Directory.Exists(source))
                     throw new DirectoryNotFoundException($"'{fromPath}' does not exist in the artifact");
                 CopyDirectory(source, destination);
+            }
+            catch (ArtifactException e)
+            {
+                throw new ReconcileFailure("NoArtifact", $"artifact of include '{name}' could not be fetched: {e.Message}", inner: e);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

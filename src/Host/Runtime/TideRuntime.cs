@@ -52,6 +52,7 @@ public sealed class TideRuntime : IAsyncDisposable
         var fetches = new StageLimiter(settings.FetchWorkers);
         var applies = new StageLimiter(settings.ApplyWorkers);
         var store = new ArtifactStore(storeDirectory, TimeProvider.System);
+        var artifactCache = new ArtifactCache(Path.Combine(settings.ArtifactsDirectory, "cache"), http);
         var sourceOptions = new SourceReconcilerOptions
         {
             ArtifactBaseUrl = baseUrl,
@@ -62,7 +63,8 @@ public sealed class TideRuntime : IAsyncDisposable
         var gitReconciler = new GitRepositoryReconciler(
             new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")), store, sourceOptions, TimeProvider.System,
             async (ns, name, token) => await kube.GetAsync(new ObjectRef(GitRepository.ApiVersionV1, GitRepository.KindName, ns, name), token)
-                is { } found ? FluxJson.FromNode<GitRepository>(found) : null);
+                is { } found ? FluxJson.FromNode<GitRepository>(found) : null,
+            (artifact, token) => artifactCache.GetAsync(artifact.Url, artifact.Digest ?? "", token));
         var git = new SourceHandler<GitRepository, GitRepositoryStatus>(kube, fetches,
             async (repository, token) =>
             {
@@ -88,7 +90,7 @@ public sealed class TideRuntime : IAsyncDisposable
             status => status.Artifact,
             (bucket, _) => { bucketReconciler.Delete(bucket); return Task.CompletedTask; }, events, progress);
         var kustomizations = new KustomizationHandler(
-            new KustomizationReconciler(kube, new ArtifactCache(Path.Combine(settings.ArtifactsDirectory, "cache"), http),
+            new KustomizationReconciler(kube, artifactCache,
                 new KustomizationReconcilerOptions
                 {
                     FieldManager = settings.FieldManager,

@@ -146,4 +146,38 @@ public sealed class GitRepositoryIncludeTests : IAsyncLifetime
         Assert.False(Directory.Exists(_temp.Combine("escaped")));
         Assert.False(Directory.Exists(_temp.Combine("work-dirs", "escaped")));
     }
+
+    [Fact]
+    public async Task Include_HeldByAnotherNode_IsDownloaded_AndAMissingOneIsNoArtifact()
+    {
+        await _app.CommitAsync("app", ("app.yaml", "app"));
+        await _lib.CommitAsync("lib", ("a.yaml", "a"));
+        await ReconcileLibAsync();
+        // This node has its own, empty store; the included artifact lives in the other node's store (_store).
+        var otherStore = new ArtifactStore(_temp.Combine("store-2"), _time);
+        var downloads = new List<string>();
+        var reconciler = new GitRepositoryReconciler(new GitFetcher(_temp.Combine("cache-2")), otherStore,
+            new SourceReconcilerOptions { ArtifactBaseUrl = "http://127.0.0.1:9091", WorkDirectory = _temp.Combine("work-dirs-2") }, _time,
+            (ns, name, _) => Task.FromResult(ns == "apps" && _objects.TryGetValue(name, out var found) ? found : null),
+            (artifact, _) =>
+            {
+                downloads.Add(artifact.Url);
+                return Task.FromResult(_store.LocalPath(artifact.Path));
+            });
+
+        var result = await reconciler.ReconcileAsync(Repository("app", _app.Path, Include("lib")), ReferencedSecrets.None, CancellationToken.None);
+
+        Assert.Equal([_objects["lib"].Status!.Artifact!.Url], downloads);
+        var target = _temp.Combine("unpacked-remote");
+        await using (var file = otherStore.Open(result.Status.Artifact!.Path))
+            await TarballUnpacker.UnpackAsync(file, target, UnpackLimits.Default, CancellationToken.None);
+        Assert.Equal("a", File.ReadAllText(Path.Combine(target, "lib", "a.yaml")));
+
+        var failing = new GitRepositoryReconciler(new GitFetcher(_temp.Combine("cache-3")), new ArtifactStore(_temp.Combine("store-3"), _time),
+            new SourceReconcilerOptions { ArtifactBaseUrl = "http://127.0.0.1:9092", WorkDirectory = _temp.Combine("work-dirs-3") }, _time,
+            (ns, name, _) => Task.FromResult(ns == "apps" && _objects.TryGetValue(name, out var found) ? found : null),
+            (_, _) => throw new ArtifactException("failed to download artifact: HTTP 404"));
+        var failed = await failing.ReconcileAsync(Repository("app", _app.Path, Include("lib")), ReferencedSecrets.None, CancellationToken.None);
+        Assert.Equal("NoArtifact", Get(failed, ConditionTypes.IncludeUnavailable).Reason);
+    }
 }

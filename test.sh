@@ -16,6 +16,7 @@ declare -A APT=(
   [openssl]=openssl
   [curl]=curl
   [npm]=npm
+  [tinyproxy]=tinyproxy
 )
 missing=()
 for cmd in "${!APT[@]}"; do

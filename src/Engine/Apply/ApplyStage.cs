@@ -4,42 +4,67 @@ using Tide.Engine.Kube;
 namespace Tide.Engine.Apply;
 
 /// <summary>
-/// The order objects are applied in: cluster definitions (CRDs, Namespaces, ClusterRoles) first, then class kinds
-/// (StorageClass, IngressClass, ...), then everything else; within a stage by kind order like Flux's, then by
-/// namespace and name.
+/// The order objects are applied in, as Flux's kustomize-controller does it: cluster definitions (CRDs, Namespaces,
+/// ClusterRoles) first, then class kinds (StorageClass, IngressClass, ...), then everything else. Within a stage the
+/// order is Flux's: a fixed list of well-known kinds first, webhook configurations last, every other kind in between
+/// by API group and kind; ties by namespace and name, so the order never depends on the input's.
 /// </summary>
 public static class ApplyStage
 {
-    private static readonly string[] KindOrder =
+    private static readonly string[] KindsFirst =
     [
         "CustomResourceDefinition", "Namespace", "ResourceQuota", "StorageClass", "ServiceAccount",
         "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret",
         "Service", "LimitRange", "PriorityClass", "Deployment", "StatefulSet", "CronJob", "PodDisruptionBudget",
-        "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
     ];
+
+    // Webhooks go after everything they might intercept, so they cannot block the objects applied with them.
+    private static readonly string[] KindsLast = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
 
     public static int Of(JsonObject obj)
     {
-        var kind = obj["kind"]?.GetValue<string>() ?? "";
-        return kind switch
+        var kind = Kind(obj);
+        var apiVersion = obj["apiVersion"]?.GetValue<string>() ?? "";
+        var definition = kind switch
         {
-            "CustomResourceDefinition" or "Namespace" or "ClusterRole" => 0,
-            _ when kind.EndsWith("Class", StringComparison.Ordinal) => 1,
-            _ => 2,
+            "CustomResourceDefinition" => apiVersion.StartsWith("apiextensions.k8s.io/", StringComparison.Ordinal),
+            "Namespace" => apiVersion == "v1",
+            "ClusterRole" => apiVersion.StartsWith("rbac.authorization.k8s.io/", StringComparison.Ordinal),
+            _ => false,
         };
+        if (definition)
+            return 0;
+        return kind.EndsWith("Class", StringComparison.Ordinal) ? 1 : 2;
     }
 
     /// <summary>The objects grouped into stages, each stage sorted.</summary>
     public static IReadOnlyList<IReadOnlyList<JsonObject>> Split(IEnumerable<JsonObject> objects) =>
         objects.GroupBy(Of)
             .OrderBy(g => g.Key)
-            .Select(g => (IReadOnlyList<JsonObject>)g.OrderBy(KindRank).ThenBy(o => ObjectRef.Of(o).Namespace, StringComparer.Ordinal)
+            .Select(g => (IReadOnlyList<JsonObject>)g.OrderBy(KindRank)
+                .ThenBy(Group, StringComparer.Ordinal)
+                .ThenBy(Kind, StringComparer.Ordinal)
+                .ThenBy(o => ObjectRef.Of(o).Namespace, StringComparer.Ordinal)
                 .ThenBy(o => ObjectRef.Of(o).Name, StringComparer.Ordinal).ToList())
             .ToList();
 
+    private static string Kind(JsonObject obj) => obj["kind"]?.GetValue<string>() ?? "";
+
+    private static string Group(JsonObject obj)
+    {
+        var apiVersion = obj["apiVersion"]?.GetValue<string>() ?? "";
+        var slash = apiVersion.IndexOf('/');
+        return slash < 0 ? "" : apiVersion[..slash];
+    }
+
+    /// <summary>Negative for the kinds listed first, 0 for unlisted kinds, positive for the kinds listed last.</summary>
     private static int KindRank(JsonObject obj)
     {
-        var index = Array.IndexOf(KindOrder, obj["kind"]?.GetValue<string>());
-        return index < 0 ? KindOrder.Length : index;
+        var kind = Kind(obj);
+        var first = Array.IndexOf(KindsFirst, kind);
+        if (first >= 0)
+            return first - KindsFirst.Length;
+        var last = Array.IndexOf(KindsLast, kind);
+        return last < 0 ? 0 : last + 1;
     }
 }

@@ -38,6 +38,41 @@ public sealed class ApplyStageTests
     }
 
     [Fact]
+    public void Split_PutsUnlistedKindsByGroupAndKind_BetweenTheListedKindsAndTheWebhooks()
+    {
+        var stages = ApplyStage.Split(
+        [
+            Obj("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", "v"),
+            Obj("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", "m"),
+            Obj("z.example.com/v1", "Alpha", "a", "app"),
+            Obj("a.example.com/v1", "Zulu", "z", "app"),
+            Obj("a.example.com/v1", "Bravo", "b", "app"),
+            Obj("policy/v1", "PodDisruptionBudget", "pdb", "app"),
+            Obj("v1", "ServiceAccount", "sa", "app"),
+            Obj("networking.k8s.io/v1", "Ingress", "web", "app"),
+        ]);
+
+        var names = stages.Single().Select(o => ObjectRef.Of(o).ToString()).ToList();
+        Assert.Equal(
+        [
+            "ServiceAccount/app/sa", "PodDisruptionBudget/app/pdb",
+            "Bravo/app/b", "Zulu/app/z", "Ingress/app/web", "Alpha/app/a",
+            "MutatingWebhookConfiguration/m", "ValidatingWebhookConfiguration/v",
+        ], names);
+    }
+
+    [Fact]
+    public void Of_CountsOnlyTheCoreDefinitionKindsAsDefinitions()
+    {
+        Assert.Equal(0, ApplyStage.Of(Obj("apiextensions.k8s.io/v1", "CustomResourceDefinition", "w.example.com")));
+        Assert.Equal(0, ApplyStage.Of(Obj("rbac.authorization.k8s.io/v1", "ClusterRole", "r")));
+        // Same kind names from other API groups are ordinary objects.
+        Assert.Equal(2, ApplyStage.Of(Obj("example.com/v1", "Namespace", "n")));
+        Assert.Equal(2, ApplyStage.Of(Obj("example.com/v1", "ClusterRole", "r")));
+        Assert.Equal(1, ApplyStage.Of(Obj("networking.k8s.io/v1", "IngressClass", "nginx")));
+    }
+
+    [Fact]
     public void Stale_IsWhatThePreviousInventoryHadAndTheCurrentLacks()
     {
         var a = new ObjectRef("v1", "ConfigMap", "ns", "a");

@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Tide.Engine.Artifacts;
 
 namespace Tide.Actors.Cluster;
 
@@ -13,6 +14,7 @@ public sealed record TideSettings
     public string ArtifactsHost { get; init; } = "127.0.0.1";
     public int ArtifactsPort { get; init; }
     public string AdvertiseUrl { get; init; } = "";
+    public ArtifactRetention ArtifactRetention { get; init; } = ArtifactRetention.Default;
     public int FetchWorkers { get; init; } = 4;
     public int ApplyWorkers { get; init; } = 4;
     public bool StrictSubstitution { get; init; }
@@ -31,6 +33,9 @@ public sealed record TideSettings
             ArtifactsHost = tide.GetString("artifacts.host", "127.0.0.1"),
             ArtifactsPort = tide.GetInt("artifacts.port", 0),
             AdvertiseUrl = tide.GetString("artifacts.advertise-url", ""),
+            ArtifactRetention = new ArtifactRetention(
+                tide.GetInt("artifacts.retention-records", ArtifactRetention.Default.Records),
+                tide.GetTimeSpan("artifacts.retention-ttl", ArtifactRetention.Default.Ttl)),
             FetchWorkers = tide.GetInt("workers.fetch", 4),
             ApplyWorkers = tide.GetInt("workers.apply", 4),
             StrictSubstitution = tide.GetBoolean("strict-substitution", false),

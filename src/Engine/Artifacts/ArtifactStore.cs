@@ -74,23 +74,25 @@ public sealed class ArtifactStore
         return digest == "sha256:" + Convert.ToHexStringLower(hash);
     }
 
-    /// <summary>Deletes all but the <paramref name="keep"/> newest artifacts of the owner, never the one at
-    /// <paramref name="current"/>; returns the paths removed.</summary>
-    public IReadOnlyList<string> CollectGarbage(ArtifactOwner owner, int keep, string? current)
+    /// <summary>Deletes the owner's superseded artifacts that <paramref name="retention"/> no longer keeps (older than
+    /// its TTL, or beyond its newest records); never the one at <paramref name="current"/>. Returns the paths removed.
+    /// </summary>
+    public IReadOnlyList<string> CollectGarbage(ArtifactOwner owner, ArtifactRetention retention, string? current)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(retention.Records, 1);
         var directory = new DirectoryInfo(LocalPath(owner.Directory));
         if (!directory.Exists)
             return [];
+        var expiredBefore = _time.GetUtcNow().UtcDateTime - retention.Ttl;
         var removed = new List<string>();
-        var stale = directory.EnumerateFiles("*" + Extension)
+        var newestFirst = directory.EnumerateFiles("*" + Extension)
             .OrderByDescending(f => f.LastWriteTimeUtc)
             .ThenBy(f => f.Name, StringComparer.Ordinal)
-            .Skip(keep);
-        foreach (var file in stale)
+            .Select((file, index) => (file, index));
+        foreach (var (file, index) in newestFirst)
         {
             var path = $"{owner.Directory}/{file.Name}";
-            if (path == current)
+            if (path == current || (index < retention.Records && file.LastWriteTimeUtc >= expiredBefore))
                 continue;
             file.Delete();
             removed.Add(path);

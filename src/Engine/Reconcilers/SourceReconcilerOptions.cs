@@ -7,8 +7,8 @@ public sealed record SourceReconcilerOptions
     /// the artifact's path.</summary>
     public required string ArtifactBaseUrl { get; init; }
 
-    /// <summary>How many artifacts to keep per source (Flux keeps 2 by default).</summary>
-    public int ArtifactRetention { get; init; } = 2;
+    /// <summary>Which superseded artifacts a source keeps (Flux's defaults: 2 records, 60 s).</summary>
+    public Artifacts.ArtifactRetention ArtifactRetention { get; init; } = Artifacts.ArtifactRetention.Default;
 
     /// <summary>Where fetched content is unpacked before packing; the system temp directory when null.</summary>
     public string? WorkDirectory { get; init; }

@@ -57,6 +57,7 @@ public sealed class TideRuntime : IAsyncDisposable
         {
             ArtifactBaseUrl = baseUrl,
             WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
+            ArtifactRetention = settings.ArtifactRetention,
         };
         var secrets = new SecretReader(kube);
         var events = new EventRecorder(kube, TimeProvider.System);

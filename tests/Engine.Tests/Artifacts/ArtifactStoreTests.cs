@@ -66,7 +66,7 @@ public sealed class ArtifactStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task CollectGarbage_KeepsTheNewestAndTheCurrent()
+    public async Task CollectGarbage_WithinTheTtl_KeepsTheNewestRecordsAndTheCurrent()
     {
         var paths = new List<string>();
         foreach (var content in new[] { "one", "two", "three", "four" })
@@ -77,12 +77,40 @@ public sealed class ArtifactStoreTests : IDisposable
         // Storing "one" again makes it the newest.
         await PutAsync("one");
 
-        var removed = _store.CollectGarbage(Owner, keep: 2, current: paths[1]);
+        var removed = _store.CollectGarbage(Owner, new ArtifactRetention(2, TimeSpan.FromHours(1)), current: paths[1]);
 
         Assert.Equal([paths[2]], removed);
         Assert.True(_store.Exists(paths[0]));
         Assert.True(_store.Exists(paths[1]));
         Assert.True(_store.Exists(paths[3]));
+    }
+
+    [Fact]
+    public async Task CollectGarbage_RemovesWhatOutlivedTheTtl_ButNeverTheCurrent()
+    {
+        var old = await PutAsync("old");
+        _time.Advance(TimeSpan.FromSeconds(50));
+        var previous = await PutAsync("previous");
+        _time.Advance(TimeSpan.FromSeconds(20));
+        var current = await PutAsync("current");
+        _time.Advance(TimeSpan.FromSeconds(45));
+
+        // "old" is 115 s old, "previous" 65 s, both past Flux's 60 s; "current" is past it too but stays.
+        var removed = _store.CollectGarbage(Owner, ArtifactRetention.Default, current.Path);
+
+        Assert.Equal([previous.Path, old.Path], removed);
+        Assert.True(_store.Exists(current.Path));
+    }
+
+    [Fact]
+    public async Task CollectGarbage_KeepsAYoungPreviousArtifact_ForConsumersStillDownloadingIt()
+    {
+        var previous = await PutAsync("previous");
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var current = await PutAsync("current");
+
+        Assert.Empty(_store.CollectGarbage(Owner, ArtifactRetention.Default, current.Path));
+        Assert.True(_store.Exists(previous.Path));
     }
 
     [Theory]

@@ -1,0 +1,25 @@
+using Tide.Actors.Cluster;
+using Tide.Engine.Artifacts;
+
+namespace Tide.Actors.Tests.Cluster;
+
+public sealed class TideSettingsTests
+{
+    [Fact]
+    public void Defaults_RetainArtifactsLikeFlux()
+    {
+        var settings = TideSettings.From(TideConfig.Load(path: null));
+
+        Assert.Equal(ArtifactRetention.Default, settings.ArtifactRetention);
+        Assert.Equal(new ArtifactRetention(2, TimeSpan.FromSeconds(60)), settings.ArtifactRetention);
+    }
+
+    [Fact]
+    public void ArtifactRetention_IsReadFromTheConfiguration()
+    {
+        var settings = TideSettings.From(TideConfig.Load(path: null,
+            overrides: "tide.artifacts.retention-records = 5\ntide.artifacts.retention-ttl = 10m"));
+
+        Assert.Equal(new ArtifactRetention(5, TimeSpan.FromMinutes(10)), settings.ArtifactRetention);
+    }
+}

@@ -37,6 +37,14 @@ public sealed class BadInputTests
         Assert.Equal("ArtifactFailed", nopath.Reason);
         Assert.Contains("kustomization path not found", nopath.Message);
         Assert.Contains("./missing", nopath.Message);
+        // Each retry fails the same way: one Event whose count goes up, as client-go aggregates, not one per retry.
+        var repeated = await Eventually.WaitAsync(
+            () => env.Kubectl.RunAsync("get", "events", "-n", "flux-system",
+                "--field-selector", "involvedObject.kind=Kustomization,involvedObject.name=nopath,reason=ArtifactFailed",
+                "-o", "jsonpath={range .items[*]}{.count} {.message}{\"\\n\"}{end}"),
+            events => PathNotFound(events) is [var only] && int.Parse(only.Split(' ')[0]) >= 2,
+            Timeout, "the failure event of kustomization/nopath to be counted twice");
+        Assert.Single(PathNotFound(repeated));
 
         var invalid = await NotReadyAsync(env, "kustomization/invalid");
         Assert.Equal("BuildFailed", invalid.Reason);
@@ -53,6 +61,9 @@ public sealed class BadInputTests
         await SingleNodeTests.WaitForAppliedRevisionAsync(env, "invalid", $"main@sha1:{fixedCommit}");
         Assert.Equal("fixed", await env.Kubectl.JsonPathAsync("configmap/broken", "default", "{.data.value}"));
     }
+
+    private static string[] PathNotFound(string events) =>
+        events.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(e => e.Contains("path not found")).ToArray();
 
     private static async Task<(string Reason, string Message)> NotReadyAsync(TideEnvironment env, string resource)
     {

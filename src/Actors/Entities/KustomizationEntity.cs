@@ -43,8 +43,11 @@ public sealed class KustomizationEntity : ReconcilingEntity
         {
             if (m.SourceId != _sourceId)
                 return;
+            var previous = _artifact;
             _artifact = m.Artifact;
-            if (_artifact != _reconciledArtifact)
+            // Only news triggers a reconcile: a renewed subscription repeats the artifact already known, and a
+            // failed reconcile of it is retried on the backoff schedule, not on every renewal.
+            if (_artifact != previous && _artifact != _reconciledArtifact)
                 RequestReconcile();
         });
         Receive<RenewSubscription>(_ =>

@@ -5,18 +5,49 @@ namespace Tide.Engine.Kube;
 
 /// <summary>
 /// Records Kubernetes Events (core v1) about an object, as Flux's controllers do: the involved object, Flux's reason,
-/// Normal or Warning, the message, the reporting controller, and Flux's annotations (revision, digest).
+/// Normal or Warning, the message, the reporting controller, and Flux's annotations (revision, digest). An event
+/// that repeats one recorded before (same object, type, reason, message and component) is aggregated as client-go
+/// does it: the existing Event's count goes up and its lastTimestamp moves, instead of a new Event per retry.
 /// </summary>
 public sealed class EventRecorder(KubeClient kube, TimeProvider time)
 {
     private const int MaxMessageLength = 1024;
 
+    // client-go's event correlator remembers this many distinct events per recorder.
+    private const int MaxRemembered = 4096;
+
+    private readonly Dictionary<EventKey, LinkedListNode<Recorded>> _recorded = [];
+    private readonly LinkedList<Recorded> _recency = [];
+    private readonly Lock _lock = new();
+
     public async Task RecordAsync(JsonObject involved, ReconcileEvent e, string component, CancellationToken ct)
     {
         var target = ObjectRef.Of(involved);
+        var message = e.Message.Length > MaxMessageLength ? e.Message[..MaxMessageLength] + "..." : e.Message;
+        var key = new EventKey(target, involved["metadata"]?["uid"]?.GetValue<string>() ?? "", e.Type, e.Reason,
+            message, component);
+        var now = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
         try
         {
-            await kube.CreateAsync(Event(target, involved, e, component), ct);
+            if (Repeat(key) is { } previous)
+            {
+                try
+                {
+                    await kube.PatchAsync(previous.Event, new JsonObject
+                    {
+                        ["count"] = previous.Count,
+                        ["lastTimestamp"] = now,
+                    }, ct);
+                    return;
+                }
+                catch (KubeApiException error) when (error.IsNotFound)
+                {
+                    // The Event expired (or was deleted): a new one starts the count again.
+                }
+            }
+            var created = Event(target, involved, e.Annotations, key, now);
+            await kube.CreateAsync(created, ct);
+            Remember(key, ObjectRef.Of(created));
         }
         catch (Exception error) when (error is KubeApiException or HttpRequestException)
         {
@@ -24,13 +55,41 @@ public sealed class EventRecorder(KubeClient kube, TimeProvider time)
         }
     }
 
-    private JsonObject Event(ObjectRef target, JsonObject involved, ReconcileEvent e, string component)
+    /// <summary>The Event recorded before for the same key, with its count already raised; null if none.</summary>
+    private Recorded? Repeat(EventKey key)
     {
-        var now = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        lock (_lock)
+        {
+            if (!_recorded.TryGetValue(key, out var node))
+                return null;
+            _recency.Remove(node);
+            _recency.AddFirst(node);
+            node.Value = node.Value with { Count = node.Value.Count + 1 };
+            return node.Value;
+        }
+    }
+
+    private void Remember(EventKey key, ObjectRef created)
+    {
+        lock (_lock)
+        {
+            if (_recorded.Remove(key, out var stale))
+                _recency.Remove(stale);
+            _recorded[key] = _recency.AddFirst(new Recorded(key, created, 1));
+            while (_recorded.Count > MaxRemembered)
+            {
+                _recorded.Remove(_recency.Last!.Value.Key);
+                _recency.RemoveLast();
+            }
+        }
+    }
+
+    private static JsonObject Event(ObjectRef target, JsonObject involved, IReadOnlyDictionary<string, string>? eventAnnotations,
+        EventKey key, string now)
+    {
         var annotations = new JsonObject();
-        foreach (var (key, value) in e.Annotations ?? new Dictionary<string, string>())
-            annotations[key] = value;
-        var message = e.Message.Length > MaxMessageLength ? e.Message[..MaxMessageLength] + "..." : e.Message;
+        foreach (var (name, value) in eventAnnotations ?? new Dictionary<string, string>())
+            annotations[name] = value;
         var ns = target.Namespace.Length == 0 ? "default" : target.Namespace;
         return new JsonObject
         {
@@ -51,14 +110,18 @@ public sealed class EventRecorder(KubeClient kube, TimeProvider time)
                 ["uid"] = involved["metadata"]?["uid"]?.DeepClone(),
                 ["resourceVersion"] = involved["metadata"]?["resourceVersion"]?.DeepClone(),
             },
-            ["reason"] = e.Reason,
-            ["message"] = message,
-            ["type"] = e.Type,
-            ["source"] = new JsonObject { ["component"] = component },
-            ["reportingComponent"] = component,
+            ["reason"] = key.Reason,
+            ["message"] = key.Message,
+            ["type"] = key.Type,
+            ["source"] = new JsonObject { ["component"] = key.Component },
+            ["reportingComponent"] = key.Component,
             ["firstTimestamp"] = now,
             ["lastTimestamp"] = now,
             ["count"] = 1,
         };
     }
+
+    private sealed record EventKey(ObjectRef Target, string Uid, string Type, string Reason, string Message, string Component);
+
+    private sealed record Recorded(EventKey Key, ObjectRef Event, int Count);
 }

@@ -33,6 +33,31 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
     }
 
     [Fact]
+    public void FailedReconcile_IsRetriedOnItsBackoff_NotAgainWhenARenewedSubscriptionRepeatsTheArtifact()
+    {
+        var sources = CreateTestProbe();
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(false, TimeSpan.FromMinutes(10)));
+        // Retries no sooner than 10 s: any reconcile within this test is one the messages caused.
+        var entity = Start(handler, sources, backoffMin: TimeSpan.FromSeconds(10));
+        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        sources.ExpectMsg<Subscribe>();
+        entity.Tell(new ArtifactChanged(App, Source, V1));
+        AwaitCondition(() => handler.Calls.Any(c => c.Artifact == V1));
+        var calls = handler.Calls.Count;
+
+        // The source answers every renewed subscription with its artifact, which this entity failed to apply.
+        entity.Tell(new ArtifactChanged(App, Source, V1));
+        entity.Tell(new ArtifactChanged(App, Source, V1));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(calls, handler.Calls.Count);
+
+        // A new artifact is news, failed or not.
+        var v2 = V1 with { Revision = "main@sha1:2222", Digest = "sha256:" + new string('c', 64) };
+        entity.Tell(new ArtifactChanged(App, Source, v2));
+        AwaitCondition(() => handler.Calls.Any(c => c.Artifact == v2));
+    }
+
+    [Fact]
     public void Interval_RenewsTheSubscription_SoARestartedSourceLearnsItsSubscribers()
     {
         var sources = CreateTestProbe();
@@ -88,12 +113,12 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
         AwaitCondition(() => consumerHandler.Calls.Any(c => c.Artifact == V2), TimeSpan.FromSeconds(5));
     }
 
-    private IActorRef Start(IReconcileHandler handler, Akka.TestKit.TestProbe sources)
+    private IActorRef Start(IReconcileHandler handler, Akka.TestKit.TestProbe sources, TimeSpan? backoffMin = null)
     {
         var regions = new ShardRegions();
         regions.Add("GitRepository", sources);
         regions.Add("Kustomization", CreateTestProbe());
-        return Sys.ActorOf(KustomizationEntity.Props(App, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), 0)));
+        return Sys.ActorOf(KustomizationEntity.Props(App, handler, regions, new ReconcileTiming(backoffMin ?? TimeSpan.FromMilliseconds(100), 0)));
     }
 
     /// <summary>Stands in for shard regions: routes entity messages to the registered entity actor.</summary>

@@ -5,8 +5,9 @@ namespace Tide.Engine.Apply;
 
 /// <summary>
 /// Server-side applies a set of objects in stages (<see cref="ApplyStage"/>) and reports what changed. Objects
-/// annotated <c>kustomize.toolkit.fluxcd.io/ssa: Ignore</c> are left alone, <c>IfNotPresent</c> only created;
-/// <c>Merge</c> (keep fields other managers set) is what every apply does here.
+/// annotated <c>kustomize.toolkit.fluxcd.io/ssa: Ignore</c> are left alone, <c>IfNotPresent</c> only created,
+/// <c>Merge</c> keep the fields other managers set; every other object is first reclaimed from kubectl and other
+/// earlier writers (<see cref="FieldTakeover"/>), so Git alone decides its content.
 /// </summary>
 public sealed class Applier(KubeClient kube)
 {
@@ -44,6 +45,8 @@ public sealed class Applier(KubeClient kube)
             var existing = await kube.GetAsync(target, ct);
             if (existing is not null && string.Equals(policy, "IfNotPresent", StringComparison.OrdinalIgnoreCase))
                 return new ChangeSetEntry(target, ChangeAction.Skipped);
+            if (existing is not null && FieldTakeover.Patch(existing, obj, options.FieldManager) is { } takeover)
+                existing = await kube.PatchAsync(target, takeover, ct);
             var apply = new ApplyOptions { FieldManager = options.FieldManager, Force = true };
             if (existing is not null)
             {

@@ -15,6 +15,7 @@ public sealed record TideSettings
     public int ArtifactsPort { get; init; }
     public string AdvertiseUrl { get; init; } = "";
     public ArtifactRetention ArtifactRetention { get; init; } = ArtifactRetention.Default;
+    public UnpackLimits UnpackLimits { get; init; } = UnpackLimits.Default;
     public int FetchWorkers { get; init; } = 4;
     public int ApplyWorkers { get; init; } = 4;
     public bool StrictSubstitution { get; init; }
@@ -36,6 +37,11 @@ public sealed record TideSettings
             ArtifactRetention = new ArtifactRetention(
                 tide.GetInt("artifacts.retention-records", ArtifactRetention.Default.Records),
                 tide.GetTimeSpan("artifacts.retention-ttl", ArtifactRetention.Default.Ttl)),
+            UnpackLimits = new UnpackLimits
+            {
+                MaxTotalBytes = tide.GetByteSize("artifacts.unpack.max-size") ?? UnpackLimits.Default.MaxTotalBytes,
+                MaxEntries = tide.GetInt("artifacts.unpack.max-files", UnpackLimits.Default.MaxEntries),
+            },
             FetchWorkers = tide.GetInt("workers.fetch", 4),
             ApplyWorkers = tide.GetInt("workers.apply", 4),
             StrictSubstitution = tide.GetBoolean("strict-substitution", false),

@@ -174,7 +174,7 @@ public sealed class GitRepositoryReconciler(
                 await using (var file = store.Exists(included[i].Path)
                                  ? store.Open(included[i].Path)
                                  : File.OpenRead(await downloadArtifact!(included[i], cancellationToken)))
-                    await TarballUnpacker.UnpackAsync(file, unpacked, UnpackLimits.Default, cancellationToken);
+                    await TarballUnpacker.UnpackAsync(file, unpacked, options.UnpackLimits, cancellationToken);
                 var source = SecureJoin(unpacked, fromPath);
                 if (!Directory.Exists(source))
                     throw new DirectoryNotFoundException($"'{fromPath}' does not exist in the artifact");

@@ -13,7 +13,7 @@ public sealed record SourceReconcilerOptions
     /// <summary>Where fetched content is unpacked before packing; the system temp directory when null.</summary>
     public string? WorkDirectory { get; init; }
 
-    /// <summary>Limits for unpacking fetched archives (OCI layers).</summary>
+    /// <summary>Limits for unpacking fetched archives (OCI layers, bucket objects, included artifacts).</summary>
     public Artifacts.UnpackLimits UnpackLimits { get; init; } = Artifacts.UnpackLimits.Default;
 
     public string ArtifactUrl(string path) => $"{ArtifactBaseUrl.TrimEnd('/')}/{path}";

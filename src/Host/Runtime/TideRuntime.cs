@@ -58,6 +58,7 @@ public sealed class TideRuntime : IAsyncDisposable
             ArtifactBaseUrl = baseUrl,
             WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
             ArtifactRetention = settings.ArtifactRetention,
+            UnpackLimits = settings.UnpackLimits,
         };
         var secrets = new SecretReader(kube);
         var events = new EventRecorder(kube, TimeProvider.System);
@@ -98,6 +99,7 @@ public sealed class TideRuntime : IAsyncDisposable
                     StrictSubstitution = settings.StrictSubstitution,
                     NoCrossNamespaceRefs = settings.NoCrossNamespaceRefs,
                     WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
+                    UnpackLimits = settings.UnpackLimits,
                 }),
             kube, applies, events, progress);
         var node = await TideNode.StartAsync(config, kube,

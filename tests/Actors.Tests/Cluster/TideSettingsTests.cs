@@ -12,6 +12,17 @@ public sealed class TideSettingsTests
 
         Assert.Equal(ArtifactRetention.Default, settings.ArtifactRetention);
         Assert.Equal(new ArtifactRetention(2, TimeSpan.FromSeconds(60)), settings.ArtifactRetention);
+        Assert.Equal(UnpackLimits.Default, settings.UnpackLimits);
+        Assert.Equal(100L * 1024 * 1024, settings.UnpackLimits.MaxTotalBytes);
+    }
+
+    [Fact]
+    public void UnpackLimits_AreReadFromTheConfiguration()
+    {
+        var settings = TideSettings.From(TideConfig.Load(path: null,
+            overrides: "tide.artifacts.unpack.max-size = 2MiB\ntide.artifacts.unpack.max-files = 50"));
+
+        Assert.Equal(new UnpackLimits { MaxTotalBytes = 2 * 1024 * 1024, MaxEntries = 50 }, settings.UnpackLimits);
     }
 
     [Fact]

@@ -89,6 +89,25 @@ public sealed class GitRepositoryProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reconcile_Submodules_AreFetchedThroughTheProxyToo()
+    {
+        var lib = await WorkRepository.InitAsync(_temp.Combine("lib"));
+        var libCommit = await lib.CommitAsync("lib", ("lib.yaml", "lib: v1\n"));
+        await lib.PushAsync(await _git.CreateBareRepositoryAsync("lib.git"));
+        var super = await WorkRepository.InitAsync(_temp.Combine("super"));
+        await super.SetSubmoduleAsync("lib", "../lib.git", libCommit);
+        await super.CommitAsync("super");
+        await super.PushAsync(await _git.CreateBareRepositoryAsync("super.git"));
+        var repository = Repository(_git.RepositoryUrl("super"));
+        repository = repository with { Spec = repository.Spec with { RecurseSubmodules = true } };
+
+        var result = await _reconciler.ReconcileAsync(repository, Secrets(_proxy.Address), CancellationToken.None);
+
+        Assert.Equal(ConditionStatus.True, Condition(result, ConditionTypes.Ready).Status);
+        Assert.Contains($"http://127.0.0.1:{_git.Port}/git/lib.git/", await _proxy.ReadLogAsync());
+    }
+
+    [Fact]
     public async Task Reconcile_HttpsThroughProxy_TunnelsWithConnect()
     {
         await using var tls = await GitHttpServer.StartAsync(new GitHttpServer.Options { Tls = true });

@@ -406,16 +406,30 @@ public sealed class GitFetcher
     /// <summary>Path to URL of each submodule in the commit's .gitmodules (read with git, for its config syntax).</summary>
     private static Dictionary<string, string> SubmoduleUrls(Repository repository, Commit commit, CancellationToken cancellationToken)
     {
-        var entries = GitCliTransport.ReadConfigBlob(repository.Info.Path, commit.Sha + ":.gitmodules", cancellationToken);
-        string? Name(string key, string suffix) =>
-            key.StartsWith("submodule.", StringComparison.Ordinal) && key.EndsWith(suffix, StringComparison.Ordinal)
-                ? key["submodule.".Length..^suffix.Length]
-                : null;
-        var paths = entries.Where(e => Name(e.Key, ".path") is not null).ToDictionary(e => Name(e.Key, ".path")!, e => e.Value.Trim('/'));
-        var urls = entries.Where(e => Name(e.Key, ".url") is not null).ToDictionary(e => Name(e.Key, ".url")!, e => e.Value);
-        return paths.Where(p => urls.ContainsKey(p.Key))
-            .GroupBy(p => p.Value, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => urls[g.Last().Key], StringComparer.Ordinal);
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var urls = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Keys are "submodule.<name>.path" and "submodule.<name>.url"; a name may hold dots. The last value wins, as in git.
+        foreach (var (key, value) in GitCliTransport.ReadConfigBlob(repository.Info.Path, commit.Sha + ":.gitmodules", cancellationToken))
+        {
+            var dot = key.LastIndexOf('.');
+            if (!key.StartsWith("submodule.", StringComparison.Ordinal) || dot <= "submodule.".Length)
+                continue;
+            var name = key["submodule.".Length..dot];
+            switch (key[(dot + 1)..])
+            {
+                case "path":
+                    paths[name] = value.Trim('/');
+                    break;
+                case "url":
+                    urls[name] = value;
+                    break;
+            }
+        }
+        var byPath = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, path) in paths)
+            if (urls.TryGetValue(name, out var url))
+                byPath[path] = url;
+        return byPath;
     }
 
     /// <summary>The URL a submodule is fetched from: a relative URL ("./x", "../x") is taken against the parent's URL
@@ -424,7 +438,7 @@ public sealed class GitFetcher
     private static string SubmoduleLocation(string parentLocation, string url, string path)
     {
         var location = url.StartsWith("./", StringComparison.Ordinal) || url.StartsWith("../", StringComparison.Ordinal)
-            ? ResolveRelative(parentLocation, url, path)
+            ? ResolveRelativeUrl(parentLocation, url, path)
             : url;
         if (IsScpLike(location))
             return location;
@@ -442,7 +456,8 @@ public sealed class GitFetcher
         return normalized;
     }
 
-    private static string ResolveRelative(string parentLocation, string url, string path)
+    /// <summary>git's resolution of a relative submodule URL, except that it never climbs above the host.</summary>
+    internal static string ResolveRelativeUrl(string parentLocation, string url, string path)
     {
         var parent = parentLocation.TrimEnd('/');
         // The scheme and host ("https://host", or the scp-like "host:") are never cut off.

@@ -19,11 +19,12 @@ internal sealed class GitCliTransport : IDisposable
     private readonly IReadOnlyList<string> _secrets;
     private readonly string _via;
 
-    /// <summary>For commands on the local cache: no user or system configuration.</summary>
+    /// <summary>For commands on the local cache: no user or system configuration, untranslated messages.</summary>
     private static readonly Dictionary<string, string> LocalEnvironment = new(StringComparer.Ordinal)
     {
         ["GIT_CONFIG_GLOBAL"] = "/dev/null",
         ["GIT_CONFIG_NOSYSTEM"] = "1",
+        ["LC_ALL"] = "C",
     };
 
     /// <param name="proxy">Used for http(s) URLs; git does not send ssh:// or git:// through an HTTP proxy.</param>

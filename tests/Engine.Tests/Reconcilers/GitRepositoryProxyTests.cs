@@ -123,6 +123,13 @@ public sealed class GitRepositoryProxyTests : IAsyncLifetime
         Assert.Equal(ConditionStatus.True, Condition(result, ConditionTypes.Ready).Status);
         Assert.Equal($"main@sha1:{sha}", result.Status.Artifact!.Revision);
         Assert.Contains($"CONNECT 127.0.0.1:{tls.Port}", await _proxy.ReadLogAsync());
+
+        var refused = await _reconciler.ReconcileAsync(Repository(tls.RepositoryUrl("app")) with { Status = result.Status },
+            secrets with { Proxy = Data(("address", _proxy.Address), ("username", "proxy-user"), ("password", "wrong")) }, CancellationToken.None);
+        var ready = Condition(refused, ConditionTypes.Ready);
+        Assert.Equal((ConditionStatus.False, ConditionReasons.GitOperationFailed), (ready.Status, ready.Reason));
+        Assert.Contains("authentication failed", ready.Message);
+        Assert.Contains($"through proxy 'http://127.0.0.1:{_proxy.Port}'", ready.Message);
     }
 
     [Fact]

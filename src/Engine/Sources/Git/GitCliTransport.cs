@@ -228,7 +228,9 @@ internal sealed class GitCliTransport : IDisposable
         string[] authentication =
         [
             "Authentication failed", "could not read Username", "could not read Password", "error: 401", "error: 403",
-            "Permission denied (publickey", "incorrect passphrase", "Load key", "error: 407", "code 407",
+            "Permission denied (publickey", "incorrect passphrase", "Load key",
+            // A proxy refusing the credentials (tinyproxy answers 401, others 407).
+            "error: 407", "code 407", "tunnel failed, response 401", "tunnel failed, response 407",
         ];
         return authentication.Any(a => text.Contains(a, StringComparison.OrdinalIgnoreCase)) ? $"authentication failed: {text}" : text;
     }

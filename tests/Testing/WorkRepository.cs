@@ -34,6 +34,16 @@ public sealed class WorkRepository
         return await HeadAsync();
     }
 
+    /// <summary>Records a submodule at <paramref name="path"/>: its URL in .gitmodules and <paramref name="commit"/> as
+    /// the gitlink, without cloning it (as a superproject looks before `git submodule update`); commit it next.</summary>
+    public async Task SetSubmoduleAsync(string path, string url, string commit)
+    {
+        Directory.CreateDirectory(System.IO.Path.Combine(Path, path));
+        await GitCli.RunAsync(Path, "config", "-f", ".gitmodules", $"submodule.{path}.path", path);
+        await GitCli.RunAsync(Path, "config", "-f", ".gitmodules", $"submodule.{path}.url", url);
+        await GitCli.RunAsync(Path, "update-index", "--add", "--cacheinfo", $"160000,{commit},{path}");
+    }
+
     public Task<string> HeadAsync() => GitCli.RunAsync(Path, "rev-parse", "HEAD");
 
     public Task RunAsync(params string[] arguments) => GitCli.RunAsync(Path, arguments);

@@ -36,7 +36,8 @@ public sealed record GitRepositorySpec
     [JsonPropertyName("verify")]
     public GitRepositoryVerification? Verification { get; init; }
 
-    /// <summary>Secret with the proxy configuration for talking to the Git server.</summary>
+    /// <summary>Secret with the proxy for talking to the Git server over HTTP(S): 'address' (required), 'username'
+    /// and 'password' (optional). Not used for SSH.</summary>
     public LocalObjectReference? ProxySecretRef { get; init; }
 
     /// <summary>Exclusion patterns in .sourceignore (gitignore) syntax; when set they replace the defaults.</summary>
@@ -44,6 +45,8 @@ public sealed record GitRepositorySpec
 
     public bool? Suspend { get; init; }
 
+    /// <summary>Clone the submodules (recursively, at the commits the repository records) into the artifact, with
+    /// the same credentials and proxy.</summary>
     public bool? RecurseSubmodules { get; init; }
 
     /// <summary>Other GitRepositories whose artifacts are copied into this one.</summary>

@@ -13,6 +13,7 @@ public sealed record GitRepositoryStatus
 
     public string? ObservedIgnore { get; init; }
 
+    /// <summary>The spec.recurseSubmodules the artifact was built with (left out when false).</summary>
     public bool? ObservedRecurseSubmodules { get; init; }
 
     public IReadOnlyList<GitRepositoryInclude>? ObservedInclude { get; init; }

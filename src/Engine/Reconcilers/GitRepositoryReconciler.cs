@@ -22,8 +22,8 @@ public sealed class GitRepositoryReconciler(
     Func<Artifact, CancellationToken, Task<string>>? downloadArtifact = null)
 {
 
-    /// <param name="secrets">Auth: the data of spec.secretRef (credentials for the transport); Verification: the
-    /// data of spec.verify.secretRef (PGP public keys).</param>
+    /// <param name="secrets">Auth: the data of spec.secretRef (credentials for the transport); Proxy: the data of
+    /// spec.proxySecretRef; Verification: the data of spec.verify.secretRef (PGP public keys).</param>
     public async Task<ReconcileResult<GitRepositoryStatus>> ReconcileAsync(
         GitRepository repository, ReferencedSecrets secrets, CancellationToken cancellationToken)
     {
@@ -53,7 +53,7 @@ public sealed class GitRepositoryReconciler(
                 conditions.Delete(ConditionTypes.ArtifactInStorage);
             }
 
-            var revision = await FetchAsync(owner, spec, Credentials(owner, spec, secrets), cancellationToken);
+            var revision = await FetchAsync(owner, spec, FetchOptions(owner, spec, secrets), cancellationToken);
             conditions.Delete(ConditionTypes.FetchFailed);
             status = status with { SourceVerificationMode = await VerifyAsync(owner, spec, revision, secrets, conditions, cancellationToken) };
             var included = await ResolveIncludesAsync(owner, spec, cancellationToken);
@@ -79,7 +79,8 @@ public sealed class GitRepositoryReconciler(
                 status = status with
                 {
                     ObservedIgnore = spec.Ignore,
-                    ObservedRecurseSubmodules = spec.RecurseSubmodules,
+                    // Flux's field is a bool left out when false.
+                    ObservedRecurseSubmodules = spec.RecurseSubmodules == true ? true : null,
                     ObservedInclude = spec.Include,
                     IncludedArtifacts = spec.Include is null ? null : included,
                     ObservedSparseCheckout = spec.SparseCheckout,
@@ -278,25 +279,42 @@ public sealed class GitRepositoryReconciler(
         GitRepositoryStatus status, ConditionSet conditions, List<ReconcileEvent> events, Requeue requeue) =>
         new(status with { Conditions = conditions.ToList() }, events, requeue);
 
-    /// <summary>The transport credentials of spec.secretRef; a named Secret that cannot be read fails as in Flux.</summary>
-    private static GitCredentials? Credentials(ArtifactOwner owner, GitRepositorySpec spec, ReferencedSecrets secrets)
+    /// <summary>The proxy of spec.proxySecretRef and the credentials of spec.secretRef (checked in that order, as
+    /// source-controller does); a named Secret that cannot be read, or a proxy Secret without an address, fails
+    /// with AuthenticationFailed as in Flux.</summary>
+    private static GitFetchOptions FetchOptions(ArtifactOwner owner, GitRepositorySpec spec, ReferencedSecrets secrets)
     {
-        if (spec.SecretRef is null)
-            return null;
-        if (secrets.Auth is null)
-            throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
-                $"failed to get secret '{owner.Namespace}/{spec.SecretRef.Name}': secret not found or empty");
-        return GitCredentials.FromSecret(secrets.Auth);
+        GitProxy? proxy = null;
+        if (spec.ProxySecretRef is not null)
+        {
+            try
+            {
+                proxy = GitProxy.FromSecret(owner.Namespace, spec.ProxySecretRef.Name, secrets.Proxy);
+            }
+            catch (SourceFetchException e)
+            {
+                throw new ReconcileFailure(e.Reason, e.Message, e.Terminal, e);
+            }
+        }
+        GitCredentials? credentials = null;
+        if (spec.SecretRef is not null)
+        {
+            if (secrets.Auth is null)
+                throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
+                    $"failed to get secret '{owner.Namespace}/{spec.SecretRef.Name}': secret not found or empty");
+            credentials = GitCredentials.FromSecret(secrets.Auth);
+        }
+        return new GitFetchOptions { Credentials = credentials, Proxy = proxy, RecurseSubmodules = spec.RecurseSubmodules == true };
     }
 
     private async Task<GitRevision> FetchAsync(
-        ArtifactOwner owner, GitRepositorySpec spec, GitCredentials? credentials, CancellationToken cancellationToken)
+        ArtifactOwner owner, GitRepositorySpec spec, GitFetchOptions fetchOptions, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(spec.GetTimeout());
         try
         {
-            return await fetcher.FetchAsync(owner.ToString(), spec.Url, spec.Reference, credentials, timeout.Token);
+            return await fetcher.FetchAsync(owner.ToString(), spec.Url, spec.Reference, fetchOptions, timeout.Token);
         }
         catch (SourceFetchException e)
         {
@@ -318,7 +336,7 @@ public sealed class GitRepositoryReconciler(
         var tree = Path.Combine(workDirectory, $"tide-git-{Guid.NewGuid():N}");
         try
         {
-            await fetcher.ExportAsync(owner.ToString(), revision.Commit, tree, spec.SparseCheckout, cancellationToken);
+            await fetcher.ExportAsync(owner.ToString(), revision.Commit, tree, spec.SparseCheckout, spec.RecurseSubmodules == true, cancellationToken);
             await CopyIncludesAsync(spec, included, tree, cancellationToken);
             var ignore = SourceIgnore.ForDirectory(tree, spec.Ignore);
             var stored = await store.PutAsync(owner,
@@ -350,9 +368,10 @@ public sealed class GitRepositoryReconciler(
 
     /// <summary>Whether settings that shape the artifact's content changed since it was built (Flux's
     /// gitContentConfigChanged, for the settings Tide implements): includes compare by spec and by the included
-    /// artifacts' revision and digest.</summary>
+    /// artifacts' revision and digest. Turning recurseSubmodules on or off rebuilds the artifact of the same commit.</summary>
     private static bool ContentConfigChanged(GitRepositorySpec spec, GitRepositoryStatus status, IReadOnlyList<Artifact> included) =>
         spec.Ignore != status.ObservedIgnore ||
+        (spec.RecurseSubmodules == true) != (status.ObservedRecurseSubmodules == true) ||
         !(spec.SparseCheckout ?? []).SequenceEqual(status.ObservedSparseCheckout ?? []) ||
         !(spec.Include ?? []).SequenceEqual(status.ObservedInclude ?? []) ||
         !included.Select(a => (a.Revision, a.Digest)).SequenceEqual((status.IncludedArtifacts ?? []).Select(a => (a.Revision, a.Digest)));

@@ -12,6 +12,9 @@ public sealed record ReferencedSecrets
     /// <summary>spec.certSecretRef: 'ca.crt', and 'tls.crt' with 'tls.key'.</summary>
     public IReadOnlyDictionary<string, byte[]>? Cert { get; init; }
 
+    /// <summary>spec.proxySecretRef: 'address', 'username', 'password'.</summary>
+    public IReadOnlyDictionary<string, byte[]>? Proxy { get; init; }
+
     /// <summary>A GitRepository's spec.verify.secretRef: armored PGP public key rings, one per key.</summary>
     public IReadOnlyDictionary<string, byte[]>? Verification { get; init; }
 }

@@ -73,7 +73,8 @@ public sealed class TideRuntime : IAsyncDisposable
                 var ns = repository.Metadata.NamespaceProperty ?? "";
                 var auth = await secrets.ReadAsync(ns, repository.Spec.SecretRef, null, token);
                 var keys = await secrets.ReadAsync(ns, repository.Spec.Verification?.SecretRef, null, token);
-                return await gitReconciler.ReconcileAsync(repository, auth with { Verification = keys.Auth }, token);
+                var proxy = await secrets.ReadAsync(ns, repository.Spec.ProxySecretRef, null, token);
+                return await gitReconciler.ReconcileAsync(repository, auth with { Verification = keys.Auth, Proxy = proxy.Auth }, token);
             },
             status => status.Artifact, gitReconciler.DeleteAsync, events, progress);
         var ociReconciler = new OciRepositoryReconciler(http, store, sourceOptions, TimeProvider.System);

@@ -6,9 +6,10 @@ namespace Tide.Engine.Sources.Git;
 
 /// <summary>
 /// Talks to a remote with the system `git` (and `ssh`) for what the bundled libgit2 cannot do: SSH (its native build
-/// has no libssh2), bearer tokens and a custom CA. Each instance owns a private temp directory (0700) for the key
-/// (0600), known_hosts and CA files, deleted on dispose; all settings go through the child's environment
-/// (GIT_CONFIG_COUNT, GIT_SSL_*, GIT_SSH_COMMAND), so no global or repository configuration changes and no secret is in argv.
+/// has no libssh2), bearer tokens, a custom CA, a per-repository HTTP proxy and fetching a commit by its id (protocol
+/// v2). Each instance owns a private temp directory (0700) for the key (0600), known_hosts and CA files, deleted on
+/// dispose; all settings go through the child's environment (GIT_CONFIG_COUNT, GIT_SSL_*, GIT_SSH_COMMAND), so no
+/// global or repository configuration changes, nothing in Tide's own environment changes and no secret is in argv.
 /// </summary>
 internal sealed class GitCliTransport : IDisposable
 {
@@ -16,15 +17,26 @@ internal sealed class GitCliTransport : IDisposable
     private readonly string _directory;
     private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<string> _secrets;
+    private readonly string _via;
 
-    public GitCliTransport(string url, GitCredentials? credentials)
+    /// <summary>For commands on the local cache: no user or system configuration, untranslated messages.</summary>
+    private static readonly Dictionary<string, string> LocalEnvironment = new(StringComparer.Ordinal)
+    {
+        ["GIT_CONFIG_GLOBAL"] = "/dev/null",
+        ["GIT_CONFIG_NOSYSTEM"] = "1",
+        ["LC_ALL"] = "C",
+    };
+
+    /// <param name="proxy">Used for http(s) URLs; git does not send ssh:// or git:// through an HTTP proxy.</param>
+    public GitCliTransport(string url, GitCredentials? credentials, GitProxy? proxy = null)
     {
         _url = url;
-        _secrets = credentials?.Secrets().ToList() ?? [];
+        _secrets = [.. credentials?.Secrets() ?? [], .. ProxySecrets(proxy)];
+        _via = proxy is null ? "" : $" through proxy '{proxy.Address.GetLeftPart(UriPartial.Authority)}'";
         _directory = Directory.CreateTempSubdirectory("tide-git-auth-").FullName;
         try
         {
-            Configure(credentials);
+            Configure(credentials, proxy);
         }
         catch
         {
@@ -33,7 +45,7 @@ internal sealed class GitCliTransport : IDisposable
         }
     }
 
-    private void Configure(GitCredentials? credentials)
+    private void Configure(GitCredentials? credentials, GitProxy? proxy)
     {
         _environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
         _environment["GIT_CONFIG_NOSYSTEM"] = "1";
@@ -54,6 +66,16 @@ internal sealed class GitCliTransport : IDisposable
             _environment["TIDE_GIT_PASSWORD"] = credentials.Password ?? "";
             config.Add(($"credential.{Origin(_url)}.helper",
                 "!f() { test \"$1\" = get && printf 'username=%s\\npassword=%s\\n' \"$TIDE_GIT_USERNAME\" \"$TIDE_GIT_PASSWORD\"; }; f"));
+        }
+        if (proxy is not null)
+        {
+            // http.proxy wins over the http(s)_proxy variables Tide may run with; an empty no_proxy keeps loopback
+            // and other hosts from bypassing it. The credentials ride in the URL, which is in the environment only.
+            config.Add(("http.proxy", proxy.ConfigUrl()));
+            if (proxy.Username is not null)
+                config.Add(("http.proxyAuthMethod", "basic"));
+            _environment["NO_PROXY"] = "";
+            _environment["no_proxy"] = "";
         }
         // The environment variable, as Debian's git ignores http.sslCAInfo given through GIT_CONFIG_COUNT.
         if (credentials?.CaCertificate is { } ca)
@@ -134,15 +156,33 @@ internal sealed class GitCliTransport : IDisposable
         var (exitCode, output, error) = Execute(arguments, _environment, _directory, cancellationToken);
         if (exitCode != 0)
             throw new SourceFetchException(ConditionReasons.GitOperationFailed,
-                $"failed to checkout and determine revision: unable to {action} '{_url}': {Describe(error)}");
+                $"failed to checkout and determine revision: unable to {action} '{_url}'{_via}: {Describe(error)}");
         return Encoding.UTF8.GetString(output);
+    }
+
+    /// <summary>The entries of a git-config file stored as a blob (e.g. "&lt;commit&gt;:.gitmodules"), keys lower-cased
+    /// by git except a subsection's name; none when the blob does not exist.</summary>
+    public static IReadOnlyList<(string Key, string Value)> ReadConfigBlob(string gitDirectory, string blob, CancellationToken cancellationToken)
+    {
+        var (exitCode, output, error) = Execute(
+            ["--git-dir", gitDirectory, "config", "--blob", blob, "--null", "--list"], LocalEnvironment, gitDirectory, cancellationToken);
+        if (exitCode != 0)
+        {
+            if (error.Contains("unable to resolve config blob", StringComparison.Ordinal))
+                return [];
+            throw new SourceFetchException(ConditionReasons.GitOperationFailed, $"unable to read '{blob}': {error.Trim()}");
+        }
+        // With --null each entry is "key\nvalue\0".
+        return Encoding.UTF8.GetString(output).Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split('\n', 2))
+            .Select(parts => (parts[0], parts.Length > 1 ? parts[1] : ""))
+            .ToList();
     }
 
     /// <summary>The raw content of an object of the bare repository (what signatures are computed over).</summary>
     public static byte[] ReadObject(string gitDirectory, string type, string sha, CancellationToken cancellationToken)
     {
-        var environment = new Dictionary<string, string> { ["GIT_CONFIG_GLOBAL"] = "/dev/null", ["GIT_CONFIG_NOSYSTEM"] = "1" };
-        var (exitCode, output, error) = Execute(["--git-dir", gitDirectory, "cat-file", type, sha], environment, gitDirectory, cancellationToken);
+        var (exitCode, output, error) = Execute(["--git-dir", gitDirectory, "cat-file", type, sha], LocalEnvironment, gitDirectory, cancellationToken);
         if (exitCode != 0)
             throw new SourceFetchException(ConditionReasons.GitOperationFailed, $"unable to read {type} '{sha}': {error.Trim()}");
         return output;
@@ -189,6 +229,8 @@ internal sealed class GitCliTransport : IDisposable
         [
             "Authentication failed", "could not read Username", "could not read Password", "error: 401", "error: 403",
             "Permission denied (publickey", "incorrect passphrase", "Load key",
+            // A proxy refusing the credentials (tinyproxy answers 401, others 407).
+            "error: 407", "code 407", "tunnel failed, response 401", "tunnel failed, response 407",
         ];
         return authentication.Any(a => text.Contains(a, StringComparison.OrdinalIgnoreCase)) ? $"authentication failed: {text}" : text;
     }
@@ -203,6 +245,10 @@ internal sealed class GitCliTransport : IDisposable
         file.Write(content);
         return path;
     }
+
+    /// <summary>The proxy password, raw and as it appears percent-encoded in the proxy URL.</summary>
+    private static IEnumerable<string> ProxySecrets(GitProxy? proxy) =>
+        proxy?.Password is { Length: > 0 } password ? [password, Uri.EscapeDataString(password)] : [];
 
     private static string Origin(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : url;
 

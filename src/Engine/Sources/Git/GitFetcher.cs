@@ -11,14 +11,22 @@ namespace Tide.Engine.Sources.Git;
 /// Fetches GitRepository references with LibGit2Sharp into a bare clone cached per source, so later fetches only
 /// transfer new objects, and exports a commit's tree to a directory for packing. URLs may be http(s)://, git://, ssh://,
 /// file:// or a local path. References resolve with Flux's precedence: commit, name, semver, tag, branch
-/// ('master' when nothing is set). With credentials, or over SSH, the remote is reached with the system git
-/// (<see cref="GitCliTransport"/>) into the same cache; anonymous remotes use libgit2.
+/// ('master' when nothing is set). With credentials, a proxy, or over SSH, the remote is reached with the system git
+/// (<see cref="GitCliTransport"/>) into the same cache; anonymous remotes use libgit2. With submodules, the commits
+/// the superproject records are fetched (recursively) into the same cache too, with the superproject's credentials
+/// and proxy.
 /// </summary>
 public sealed class GitFetcher
 {
     private const string DefaultBranch = "master";
     private const string FetchedRef = "refs/tide/fetched/";
+    private const string SubmoduleRef = "refs/tide/submodules/";
+    private const string SubmoduleSearchRef = "refs/tide/submodule-search/";
     private const string RemoteName = "origin";
+
+    /// <summary>How deep submodules of submodules are followed, as go-git's default (which Flux uses).</summary>
+    private const int SubmoduleDepth = 10;
+
     private readonly string _cacheRoot;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
 
@@ -29,40 +37,78 @@ public sealed class GitFetcher
         Directory.CreateDirectory(_cacheRoot);
     }
 
-    /// <summary>Resolves <paramref name="reference"/> at <paramref name="url"/> and fetches its commit into the
-    /// cache of <paramref name="cacheKey"/> (e.g. "GitRepository/flux-system/podinfo").</summary>
+    /// <summary>Resolves <paramref name="reference"/> at <paramref name="url"/> and fetches its commit (and, with
+    /// <see cref="GitFetchOptions.RecurseSubmodules"/>, the commits of its submodules) into the cache of
+    /// <paramref name="cacheKey"/> (e.g. "GitRepository/flux-system/podinfo").</summary>
     /// <exception cref="SourceFetchException">With reason GitOperationFailed, URLInvalid or EmptyGitRepository.</exception>
     public Task<GitRevision> FetchAsync(
-        string cacheKey, string url, GitRepositoryRef? reference, GitCredentials? credentials, CancellationToken cancellationToken)
+        string cacheKey, string url, GitRepositoryRef? reference, GitFetchOptions? options, CancellationToken cancellationToken)
     {
         var remote = NormalizeUrl(url);
+        options ??= new GitFetchOptions();
         return WithCacheAsync(cacheKey, cancellationToken, repository =>
         {
-            var ssh = Uri.TryCreate(remote, UriKind.Absolute, out var uri) && uri.Scheme == "ssh";
-            using var cli = credentials is not null || ssh
-                ? new GitCliTransport(remote, credentials)
-                : null;
-            return Fetch(repository, new RemoteTarget(url, remote, cli), reference ?? new GitRepositoryRef(), cancellationToken);
+            GitRevision revision;
+            using (var target = Connect(url, remote, options, forceCli: false))
+                revision = Fetch(repository, target, reference ?? new GitRepositoryRef(), cancellationToken);
+            if (options.RecurseSubmodules)
+            {
+                var pinned = new HashSet<string>(StringComparer.Ordinal);
+                FetchSubmodules(repository, repository.Lookup<Commit>(revision.Commit), remote, "", options, pinned, 1, cancellationToken);
+                UnpinSubmodulesExcept(repository, pinned);
+            }
+            return revision;
         });
     }
 
     /// <summary>Where to fetch from: the URL as the user wrote it (for messages), as given to git, and the
     /// command-line transport when libgit2 cannot be used.</summary>
-    private sealed record RemoteTarget(string Url, string Location, GitCliTransport? Cli);
+    private sealed record RemoteTarget(string Url, string Location, GitCliTransport? Cli) : IDisposable
+    {
+        public void Dispose() => Cli?.Dispose();
+    }
+
+    /// <summary>The transport for <paramref name="location"/>: the git CLI for SSH, credentials or a proxy (only
+    /// http(s) goes through it), or when asked; else libgit2.</summary>
+    private static RemoteTarget Connect(string url, string location, GitFetchOptions options, bool forceCli)
+    {
+        var ssh = IsSsh(location);
+        var proxy = Uri.TryCreate(location, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? options.Proxy : null;
+        var cli = forceCli || ssh || options.Credentials is not null || proxy is not null
+            ? new GitCliTransport(location, options.Credentials, proxy)
+            : null;
+        return new RemoteTarget(url, location, cli);
+    }
+
+    /// <summary>ssh:// or scp-like "[user@]host:path" (which .gitmodules may hold; spec.url must be ssh://).</summary>
+    private static bool IsSsh(string location) =>
+        Uri.TryCreate(location, UriKind.Absolute, out var uri) && uri.Scheme.Length > 1
+            ? uri.Scheme == "ssh"
+            : IsScpLike(location);
+
+    private static bool IsScpLike(string location)
+    {
+        var colon = location.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && !location.Contains("://", StringComparison.Ordinal) && !location[..colon].Contains('/', StringComparison.Ordinal);
+    }
 
     /// <summary>Writes the files of <paramref name="commit"/> (fetched before) into the empty directory
-    /// <paramref name="destination"/>: regular and executable files only, as Flux's artifacts hold no symlinks and
-    /// submodules are not recursed. With <paramref name="sparseDirectories"/>, only those directories are written.</summary>
+    /// <paramref name="destination"/>: regular and executable files only, as Flux's artifacts hold no symlinks. A
+    /// submodule is an empty directory, or with <paramref name="recurseSubmodules"/> the files of the commit the
+    /// superproject records (fetched with <see cref="GitFetchOptions.RecurseSubmodules"/>). With
+    /// <paramref name="sparseDirectories"/>, only those directories are written.</summary>
     public Task ExportAsync(
-        string cacheKey, string commit, string destination, IReadOnlyList<string>? sparseDirectories, CancellationToken cancellationToken) =>
+        string cacheKey, string commit, string destination, IReadOnlyList<string>? sparseDirectories, bool recurseSubmodules,
+        CancellationToken cancellationToken) =>
         WithCacheAsync(cacheKey, cancellationToken, repository =>
         {
             var target = repository.Lookup<Commit>(commit)
                 ?? throw new SourceFetchException(ConditionReasons.GitOperationFailed, $"commit '{commit}' is not in the cache; fetch it first");
+            var writer = new TreeWriter(repository, recurseSubmodules, cancellationToken);
             Directory.CreateDirectory(destination);
             if (sparseDirectories is null)
             {
-                WriteTree(target.Tree, destination, cancellationToken);
+                writer.Write(target.Tree, destination);
                 return true;
             }
             foreach (var sparse in sparseDirectories)
@@ -74,7 +120,7 @@ public sealed class GitFetcher
                         $"failed to sparse checkout directories : sparse checkout dir '{sparse}' does not exist in repository");
                 var path = Path.Combine(destination, relative.Replace('/', Path.DirectorySeparatorChar));
                 Directory.CreateDirectory(path);
-                WriteTree(tree, path, cancellationToken);
+                writer.Write(tree, path);
             }
             return true;
         });
@@ -284,26 +330,207 @@ public sealed class GitFetcher
     private static Commit? LocalCommit(Repository repository, string remoteRef) =>
         repository.Refs[FetchedRef + remoteRef]?.ResolveToDirectReference()?.Target?.Peel<Commit>();
 
-    private static void WriteTree(Tree tree, string directory, CancellationToken cancellationToken)
+    /// <summary>Fetches the commit of every submodule <paramref name="commit"/> records (then theirs, up to
+    /// <see cref="SubmoduleDepth"/>), unless the cache has it, and pins each with a ref so it stays in the cache.
+    /// URLs come from the commit's .gitmodules; relative ones ("../lib.git") resolve against
+    /// <paramref name="parentLocation"/>, the URL of the repository that records them.</summary>
+    private static void FetchSubmodules(
+        Repository repository, Commit commit, string parentLocation, string parentPath, GitFetchOptions options,
+        HashSet<string> pinned, int depth, CancellationToken cancellationToken)
+    {
+        var gitlinks = new List<(string Path, string Sha)>();
+        CollectGitlinks(commit.Tree, "", gitlinks);
+        if (gitlinks.Count == 0)
+            return;
+        if (depth > SubmoduleDepth)
+            throw new SourceFetchException(ConditionReasons.GitOperationFailed,
+                $"failed to checkout and determine revision: submodules are nested deeper than {SubmoduleDepth} levels at '{parentPath}'");
+        var urls = SubmoduleUrls(repository, commit, cancellationToken);
+        foreach (var (path, sha) in gitlinks)
+        {
+            var fullPath = parentPath + path;
+            if (!urls.TryGetValue(path, out var url))
+                throw SubmoduleFailure(fullPath, "no URL for it in .gitmodules");
+            var location = SubmoduleLocation(parentLocation, url, fullPath);
+            if (repository.Lookup<Commit>(sha) is null)
+            {
+                using var target = Connect(url, location, options, forceCli: true);
+                FetchSubmoduleCommit(repository, target, sha, fullPath, cancellationToken);
+            }
+            if (pinned.Add(sha))
+                repository.Refs.Add(SubmoduleRef + sha, new ObjectId(sha), allowOverwrite: true);
+            FetchSubmodules(repository, repository.Lookup<Commit>(sha), location, fullPath + "/", options, pinned, depth + 1, cancellationToken);
+        }
+    }
+
+    /// <summary>Fetches a submodule's commit by its id (protocol v2 servers serve any commit, as do servers allowing
+    /// reachable ids in wants); when the server refuses, fetches its branches and tags and looks there, as
+    /// `git submodule update` does. Uses the git CLI: libgit2 speaks only protocol v0.</summary>
+    private static void FetchSubmoduleCommit(Repository repository, RemoteTarget target, string sha, string path, CancellationToken cancellationToken)
+    {
+        var cli = target.Cli!;
+        try
+        {
+            cli.Fetch(repository.Info.Path, [$"+{sha}:{SubmoduleRef}{sha}"], cancellationToken);
+        }
+        catch (SourceFetchException)
+        {
+            cli.Fetch(repository.Info.Path,
+                [$"+refs/heads/*:{SubmoduleSearchRef}heads/*", $"+refs/tags/*:{SubmoduleSearchRef}tags/*"], cancellationToken);
+            foreach (var reference in repository.Refs.FromGlob(SubmoduleSearchRef + "*").ToList())
+                repository.Refs.Remove(reference);
+        }
+        if (repository.Lookup<Commit>(sha) is null)
+            throw SubmoduleFailure(path, $"commit '{sha}' is not in '{target.Url}'");
+    }
+
+    /// <summary>Drops the pins of submodule commits the current fetch no longer records.</summary>
+    private static void UnpinSubmodulesExcept(Repository repository, HashSet<string> pinned)
+    {
+        foreach (var reference in repository.Refs.FromGlob(SubmoduleRef + "*").ToList())
+            if (!pinned.Contains(reference.CanonicalName[SubmoduleRef.Length..]))
+                repository.Refs.Remove(reference);
+    }
+
+    private static void CollectGitlinks(Tree tree, string prefix, List<(string Path, string Sha)> gitlinks)
     {
         foreach (var entry in tree)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var path = Path.Combine(directory, entry.Name);
-            switch (entry.Mode)
+            if (entry.Mode == Mode.Directory)
+                CollectGitlinks((Tree)entry.Target, prefix + entry.Name + "/", gitlinks);
+            else if (entry.Mode == Mode.GitLink)
+                gitlinks.Add((prefix + entry.Name, entry.Target.Sha));
+        }
+    }
+
+    /// <summary>Path to URL of each submodule in the commit's .gitmodules (read with git, for its config syntax).</summary>
+    private static Dictionary<string, string> SubmoduleUrls(Repository repository, Commit commit, CancellationToken cancellationToken)
+    {
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var urls = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Keys are "submodule.<name>.path" and "submodule.<name>.url"; a name may hold dots. The last value wins, as in git.
+        foreach (var (key, value) in GitCliTransport.ReadConfigBlob(repository.Info.Path, commit.Sha + ":.gitmodules", cancellationToken))
+        {
+            var dot = key.LastIndexOf('.');
+            if (!key.StartsWith("submodule.", StringComparison.Ordinal) || dot <= "submodule.".Length)
+                continue;
+            var name = key["submodule.".Length..dot];
+            switch (key[(dot + 1)..])
             {
-                case Mode.Directory:
-                    Directory.CreateDirectory(path);
-                    WriteTree((Tree)entry.Target, path, cancellationToken);
+                case "path":
+                    paths[name] = value.Trim('/');
                     break;
-                case Mode.NonExecutableFile or Mode.NonExecutableGroupWritableFile or Mode.ExecutableFile:
-                    using (var content = ((Blob)entry.Target).GetContentStream())
-                    using (var file = File.Create(path))
-                        content.CopyTo(file);
-                    if (entry.Mode == Mode.ExecutableFile && !OperatingSystem.IsWindows())
-                        File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+                case "url":
+                    urls[name] = value;
                     break;
-                // Symlinks and submodules (gitlinks) are not part of artifacts.
+            }
+        }
+        var byPath = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, path) in paths)
+            if (urls.TryGetValue(name, out var url))
+                byPath[path] = url;
+        return byPath;
+    }
+
+    /// <summary>The URL a submodule is fetched from: a relative URL ("./x", "../x") is taken against the parent's URL
+    /// as git does (the parent URL counts as a directory). A local path or file:// URL is only followed from a local
+    /// parent, so a remote repository cannot make Tide read the repositories of its own host.</summary>
+    private static string SubmoduleLocation(string parentLocation, string url, string path)
+    {
+        var location = url.StartsWith("./", StringComparison.Ordinal) || url.StartsWith("../", StringComparison.Ordinal)
+            ? ResolveRelativeUrl(parentLocation, url, path)
+            : url;
+        if (IsScpLike(location))
+            return location;
+        string normalized;
+        try
+        {
+            normalized = NormalizeUrl(location);
+        }
+        catch (SourceFetchException e)
+        {
+            throw SubmoduleFailure(path, e.Message);
+        }
+        if (IsLocal(normalized) && !IsLocal(parentLocation))
+            throw SubmoduleFailure(path, $"local URL '{url}' is not allowed in a repository fetched from '{parentLocation}'");
+        return normalized;
+    }
+
+    /// <summary>git's resolution of a relative submodule URL, except that it never climbs above the host.</summary>
+    internal static string ResolveRelativeUrl(string parentLocation, string url, string path)
+    {
+        var parent = parentLocation.TrimEnd('/');
+        // The scheme and host ("https://host", or the scp-like "host:") are never cut off.
+        var scheme = parent.IndexOf("://", StringComparison.Ordinal);
+        var floor = scheme >= 0 ? parent.IndexOf('/', scheme + 3) : IsScpLike(parent) ? parent.IndexOf(':', StringComparison.Ordinal) + 1 : 0;
+        if (floor < 0)
+            floor = parent.Length;
+        var rest = url;
+        while (true)
+        {
+            if (rest.StartsWith("./", StringComparison.Ordinal))
+            {
+                rest = rest[2..];
+            }
+            else if (rest.StartsWith("../", StringComparison.Ordinal))
+            {
+                var cut = parent.LastIndexOf('/');
+                if (cut < floor)
+                    cut = scheme < 0 && floor > 0 && parent.Length > floor ? floor : -1;
+                if (cut < 0)
+                    throw SubmoduleFailure(path, $"cannot resolve relative URL '{url}' against '{parentLocation}'");
+                parent = parent[..cut];
+                rest = rest[3..];
+            }
+            else
+            {
+                break;
+            }
+        }
+        return parent.EndsWith(':') && IsScpLike(parent) ? parent + rest : parent + "/" + rest;
+    }
+
+    private static bool IsLocal(string location) =>
+        !IsScpLike(location) && (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || uri.Scheme == "file" || uri.Scheme.Length <= 1);
+
+    private static SourceFetchException SubmoduleFailure(string path, string detail) =>
+        new(ConditionReasons.GitOperationFailed, $"failed to checkout and determine revision: submodule '{path}': {detail}");
+
+    /// <summary>Writes trees of the cache to directories.</summary>
+    private sealed class TreeWriter(Repository repository, bool recurseSubmodules, CancellationToken cancellationToken)
+    {
+        public void Write(Tree tree, string directory)
+        {
+            foreach (var entry in tree)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var path = Path.Combine(directory, entry.Name);
+                switch (entry.Mode)
+                {
+                    case Mode.Directory:
+                        Directory.CreateDirectory(path);
+                        Write((Tree)entry.Target, path);
+                        break;
+                    case Mode.NonExecutableFile or Mode.NonExecutableGroupWritableFile or Mode.ExecutableFile:
+                        using (var content = ((Blob)entry.Target).GetContentStream())
+                        using (var file = File.Create(path))
+                            content.CopyTo(file);
+                        if (entry.Mode == Mode.ExecutableFile && !OperatingSystem.IsWindows())
+                            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+                        break;
+                    // A submodule is an empty directory unless recursed into, as in a checkout.
+                    case Mode.GitLink:
+                        Directory.CreateDirectory(path);
+                        if (recurseSubmodules)
+                        {
+                            var commit = repository.Lookup<Commit>(entry.Target.Id)
+                                ?? throw new SourceFetchException(ConditionReasons.GitOperationFailed,
+                                    $"submodule commit '{entry.Target.Sha}' at '{entry.Path}' is not in the cache; fetch it first");
+                            Write(commit.Tree, path);
+                        }
+                        break;
+                    // Symlinks are not part of artifacts.
+                }
             }
         }
     }

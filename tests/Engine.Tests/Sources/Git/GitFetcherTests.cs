@@ -24,7 +24,7 @@ public sealed class GitFetcherTests : IDisposable
     private async Task<string> ExportAsync(GitRevision revision)
     {
         var destination = _temp.Combine("export-" + Guid.NewGuid().ToString("N"));
-        await _fetcher.ExportAsync("GitRepository/default/test", revision.Commit, destination, null, CancellationToken.None);
+        await _fetcher.ExportAsync("GitRepository/default/test", revision.Commit, destination, null, recurseSubmodules: false, CancellationToken.None);
         return destination;
     }
 
@@ -253,12 +253,12 @@ public sealed class GitFetcherTests : IDisposable
         await FetchAsync(repo.Path, new GitRepositoryRef { Commit = sha });
         var destination = _temp.Combine("sparse");
 
-        await _fetcher.ExportAsync("GitRepository/default/test", sha, destination, ["./deploy/base"], CancellationToken.None);
+        await _fetcher.ExportAsync("GitRepository/default/test", sha, destination, ["./deploy/base"], recurseSubmodules: false, CancellationToken.None);
 
         Assert.Equal(["deploy/base/app.yaml"], Directory.EnumerateFiles(destination, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(destination, f)));
         var missing = await Assert.ThrowsAsync<SourceFetchException>(() =>
-            _fetcher.ExportAsync("GitRepository/default/test", sha, _temp.Combine("sparse2"), ["nope"], CancellationToken.None));
+            _fetcher.ExportAsync("GitRepository/default/test", sha, _temp.Combine("sparse2"), ["nope"], recurseSubmodules: false, CancellationToken.None));
         Assert.Contains("sparse checkout dir 'nope' does not exist in repository", missing.Message);
     }
 

@@ -30,7 +30,7 @@ public sealed class GitHttpAuthFetchTests : IDisposable
 
     private Task<GitRevision> FetchAsync(GitHttpServer server, Dictionary<string, byte[]>? secret) =>
         _fetcher.FetchAsync("GitRepository/default/http-" + Guid.NewGuid().ToString("N"), server.UrlFor("app.git"),
-            new GitRepositoryRef { Branch = "main" }, GitCredentials.FromSecret(secret), CancellationToken.None);
+            new GitRepositoryRef { Branch = "main" }, new GitFetchOptions { Credentials = GitCredentials.FromSecret(secret) }, CancellationToken.None);
 
     [Fact]
     public async Task BearerToken_Right_Fetches_Wrong_FailsWithoutLeakingIt()

@@ -30,7 +30,7 @@ public sealed class GitSshFetchTests : IDisposable
 
     private Task<GitRevision> FetchAsync(GitSshServer server, GitCredentials? credentials) =>
         _fetcher.FetchAsync("GitRepository/default/ssh", server.UrlFor("app.git"), new GitRepositoryRef { Branch = "main" },
-            credentials, CancellationToken.None);
+            new GitFetchOptions { Credentials = credentials }, CancellationToken.None);
 
     private static GitCredentials Credentials(GitSshServer server, string? knownHosts = null, string? password = null) =>
         GitCredentials.FromSecret(new Dictionary<string, byte[]>
@@ -50,7 +50,7 @@ public sealed class GitSshFetchTests : IDisposable
 
         Assert.Equal($"main@sha1:{sha}", revision.Revision);
         var destination = _temp.Combine("export");
-        await _fetcher.ExportAsync("GitRepository/default/ssh", revision.Commit, destination, null, CancellationToken.None);
+        await _fetcher.ExportAsync("GitRepository/default/ssh", revision.Commit, destination, null, recurseSubmodules: false, CancellationToken.None);
         Assert.Equal("kind: ConfigMap\n", await File.ReadAllTextAsync(Path.Combine(destination, "deploy", "app.yaml")));
     }
 
@@ -107,7 +107,7 @@ public sealed class GitSshFetchTests : IDisposable
 
         var error = await Assert.ThrowsAsync<SourceFetchException>(() =>
             _fetcher.FetchAsync("GitRepository/default/ssh-wrong", server.UrlFor("app.git"), new GitRepositoryRef { Branch = "main" },
-                Credentials(server, password: "wrong-passphrase"), CancellationToken.None));
+                new GitFetchOptions { Credentials = Credentials(server, password: "wrong-passphrase") }, CancellationToken.None));
         Assert.Contains("authentication failed", error.Message);
         Assert.DoesNotContain("wrong-passphrase", error.Message);
     }

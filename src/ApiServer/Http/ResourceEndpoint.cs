@@ -30,19 +30,11 @@ internal sealed class ResourceEndpoint(ResourceCatalog catalog, ResourceOperatio
         }
         var request = context.Request;
         var query = request.Query;
-        var watch = query["watch"] is var w && (w == "1" || w == "true");
-        var verb = (request.Method, path.Name, watch) switch
+        var verb = RequestVerbs.Of(request, path.Name);
+        if (verb.Length == 0 || (verb == "create" && path.Name is not null) || (verb is "update" or "patch" && path.Name is null))
         {
-            ("GET", null, true) or ("GET", _, true) => "watch",
-            ("GET", null, false) => "list",
-            ("GET", _, false) => "get",
-            ("POST", null, _) => "create",
-            ("PUT", not null, _) => "update",
-            ("PATCH", not null, _) => "patch",
-            ("DELETE", null, _) => "deletecollection",
-            ("DELETE", not null, _) => "delete",
-            _ => throw ApiException.MethodNotAllowed($"the server does not allow this method on the requested resource"),
-        };
+            throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
         await faults.BeforeAsync(verb, context.RequestAborted);
         var ct = context.RequestAborted;
         if (scale)

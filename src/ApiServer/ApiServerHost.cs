@@ -72,10 +72,11 @@ public sealed class ApiServerHost : IAsyncDisposable
 
             var users = new Dictionary<string, RequestUser>(options.Users) { [token] = RequestUser.Admin };
             var tables = new TableConverter(time);
-            var resources = new ResourceEndpoint(catalog, operations, tables, new WatchStreamer(store, tables), options.MaxRequestBodyBytes);
+            var authorizer = new RbacAuthorizer(store);
+            var resources = new ResourceEndpoint(catalog, operations, tables, new WatchStreamer(store, tables), new EscalationCheck(authorizer),
+                options.MaxRequestBodyBytes);
             string serverAddress = "";
             var certificate = options.Tls ? SelfSignedCertificate() : null;
-            var authorizer = new RbacAuthorizer(store);
             var handler = new ApiHandler(catalog, new Authenticator(users, anonymousIsAdmin: !options.Tls), authorizer,
                 new FaultInjector(options.Faults), resources, new AccessReviewEndpoint(authorizer, options.MaxRequestBodyBytes),
                 () => serverAddress);

@@ -46,14 +46,9 @@ internal sealed record AccessAttributes(
     {
         var message = ForbiddenMessage();
         if (reason.Length > 0) message += ": " + reason;
-        if (!IsResourceRequest) return new ApiException(403, "Forbidden", "forbidden: " + message, new JsonObject());
-        var resource = Group.Length == 0 ? Resource : Resource + "." + Group;
-        var prefix = Name.Length == 0 ? $"{resource} is forbidden: " : $"{resource} \"{Name}\" is forbidden: ";
-        var details = new JsonObject();
-        if (Name.Length > 0) details["name"] = Name;
-        if (Group.Length > 0) details["group"] = Group;
-        details["kind"] = Resource;
-        return new ApiException(403, "Forbidden", prefix + message, details);
+        return IsResourceRequest
+            ? ApiException.Forbidden(Group, Resource, Name, message)
+            : new ApiException(403, "Forbidden", "forbidden: " + message, new JsonObject());
     }
 
     private string ForbiddenMessage()

@@ -27,7 +27,8 @@ internal sealed class RbacAuthorizer(ObjectStore store)
         if (!decision.Allowed) throw request.Forbidden(decision.Reason);
     }
 
-    private RbacPolicy Policy()
+    /// <summary>The compiled RBAC objects of the store's current state.</summary>
+    public RbacPolicy Policy()
     {
         var state = store.State;
         var sources = Kinds.Select(k => (object?)state.Resources.GetValueOrDefault(k)).ToArray();

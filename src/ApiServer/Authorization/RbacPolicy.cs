@@ -23,16 +23,18 @@ internal sealed class RbacPolicy
     /// <summary>Rules one binding grants to one of its subjects, or the error resolving its role.</summary>
     private sealed record Grant(string Source, IReadOnlyList<PolicyRule> Rules, string? Error);
 
+    private readonly Dictionary<string, IReadOnlyList<PolicyRule>> _roles;
+    private readonly Dictionary<string, IReadOnlyList<PolicyRule>> _clusterRoles;
     private readonly Dictionary<string, List<Grant>> _cluster = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, List<Grant>>> _byNamespace = new(StringComparer.Ordinal);
 
     public RbacPolicy(StoreState state)
     {
-        var roles = state.List(Roles, null).ToDictionary(r => r.Key, r => RulesOf(r.ToNode()), StringComparer.Ordinal);
-        var clusterRoles = ClusterRoleRules(state.List(ClusterRoles, null).Select(r => r.ToNode()).ToList());
+        _roles = state.List(Roles, null).ToDictionary(r => r.Key, r => RulesOf(r.ToNode()), StringComparer.Ordinal);
+        _clusterRoles = ClusterRoleRules(state.List(ClusterRoles, null).Select(r => r.ToNode()).ToList());
         foreach (var stored in state.List(ClusterRoleBindings, null))
         {
-            Index(_cluster, stored.ToNode(), "", roles, clusterRoles);
+            Index(_cluster, stored.ToNode(), "");
         }
         foreach (var stored in state.List(RoleBindings, null))
         {
@@ -40,9 +42,26 @@ internal sealed class RbacPolicy
             {
                 _byNamespace[stored.Namespace!] = grants = new Dictionary<string, List<Grant>>(StringComparer.Ordinal);
             }
-            Index(grants, stored.ToNode(), stored.Namespace!, roles, clusterRoles);
+            Index(grants, stored.ToNode(), stored.Namespace!);
         }
     }
+
+    /// <summary>Every rule <paramref name="user"/> holds in <paramref name="ns"/> ("": cluster-wide only), and the
+    /// errors resolving the roles of its bindings.</summary>
+    public (IReadOnlyList<PolicyRule> Rules, IReadOnlyList<string> Errors) RulesFor(RequestUser user, string ns)
+    {
+        var grants = GrantsOf(user, ns).ToList();
+        return (grants.SelectMany(g => g.Rules).ToList(), grants.Select(g => g.Error).OfType<string>().Distinct().ToList());
+    }
+
+    /// <summary>The rules a binding in <paramref name="ns"/> ("": a ClusterRoleBinding) referring to the role
+    /// <paramref name="kind"/>/<paramref name="name"/> grants, or why it grants nothing.</summary>
+    public (IReadOnlyList<PolicyRule> Rules, string? Error) RoleReferenceRules(string kind, string name, string ns) => kind switch
+    {
+        "Role" => _roles.TryGetValue(StoredObject.KeyOf(ns, name), out var rules) ? (rules, null) : ([], $"role.{Group} \"{name}\" not found"),
+        "ClusterRole" => _clusterRoles.TryGetValue(name, out var rules) ? (rules, null) : ([], $"clusterrole.{Group} \"{name}\" not found"),
+        _ => ([], $"unsupported role reference kind: \"{kind}\""),
+    };
 
     /// <summary>Kubernetes' RBAC decision: allowed by the first binding of the user or one of its groups (cluster-wide,
     /// then in the request's namespace) with a matching rule; otherwise denied, with the bindings whose role could not
@@ -94,27 +113,13 @@ internal sealed class RbacPolicy
 
     private static string GroupKey(string name) => "g:" + name;
 
-    private static void Index(Dictionary<string, List<Grant>> index, JsonObject binding, string ns,
-        Dictionary<string, IReadOnlyList<PolicyRule>> roles, Dictionary<string, IReadOnlyList<PolicyRule>> clusterRoles)
+    private void Index(Dictionary<string, List<Grant>> index, JsonObject binding, string ns)
     {
         var name = binding["metadata"].Str("name") ?? "";
         var roleRef = binding["roleRef"] as JsonObject;
         var roleKind = roleRef.Str("kind") ?? "";
         var roleName = roleRef.Str("name") ?? "";
-        IReadOnlyList<PolicyRule> rules = [];
-        string? error = null;
-        switch (roleKind)
-        {
-            case "Role":
-                if (!roles.TryGetValue(StoredObject.KeyOf(ns, roleName), out rules!)) error = $"role.{Group} \"{roleName}\" not found";
-                break;
-            case "ClusterRole":
-                if (!clusterRoles.TryGetValue(roleName, out rules!)) error = $"clusterrole.{Group} \"{roleName}\" not found";
-                break;
-            default:
-                error = $"unsupported role reference kind: \"{roleKind}\"";
-                break;
-        }
+        var (rules, error) = RoleReferenceRules(roleKind, roleName, ns);
         var bindingKind = ns.Length == 0 ? "ClusterRoleBinding" : "RoleBinding";
         var bindingName = ns.Length == 0 ? name : name + "/" + ns;
         foreach (var subject in (binding["subjects"] as JsonArray ?? []).OfType<JsonObject>())
@@ -165,6 +170,6 @@ internal sealed class RbacPolicy
     private static Dictionary<string, string> LabelsOf(JsonObject obj) =>
         (obj["metadata"]?["labels"] as JsonObject ?? []).ToDictionary(l => l.Key, l => l.Value?.ToString() ?? "", StringComparer.Ordinal);
 
-    private static IReadOnlyList<PolicyRule> RulesOf(JsonObject role) =>
+    public static IReadOnlyList<PolicyRule> RulesOf(JsonObject role) =>
         (role["rules"] as JsonArray ?? []).OfType<JsonObject>().Select(PolicyRule.From).ToList();
 }

@@ -75,7 +75,7 @@ internal sealed class ApiHandler(ResourceCatalog catalog, Authenticator authenti
             await reviews.HandleAsync(context, apiPath, user);
             return;
         }
-        await resources.HandleAsync(context, apiPath, faults);
+        await resources.HandleAsync(context, apiPath, user, faults);
     }
 
     private static ApiException NotFound(string path) =>

@@ -8,8 +8,9 @@ namespace Tide.ApiServer.Authorization;
 
 /// <summary>
 /// authorization.k8s.io/v1 SelfSubjectAccessReview ("may I?", what <c>kubectl auth can-i</c> asks, answered for the
-/// requesting, possibly impersonated, user) and SubjectAccessReview ("may this user and these groups?"): created,
-/// answered from the same authorizer as every request, and never stored.
+/// requesting, possibly impersonated, user), SubjectAccessReview ("may this user and these groups?") and
+/// SelfSubjectRulesReview ("what may I do in this namespace?", <c>kubectl auth can-i --list</c>): created, answered
+/// from the same RBAC rules as every request, and never stored.
 /// </summary>
 internal sealed class AccessReviewEndpoint(RbacAuthorizer authorizer, long maxBodyBytes)
 {
@@ -32,15 +33,39 @@ internal sealed class AccessReviewEndpoint(RbacAuthorizer authorizer, long maxBo
         var review = RequestBody.ParseObject(await RequestBody.ReadAsync(context.Request, maxBodyBytes, context.RequestAborted),
             context.Request.ContentType);
         var spec = review["spec"] as JsonObject ?? new JsonObject();
-        var subject = type.Kind == "SelfSubjectAccessReview" ? user : SubjectOf(type, spec);
-        var decision = authorizer.Authorize(AttributesOf(type, spec, subject));
-        var status = new JsonObject { ["allowed"] = decision.Allowed };
-        if (decision.Reason.Length > 0) status["reason"] = decision.Reason;
         review["kind"] = type.Kind;
         review["apiVersion"] = type.GroupVersion;
         review["metadata"] ??= new JsonObject();
-        review["status"] = status;
+        review["status"] = type.Kind switch
+        {
+            "SelfSubjectRulesReview" => RulesOf(user, spec.Str("namespace") ?? ""),
+            "SelfSubjectAccessReview" => Decide(AttributesOf(type, spec, user)),
+            _ => Decide(AttributesOf(type, spec, SubjectOf(type, spec))),
+        };
         await Responses.WriteAsync(context, 201, review);
+    }
+
+    private JsonObject Decide(AccessAttributes request)
+    {
+        var decision = authorizer.Authorize(request);
+        var status = new JsonObject { ["allowed"] = decision.Allowed };
+        if (decision.Reason.Length > 0) status["reason"] = decision.Reason;
+        return status;
+    }
+
+    /// <summary>Every rule the user holds in the namespace (cluster-wide ones included), resource and non-resource
+    /// rules apart; roles that could not be found make the answer incomplete.</summary>
+    private JsonObject RulesOf(RequestUser user, string ns)
+    {
+        var (rules, errors) = authorizer.Policy().RulesFor(user, ns);
+        var status = new JsonObject
+        {
+            ["resourceRules"] = new JsonArray(rules.Where(r => r.Resources.Count > 0).Select(r => (JsonNode)r.ToJson()).ToArray()),
+            ["nonResourceRules"] = new JsonArray(rules.Where(r => r.NonResourceUrls.Count > 0).Select(r => (JsonNode)r.ToJson()).ToArray()),
+            ["incomplete"] = errors.Count > 0,
+        };
+        if (errors.Count > 0) status["evaluationError"] = string.Join(", ", errors);
+        return status;
     }
 
     private static RequestUser SubjectOf(ResourceType type, JsonObject spec)

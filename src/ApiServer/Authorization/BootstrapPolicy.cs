@@ -29,7 +29,7 @@ internal static class BootstrapPolicy
         Role(operations, catalog, "system:public-info-viewer", [RequestUser.Authenticated, RequestUser.Unauthenticated],
             new PolicyRule(["get"], [], [], [], PublicInfoUrls));
         Role(operations, catalog, "system:basic-user", [RequestUser.Authenticated],
-            new PolicyRule(["create"], [AccessReviewEndpoint.Group], ["selfsubjectaccessreviews"], [], []));
+            new PolicyRule(["create"], [AccessReviewEndpoint.Group], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"], [], []));
     }
 
     /// <summary>A ClusterRole and a ClusterRoleBinding of the same name granting it to <paramref name="groups"/>.</summary>

@@ -12,6 +12,7 @@ internal static class BuiltinResources
     public static IReadOnlyList<ResourceType> AccessReviews { get; } =
     [
         Review("SelfSubjectAccessReview", "selfsubjectaccessreviews"),
+        Review("SelfSubjectRulesReview", "selfsubjectrulesreviews"),
         Review("SubjectAccessReview", "subjectaccessreviews"),
     ];
 

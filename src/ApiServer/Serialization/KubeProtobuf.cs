@@ -32,7 +32,7 @@ internal static class KubeProtobuf
             }
         }
         if (raw is null) return null;
-        if (apiVersion == "authorization.k8s.io/v1" && kind is "SelfSubjectAccessReview" or "SubjectAccessReview")
+        if (apiVersion == "authorization.k8s.io/v1" && kind is "SelfSubjectAccessReview" or "SubjectAccessReview" or "SelfSubjectRulesReview")
         {
             return AccessReview(apiVersion, kind, raw);
         }
@@ -80,37 +80,41 @@ internal static class KubeProtobuf
 
     /// <summary>A (Self)SubjectAccessReview: metadata = 1, spec = 2 with resourceAttributes = 1 (namespace, verb,
     /// group, version, resource, subresource, name = 1..7), nonResourceAttributes = 2 (path, verb = 1, 2) and, for a
-    /// SubjectAccessReview, user = 3 and groups = 4.</summary>
+    /// SubjectAccessReview, user = 3 and groups = 4. A SelfSubjectRulesReview's spec has only namespace = 1.</summary>
     private static JsonObject AccessReview(string apiVersion, string kind, byte[] raw)
     {
         var obj = new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind };
-        var spec = new JsonObject();
         foreach (var (field, value) in Fields(raw))
         {
             if (field == 1) obj["metadata"] = ObjectMeta(value.Bytes);
-            if (field != 2) continue;
-            obj["spec"] = spec;
-            foreach (var (f, v) in Fields(value.Bytes))
-            {
-                switch (f)
-                {
-                    case 1:
-                        spec["resourceAttributes"] = Strings(v.Bytes, "namespace", "verb", "group", "version", "resource", "subresource", "name");
-                        break;
-                    case 2:
-                        spec["nonResourceAttributes"] = Strings(v.Bytes, "path", "verb");
-                        break;
-                    case 3:
-                        spec["user"] = v.Text;
-                        break;
-                    case 4:
-                        if (spec["groups"] is not JsonArray groups) spec["groups"] = groups = [];
-                        groups.Add(v.Text);
-                        break;
-                }
-            }
+            else if (field == 2) obj["spec"] = kind == "SelfSubjectRulesReview" ? Strings(value.Bytes, "namespace") : AccessReviewSpec(value.Bytes);
         }
         return obj;
+    }
+
+    private static JsonObject AccessReviewSpec(ReadOnlyMemory<byte> bytes)
+    {
+        var spec = new JsonObject();
+        foreach (var (field, value) in Fields(bytes))
+        {
+            switch (field)
+            {
+                case 1:
+                    spec["resourceAttributes"] = Strings(value.Bytes, "namespace", "verb", "group", "version", "resource", "subresource", "name");
+                    break;
+                case 2:
+                    spec["nonResourceAttributes"] = Strings(value.Bytes, "path", "verb");
+                    break;
+                case 3:
+                    spec["user"] = value.Text;
+                    break;
+                case 4:
+                    if (spec["groups"] is not JsonArray groups) spec["groups"] = groups = [];
+                    groups.Add(value.Text);
+                    break;
+            }
+        }
+        return spec;
     }
 
     /// <summary>A message of string fields 1..n, named in order; empty ones are left out.</summary>

@@ -83,6 +83,20 @@ public sealed class AccessReviewTests(ApiServerFixture fixture)
     }
 
     [Fact]
+    public async Task KubectlAuthCanIList_ShowsTheRulesHeldInTheNamespace()
+    {
+        var ns = await DeployerNamespaceAsync();
+        var user = Sa(ns, "deployer");
+        var list = (await fixture.KubectlAsync("auth", "can-i", "--list", "-n", ns, "--as=" + user)).Ok();
+        Assert.Matches(@"(?m)^deployments\.apps\s+\[\]\s+\[\]\s+\[get list create patch\]", list);
+        Assert.Matches(@"(?m)^configmaps\s+\[\]\s+\[\]\s+\[get list\]", list);
+        Assert.Matches(@"(?m)^selfsubjectaccessreviews\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]", list);
+        Assert.Matches(@"(?m)^\s+\[/version\]\s+\[\]\s+\[get\]", list);
+        var elsewhere = (await fixture.KubectlAsync("auth", "can-i", "--list", "-n", "default", "--as=" + user)).Ok();
+        Assert.DoesNotContain("deployments.apps", elsewhere);
+    }
+
+    [Fact]
     public async Task KubectlAs_IsRefusedWithKubernetesMessage_AndAllowedWhereBound()
     {
         var ns = await DeployerNamespaceAsync();

@@ -119,6 +119,21 @@ public sealed class ServiceAccountTests
         await WaitForAppliedAsync(env, "apps", fourth);
         await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("deployment/web", "team-a", "{.metadata.name}"),
             name => name is null, Timeout, "web to be pruned");
+
+        // Deleted while its account exists, a Kustomization prunes what it applied (as the account); once the account
+        // is gone (its tenant being removed), it goes without deleting anything on that account's behalf, as in Flux.
+        repo.Write("extra/extra.yaml", Manifests.ConfigMap("team-a", "extra", "x"));
+        var fifth = await repo.CommitAndPushAsync("extra");
+        await env.Kubectl.ApplyAsync(TenantKustomization("extra", "./extra", "deployer"));
+        await WaitForAppliedAsync(env, "extra", fifth);
+        await env.Kubectl.RunAsync("delete", "kustomization/extra", "-n", "team-a", "--wait=false");
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("configmap/extra", "team-a", "{.metadata.name}"),
+            name => name is null, Timeout, "the extra ConfigMap to be pruned on deletion");
+        await env.Kubectl.RunAsync("delete", "serviceaccount/deployer", "-n", "team-a");
+        await env.Kubectl.RunAsync("delete", "kustomization/apps", "-n", "team-a", "--wait=false");
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("kustomization/apps", "team-a", "{.metadata.name}"),
+            name => name is null, Timeout, "the apps Kustomization to go");
+        Assert.Equal("three", await env.Kubectl.JsonPathAsync("configmap/settings", "team-a", "{.data.value}"));
     }
 
     [Fact]

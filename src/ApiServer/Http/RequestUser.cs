@@ -1,7 +1,7 @@
 namespace Tide.ApiServer.Http;
 
-/// <summary>Who makes a request: from the bearer token, or the Impersonate-User/Impersonate-Group headers. Kept on
-/// the HttpContext; RBAC decides what it may do unless it is in system:masters.</summary>
+/// <summary>Who makes a request: from the bearer token, or the Impersonate-User/Impersonate-Group headers. RBAC
+/// decides what it may do unless it is in system:masters.</summary>
 public sealed record RequestUser(string Name, IReadOnlyList<string> Groups)
 {
     public const string Masters = "system:masters";

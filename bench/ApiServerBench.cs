@@ -52,6 +52,12 @@ internal static class ApiServerBench
                 await MeasureAsync("get", concurrency, duration, clients, (c, i) =>
                     c.CoreV1.ReadNamespacedConfigMapAsync($"c-{1 + i % Math.Max(1, created)}", Namespace));
             }
+            var tenants = await ServiceAccountClientsAsync(clients[0], url, otherBindings: 200);
+            foreach (var concurrency in new[] { 1, 16 })
+            {
+                await MeasureAsync("get (as a ServiceAccount: RBAC, 200 other bindings)", concurrency, duration, tenants, (c, i) =>
+                    c.CoreV1.ReadNamespacedConfigMapAsync($"c-{1 + i % Math.Max(1, created)}", Namespace));
+            }
             var applies = 0;
             foreach (var concurrency in new[] { 1, 16 })
             {
@@ -78,6 +84,40 @@ internal static class ApiServerBench
             if (data is not null) Directory.Delete(data, recursive: true);
         }
         return 0;
+    }
+
+    /// <summary>Clients acting as the ServiceAccount bench:reader (Impersonate-User), allowed to read ConfigMaps by a
+    /// Role, among <paramref name="otherBindings"/> bindings of other accounts: requests that go through RBAC.</summary>
+    private static async Task<Kubernetes[]> ServiceAccountClientsAsync(Kubernetes admin, Uri url, int otherBindings)
+    {
+        await admin.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role
+        {
+            Metadata = new() { Name = "reader" },
+            Rules = [new V1PolicyRule { ApiGroups = [""], Resources = ["configmaps"], Verbs = ["get", "list"] }],
+        }, Namespace);
+        for (var i = 0; i <= otherBindings; i++)
+        {
+            var account = i == otherBindings ? "reader" : $"other-{i}";
+            await admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+            {
+                Metadata = new() { Name = account },
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "reader" },
+                Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = account }],
+            }, Namespace);
+        }
+        return Enumerable.Range(0, 16)
+            .Select(_ => new Kubernetes(new KubernetesClientConfiguration { Host = url.ToString() },
+                new ImpersonationHandler($"system:serviceaccount:{Namespace}:reader")))
+            .ToArray();
+    }
+
+    private sealed class ImpersonationHandler(string user) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Add("Impersonate-User", user);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private static V1ConfigMap Object(string name) => new()

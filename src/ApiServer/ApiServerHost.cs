@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tide.ApiServer.Authorization;
 using Tide.ApiServer.Faults;
 using Tide.ApiServer.Http;
 using Tide.ApiServer.Resources;
@@ -67,13 +68,17 @@ public sealed class ApiServerHost : IAsyncDisposable
             var time = options.TimeProvider;
             var operations = new ResourceOperations(store, catalog, time);
             CreateSystemNamespaces(operations, catalog);
+            BootstrapPolicy.Create(operations, catalog);
 
             var users = new Dictionary<string, RequestUser>(options.Users) { [token] = RequestUser.Admin };
             var tables = new TableConverter(time);
-            var resources = new ResourceEndpoint(catalog, operations, tables, new WatchStreamer(store, tables), options.MaxRequestBodyBytes);
+            var authorizer = new RbacAuthorizer(store);
+            var resources = new ResourceEndpoint(catalog, operations, tables, new WatchStreamer(store, tables), new EscalationCheck(authorizer),
+                options.MaxRequestBodyBytes);
             string serverAddress = "";
             var certificate = options.Tls ? SelfSignedCertificate() : null;
-            var handler = new ApiHandler(catalog, new Authenticator(users, anonymousIsAdmin: !options.Tls), new FaultInjector(options.Faults), resources,
+            var handler = new ApiHandler(catalog, new Authenticator(users, anonymousIsAdmin: !options.Tls), authorizer,
+                new FaultInjector(options.Faults), resources, new AccessReviewEndpoint(authorizer, options.MaxRequestBodyBytes),
                 () => serverAddress);
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });

@@ -32,6 +32,21 @@ public sealed class ApiServerFixture : IAsyncLifetime
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Server.Token);
     }
 
+    /// <summary>A KubernetesClient acting as <paramref name="user"/> (Impersonate-User / Impersonate-Group), as
+    /// kubectl --as does.</summary>
+    public Kubernetes As(string user, params string[] groups) =>
+        new(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig), new ImpersonationHandler(user, groups));
+
+    private sealed class ImpersonationHandler(string user, string[] groups) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Add("Impersonate-User", user);
+            foreach (var group in groups) request.Headers.Add("Impersonate-Group", group);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
     public async Task<string> NewNamespaceAsync(string prefix = "t")
     {
         var ns = await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { GenerateName = prefix + "-" } });

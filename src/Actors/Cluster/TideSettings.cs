@@ -20,6 +20,7 @@ public sealed record TideSettings
     public int ApplyWorkers { get; init; } = 4;
     public bool StrictSubstitution { get; init; }
     public bool NoCrossNamespaceRefs { get; init; }
+    public string DefaultServiceAccount { get; init; } = "";
 
     public static TideSettings From(Config config)
     {
@@ -46,6 +47,7 @@ public sealed record TideSettings
             ApplyWorkers = tide.GetInt("workers.apply", 4),
             StrictSubstitution = tide.GetBoolean("strict-substitution", false),
             NoCrossNamespaceRefs = tide.GetBoolean("no-cross-namespace-refs", false),
+            DefaultServiceAccount = tide.GetString("default-service-account", ""),
         };
     }
 }

@@ -64,6 +64,19 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
 
     public static ApiException Forbidden(string message) => new(403, "Forbidden", message);
 
+    /// <summary>Kubernetes' NewForbidden: <c>deployments.apps "web" is forbidden: why</c> (no name: <c>deployments.apps
+    /// is forbidden: why</c>), with details name, group and kind (the resource); empty ones are left out.</summary>
+    public static ApiException Forbidden(string group, string resource, string name, string why)
+    {
+        var qualified = group.Length == 0 ? resource : resource + "." + group;
+        var details = new JsonObject();
+        if (name.Length > 0) details["name"] = name;
+        if (group.Length > 0) details["group"] = group;
+        details["kind"] = resource;
+        return new ApiException(403, "Forbidden",
+            name.Length == 0 ? $"{qualified} is forbidden: {why}" : $"{qualified} \"{name}\" is forbidden: {why}", details);
+    }
+
     public static ApiException Unauthorized() => new(401, "Unauthorized", "Unauthorized");
 
     public static ApiException MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);

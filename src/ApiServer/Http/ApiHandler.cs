@@ -1,14 +1,17 @@
 using Microsoft.AspNetCore.Http;
+using Tide.ApiServer.Authorization;
 using Tide.ApiServer.Faults;
 using Tide.ApiServer.Resources;
 
 namespace Tide.ApiServer.Http;
 
-/// <summary>The one request entry point: health, authentication, discovery, then resource requests (with injected
-/// faults). Every failure leaves as a Kubernetes Status.</summary>
-internal sealed class ApiHandler(ResourceCatalog catalog, Authenticator authenticator, FaultInjector faults,
-    ResourceEndpoint resources, Func<string> serverAddress)
+/// <summary>The one request entry point: health, authentication, impersonation, authorization (RBAC, skipped for
+/// system:masters), discovery, then resource requests (with injected faults) and access reviews. Every failure
+/// leaves as a Kubernetes Status.</summary>
+internal sealed class ApiHandler(ResourceCatalog catalog, Authenticator authenticator, RbacAuthorizer authorizer,
+    FaultInjector faults, ResourceEndpoint resources, AccessReviewEndpoint reviews, Func<string> serverAddress)
 {
+    private readonly Impersonation _impersonation = new(authorizer);
     private readonly Discovery _discovery = new(catalog);
     private readonly OpenApi _openApi = new(catalog);
 
@@ -43,8 +46,11 @@ internal sealed class ApiHandler(ResourceCatalog catalog, Authenticator authenti
             await context.Response.WriteAsync("ok", context.RequestAborted);
             return;
         }
-        authenticator.Authenticate(context);
+        var user = authenticator.Authenticate(context);
+        user = _impersonation.Apply(user, context.Request.Headers);
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+        var apiPath = ApiPath.Parse(segments);
+        if (!user.IsSuperuser) authorizer.Require(AccessAttributes.Of(user, context.Request, apiPath));
         var get = HttpMethods.IsGet(context.Request.Method);
         var document = (segments, get) switch
         {
@@ -63,8 +69,13 @@ internal sealed class ApiHandler(ResourceCatalog catalog, Authenticator authenti
             await Responses.WriteAsync(context, 200, document);
             return;
         }
-        var apiPath = ApiPath.Parse(segments) ?? throw NotFound(path);
-        await resources.HandleAsync(context, apiPath, faults);
+        if (apiPath is null) throw NotFound(path);
+        if (AccessReviewEndpoint.Serves(apiPath))
+        {
+            await reviews.HandleAsync(context, apiPath, user);
+            return;
+        }
+        await resources.HandleAsync(context, apiPath, user, faults);
     }
 
     private static ApiException NotFound(string path) =>

@@ -2,38 +2,21 @@ using Microsoft.AspNetCore.Http;
 
 namespace Tide.ApiServer.Http;
 
-/// <summary>Bearer-token authentication with impersonation. Health endpoints are open, as in Kubernetes.
+/// <summary>Bearer-token authentication. Health endpoints are open, as in Kubernetes.
 /// client-go (kubectl) never sends a bearer token over plain HTTP, so on plain HTTP a request without credentials is
 /// the admin, like kube-apiserver's former loopback-only insecure port; a wrong token is still refused. Over TLS a
-/// token is required.</summary>
+/// token is required. Impersonation headers are handled after this, by the authorizer's impersonation step.</summary>
 internal sealed class Authenticator(IReadOnlyDictionary<string, RequestUser> users, bool anonymousIsAdmin)
 {
-    private const string UserItem = "tide.user";
-
     public RequestUser Authenticate(HttpContext context)
     {
         var header = context.Request.Headers.Authorization.ToString();
-        RequestUser? user = null;
-        if (header.Length == 0 && anonymousIsAdmin)
+        if (header.Length == 0 && anonymousIsAdmin) return RequestUser.Admin;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            && users.TryGetValue(header["Bearer ".Length..].Trim(), out var user))
         {
-            user = RequestUser.Admin;
+            return user;
         }
-        else if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            || !users.TryGetValue(header["Bearer ".Length..].Trim(), out user))
-        {
-            throw ApiException.Unauthorized();
-        }
-        var impersonated = context.Request.Headers["Impersonate-User"].ToString();
-        if (impersonated.Length > 0)
-        {
-            var groups = context.Request.Headers["Impersonate-Group"].Where(g => !string.IsNullOrEmpty(g)).Select(g => g!).ToList();
-            if (!groups.Contains("system:authenticated")) groups.Add("system:authenticated");
-            user = new RequestUser(impersonated, groups);
-        }
-        context.Items[UserItem] = user!;
-        return user!;
+        throw ApiException.Unauthorized();
     }
-
-    /// <summary>The authenticated (or impersonated) user of a request.</summary>
-    public static RequestUser? UserOf(HttpContext context) => context.Items[UserItem] as RequestUser;
 }

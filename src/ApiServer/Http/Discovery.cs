@@ -74,7 +74,7 @@ internal sealed class Discovery(ResourceCatalog catalog)
                 ["singularName"] = t.Singular,
                 ["namespaced"] = t.Namespaced,
                 ["kind"] = t.Kind,
-                ["verbs"] = new JsonArray(Verbs.Select(v => (JsonNode)v).ToArray()),
+                ["verbs"] = new JsonArray((t.Verbs ?? Verbs).Select(v => (JsonNode)v).ToArray()),
             };
             if (t.ShortNames.Count > 0) resource["shortNames"] = new JsonArray(t.ShortNames.Select(s => (JsonNode)s).ToArray());
             if (t.Categories.Count > 0) resource["categories"] = new JsonArray(t.Categories.Select(s => (JsonNode)s).ToArray());

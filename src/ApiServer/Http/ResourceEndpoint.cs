@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Tide.ApiServer.Authorization;
 using Tide.ApiServer.Faults;
 using Tide.ApiServer.Patching;
 using Tide.ApiServer.Resources;
@@ -13,9 +14,9 @@ namespace Tide.ApiServer.Http;
 /// <summary>The REST verbs of a resource URL: get, list, watch, create, update, patch (4 content types), delete,
 /// deletecollection; with dryRun, fieldManager, selectors, limit/continue and Table/metadata rendering.</summary>
 internal sealed class ResourceEndpoint(ResourceCatalog catalog, ResourceOperations operations, TableConverter tables,
-    WatchStreamer watches, long maxBodyBytes)
+    WatchStreamer watches, EscalationCheck escalation, long maxBodyBytes)
 {
-    public async Task HandleAsync(HttpContext context, ApiPath path, FaultInjector faults)
+    public async Task HandleAsync(HttpContext context, ApiPath path, RequestUser user, FaultInjector faults)
     {
         var type = catalog.Find(path.Group, path.Version, path.Resource)
             ?? throw ApiException.NotFound($"the server could not find the requested resource (no {path.Resource} in {path.Group}/{path.Version})");
@@ -30,24 +31,16 @@ internal sealed class ResourceEndpoint(ResourceCatalog catalog, ResourceOperatio
         }
         var request = context.Request;
         var query = request.Query;
-        var watch = query["watch"] is var w && (w == "1" || w == "true");
-        var verb = (request.Method, path.Name, watch) switch
+        var verb = RequestVerbs.Of(request, path.Name);
+        if (verb.Length == 0 || (verb == "create" && path.Name is not null) || (verb is "update" or "patch" && path.Name is null))
         {
-            ("GET", null, true) or ("GET", _, true) => "watch",
-            ("GET", null, false) => "list",
-            ("GET", _, false) => "get",
-            ("POST", null, _) => "create",
-            ("PUT", not null, _) => "update",
-            ("PATCH", not null, _) => "patch",
-            ("DELETE", null, _) => "deletecollection",
-            ("DELETE", not null, _) => "delete",
-            _ => throw ApiException.MethodNotAllowed($"the server does not allow this method on the requested resource"),
-        };
+            throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
         await faults.BeforeAsync(verb, context.RequestAborted);
         var ct = context.RequestAborted;
         if (scale)
         {
-            await ScaleAsync(context, type, path, verb, ct);
+            await ScaleAsync(context, type, path, user, verb, ct);
             return;
         }
         switch (verb)
@@ -62,30 +55,30 @@ internal sealed class ResourceEndpoint(ResourceCatalog catalog, ResourceOperatio
                 await watches.StreamAsync(context, type, path.Namespace, path.Name, faults.Options);
                 break;
             case "create":
-                var created = operations.Create(Context(context, type, path.Namespace), await BodyAsync(context, ct));
+                var created = operations.Create(Context(context, type, path.Namespace, user), await BodyAsync(context, ct));
                 await WriteObjectAsync(context, type, 201, created);
                 break;
             case "update":
-                var updated = operations.Update(Context(context, type, path.Namespace), path.Name!, await BodyAsync(context, ct),
+                var updated = operations.Update(Context(context, type, path.Namespace, user), path.Name!, await BodyAsync(context, ct),
                     path.Subresource);
                 await WriteObjectAsync(context, type, 200, updated);
                 break;
             case "patch":
-                await PatchAsync(context, type, path, ct);
+                await PatchAsync(context, type, path, user, ct);
                 break;
             case "delete":
-                await DeleteAsync(context, type, path, ct);
+                await DeleteAsync(context, type, path, user, ct);
                 break;
             case "deletecollection":
                 var (policy, _, _, _) = await DeleteOptionsAsync(context, ct);
-                var deleted = operations.DeleteCollection(Context(context, type, path.Namespace),
+                var deleted = operations.DeleteCollection(Context(context, type, path.Namespace, user),
                     LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]), policy);
                 await WriteListAsync(context, type, deleted.Select(d => d.Object).ToList(), operations.Store.State.Revision, null, null);
                 break;
         }
     }
 
-    private WriteContext Context(HttpContext context, ResourceType type, string? ns)
+    private WriteContext Context(HttpContext context, ResourceType type, string? ns, RequestUser user)
     {
         var query = context.Request.Query;
         var dryRun = query["dryRun"].ToString();
@@ -98,7 +91,7 @@ internal sealed class ResourceEndpoint(ResourceCatalog catalog, ResourceOperatio
             manager = agent.Length == 0 ? "unknown" : agent.Split('/')[0];
         }
         if (manager.Length > 128) throw ApiException.BadRequest("fieldManager must not be longer than 128 characters");
-        return new WriteContext(type, type.Namespaced ? ns : null, manager, dryRun == "All");
+        return new WriteContext(type, type.Namespaced ? ns : null, manager, dryRun == "All", escalation.For(user, type));
     }
 
     private async Task<JsonObject> BodyAsync(HttpContext context, CancellationToken ct) =>
@@ -229,11 +222,11 @@ internal sealed class ResourceEndpoint(ResourceCatalog catalog, ResourceOperatio
         };
     }
 
-    private async Task PatchAsync(HttpContext context, ResourceType type, ApiPath path, CancellationToken ct)
+    private async Task PatchAsync(HttpContext context, ResourceType type, ApiPath path, RequestUser user, CancellationToken ct)
     {
         var contentType = (context.Request.ContentType ?? "").Split(';')[0].Trim();
         var body = await RequestBody.ReadAsync(context.Request, maxBodyBytes, ct);
-        var ctx = Context(context, type, path.Namespace);
+        var ctx = Context(context, type, path.Namespace, user);
         var name = path.Name!;
         if (contentType == "application/apply-patch+yaml")
         {
@@ -265,9 +258,10 @@ internal sealed class ResourceEndpoint(ResourceCatalog catalog, ResourceOperatio
         await WriteObjectAsync(context, type, 200, patched);
     }
 
-    private async Task ScaleAsync(HttpContext context, ResourceType type, ApiPath path, string verb, CancellationToken ct)
+    private async Task ScaleAsync(HttpContext context, ResourceType type, ApiPath path, RequestUser user, string verb,
+        CancellationToken ct)
     {
-        var ctx = Context(context, type, path.Namespace);
+        var ctx = Context(context, type, path.Namespace, user);
         var name = path.Name!;
         JsonObject result;
         switch (verb)
@@ -312,10 +306,10 @@ internal sealed class ResourceEndpoint(ResourceCatalog catalog, ResourceOperatio
         }
     };
 
-    private async Task DeleteAsync(HttpContext context, ResourceType type, ApiPath path, CancellationToken ct)
+    private async Task DeleteAsync(HttpContext context, ResourceType type, ApiPath path, RequestUser user, CancellationToken ct)
     {
         var (policy, uid, resourceVersion, bodyDryRun) = await DeleteOptionsAsync(context, ct);
-        var ctx = Context(context, type, path.Namespace);
+        var ctx = Context(context, type, path.Namespace, user);
         if (bodyDryRun) ctx = ctx with { DryRun = true };
         var result = operations.Delete(ctx, path.Name!, policy, uid, resourceVersion);
         await WriteObjectAsync(context, type, !result.Removed && policy == PropagationPolicy.Foreground ? 202 : 200, result.Object);

@@ -8,6 +8,14 @@ internal static class BuiltinResources
     private static readonly string[] None = [];
     private static readonly string[] All = ["all"];
 
+    /// <summary>Create-only reviews, answered by the authorizer and never stored.</summary>
+    public static IReadOnlyList<ResourceType> AccessReviews { get; } =
+    [
+        Review("SelfSubjectAccessReview", "selfsubjectaccessreviews"),
+        Review("SelfSubjectRulesReview", "selfsubjectrulesreviews"),
+        Review("SubjectAccessReview", "subjectaccessreviews"),
+    ];
+
     public static IReadOnlyList<ResourceType> Types { get; } =
     [
         Core("Namespace", "namespaces", false, ["ns"], None, status: true, NameRule.Label),
@@ -46,11 +54,15 @@ internal static class BuiltinResources
             "validatingwebhookconfiguration", false, None, ["api-extensions"], false),
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
             "customresourcedefinition", false, ["crd", "crds"], ["api-extensions"], true),
+        .. AccessReviews,
     ];
 
     private static ResourceType Core(string kind, string plural, bool namespaced, string[] shortNames, string[] categories,
         bool status, NameRule names = NameRule.Subdomain) =>
         new("", "v1", kind, plural, kind.ToLowerInvariant(), namespaced, shortNames, categories, status, names);
+
+    private static ResourceType Review(string kind, string plural) =>
+        new("authorization.k8s.io", "v1", kind, plural, "", false, None, None, false, Verbs: ["create"]);
 
     private static ResourceType Rbac(string kind, string plural, bool namespaced) =>
         new("rbac.authorization.k8s.io", "v1", kind, plural, kind.ToLowerInvariant(), namespaced, None, None, false,

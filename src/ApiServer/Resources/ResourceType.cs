@@ -1,7 +1,7 @@
 namespace Tide.ApiServer.Resources;
 
 /// <summary>One served resource: a group/version/kind and its REST name. Storage is shared by every version of a
-/// group/resource (<see cref="StorageKey"/>).</summary>
+/// group/resource (<see cref="StorageKey"/>). <see cref="Verbs"/> null: every REST verb of a stored kind.</summary>
 public sealed record ResourceType(
     string Group,
     string Version,
@@ -13,7 +13,8 @@ public sealed record ResourceType(
     IReadOnlyList<string> Categories,
     bool HasStatus,
     NameRule Names = NameRule.Subdomain,
-    IReadOnlyList<PrinterColumn>? PrinterColumns = null)
+    IReadOnlyList<PrinterColumn>? PrinterColumns = null,
+    IReadOnlyList<string>? Verbs = null)
 {
     public string GroupVersion => Group.Length == 0 ? Version : Group + "/" + Version;
 

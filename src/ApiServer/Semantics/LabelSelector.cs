@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Tide.ApiServer.Http;
+using Tide.ApiServer.Serialization;
 
 namespace Tide.ApiServer.Semantics;
 
@@ -21,6 +23,32 @@ internal sealed class LabelSelector
         foreach (var part in SplitTopLevel(text))
         {
             requirements.Add(ParseRequirement(part.Trim()));
+        }
+        return new LabelSelector(requirements);
+    }
+
+    /// <summary>A metav1.LabelSelector object: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist).
+    /// An unknown operator matches nothing, as Kubernetes refuses such a selector.</summary>
+    public static LabelSelector FromObject(JsonObject selector)
+    {
+        var requirements = new List<Func<IReadOnlyDictionary<string, string>, bool>>();
+        foreach (var (key, value) in selector["matchLabels"] as JsonObject ?? [])
+        {
+            var expected = value?.ToString();
+            requirements.Add(labels => labels.TryGetValue(key, out var v) && v == expected);
+        }
+        foreach (var expression in (selector["matchExpressions"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var key = expression.Str("key") ?? "";
+            var values = (expression["values"] as JsonArray ?? []).Select(v => v?.ToString() ?? "").ToHashSet();
+            requirements.Add(expression.Str("operator") switch
+            {
+                "In" => labels => labels.TryGetValue(key, out var v) && values.Contains(v),
+                "NotIn" => labels => !labels.TryGetValue(key, out var v) || !values.Contains(v),
+                "Exists" => labels => labels.ContainsKey(key),
+                "DoesNotExist" => labels => !labels.ContainsKey(key),
+                _ => _ => false,
+            });
         }
         return new LabelSelector(requirements);
     }

@@ -55,6 +55,7 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
         KindRules.Normalize(type, obj);
         KindRules.DefaultOnCreate(type, obj);
         if (type.StorageKey == BuiltinResources.CustomResourceDefinitions) ServeAfterCommit(tx, obj);
+        ctx.Admission?.Invoke(obj);
         tx.Put(type.StorageKey, key, obj);
         return obj;
     }
@@ -135,6 +136,7 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
         {
             KindRules.Normalize(type, updated);
             KindRules.CheckUpdate(type, old, updated);
+            ctx.Admission?.Invoke(updated);
             if (type.StorageKey == BuiltinResources.CustomResourceDefinitions)
             {
                 KindRules.ValidateCrd(type, updated);

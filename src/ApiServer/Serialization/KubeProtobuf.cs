@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 namespace Tide.ApiServer.Serialization;
 
 /// <summary>Reads the Kubernetes protobuf encoding ("k8s\0" + runtime.Unknown) of the few kinds kubectl's typed
-/// `create` subcommands send that way (namespace, configmap, secret, serviceaccount); client-go's typed clients always
-/// write protobuf and do not fall back to JSON. Other kinds return null (the server answers 415).</summary>
+/// subcommands send that way (`create` of a namespace, configmap, secret or serviceaccount; the access reviews of
+/// `auth can-i`); client-go's typed clients always write protobuf and do not fall back to JSON. Other kinds return
+/// null (the server answers 415).</summary>
 internal static class KubeProtobuf
 {
     private static readonly byte[] Magic = "k8s\0"u8.ToArray();
@@ -30,7 +31,12 @@ internal static class KubeProtobuf
                 raw = value.Bytes.ToArray();
             }
         }
-        if (raw is null || apiVersion != "v1") return null;
+        if (raw is null) return null;
+        if (apiVersion == "authorization.k8s.io/v1" && kind is "SelfSubjectAccessReview" or "SubjectAccessReview" or "SelfSubjectRulesReview")
+        {
+            return AccessReview(apiVersion, kind, raw);
+        }
+        if (apiVersion != "v1") return null;
         var obj = new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind };
         foreach (var (field, value) in Fields(raw))
         {
@@ -70,6 +76,56 @@ internal static class KubeProtobuf
             }
         }
         return kind is "Namespace" or "ConfigMap" or "Secret" or "ServiceAccount" ? obj : null;
+    }
+
+    /// <summary>A (Self)SubjectAccessReview: metadata = 1, spec = 2 with resourceAttributes = 1 (namespace, verb,
+    /// group, version, resource, subresource, name = 1..7), nonResourceAttributes = 2 (path, verb = 1, 2) and, for a
+    /// SubjectAccessReview, user = 3 and groups = 4. A SelfSubjectRulesReview's spec has only namespace = 1.</summary>
+    private static JsonObject AccessReview(string apiVersion, string kind, byte[] raw)
+    {
+        var obj = new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind };
+        foreach (var (field, value) in Fields(raw))
+        {
+            if (field == 1) obj["metadata"] = ObjectMeta(value.Bytes);
+            else if (field == 2) obj["spec"] = kind == "SelfSubjectRulesReview" ? Strings(value.Bytes, "namespace") : AccessReviewSpec(value.Bytes);
+        }
+        return obj;
+    }
+
+    private static JsonObject AccessReviewSpec(ReadOnlyMemory<byte> bytes)
+    {
+        var spec = new JsonObject();
+        foreach (var (field, value) in Fields(bytes))
+        {
+            switch (field)
+            {
+                case 1:
+                    spec["resourceAttributes"] = Strings(value.Bytes, "namespace", "verb", "group", "version", "resource", "subresource", "name");
+                    break;
+                case 2:
+                    spec["nonResourceAttributes"] = Strings(value.Bytes, "path", "verb");
+                    break;
+                case 3:
+                    spec["user"] = value.Text;
+                    break;
+                case 4:
+                    if (spec["groups"] is not JsonArray groups) spec["groups"] = groups = [];
+                    groups.Add(value.Text);
+                    break;
+            }
+        }
+        return spec;
+    }
+
+    /// <summary>A message of string fields 1..n, named in order; empty ones are left out.</summary>
+    private static JsonObject Strings(ReadOnlyMemory<byte> bytes, params string[] names)
+    {
+        var result = new JsonObject();
+        foreach (var (field, value) in Fields(bytes))
+        {
+            if (field >= 1 && field <= names.Length && value.Bytes.Length > 0) result[names[field - 1]] = value.Text;
+        }
+        return result;
     }
 
     private static JsonObject ObjectMeta(ReadOnlyMemory<byte> bytes)

@@ -140,8 +140,9 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         try
         {
             using var remote = await RemoteClusterAsync(ks, ct);
-            var health = await JudgeHealthAsync(remote ?? kube, ks, HealthTargets.Select(ks.Spec, applied), conditions, waitStarted,
-                previous.LastAppliedRevision ?? "", ct);
+            using var impersonated = Impersonate(remote ?? kube, ks);
+            var health = await JudgeHealthAsync(impersonated ?? remote ?? kube, ks, HealthTargets.Select(ks.Spec, applied), conditions,
+                waitStarted, previous.LastAppliedRevision ?? "", ct);
             return new ReconcileResult<KustomizationStatus>(previous with { Conditions = conditions.ToList() }, health.Events, health.Requeue);
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException)
@@ -197,7 +198,9 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
 
     /// <summary>
     /// The Kustomization is being deleted: with prune (and unless deletionPolicy is Orphan, or it is suspended) the
-    /// objects of its inventory are deleted first; then the finalizer goes and the API server removes the object.
+    /// objects of its inventory are deleted first, as its ServiceAccount when it has one; then the finalizer goes and
+    /// the API server removes the object. As in Flux, when that ServiceAccount is gone (its tenant is being removed)
+    /// nothing is deleted on its behalf and the Kustomization still goes.
     /// </summary>
     public async Task<IReadOnlyList<ChangeSetEntry>> FinalizeAsync(Kustomization ks, CancellationToken ct)
     {
@@ -207,11 +210,15 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         if (delete && ks.Spec.Suspend != true && ks.Status?.Inventory is { } inventory)
         {
             using var remote = await RemoteClusterAsync(ks, ct);
-            var cluster = remote ?? kube;
-            var objects = inventory.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)).ToList();
-            changes = await new Pruner(cluster).PruneAsync(objects, ct);
-            if (policy == "WaitForTermination")
-                await WaitForTerminationAsync(cluster, objects, ks.Spec.GetTimeout(), ct);
+            if (ServiceAccountOf(ks) is not { } account || await ServiceAccountExistsAsync(remote ?? kube, ks, account, ct))
+            {
+                using var impersonated = Impersonate(remote ?? kube, ks);
+                var cluster = impersonated ?? remote ?? kube;
+                var objects = inventory.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)).ToList();
+                changes = await new Pruner(cluster).PruneAsync(objects, ct);
+                if (policy == "WaitForTermination")
+                    await WaitForTerminationAsync(cluster, objects, ks.Spec.GetTimeout(), ct);
+            }
         }
         var finalizers = ks.Metadata.Finalizers ?? [];
         if (finalizers.Contains(Finalizer))
@@ -313,12 +320,23 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         return null;
     }
 
-    /// <summary>With spec.serviceAccountName the objects are applied as that ServiceAccount (impersonation), so the
-    /// cluster's RBAC decides what a tenant's Kustomization may change.</summary>
-    private static KubeClient? Impersonate(KubeClient cluster, Kustomization ks) =>
-        ks.Spec.ServiceAccountName is { Length: > 0 } account
+    /// <summary>spec.serviceAccountName, else the configured default ServiceAccount; null: none.</summary>
+    private string? ServiceAccountOf(Kustomization ks) =>
+        ks.Spec.ServiceAccountName is { Length: > 0 } account ? account
+        : options.DefaultServiceAccount is { Length: > 0 } fallback ? fallback
+        : null;
+
+    /// <summary>With a ServiceAccount (<see cref="ServiceAccountOf"/>) the objects are applied, dry-run, pruned and
+    /// health-checked as that account of the Kustomization's namespace (impersonation), so the cluster's RBAC decides
+    /// what a tenant's Kustomization may see and change. Sources, decryption keys and substitution variables are read
+    /// as Tide itself, as in Flux.</summary>
+    private KubeClient? Impersonate(KubeClient cluster, Kustomization ks) =>
+        ServiceAccountOf(ks) is { } account
             ? cluster.Impersonating($"system:serviceaccount:{ks.Metadata.NamespaceProperty}:{account}")
             : null;
+
+    private static async Task<bool> ServiceAccountExistsAsync(KubeClient cluster, Kustomization ks, string account, CancellationToken ct) =>
+        await cluster.GetAsync(new ObjectRef("v1", "ServiceAccount", ks.Metadata.NamespaceProperty ?? "", account), ct) is not null;
 
     private async Task<ArtifactLocation> RequireArtifactAsync(Kustomization ks, ArtifactLocation? artifact, CancellationToken ct)
     {

@@ -21,5 +21,9 @@ public sealed record KustomizationReconcilerOptions
     /// <summary>Multi-tenancy: a Kustomization may only use sources of its own namespace.</summary>
     public bool NoCrossNamespaceRefs { get; init; }
 
+    /// <summary>Multi-tenancy: the ServiceAccount (of the Kustomization's namespace) impersonated when a Kustomization
+    /// sets no spec.serviceAccountName (Flux's --default-service-account); empty: Tide's own identity.</summary>
+    public string DefaultServiceAccount { get; init; } = "";
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -99,6 +99,7 @@ public sealed class TideRuntime : IAsyncDisposable
                     FieldManager = settings.FieldManager,
                     StrictSubstitution = settings.StrictSubstitution,
                     NoCrossNamespaceRefs = settings.NoCrossNamespaceRefs,
+                    DefaultServiceAccount = settings.DefaultServiceAccount,
                     WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
                     UnpackLimits = settings.UnpackLimits,
                 }),

@@ -89,7 +89,7 @@ public sealed class ErrorTests(ApiServerFixture fixture)
     }
 
     [Fact]
-    public async Task WrongToken_IsUnauthorized_AndImpersonationIsAccepted()
+    public async Task WrongToken_IsUnauthorized_AndTheImpersonatedUserIsTheOneAuthorized()
     {
         using var client = new HttpClient { BaseAddress = fixture.Server.Url };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "wrong");
@@ -98,7 +98,9 @@ public sealed class ErrorTests(ApiServerFixture fixture)
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces/default");
         request.Headers.Add("Impersonate-User", "jane");
         request.Headers.Add("Impersonate-Group", "developers");
-        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.SendAsync(request)).StatusCode);
+        var status = await StatusAssert.StatusOfAsync(await fixture.Http.SendAsync(request), HttpStatusCode.Forbidden, "Forbidden");
+        Assert.Equal("namespaces \"default\" is forbidden: User \"jane\" cannot get resource \"namespaces\" in API group \"\" in the namespace \"default\"",
+            status["message"]!.GetValue<string>());
     }
 
     [Fact]

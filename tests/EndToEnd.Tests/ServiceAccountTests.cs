@@ -137,6 +137,31 @@ public sealed class ServiceAccountTests
     }
 
     [Fact]
+    public async Task RightsRevokedDuringAHealthWait_EndTheWaitWithTheForbiddenMessage()
+    {
+        // Workloads take minutes to become ready: the Kustomization is still waiting when the rights go.
+        await using var env = await TideEnvironment.StartAsync(
+            apiServer: new Tide.ApiServer.ApiServerOptions { WorkloadDelay = TimeSpan.FromMinutes(10) });
+        await CreateTenantAsync(env);
+        var repo = await env.CreateRepositoryAsync("tenant");
+        repo.Write("tenant/web.yaml", Manifests.Deployment("team-a", "web", 1));
+        await StartTenantSourceAsync(env, repo);
+        await env.Kubectl.ApplyAsync(TenantKustomization("apps", "./tenant", "deployer"));
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("kustomization/apps", "team-a", ReadyMessagePath),
+            message => message?.StartsWith("Health check in progress", StringComparison.Ordinal) == true, Timeout,
+            "the health wait to start");
+
+        await env.Kubectl.RunAsync("delete", "rolebinding/deployer", "-n", "team-a");
+
+        var failed = await Eventually.WaitAsync(async () =>
+                await env.Kubectl.JsonPathAsync("kustomization/apps", "team-a",
+                    "{.status.conditions[?(@.type==\"Ready\")].reason} " + ReadyMessagePath),
+            seen => seen?.StartsWith("HealthCheckFailed ", StringComparison.Ordinal) == true, Timeout,
+            "the health wait to end as forbidden");
+        Assert.Contains("deployments.apps \"web\" is forbidden: User \"system:serviceaccount:team-a:deployer\"", failed);
+    }
+
+    [Fact]
     public async Task DefaultServiceAccount_IsImpersonated_WhenTheKustomizationNamesNone()
     {
         await using var env = await TideEnvironment.StartAsync(extraConfig: "tide.default-service-account = deployer");

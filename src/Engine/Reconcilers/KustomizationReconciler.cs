@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Tide.Engine.Api;
 using Tide.Engine.Apply;
@@ -147,8 +148,20 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException)
         {
-            // The API server did not answer this round: look again on the next tick.
-            return new ReconcileResult<KustomizationStatus>(previous, [], Requeue.HealthCheckIn(HealthTick));
+            // An API server that did not answer this round is looked at again on the next tick, until the timeout;
+            // one that refuses (the ServiceAccount lost its rights) will not change its mind by itself.
+            var elapsed = options.Time.GetUtcNow() - waitStarted;
+            var refused = e is KubeApiException { Status: HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized };
+            if (!refused && elapsed < ks.Spec.GetTimeout())
+                return new ReconcileResult<KustomizationStatus>(previous, [], Requeue.HealthCheckIn(HealthTick));
+            var message = $"health check failed for revision {previous.LastAppliedRevision}: "
+                + (e is KubeApiException api ? api.ApiMessage : e.Message);
+            conditions.MarkFalse(ConditionTypes.Healthy, ConditionReasons.HealthCheckFailed, message);
+            conditions.MarkReconciling(ConditionReasons.ProgressingWithRetry, message);
+            conditions.MarkFalse(ConditionTypes.Ready, ConditionReasons.HealthCheckFailed, message);
+            return new ReconcileResult<KustomizationStatus>(previous with { Conditions = conditions.ToList() },
+                [new ReconcileEvent(ReconcileEvent.Warning, ConditionReasons.HealthCheckFailed, message)],
+                Requeue.WithBackoff(ks.Spec.GetRetryInterval()));
         }
     }
 

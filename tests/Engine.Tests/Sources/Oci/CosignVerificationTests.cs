@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using k8s.Models;
 using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
@@ -10,8 +9,8 @@ using Tide.Testing;
 namespace Tide.Engine.Tests.Sources.Oci;
 
 /// <summary>OCIRepository spec.verify with provider cosign and public keys, against a real registry (Debian's
-/// docker-registry). Keys and signatures come from the openssl CLI; the signatures are pushed in cosign's format (a
-/// manifest tagged sha256-&lt;hex&gt;.sig whose layers are simple-signing payloads with the signature annotation).</summary>
+/// docker-registry). Keys and signatures come from the openssl CLI; the signatures are pushed in cosign's format
+/// with raw registry calls (<see cref="CosignSignature"/>).</summary>
 public sealed class CosignVerificationTests : IAsyncLifetime
 {
     private const string Repo = "tide/app";
@@ -79,37 +78,8 @@ public sealed class CosignVerificationTests : IAsyncLifetime
         return (await _client.GetManifestAsync(Repo, tag, CancellationToken.None)).Digest;
     }
 
-    /// <summary>Signs as `cosign sign --key` does: a simple-signing payload naming <paramref name="payloadDigest"/>,
-    /// stored under the signature tag of <paramref name="signedDigest"/>.</summary>
-    private async Task SignAsync(OpensslSigningKey key, string signedDigest, string? payloadDigest = null)
-    {
-        var payload = Encoding.UTF8.GetBytes(
-            $$"""{"critical":{"identity":{"docker-reference":"{{_registry.Host}}/{{Repo}}"},"image":{"docker-manifest-digest":"{{payloadDigest ?? signedDigest}}"},"type":"cosign container image signature"},"optional":null}""");
-        var signature = Convert.ToBase64String(await key.SignAsync(payload));
-        var config = "{}"u8.ToArray();
-        var payloadBlob = OciClient.Sha256Digest(payload);
-        var configBlob = OciClient.Sha256Digest(config);
-        await _client.PushBlobAsync(Repo, payloadBlob, () => new ByteArrayContent(payload), CancellationToken.None);
-        await _client.PushBlobAsync(Repo, configBlob, () => new ByteArrayContent(config), CancellationToken.None);
-        var manifest = new JsonObject
-        {
-            ["schemaVersion"] = 2,
-            ["mediaType"] = FluxArtifactTypes.ManifestMediaType,
-            ["config"] = new JsonObject
-            {
-                ["mediaType"] = "application/vnd.oci.image.config.v1+json", ["digest"] = configBlob, ["size"] = config.Length,
-            },
-            ["layers"] = new JsonArray(new JsonObject
-            {
-                ["mediaType"] = CosignVerifier.PayloadMediaType,
-                ["digest"] = payloadBlob,
-                ["size"] = payload.Length,
-                ["annotations"] = new JsonObject { [CosignVerifier.SignatureAnnotation] = signature },
-            }),
-        };
-        await _client.PushManifestAsync(Repo, CosignVerifier.SignatureTag(signedDigest), Encoding.UTF8.GetBytes(manifest.ToJsonString()),
-            FluxArtifactTypes.ManifestMediaType, CancellationToken.None);
-    }
+    private Task SignAsync(OpensslSigningKey key, string signedDigest, string? payloadDigest = null) =>
+        CosignSignature.PushAsync(_http, _registry.Host, Repo, signedDigest, key, payloadDigest);
 
     private static Condition Get(OciRepositoryStatus status, string type) => status.Conditions!.Single(c => c.Type == type);
 

@@ -18,8 +18,10 @@ public sealed class OciRepositoryReconciler(
     HttpClient http, ArtifactStore store, SourceReconcilerOptions options, TimeProvider time)
 {
     private const string DockerConfigKey = ".dockerconfigjson";
+    private const string CosignProvider = "cosign";
 
-    /// <param name="secrets">The data of the Secrets spec.secretRef (a .dockerconfigjson) and spec.certSecretRef name.</param>
+    /// <param name="secrets">The data of the Secrets spec.secretRef (a .dockerconfigjson), spec.certSecretRef and
+    /// spec.verify.secretRef (cosign public keys) name.</param>
     public async Task<ReconcileResult<OciRepositoryStatus>> ReconcileAsync(
         OciRepository repository, ReferencedSecrets secrets, CancellationToken cancellationToken)
     {
@@ -47,16 +49,24 @@ public sealed class OciRepositoryReconciler(
             }
 
             var reference = ParseUrl(spec);
-            if (spec.Verify is { } verify)
-                throw new ReconcileFailure(ConditionReasons.VerificationError,
-                    $"failed to verify the signature using provider '{verify.Provider}': signature verification is not supported by Tide yet",
-                    terminal: true);
             using var tlsHttp = TlsClient(repository.Spec.CertSecretRef, repository.Metadata, secrets.Cert);
             var client = new OciClient(tlsHttp ?? http, reference.Registry, spec.Insecure == true, Credentials(repository.Metadata, spec, reference, secrets.Auth));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(spec.GetTimeout());
             var resolution = await WithTimeoutAsync(spec, () => OciArtifactFetcher.ResolveAsync(client, reference, spec.Reference, timeout.Token), cancellationToken);
             conditions.Delete(ConditionTypes.FetchFailed);
+
+            // As source-controller: verify a new revision, a changed spec, or again after a failed verification; an
+            // already verified revision is not verified on every interval.
+            if (spec.Verify is null)
+                conditions.Delete(ConditionTypes.SourceVerified);
+            else if (previous.Artifact?.Revision != resolution.Revision ||
+                     conditions.Get(ConditionTypes.SourceVerified)?.ObservedGeneration != generation ||
+                     conditions.IsFalse(ConditionTypes.SourceVerified))
+            {
+                await VerifySignatureAsync(repository, secrets, client, reference, resolution, timeout.Token, cancellationToken);
+                conditions.MarkTrue(ConditionTypes.SourceVerified, ConditionReasons.Succeeded, $"verified signature of revision {resolution.Revision}");
+            }
 
             if (artifact is not null && artifact.Revision == resolution.Revision && !ContentConfigChanged(spec, previous))
             {
@@ -133,6 +143,50 @@ public sealed class OciRepositoryReconciler(
         {
             throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
                 $"failed to get credential from secret '{spec.SecretRef.Name}': {e.Message}", inner: e);
+        }
+    }
+
+    /// <summary>Flux's verifySignature for provider cosign with the public keys (every '*.pub') of spec.verify.secretRef:
+    /// the revision passes when a signature verifies with any of them. Keyless verification (Fulcio/Rekor) and notation
+    /// are not supported: a terminal failure rather than an unverified artifact.</summary>
+    private static async Task VerifySignatureAsync(OciRepository repository, ReferencedSecrets secrets, OciClient client,
+        OciReference reference, OciResolution resolution, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        var verify = repository.Spec.Verify!;
+        if (verify.Provider != CosignProvider)
+            throw new ReconcileFailure(ConditionReasons.VerificationError,
+                $"failed to verify the signature using provider '{verify.Provider}': provider '{verify.Provider}' is not supported by Tide",
+                terminal: true);
+        if (verify.SecretRef is null)
+            throw new ReconcileFailure(ConditionReasons.VerificationError,
+                $"failed to verify the signature using provider '{CosignProvider} keyless': keyless verification is not supported by Tide; " +
+                "set spec.verify.secretRef to a Secret holding the cosign public keys ('*.pub')",
+                terminal: true);
+        static ReconcileFailure Failed(string message, Exception? inner = null) => new(ConditionReasons.VerificationError,
+            $"failed to verify the signature using provider '{CosignProvider}': {message}", inner: inner);
+        if (secrets.Verification is not { } keys)
+            throw Failed(SecretNotFound(repository.Metadata, verify.SecretRef));
+
+        bool verified;
+        try
+        {
+            var verifier = new CosignVerifier(keys.Where(k => k.Key.EndsWith(".pub", StringComparison.Ordinal)).Select(k => (k.Key, k.Value)));
+            verified = await verifier.VerifyAsync(client, reference.Repository, resolution.Manifest.Digest, timeout);
+        }
+        catch (Exception e) when (e is OciException or FormatException or JsonException)
+        {
+            throw Failed(e.Message, e);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failed($"timed out after {new GoDuration(repository.Spec.GetTimeout())}");
+        }
+        if (!verified)
+        {
+            // The reference as go-containerregistry names it, as in Flux's message.
+            var name = $"{reference.Registry}/{reference.Repository}" +
+                       (resolution.Tag is { } tag ? ":" + tag : "@" + resolution.Manifest.Digest);
+            throw Failed($"no matching signatures were found for '{name}'");
         }
     }
 

@@ -15,6 +15,7 @@ public sealed record ReferencedSecrets
     /// <summary>spec.proxySecretRef: 'address', 'username', 'password'.</summary>
     public IReadOnlyDictionary<string, byte[]>? Proxy { get; init; }
 
-    /// <summary>A GitRepository's spec.verify.secretRef: armored PGP public key rings, one per key.</summary>
+    /// <summary>spec.verify.secretRef: armored PGP public key rings for a GitRepository, PEM cosign public keys
+    /// ('*.pub') for an OCIRepository.</summary>
     public IReadOnlyDictionary<string, byte[]>? Verification { get; init; }
 }

@@ -79,9 +79,13 @@ public sealed class TideRuntime : IAsyncDisposable
             status => status.Artifact, gitReconciler.DeleteAsync, events, progress);
         var ociReconciler = new OciRepositoryReconciler(http, store, sourceOptions, TimeProvider.System);
         var oci = new SourceHandler<OciRepository, OciRepositoryStatus>(kube, fetches,
-            async (repository, token) => await ociReconciler.ReconcileAsync(repository,
-                await secrets.ReadAsync(repository.Metadata.NamespaceProperty ?? "", repository.Spec.SecretRef,
-                    repository.Spec.CertSecretRef, token), token),
+            async (repository, token) =>
+            {
+                var ns = repository.Metadata.NamespaceProperty ?? "";
+                var auth = await secrets.ReadAsync(ns, repository.Spec.SecretRef, repository.Spec.CertSecretRef, token);
+                var keys = await secrets.ReadAsync(ns, repository.Spec.Verify?.SecretRef, null, token);
+                return await ociReconciler.ReconcileAsync(repository, auth with { Verification = keys.Auth }, token);
+            },
             status => status.Artifact,
             (repository, _) => { ociReconciler.Delete(repository); return Task.CompletedTask; }, events, progress);
         // The clock also signs S3 requests (SigV4): it must be the real one.

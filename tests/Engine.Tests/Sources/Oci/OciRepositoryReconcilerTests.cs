@@ -277,21 +277,6 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reconcile_VerifyRequested_IsRefusedRatherThanSkipped()
-    {
-        await PushAsync("latest", ("a.yaml", "1"));
-
-        var result = await _reconciler.ReconcileAsync(
-            Repository() with { Spec = Repository().Spec with { Verify = new OciRepositoryVerification { Provider = "cosign" } } },
-            ReferencedSecrets.None, CancellationToken.None);
-
-        var verified = Get(result.Status, ConditionTypes.SourceVerified);
-        Assert.Equal((ConditionStatus.False, ConditionReasons.VerificationError), (verified.Status, verified.Reason));
-        Assert.Equal(ConditionStatus.True, Get(result.Status, ConditionTypes.Stalled).Status);
-        Assert.Null(result.Status.Artifact);
-    }
-
-    [Fact]
     public async Task Reconcile_LayerLargerThanTheLimit_IsRejected()
     {
         await PushAsync("latest", ("big.yaml", new string('x', 4096)));

@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Tide.Actors.Cluster;
+using Tide.ApiServer;
+using Tide.Engine.Api;
+using Tide.Engine.Kube;
+using Tide.Host.Runtime;
+using Tide.Testing;
+
+namespace Tide.Bench;
+
+/// <summary>
+/// Scale and latency of Tide's reconcile loop, all in this process on loopback: the embedded API server, git over
+/// smart HTTP (lighttpd + git http-backend), one Tide node. Three scenarios:
+/// 1. fan-out: one GitRepository, N Kustomizations each applying M ConfigMaps of its own path; creation to all
+///    Ready, then one commit changing every path to all N at the new revision (the source is told with
+///    reconcile.fluxcd.io/requestedAt, its interval is long, so no poll is involved);
+/// 2. a dependsOn chain of K Kustomizations, creation to the last one Ready, per hop;
+/// 3. drift: R applied ConfigMaps edited through the API one at a time, edit to reverted.
+/// Usage: `reconcile [--kustomizations N] [--configmaps M] [--chain K] [--drift R] [--timeout SECONDS]`.
+/// </summary>
+internal static class ReconcileBench
+{
+    private const string FluxNamespace = "flux-system";
+    private const string TargetNamespace = "bench";
+    private const string Source = "fleet";
+    private const string RequestedAt = "reconcile.fluxcd.io/requestedAt";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var kustomizations = Flag(args, "--kustomizations", 200);
+        var configMaps = Flag(args, "--configmaps", 5);
+        var chain = Flag(args, "--chain", 10);
+        var drift = Math.Min(Flag(args, "--drift", 20), kustomizations * configMaps);
+        var timeout = TimeSpan.FromSeconds(Flag(args, "--timeout", 300));
+        using var interrupt = new CancellationTokenSource();
+        // Ctrl-C stops the run through the same path as a failure, so servers stop and temp directories go.
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            await RunScenariosAsync(kustomizations, configMaps, chain, drift, timeout, interrupt.Token);
+            return 0;
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            Console.Error.WriteLine($"reconcile benchmark stopped: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static async Task RunScenariosAsync(int n, int m, int k, int r, TimeSpan timeout, CancellationToken ct)
+    {
+        using var work = new TempDirectory("tide-bench-reconcile-");
+        await using var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions { SimulateWorkloads = false }, ct);
+        var kubeconfig = apiServer.WriteKubeconfig(work.Combine("kubeconfig"));
+        await using var git = await GitHttpServer.StartAsync(cancellationToken: ct);
+        var repo = await GitWorkingCopy.CreateAsync(git.RepositoriesDirectory, Source);
+        for (var i = 0; i < n; i++)
+            WriteApp(repo, i, m, "v1");
+        for (var i = 0; i < k; i++)
+            WriteLayer(repo, LinkPath(i), $"link-{i:D3}", "v1");
+        var first = await repo.CommitAndPushAsync("first");
+
+        // What the bench must set: where artifacts go, and quiet logs (figures go to stdout). All else: tide.conf.
+        var config = TideConfig.Load(null, $"""
+            akka.loglevel = WARNING
+            tide.artifacts.directory = "{work.Combine("artifacts")}"
+            """);
+        var settings = TideSettings.From(config);
+        await using var node = await TideRuntime.StartAsync(config, kubeconfig, null, ct);
+        using var kube = KubeClient.FromKubeconfig(kubeconfig);
+        using var typed = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+
+        Console.WriteLine($"# Reconcile loop benchmark: one Tide node, embedded API server (in memory, no workload " +
+            $"simulation) and git smart HTTP (lighttpd + git http-backend), all on loopback; " +
+            $"{Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine($"# Tide settings: defaults (workers.fetch={settings.FetchWorkers}, workers.apply=" +
+            $"{settings.ApplyWorkers}, jitter={settings.Jitter}, backoff.min={settings.BackoffMin.TotalSeconds}s) except " +
+            "akka.loglevel = WARNING and tide.artifacts.directory = <temp dir>");
+        Console.WriteLine($"# Objects: GitRepository interval 10m (new commits are announced with {RequestedAt}), " +
+            "Kustomizations interval 10m, prune: true, no wait/healthChecks; each ConfigMap ~100 bytes");
+
+        foreach (var ns in new[] { FluxNamespace, TargetNamespace })
+            await kube.ApplyAsync(new JsonObject
+            {
+                ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns },
+            }, Bench, ct);
+        await using var sources = await ObjectWatch.StartAsync(kube, GitRepository.ApiVersionV1, GitRepository.KindName, FluxNamespace, ct);
+        await using var kustomizationWatch = await ObjectWatch.StartAsync(kube, Kustomization.ApiVersionV1, Kustomization.KindName, FluxNamespace, ct);
+        await using var configMapWatch = await ObjectWatch.StartAsync(kube, "v1", "ConfigMap", TargetNamespace, ct);
+
+        var sourceStart = Stopwatch.GetTimestamp();
+        await kube.ApplyAsync(new JsonObject
+        {
+            ["apiVersion"] = GitRepository.ApiVersionV1,
+            ["kind"] = GitRepository.KindName,
+            ["metadata"] = new JsonObject { ["name"] = Source, ["namespace"] = FluxNamespace },
+            ["spec"] = new JsonObject
+            {
+                ["url"] = git.RepositoryUrl(Source), ["interval"] = "10m", ["ref"] = new JsonObject { ["branch"] = "main" },
+            },
+        }, Bench, ct);
+        var firstRevision = $"main@sha1:{first}";
+        await sources.WaitAsync([Source], HasArtifact(firstRevision), sourceStart, timeout, "GitRepository artifact", ct);
+        Console.WriteLine($"# GitRepository created -> artifact of the first commit: {Stopwatch.GetElapsedTime(sourceStart).TotalMilliseconds:F0} ms");
+
+        var fanOutNames = Enumerable.Range(0, n).Select(AppName).ToList();
+        var current = await FanOutAsync(kube, repo, kustomizationWatch, sources, fanOutNames, m, firstRevision, timeout, ct);
+        await ChainAsync(kube, kustomizationWatch, k, current, timeout, ct);
+        await DriftAsync(typed, configMapWatch, n, m, r, ct);
+    }
+
+    /// <summary>Scenario 1: N Kustomizations from creation to Ready, then a commit that changes every path; returns
+    /// the revision of that commit.</summary>
+    private static async Task<string> FanOutAsync(KubeClient kube, GitWorkingCopy repo, ObjectWatch kustomizations,
+        ObjectWatch sources, IReadOnlyList<string> names, int m, string revision, TimeSpan timeout, CancellationToken ct)
+    {
+        var objects = names.Count * m;
+        Console.WriteLine();
+        Console.WriteLine($"## 1. Fan-out: 1 GitRepository, {names.Count} Kustomizations x {m} ConfigMaps ({objects} objects)");
+        var start = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(Enumerable.Range(0, names.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+            async (i, token) => await kube.ApplyAsync(KustomizationObject(names[i], AppPath(i), dependsOn: null), Bench, token));
+        var created = Stopwatch.GetElapsedTime(start);
+        var ready = await kustomizations.WaitAsync(names, AppliedAndReady(revision), start, timeout, "fan-out: all Ready", ct);
+        var total = ready.Values.Max();
+        Console.WriteLine("| phase | objects | total s | objects applied/s | per-Kustomization p50 ms | p95 ms | max ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| create {names.Count} Kustomizations (client, 8 in flight: {created.TotalSeconds:F2} s) -> all Ready at the first commit | " +
+            $"{objects} | {total / 1000:F2} | {objects / (total / 1000):F0} | {Stats(ready.Values)} |");
+
+        for (var i = 0; i < names.Count; i++)
+            WriteApp(repo, i, m, "v2");
+        var pushStart = Stopwatch.GetTimestamp();
+        var second = $"main@sha1:{await repo.CommitAndPushAsync("change every path")}";
+        var pushed = Stopwatch.GetElapsedTime(pushStart);
+        var announce = Stopwatch.GetTimestamp();
+        await kube.PatchAsync(new ObjectRef(GitRepository.ApiVersionV1, GitRepository.KindName, FluxNamespace, Source),
+            new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [RequestedAt] = DateTimeOffset.UtcNow.ToString("O") } } }, ct);
+        var fetched = (await sources.WaitAsync([Source], HasArtifact(second), announce, timeout, "GitRepository new artifact", ct)).Values.Single();
+        var updated = await kustomizations.WaitAsync(names, AppliedAndReady(second), announce, timeout, "fan-out: all at the new commit", ct);
+        total = updated.Values.Max();
+        Console.WriteLine($"| commit changing every path (git push {pushed.TotalMilliseconds:F0} ms, then requestedAt; " +
+            $"source has the artifact after {fetched:F0} ms) -> all at the new revision | {objects} | {total / 1000:F2} | " +
+            $"{objects / (total / 1000):F0} | {Stats(updated.Values)} |");
+        return second;
+    }
+
+    /// <summary>Scenario 2: K Kustomizations, each depending on the previous, created together.</summary>
+    private static async Task ChainAsync(KubeClient kube, ObjectWatch kustomizations, int k, string revision,
+        TimeSpan timeout, CancellationToken ct)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"## 2. Dependency chain: {k} Kustomizations, each dependsOn the previous, one ConfigMap each, created together");
+        var names = Enumerable.Range(0, k).Select(i => $"link-{i:D3}").ToList();
+        var start = Stopwatch.GetTimestamp();
+        // Created dependents first, so each one has already found its dependency not ready and waits for the push.
+        for (var i = k - 1; i >= 0; i--)
+            await kube.ApplyAsync(KustomizationObject(names[i], LinkPath(i), i == 0 ? null : names[i - 1]), Bench, ct);
+        var ready = await kustomizations.WaitAsync(names, AppliedAndReady(revision), start, timeout, "chain: all Ready", ct);
+        var hops = names.Select((name, i) => ready[name] - (i == 0 ? 0 : ready[names[i - 1]])).ToList();
+        Console.WriteLine("| link | Ready after ms | hop ms (after the previous link was Ready) |");
+        Console.WriteLine("|---|---:|---:|");
+        for (var i = 0; i < k; i++)
+            Console.WriteLine($"| {names[i]}{(i == 0 ? " (no dependency)" : "")} | {ready[names[i]]:F0} | {hops[i]:F0} |");
+        var dependentHops = hops.Skip(1).ToList();
+        Console.WriteLine($"Tide, measured: last link Ready {ready[names[^1]] / 1000:F2} s after creation; " +
+            (dependentHops.Count > 0 ? $"dependency hops p50 {Percentile(dependentHops, 0.5):F0} ms, max {dependentHops.Max():F0} ms." : "no hops."));
+        Console.WriteLine($"Flux, derived from kustomize-controller's documented default --requeue-dependency=30s (not measured): " +
+            $"a dependent whose dependency is not ready is looked at again 30 s later, so link i is Ready about i x 30 s " +
+            $"after creation: last link about {(k - 1) * 30} s, each hop up to 30 s.");
+    }
+
+    /// <summary>Scenario 3: applied ConfigMaps edited by hand (a merge patch with kubectl edit's field manager), one at
+    /// a time, each timed from the edit's response to the watch event that shows it reverted.</summary>
+    private static async Task DriftAsync(Kubernetes typed, ObjectWatch configMaps, int n, int m, int r, CancellationToken ct)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"## 3. Drift revert: {r} applied ConfigMaps edited one at a time (merge patch, fieldManager kubectl-edit)");
+        var latencies = new List<double>();
+        for (var t = 0; t < r; t++)
+        {
+            // Spread over Kustomizations: each edit lands on another one while it can.
+            var name = ConfigMapName((int)((long)t * n / r), t % m);
+            var patch = new V1Patch("""{"data":{"value":"edited by hand"}}""", V1Patch.PatchType.MergePatch);
+            var edited = await typed.CoreV1.PatchNamespacedConfigMapAsync(patch, name, TargetNamespace, fieldManager: "kubectl-edit", cancellationToken: ct);
+            var since = Stopwatch.GetTimestamp();
+            var editedVersion = long.Parse(edited.Metadata.ResourceVersion);
+            var reverted = await configMaps.WaitAsync([name], o =>
+                    long.Parse(o["metadata"]!["resourceVersion"]!.GetValue<string>()) > editedVersion &&
+                    o["data"]?["value"]?.GetValue<string>() == "v2",
+                since, TimeSpan.FromSeconds(60), $"drift: {name} reverted", ct);
+            latencies.Add(reverted[name]);
+        }
+        Console.WriteLine("| edits | p50 ms | p95 ms | max ms |");
+        Console.WriteLine("|---:|---:|---:|---:|");
+        Console.WriteLine($"| {r} | {Stats(latencies)} |");
+    }
+
+    private static readonly ApplyOptions Bench = new() { FieldManager = "tide-bench" };
+
+    private static string AppName(int i) => $"app-{i:D4}";
+
+    private static string AppPath(int i) => $"apps/{AppName(i)}";
+
+    private static string LinkPath(int i) => $"chain/link-{i:D3}";
+
+    private static string ConfigMapName(int app, int j) => $"{AppName(app)}-{j}";
+
+    private static void WriteApp(GitWorkingCopy repo, int i, int m, string value)
+    {
+        var text = new StringBuilder();
+        for (var j = 0; j < m; j++)
+            text.Append(ConfigMap(ConfigMapName(i, j), value)).Append("---\n");
+        repo.Write($"{AppPath(i)}/configmaps.yaml", text.ToString());
+        repo.Write($"{AppPath(i)}/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- configmaps.yaml\n");
+    }
+
+    private static void WriteLayer(GitWorkingCopy repo, string path, string name, string value)
+    {
+        repo.Write($"{path}/configmap.yaml", ConfigMap(name, value));
+        repo.Write($"{path}/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- configmap.yaml\n");
+    }
+
+    private static string ConfigMap(string name, string value) =>
+        $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {TargetNamespace}\ndata:\n  value: \"{value}\"\n";
+
+    private static JsonObject KustomizationObject(string name, string path, string? dependsOn)
+    {
+        var spec = new JsonObject
+        {
+            ["interval"] = "10m",
+            ["path"] = "./" + path,
+            ["prune"] = true,
+            ["sourceRef"] = new JsonObject { ["kind"] = GitRepository.KindName, ["name"] = Source },
+        };
+        if (dependsOn is not null)
+            spec["dependsOn"] = new JsonArray(new JsonObject { ["name"] = dependsOn });
+        return new JsonObject
+        {
+            ["apiVersion"] = Kustomization.ApiVersionV1,
+            ["kind"] = Kustomization.KindName,
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = FluxNamespace },
+            ["spec"] = spec,
+        };
+    }
+
+    private static Func<JsonObject, bool> HasArtifact(string revision) =>
+        o => o["status"]?["artifact"]?["revision"]?.GetValue<string>() == revision;
+
+    private static Func<JsonObject, bool> AppliedAndReady(string revision) =>
+        o => o["status"]?["lastAppliedRevision"]?.GetValue<string>() == revision &&
+             (o["status"]?["conditions"] as JsonArray ?? []).Any(c =>
+                 c?["type"]?.GetValue<string>() == "Ready" && c["status"]?.GetValue<string>() == "True");
+
+    private static string Stats(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return $"{Percentile(sorted, 0.5):F0} | {Percentile(sorted, 0.95):F0} | {sorted[^1]:F0}";
+    }
+
+    /// <summary>Nearest-rank percentile.</summary>
+    private static double Percentile(IEnumerable<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    }
+
+    private static int Flag(string[] args, string name, int fallback) =>
+        args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
+}

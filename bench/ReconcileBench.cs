@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using k8s;
@@ -37,13 +38,10 @@ internal static class ReconcileBench
         var drift = Math.Min(Flag(args, "--drift", 20), kustomizations * configMaps);
         var timeout = TimeSpan.FromSeconds(Flag(args, "--timeout", 300));
         using var interrupt = new CancellationTokenSource();
-        // Ctrl-C stops the run through the same path as a failure, so servers stop and temp directories go.
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            interrupt.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        // Ctrl-C and SIGTERM stop the run through the same path as a failure, so that the servers stop and the temp
+        // directories go (without a handler the embedded API server's host would swallow SIGTERM).
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
             await RunScenariosAsync(kustomizations, configMaps, chain, drift, timeout, interrupt.Token);
@@ -54,9 +52,11 @@ internal static class ReconcileBench
             Console.Error.WriteLine($"reconcile benchmark stopped: {e.Message}");
             return 1;
         }
-        finally
+
+        void Stop(PosixSignalContext context)
         {
-            Console.CancelKeyPress -= onCancel;
+            context.Cancel = true;
+            interrupt.Cancel();
         }
     }
 
@@ -79,6 +79,7 @@ internal static class ReconcileBench
             tide.artifacts.directory = "{work.Combine("artifacts")}"
             """);
         var settings = TideSettings.From(config);
+        using var builds = new BuildCounter(Path.Combine(settings.ArtifactsDirectory, "work"));
         await using var node = await TideRuntime.StartAsync(config, kubeconfig, null, ct);
         using var kube = KubeClient.FromKubeconfig(kubeconfig);
         using var typed = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
@@ -91,6 +92,8 @@ internal static class ReconcileBench
             "akka.loglevel = WARNING and tide.artifacts.directory = <temp dir>");
         Console.WriteLine($"# Objects: GitRepository interval 10m (new commits are announced with {RequestedAt}), " +
             "Kustomizations interval 10m, prune: true, no wait/healthChecks; each ConfigMap ~100 bytes");
+        Console.WriteLine($"# Builds: Kustomization builds (artifact unpacked, kustomize build, apply) counted from the " +
+            $"node's work directory; every scenario ends once no build started for {Quiet.TotalSeconds:F0} s");
 
         foreach (var ns in new[] { FluxNamespace, TargetNamespace })
             await kube.ApplyAsync(new JsonObject
@@ -98,8 +101,8 @@ internal static class ReconcileBench
                 ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns },
             }, Bench, ct);
         await using var sources = await ObjectWatch.StartAsync(kube, GitRepository.ApiVersionV1, GitRepository.KindName, FluxNamespace, ct);
-        await using var kustomizationWatch = await ObjectWatch.StartAsync(kube, Kustomization.ApiVersionV1, Kustomization.KindName, FluxNamespace, ct);
-        await using var configMapWatch = await ObjectWatch.StartAsync(kube, "v1", "ConfigMap", TargetNamespace, ct);
+        await using var kustomizations = await ObjectWatch.StartAsync(kube, Kustomization.ApiVersionV1, Kustomization.KindName, FluxNamespace, ct);
+        await using var configMaps = await ObjectWatch.StartAsync(kube, "v1", "ConfigMap", TargetNamespace, ct);
 
         var sourceStart = Stopwatch.GetTimestamp();
         await kube.ApplyAsync(new JsonObject
@@ -116,97 +119,121 @@ internal static class ReconcileBench
         await sources.WaitAsync([Source], HasArtifact(firstRevision), sourceStart, timeout, "GitRepository artifact", ct);
         Console.WriteLine($"# GitRepository created -> artifact of the first commit: {Stopwatch.GetElapsedTime(sourceStart).TotalMilliseconds:F0} ms");
 
-        var fanOutNames = Enumerable.Range(0, n).Select(AppName).ToList();
-        var current = await FanOutAsync(kube, repo, kustomizationWatch, sources, fanOutNames, m, firstRevision, timeout, ct);
-        await ChainAsync(kube, kustomizationWatch, k, current, timeout, ct);
-        await DriftAsync(typed, configMapWatch, n, m, r, ct);
+        var run = new Scenarios(kube, typed, repo, sources, kustomizations, configMaps, builds, timeout, ct);
+        var current = await run.FanOutAsync(n, m, firstRevision);
+        await run.ChainAsync(k, current);
+        await run.DriftAsync(n, m, r);
     }
 
-    /// <summary>Scenario 1: N Kustomizations from creation to Ready, then a commit that changes every path; returns
-    /// the revision of that commit.</summary>
-    private static async Task<string> FanOutAsync(KubeClient kube, GitWorkingCopy repo, ObjectWatch kustomizations,
-        ObjectWatch sources, IReadOnlyList<string> names, int m, string revision, TimeSpan timeout, CancellationToken ct)
-    {
-        var objects = names.Count * m;
-        Console.WriteLine();
-        Console.WriteLine($"## 1. Fan-out: 1 GitRepository, {names.Count} Kustomizations x {m} ConfigMaps ({objects} objects)");
-        var start = Stopwatch.GetTimestamp();
-        await Parallel.ForEachAsync(Enumerable.Range(0, names.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
-            async (i, token) => await kube.ApplyAsync(KustomizationObject(names[i], AppPath(i), dependsOn: null), Bench, token));
-        var created = Stopwatch.GetElapsedTime(start);
-        var ready = await kustomizations.WaitAsync(names, AppliedAndReady(revision), start, timeout, "fan-out: all Ready", ct);
-        var total = ready.Values.Max();
-        Console.WriteLine("| phase | objects | total s | objects applied/s | per-Kustomization p50 ms | p95 ms | max ms |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| create {names.Count} Kustomizations (client, 8 in flight: {created.TotalSeconds:F2} s) -> all Ready at the first commit | " +
-            $"{objects} | {total / 1000:F2} | {objects / (total / 1000):F0} | {Stats(ready.Values)} |");
+    /// <summary>How long the node must start no build before a phase counts as finished.</summary>
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
 
-        for (var i = 0; i < names.Count; i++)
-            WriteApp(repo, i, m, "v2");
-        var pushStart = Stopwatch.GetTimestamp();
-        var second = $"main@sha1:{await repo.CommitAndPushAsync("change every path")}";
-        var pushed = Stopwatch.GetElapsedTime(pushStart);
-        var announce = Stopwatch.GetTimestamp();
-        await kube.PatchAsync(new ObjectRef(GitRepository.ApiVersionV1, GitRepository.KindName, FluxNamespace, Source),
-            new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [RequestedAt] = DateTimeOffset.UtcNow.ToString("O") } } }, ct);
-        var fetched = (await sources.WaitAsync([Source], HasArtifact(second), announce, timeout, "GitRepository new artifact", ct)).Values.Single();
-        var updated = await kustomizations.WaitAsync(names, AppliedAndReady(second), announce, timeout, "fan-out: all at the new commit", ct);
-        total = updated.Values.Max();
-        Console.WriteLine($"| commit changing every path (git push {pushed.TotalMilliseconds:F0} ms, then requestedAt; " +
-            $"source has the artifact after {fetched:F0} ms) -> all at the new revision | {objects} | {total / 1000:F2} | " +
-            $"{objects / (total / 1000):F0} | {Stats(updated.Values)} |");
-        return second;
-    }
-
-    /// <summary>Scenario 2: K Kustomizations, each depending on the previous, created together.</summary>
-    private static async Task ChainAsync(KubeClient kube, ObjectWatch kustomizations, int k, string revision,
-        TimeSpan timeout, CancellationToken ct)
+    private sealed class Scenarios(KubeClient kube, Kubernetes typed, GitWorkingCopy repo, ObjectWatch sources,
+        ObjectWatch kustomizations, ObjectWatch configMaps, BuildCounter builds, TimeSpan timeout, CancellationToken ct)
     {
-        Console.WriteLine();
-        Console.WriteLine($"## 2. Dependency chain: {k} Kustomizations, each dependsOn the previous, one ConfigMap each, created together");
-        var names = Enumerable.Range(0, k).Select(i => $"link-{i:D3}").ToList();
-        var start = Stopwatch.GetTimestamp();
-        // Created dependents first, so each one has already found its dependency not ready and waits for the push.
-        for (var i = k - 1; i >= 0; i--)
-            await kube.ApplyAsync(KustomizationObject(names[i], LinkPath(i), i == 0 ? null : names[i - 1]), Bench, ct);
-        var ready = await kustomizations.WaitAsync(names, AppliedAndReady(revision), start, timeout, "chain: all Ready", ct);
-        var hops = names.Select((name, i) => ready[name] - (i == 0 ? 0 : ready[names[i - 1]])).ToList();
-        Console.WriteLine("| link | Ready after ms | hop ms (after the previous link was Ready) |");
-        Console.WriteLine("|---|---:|---:|");
-        for (var i = 0; i < k; i++)
-            Console.WriteLine($"| {names[i]}{(i == 0 ? " (no dependency)" : "")} | {ready[names[i]]:F0} | {hops[i]:F0} |");
-        var dependentHops = hops.Skip(1).ToList();
-        Console.WriteLine($"Tide, measured: last link Ready {ready[names[^1]] / 1000:F2} s after creation; " +
-            (dependentHops.Count > 0 ? $"dependency hops p50 {Percentile(dependentHops, 0.5):F0} ms, max {dependentHops.Max():F0} ms." : "no hops."));
-        Console.WriteLine($"Flux, derived from kustomize-controller's documented default --requeue-dependency=30s (not measured): " +
-            $"a dependent whose dependency is not ready is looked at again 30 s later, so link i is Ready about i x 30 s " +
-            $"after creation: last link about {(k - 1) * 30} s, each hop up to 30 s.");
-    }
-
-    /// <summary>Scenario 3: applied ConfigMaps edited by hand (a merge patch with kubectl edit's field manager), one at
-    /// a time, each timed from the edit's response to the watch event that shows it reverted.</summary>
-    private static async Task DriftAsync(Kubernetes typed, ObjectWatch configMaps, int n, int m, int r, CancellationToken ct)
-    {
-        Console.WriteLine();
-        Console.WriteLine($"## 3. Drift revert: {r} applied ConfigMaps edited one at a time (merge patch, fieldManager kubectl-edit)");
-        var latencies = new List<double>();
-        for (var t = 0; t < r; t++)
+        /// <summary>Scenario 1: N Kustomizations from creation to Ready, then a commit that changes every path;
+        /// returns the revision of that commit.</summary>
+        public async Task<string> FanOutAsync(int n, int m, string revision)
         {
-            // Spread over Kustomizations: each edit lands on another one while it can.
-            var name = ConfigMapName((int)((long)t * n / r), t % m);
-            var patch = new V1Patch("""{"data":{"value":"edited by hand"}}""", V1Patch.PatchType.MergePatch);
-            var edited = await typed.CoreV1.PatchNamespacedConfigMapAsync(patch, name, TargetNamespace, fieldManager: "kubectl-edit", cancellationToken: ct);
-            var since = Stopwatch.GetTimestamp();
-            var editedVersion = long.Parse(edited.Metadata.ResourceVersion);
-            var reverted = await configMaps.WaitAsync([name], o =>
-                    long.Parse(o["metadata"]!["resourceVersion"]!.GetValue<string>()) > editedVersion &&
-                    o["data"]?["value"]?.GetValue<string>() == "v2",
-                since, TimeSpan.FromSeconds(60), $"drift: {name} reverted", ct);
-            latencies.Add(reverted[name]);
+            var objects = n * m;
+            var names = Enumerable.Range(0, n).Select(AppName).ToList();
+            Console.WriteLine();
+            Console.WriteLine($"## 1. Fan-out: 1 GitRepository, {n} Kustomizations x {m} ConfigMaps ({objects} objects)");
+            Console.WriteLine("| phase | objects | all done s | objects applied/s | per-Kustomization p50 ms | p95 ms | max ms | builds until all done + after |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            var before = builds.Count;
+            var start = Stopwatch.GetTimestamp();
+            await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+                async (i, token) => await kube.ApplyAsync(KustomizationObject(names[i], AppPath(i), dependsOn: null), Bench, token));
+            var created = Stopwatch.GetElapsedTime(start);
+            var ready = await kustomizations.WaitAsync(names, AppliedAndReady(revision), start, timeout, "fan-out: all Ready", ct);
+            Console.WriteLine($"| create {n} Kustomizations (client, 8 in flight: {created.TotalSeconds:F2} s) -> all Ready at the first commit | " +
+                $"{objects} | {Rates(objects, ready.Values)} | {await BuildsAsync(before)} |");
+
+            for (var i = 0; i < n; i++)
+                WriteApp(repo, i, m, "v2");
+            before = builds.Count;
+            var pushStart = Stopwatch.GetTimestamp();
+            var second = $"main@sha1:{await repo.CommitAndPushAsync("change every path")}";
+            var pushed = Stopwatch.GetElapsedTime(pushStart);
+            var announce = Stopwatch.GetTimestamp();
+            await kube.PatchAsync(new ObjectRef(GitRepository.ApiVersionV1, GitRepository.KindName, FluxNamespace, Source),
+                new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [RequestedAt] = DateTimeOffset.UtcNow.ToString("O") } } }, ct);
+            var fetched = (await sources.WaitAsync([Source], HasArtifact(second), announce, timeout, "GitRepository new artifact", ct)).Values.Single();
+            var updated = await kustomizations.WaitAsync(names, AppliedAndReady(second), announce, timeout, "fan-out: all at the new commit", ct);
+            Console.WriteLine($"| commit changing every path (git push {pushed.TotalMilliseconds:F0} ms, then requestedAt; " +
+                $"source has the artifact after {fetched:F0} ms) -> all at the new revision | {objects} | " +
+                $"{Rates(objects, updated.Values)} | {await BuildsAsync(before)} |");
+            return second;
         }
-        Console.WriteLine("| edits | p50 ms | p95 ms | max ms |");
-        Console.WriteLine("|---:|---:|---:|---:|");
-        Console.WriteLine($"| {r} | {Stats(latencies)} |");
+
+        /// <summary>Scenario 2: K Kustomizations, each depending on the previous, created together.</summary>
+        public async Task ChainAsync(int k, string revision)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"## 2. Dependency chain: {k} Kustomizations, each dependsOn the previous, one ConfigMap each, created together");
+            var names = Enumerable.Range(0, k).Select(i => $"link-{i:D3}").ToList();
+            var before = builds.Count;
+            var start = Stopwatch.GetTimestamp();
+            // Dependents first, so that each has found its dependency not ready and waits to be told.
+            for (var i = k - 1; i >= 0; i--)
+                await kube.ApplyAsync(KustomizationObject(names[i], LinkPath(i), i == 0 ? null : names[i - 1]), Bench, ct);
+            var ready = await kustomizations.WaitAsync(names, AppliedAndReady(revision), start, timeout, "chain: all Ready", ct);
+            var hops = names.Select((name, i) => ready[name] - (i == 0 ? 0 : ready[names[i - 1]])).ToList();
+            Console.WriteLine("| link | Ready after ms | hop ms (after the previous link was Ready) |");
+            Console.WriteLine("|---|---:|---:|");
+            for (var i = 0; i < k; i++)
+                Console.WriteLine($"| {names[i]}{(i == 0 ? " (no dependency)" : "")} | {ready[names[i]]:F0} | {hops[i]:F0} |");
+            var dependentHops = hops.Skip(1).ToList();
+            Console.WriteLine($"Tide, measured: last link Ready {ready[names[^1]] / 1000:F2} s after creation" +
+                (dependentHops.Count > 0 ? $"; dependency hops p50 {Percentile(dependentHops, 0.5):F0} ms, max {dependentHops.Max():F0} ms" : "") +
+                $"; builds until all Ready + after: {await BuildsAsync(before)}.");
+            Console.WriteLine($"Flux, derived from kustomize-controller's documented default --requeue-dependency=30s (not measured): " +
+                $"a dependent whose dependency is not ready is looked at again 30 s later, so link i is Ready about i x 30 s " +
+                $"after creation: last link about {(k - 1) * 30} s, each hop up to 30 s.");
+        }
+
+        /// <summary>Scenario 3: applied ConfigMaps edited by hand (a merge patch with kubectl edit's field manager), one
+        /// at a time, each timed from sending the edit to the watch event that shows it reverted.</summary>
+        public async Task DriftAsync(int n, int m, int r)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"## 3. Drift revert: {r} applied ConfigMaps edited one at a time (merge patch, fieldManager kubectl-edit)");
+            var latencies = new List<double>();
+            var before = builds.Count;
+            for (var t = 0; t < r; t++)
+            {
+                // Spread over the Kustomizations: each edit lands on another one while there are enough.
+                var name = ConfigMapName((int)((long)t * n / r), t % m);
+                var patch = new V1Patch("""{"data":{"value":"edited by hand"}}""", V1Patch.PatchType.MergePatch);
+                var since = Stopwatch.GetTimestamp();
+                var edited = await typed.CoreV1.PatchNamespacedConfigMapAsync(patch, name, TargetNamespace, fieldManager: "kubectl-edit", cancellationToken: ct);
+                var editedVersion = long.Parse(edited.Metadata.ResourceVersion);
+                var reverted = await configMaps.WaitAsync([name], o =>
+                        long.Parse(o["metadata"]!["resourceVersion"]!.GetValue<string>()) > editedVersion &&
+                        o["data"]?["value"]?.GetValue<string>() == "v2",
+                    since, timeout, $"drift: {name} reverted", ct);
+                latencies.Add(reverted[name]);
+            }
+            Console.WriteLine("| edits | p50 ms | p95 ms | max ms | builds until all reverted + after |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|");
+            Console.WriteLine($"| {r} | {Stats(latencies)} | {await BuildsAsync(before)} |");
+        }
+
+        /// <summary>"until + after": builds since <paramref name="before"/> until now, and those that still started
+        /// after it until the node was quiet (the work a phase caused beyond what its measurement waited for).</summary>
+        private async Task<string> BuildsAsync(int before)
+        {
+            var done = builds.Count;
+            await builds.SettleAsync(Quiet, timeout, ct);
+            return $"{done - before} + {builds.Count - done}{(builds.Lost ? " (lower bound: watcher overflowed)" : "")}";
+        }
+    }
+
+    private static string Rates(int objects, IEnumerable<double> latencies)
+    {
+        var total = latencies.Max() / 1000;
+        return $"{total:F2} | {objects / total:F0} | {Stats(latencies)}";
     }
 
     private static readonly ApplyOptions Bench = new() { FieldManager = "tide-bench" };

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
@@ -21,7 +20,8 @@ namespace Tide.Bench;
 ///    reconcile.fluxcd.io/requestedAt, its interval is long, so no poll is involved);
 /// 2. a dependsOn chain of K Kustomizations, creation to the last one Ready, per hop;
 /// 3. drift: R applied ConfigMaps edited through the API one at a time, edit to reverted.
-/// Usage: `reconcile [--kustomizations N] [--configmaps M] [--chain K] [--drift R] [--timeout SECONDS]`.
+/// Usage: `reconcile [--kustomizations N] [--configmaps M] [--chain K] [--drift R] [--timeout SECONDS]`; the temp
+/// directory (Tide's artifact and work directories included) follows TMPDIR, e.g. TMPDIR=/dev/shm for tmpfs.
 /// </summary>
 internal static class ReconcileBench
 {
@@ -37,6 +37,11 @@ internal static class ReconcileBench
         var chain = Flag(args, "--chain", 10);
         var drift = Math.Min(Flag(args, "--drift", 20), kustomizations * configMaps);
         var timeout = TimeSpan.FromSeconds(Flag(args, "--timeout", 300));
+        if (kustomizations < 1 || configMaps < 1 || chain < 1 || drift < 1)
+        {
+            Console.Error.WriteLine("usage: reconcile [--kustomizations N] [--configmaps M] [--chain K] [--drift R] [--timeout SECONDS] (all >= 1)");
+            return 2;
+        }
         using var interrupt = new CancellationTokenSource();
         // Ctrl-C and SIGTERM stop the run through the same path as a failure, so that the servers stop and the temp
         // directories go (without a handler the embedded API server's host would swallow SIGTERM).
@@ -70,7 +75,7 @@ internal static class ReconcileBench
         for (var i = 0; i < n; i++)
             WriteApp(repo, i, m, "v1");
         for (var i = 0; i < k; i++)
-            WriteLayer(repo, LinkPath(i), $"link-{i:D3}", "v1");
+            WritePath(repo, LinkPath(i), [LinkName(i)], "v1");
         var first = await repo.CommitAndPushAsync("first");
 
         // What the bench must set: where artifacts go, and quiet logs (figures go to stdout). All else: tide.conf.
@@ -172,7 +177,7 @@ internal static class ReconcileBench
         {
             Console.WriteLine();
             Console.WriteLine($"## 2. Dependency chain: {k} Kustomizations, each dependsOn the previous, one ConfigMap each, created together");
-            var names = Enumerable.Range(0, k).Select(i => $"link-{i:D3}").ToList();
+            var names = Enumerable.Range(0, k).Select(LinkName).ToList();
             var before = builds.Count;
             var start = Stopwatch.GetTimestamp();
             // Dependents first, so that each has found its dependency not ready and waits to be told.
@@ -242,27 +247,22 @@ internal static class ReconcileBench
 
     private static string AppPath(int i) => $"apps/{AppName(i)}";
 
-    private static string LinkPath(int i) => $"chain/link-{i:D3}";
+    private static string LinkName(int i) => $"link-{i:D3}";
+
+    private static string LinkPath(int i) => $"chain/{LinkName(i)}";
 
     private static string ConfigMapName(int app, int j) => $"{AppName(app)}-{j}";
 
-    private static void WriteApp(GitWorkingCopy repo, int i, int m, string value)
-    {
-        var text = new StringBuilder();
-        for (var j = 0; j < m; j++)
-            text.Append(ConfigMap(ConfigMapName(i, j), value)).Append("---\n");
-        repo.Write($"{AppPath(i)}/configmaps.yaml", text.ToString());
-        repo.Write($"{AppPath(i)}/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- configmaps.yaml\n");
-    }
+    private static void WriteApp(GitWorkingCopy repo, int i, int m, string value) =>
+        WritePath(repo, AppPath(i), Enumerable.Range(0, m).Select(j => ConfigMapName(i, j)), value);
 
-    private static void WriteLayer(GitWorkingCopy repo, string path, string name, string value)
+    /// <summary>A kustomization.yaml and one file of ConfigMaps (all with the same value) at <paramref name="path"/>.</summary>
+    private static void WritePath(GitWorkingCopy repo, string path, IEnumerable<string> names, string value)
     {
-        repo.Write($"{path}/configmap.yaml", ConfigMap(name, value));
-        repo.Write($"{path}/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- configmap.yaml\n");
+        repo.Write($"{path}/configmaps.yaml", string.Join("---\n", names.Select(name =>
+            $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {TargetNamespace}\ndata:\n  value: \"{value}\"\n")));
+        repo.Write($"{path}/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- configmaps.yaml\n");
     }
-
-    private static string ConfigMap(string name, string value) =>
-        $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {TargetNamespace}\ndata:\n  value: \"{value}\"\n";
 
     private static JsonObject KustomizationObject(string name, string path, string? dependsOn)
     {
@@ -292,11 +292,8 @@ internal static class ReconcileBench
              (o["status"]?["conditions"] as JsonArray ?? []).Any(c =>
                  c?["type"]?.GetValue<string>() == "Ready" && c["status"]?.GetValue<string>() == "True");
 
-    private static string Stats(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return $"{Percentile(sorted, 0.5):F0} | {Percentile(sorted, 0.95):F0} | {sorted[^1]:F0}";
-    }
+    private static string Stats(IEnumerable<double> values) =>
+        $"{Percentile(values, 0.5):F0} | {Percentile(values, 0.95):F0} | {values.Max():F0}";
 
     /// <summary>Nearest-rank percentile.</summary>
     private static double Percentile(IEnumerable<double> values, double p)

@@ -97,7 +97,7 @@ internal sealed class ObjectWatch : IAsyncDisposable
             {
                 from = await RelistAsync(_stop.Token);
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or IOException)
             {
                 // The stream broke; continue from the last version seen.
                 await Task.Delay(100, _stop.Token);

@@ -5,6 +5,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["kustomize"] = Tide.Bench.KustomizeBench.RunAsync,
     ["apiserver"] = Tide.Bench.ApiServerBench.RunAsync,
     ["helm"] = Tide.Bench.HelmBench.RunAsync,
+    ["reconcile"] = Tide.Bench.ReconcileBench.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

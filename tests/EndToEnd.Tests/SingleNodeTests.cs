@@ -9,6 +9,29 @@ public sealed class SingleNodeTests
     private const string ReadyPath = "{.status.conditions[?(@.type==\"Ready\")].status}";
 
     [Fact]
+    public async Task KustomizationCreatedAfterItsSourceIsReady_NeverReportsTheSourceMissing()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        var repo = await env.CreateRepositoryAsync("late");
+        repo.Write("app/late.yaml", Manifests.ConfigMap("default", "late", "v1"));
+        var commit = await repo.CommitAndPushAsync("late");
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("late", env.Git.RepositoryUrl("late")));
+        await Eventually.WaitAsync(
+            () => env.Kubectl.JsonPathAsync("gitrepository/late", "flux-system", "{.status.artifact.revision}"),
+            revision => revision == $"main@sha1:{commit}", TimeSpan.FromSeconds(60), "the source's artifact");
+
+        // Its first reconcile may run before the source entity answered the subscription: the artifact in the
+        // source's status is used, as Flux does, instead of a transient "Source is not ready".
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("late", "late", "./app"));
+        await WaitForAppliedRevisionAsync(env, "late", $"main@sha1:{commit}");
+        var warnings = await env.Kubectl.RunAsync("get", "events", "-n", "flux-system",
+            "--field-selector", "involvedObject.kind=Kustomization,involvedObject.name=late,type=Warning",
+            "-o", "jsonpath={.items[*].message}");
+        Assert.Equal("", warnings);
+    }
+
+    [Fact]
     public async Task GitCommit_IsApplied_Updated_Pruned_AndDriftReverted()
     {
         await using var env = await TideEnvironment.StartAsync();

@@ -28,6 +28,7 @@ public sealed class KustomizationEntity : ReconcilingEntity
     private string? _sourceId;
     private ArtifactLocation? _artifact;
     private ArtifactLocation? _reconciledArtifact;
+    private IReadOnlyDictionary<string, string> _applied = new Dictionary<string, string>();
     private IReadOnlyList<string> _dependencies = [];
     private readonly HashSet<string> _dependents = new(StringComparer.Ordinal);
     private bool _ready;
@@ -84,6 +85,9 @@ public sealed class KustomizationEntity : ReconcilingEntity
         });
         Receive<DriftDetected>(m =>
         {
+            // The watch also reports this entity's own writes: an object exactly as the last apply left it is no drift.
+            if (m.Fingerprint.Length > 0 && _applied.TryGetValue(m.Object, out var applied) && applied == m.Fingerprint)
+                return;
             // Reverting drift right away, but at most once a second: an object that keeps changing under us must
             // not turn into a reconcile loop.
             var wait = _lastReconcile + DriftQuietPeriod - DateTimeOffset.UtcNow;
@@ -135,6 +139,10 @@ public sealed class KustomizationEntity : ReconcilingEntity
         // A new reconcile ends any health wait of the previous one.
         _healthEpoch++;
         Timers.Cancel(HealthTimerKey);
+        if (outcome.Applied is { } fingerprints)
+            _applied = fingerprints;
+        // A reconcile that ran before any message brought the artifact read it from the source's status.
+        _artifact ??= outcome.Artifact;
         var appliedOk = outcome.Succeeded || outcome.HealthCheckAfter is not null;
         var applied = appliedOk && _reconciledArtifact != _artifact;
         if (appliedOk)

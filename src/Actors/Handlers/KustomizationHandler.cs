@@ -27,7 +27,7 @@ public sealed class KustomizationHandler(KustomizationReconciler reconciler, Kub
             .Select(r => new AppliedKind(r.ApiVersion, r.Kind))
             .Distinct()
             .ToList();
-        return ReconcileOutcome.From(result.Requeue) with { AppliedKinds = appliedKinds };
+        return ReconcileOutcome.From(result.Requeue, result.Input) with { AppliedKinds = appliedKinds, Applied = result.Applied };
     }
 
     public async Task FinalizeAsync(JsonObject obj, CancellationToken ct)

@@ -16,8 +16,9 @@ public sealed record Unsubscribe(string EntityId, string SubscriberId) : IEntity
 /// <summary>A source produced a new artifact; sent to each subscriber through its shard region.</summary>
 public sealed record ArtifactChanged(string EntityId, string SourceId, ArtifactLocation Artifact) : IEntityMessage;
 
-/// <summary>Someone changed or deleted an object this Kustomization applied: reconcile now to revert it.</summary>
-public sealed record DriftDetected(string EntityId, string Object) : IEntityMessage;
+/// <summary>Someone changed or deleted an object this Kustomization applied: reconcile now to revert it. Fingerprint:
+/// the object's <see cref="Tide.Engine.Kube.ObjectFingerprint"/> now, empty when it was deleted.</summary>
+public sealed record DriftDetected(string EntityId, string Object, string Fingerprint) : IEntityMessage;
 
 /// <summary>A dependent (dependsOn) asks a Kustomization to tell it whenever it becomes ready.</summary>
 public sealed record WatchReadiness(string EntityId, string SubscriberId) : IEntityMessage;

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Event;
@@ -100,7 +98,7 @@ public sealed class DriftWatcher : ReceiveActor
         if (owner is null || ownerNamespace is null)
             return;
         var key = ObjectRef.Of(obj).ToString();
-        var fingerprint = deleted ? "" : Fingerprint(obj);
+        var fingerprint = deleted ? "" : ObjectFingerprint.Of(obj);
         if (seen.TryGetValue(key, out var previous) && previous == fingerprint)
             return;
         if (deleted)
@@ -108,20 +106,7 @@ public sealed class DriftWatcher : ReceiveActor
         else
             seen[key] = fingerprint;
         if (notify)
-            _regions.Tell(new DriftDetected(EntityId.Of("Kustomization", ownerNamespace, owner), key));
-    }
-
-    /// <summary>A hash of what a user can change: everything but status and server-maintained metadata.</summary>
-    private static string Fingerprint(JsonObject obj)
-    {
-        var copy = obj.DeepClone().AsObject();
-        copy.Remove("status");
-        if (copy["metadata"] is JsonObject metadata)
-        {
-            foreach (var field in new[] { "resourceVersion", "managedFields", "generation", "uid", "creationTimestamp" })
-                metadata.Remove(field);
-        }
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(copy.ToJsonString())));
+            _regions.Tell(new DriftDetected(EntityId.Of("Kustomization", ownerNamespace, owner), key, fingerprint));
     }
 
     protected override void PostStop()

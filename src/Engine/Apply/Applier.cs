@@ -44,7 +44,7 @@ public sealed class Applier(KubeClient kube)
         {
             var existing = await kube.GetAsync(target, ct);
             if (existing is not null && string.Equals(policy, "IfNotPresent", StringComparison.OrdinalIgnoreCase))
-                return new ChangeSetEntry(target, ChangeAction.Skipped);
+                return new ChangeSetEntry(target, ChangeAction.Skipped) { Fingerprint = ObjectFingerprint.Of(existing) };
             if (existing is not null && FieldTakeover.Patch(existing, obj, options.FieldManager) is { } takeover)
                 existing = await kube.PatchAsync(target, takeover, ct);
             var apply = new ApplyOptions { FieldManager = options.FieldManager, Force = true };
@@ -53,13 +53,13 @@ public sealed class Applier(KubeClient kube)
                 // A server-side dry run first: an object the apply would not change is not written at all.
                 var dryRun = await kube.ApplyAsync(obj.DeepClone().AsObject(), apply with { DryRun = true }, ct);
                 if (SameContent(existing, dryRun))
-                    return new ChangeSetEntry(target, ChangeAction.Unchanged);
+                    return new ChangeSetEntry(target, ChangeAction.Unchanged) { Fingerprint = ObjectFingerprint.Of(existing) };
             }
             var applied = await kube.ApplyAsync(obj, apply, ct);
             var action = existing is null ? ChangeAction.Created
                 : ResourceVersion(existing) == ResourceVersion(applied) ? ChangeAction.Unchanged
                 : ChangeAction.Configured;
-            return new ChangeSetEntry(target, action);
+            return new ChangeSetEntry(target, action) { Fingerprint = ObjectFingerprint.Of(applied) };
         }
         catch (KubeApiException e) when (e.IsInvalid && e.ApiMessage.Contains("immutable", StringComparison.Ordinal))
         {
@@ -68,8 +68,8 @@ public sealed class Applier(KubeClient kube)
             if (!forced)
                 throw new ApplyException(target, e.ApiMessage +
                     $"; set spec.force: true on the Kustomization, or annotate the object {ForceAnnotation}: Enabled, to recreate it", e);
-            await RecreateAsync(target, obj, options, ct);
-            return new ChangeSetEntry(target, ChangeAction.Created);
+            var recreated = await RecreateAsync(target, obj, options, ct);
+            return new ChangeSetEntry(target, ChangeAction.Created) { Fingerprint = ObjectFingerprint.Of(recreated) };
         }
         catch (KubeApiException e)
         {
@@ -78,7 +78,7 @@ public sealed class Applier(KubeClient kube)
     }
 
     /// <summary>Deletes an object whose immutable fields changed, waits until it is gone, and applies it anew.</summary>
-    private async Task RecreateAsync(ObjectRef target, JsonObject obj, ApplierOptions options, CancellationToken ct)
+    private async Task<JsonObject> RecreateAsync(ObjectRef target, JsonObject obj, ApplierOptions options, CancellationToken ct)
     {
         await kube.DeleteAsync(target, "Background", ct);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -92,7 +92,7 @@ public sealed class Applier(KubeClient kube)
         {
             throw new ApplyException(target, $"recreating it: still not deleted after {options.CrdEstablishTimeout.TotalSeconds:0}s (finalizers?)");
         }
-        await kube.ApplyAsync(obj, new ApplyOptions { FieldManager = options.FieldManager, Force = true }, ct);
+        return await kube.ApplyAsync(obj, new ApplyOptions { FieldManager = options.FieldManager, Force = true }, ct);
     }
 
     private async Task WaitForCrdsAsync(IReadOnlyList<JsonObject> stage, TimeSpan timeout, CancellationToken ct)

@@ -65,6 +65,8 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 History = ReconcileHistory.Record(previous.History, buildDigest, started, options.Time.GetUtcNow(),
                     ConditionReasons.ReconciliationSucceeded, new Dictionary<string, string> { ["revision"] = source.Revision }),
             };
+            var applied = changes.Where(c => c.Fingerprint is not null)
+                .ToDictionary(c => c.Object.ToString(), c => c.Fingerprint!, StringComparer.Ordinal);
             var targets = HealthTargets.Select(ks.Spec, changes);
             if (targets.Count == 0)
             {
@@ -72,11 +74,11 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 conditions.Delete(ConditionTypes.Stalled);
                 conditions.MarkTrue(ConditionTypes.Ready, ConditionReasons.ReconciliationSucceeded, message);
                 return new ReconcileResult<KustomizationStatus>(status with { Conditions = conditions.ToList() }, events,
-                    Requeue.AfterInterval(ks.Spec.Interval.Value));
+                    Requeue.AfterInterval(ks.Spec.Interval.Value)) { Input = source, Applied = applied };
             }
             var health = await JudgeHealthAsync(target, ks, targets, conditions, options.Time.GetUtcNow(), source.Revision, timeout.Token);
             return new ReconcileResult<KustomizationStatus>(status with { Conditions = conditions.ToList() },
-                [.. events, .. health.Events], health.Requeue);
+                [.. events, .. health.Events], health.Requeue) { Input = source, Applied = applied };
         }
         catch (Exception e) when (Failure(e, ct) is { } failure)
         {
@@ -363,8 +365,14 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         var source = ks.Spec.SourceRef;
         var sourceNamespace = source.Namespace ?? ks.Metadata.NamespaceProperty ?? "";
         var sourceRef = new ObjectRef(source.ApiVersion ?? "source.toolkit.fluxcd.io/v1", source.Kind, sourceNamespace, source.Name);
-        var exists = await kube.GetAsync(sourceRef, ct) is not null;
-        throw new ReconcileFailure(ConditionReasons.ArtifactFailed, exists
+        // No message brought the artifact yet (a new Kustomization, or its source entity is moving): the source's
+        // status names it, as Flux reads it.
+        var found = await kube.GetAsync(sourceRef, ct);
+        if (found?["status"]?["artifact"] is JsonObject stored
+            && stored["revision"]?.GetValue<string>() is { } revision && stored["digest"]?.GetValue<string>() is { } digest
+            && stored["url"]?.GetValue<string>() is { } url)
+            return new ArtifactLocation(revision, digest, url);
+        throw new ReconcileFailure(ConditionReasons.ArtifactFailed, found is not null
             ? $"Source is not ready, artifact not found"
             : $"Source '{source.Kind}/{sourceNamespace}/{source.Name}' not found");
     }

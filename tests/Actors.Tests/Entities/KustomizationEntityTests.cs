@@ -58,6 +58,43 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
     }
 
     [Fact]
+    public void DriftDetected_OfItsOwnWrite_IsIgnored_ButAnyOtherStateOrADeletionReconciles()
+    {
+        var sources = CreateTestProbe();
+        var applied = new Dictionary<string, string> { ["ConfigMap/ns/a"] = "AS-APPLIED" };
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1) { Applied = applied });
+        var entity = Start(handler, sources, backoffMin: TimeSpan.FromSeconds(10));
+        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        AwaitCondition(() => handler.Calls.Count == 1);
+
+        // The watch event of the apply itself: the object is as the apply left it.
+        entity.Tell(new DriftDetected(App, "ConfigMap/ns/a", "AS-APPLIED"));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(1500));
+        Assert.Single(handler.Calls);
+
+        entity.Tell(new DriftDetected(App, "ConfigMap/ns/a", "EDITED"));
+        AwaitCondition(() => handler.Calls.Count == 2, TimeSpan.FromSeconds(3));
+        entity.Tell(new DriftDetected(App, "ConfigMap/ns/a", ""));
+        AwaitCondition(() => handler.Calls.Count == 3, TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void ArtifactReadFromTheSourceStatus_IsNotAppliedAgainWhenTheMessageBringsIt()
+    {
+        var sources = CreateTestProbe();
+        // The first reconcile ran before any ArtifactChanged: the handler found V1 in the source's status.
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1));
+        var entity = Start(handler, sources);
+        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        AwaitCondition(() => handler.Calls.Count == 1);
+        Assert.Null(handler.Calls.Single().Artifact);
+
+        entity.Tell(new ArtifactChanged(App, Source, V1));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Single(handler.Calls);
+    }
+
+    [Fact]
     public void Interval_RenewsTheSubscription_SoARestartedSourceLearnsItsSubscribers()
     {
         var sources = CreateTestProbe();

@@ -9,6 +9,19 @@ namespace Tide.Engine.Artifacts;
 public sealed class ArtifactCache(string directory, HttpClient http)
 {
     private readonly SemaphoreSlim _downloads = new(4);
+    private readonly ArchiveTreeCache _trees = new();
+
+    /// <summary>The artifact unpacked into memory (<see cref="TarballUnpacker.UnpackToMemoryAsync"/>), shared by
+    /// every caller of the same digest while it stays in the <see cref="ArchiveTreeCache"/>.</summary>
+    public async Task<ArchiveTree> GetTreeAsync(string url, string digest, UnpackLimits limits, CancellationToken ct)
+    {
+        var path = await GetAsync(url, digest, ct);
+        return await _trees.GetAsync(digest, async () =>
+        {
+            await using var file = File.OpenRead(path);
+            return await TarballUnpacker.UnpackToMemoryAsync(file, limits, CancellationToken.None);
+        }, ct);
+    }
 
     /// <summary>A local file holding the artifact with <paramref name="digest"/> (<c>sha256:&lt;hex&gt;</c>).</summary>
     public async Task<string> GetAsync(string url, string digest, CancellationToken ct)

@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace Tide.Engine.Artifacts;
 
 /// <summary>
-/// Unpacks a tar.gz artifact into an empty directory, refusing anything that could write outside it or harm the host:
+/// Unpacks a tar.gz artifact into an empty directory (or into memory, <see cref="UnpackToMemoryAsync"/>), refusing anything that could write outside it or harm the host:
 /// absolute paths, '..' segments, symlinks or hard links whose target leaves the directory, entries reached through
 /// a symlink, devices and FIFOs, and archives larger than <see cref="UnpackLimits"/>. Files get mode 0644 (0755 when
 /// executable), whatever the archive says.
@@ -19,7 +19,19 @@ public static class TarballUnpacker
         Directory.CreateDirectory(root);
         if (Directory.EnumerateFileSystemEntries(root).Any())
             throw new IOException($"cannot unpack into '{root}': the directory is not empty");
+        return await UnpackAsync(tarGz, new DiskTarget(root), limits, cancellationToken);
+    }
 
+    /// <summary>Unpacks into memory, with the same rules and limits as on disk; symlinks are kept and resolved by the tree.</summary>
+    public static async Task<ArchiveTree> UnpackToMemoryAsync(Stream tarGz, UnpackLimits limits, CancellationToken cancellationToken)
+    {
+        var builder = new ArchiveTree.Builder();
+        await UnpackAsync(tarGz, builder, limits, cancellationToken);
+        return builder.Build();
+    }
+
+    private static async Task<int> UnpackAsync(Stream tarGz, IUnpackTarget target, UnpackLimits limits, CancellationToken cancellationToken)
+    {
         await using var gzip = new GZipStream(tarGz, CompressionMode.Decompress, leaveOpen: true);
         await using var reader = new TarReader(gzip);
         var symlinks = new HashSet<string>(StringComparer.Ordinal);
@@ -36,39 +48,29 @@ public static class TarballUnpacker
                 continue; // "./" itself
             if (symlinks.Any(link => relative == link || relative.StartsWith(link + "/", StringComparison.Ordinal)))
                 throw new UnsafeArchiveException(name, "it is reached through a symlink of the archive");
-            var destination = Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar));
 
             switch (entry.EntryType)
             {
                 case TarEntryType.Directory:
-                    Directory.CreateDirectory(destination);
+                    target.CreateDirectory(relative);
                     break;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                     totalBytes += entry.Length;
                     if (totalBytes > limits.MaxTotalBytes)
                         throw new UnsafeArchiveException(name, $"the archive unpacks to more than {limits.MaxTotalBytes} bytes");
-                    Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                    await using (var file = new FileStream(destination, FileMode.CreateNew, FileAccess.Write))
-                    {
-                        if (entry.DataStream is { } data)
-                            await data.CopyToAsync(file, cancellationToken);
-                    }
-                    SetMode(destination, entry.Mode);
+                    await target.WriteFileAsync(relative, entry.DataStream, entry.Length, entry.Mode, cancellationToken);
                     files++;
                     break;
                 case TarEntryType.SymbolicLink:
-                    EnsureInside(name, relative, entry.LinkName, relativeToEntry: true);
-                    Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                    File.CreateSymbolicLink(destination, entry.LinkName);
+                    var pointee = EnsureInside(name, relative, entry.LinkName, relativeToEntry: true);
+                    target.CreateSymlink(relative, entry.LinkName, pointee);
                     symlinks.Add(relative);
                     break;
                 case TarEntryType.HardLink:
-                    var target = EnsureInside(name, relative, entry.LinkName, relativeToEntry: false);
-                    var targetPath = Path.Combine(root, target.Replace('/', Path.DirectorySeparatorChar));
-                    if (!File.Exists(targetPath) || symlinks.Contains(target))
+                    var linked = EnsureInside(name, relative, entry.LinkName, relativeToEntry: false);
+                    if (!target.IsFile(linked) || symlinks.Contains(linked))
                         throw new UnsafeArchiveException(name, $"hard link target '{entry.LinkName}' is not a file unpacked before it");
-                    Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                    File.Copy(targetPath, destination);
+                    target.CopyFile(linked, relative);
                     files++;
                     break;
                 case TarEntryType.GlobalExtendedAttributes:
@@ -128,12 +130,48 @@ public static class TarballUnpacker
         return string.Join('/', segments);
     }
 
-    private static void SetMode(string path, UnixFileMode archived)
+    /// <summary>Writes entries below a directory; files get mode 0644, or 0755 when executable.</summary>
+    private sealed class DiskTarget(string root) : IUnpackTarget
     {
-        if (OperatingSystem.IsWindows())
-            return;
-        const UnixFileMode regular = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-        const UnixFileMode executable = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        File.SetUnixFileMode(path, (archived & UnixFileMode.UserExecute) != 0 ? regular | executable : regular);
+        public void CreateDirectory(string relative) => Directory.CreateDirectory(PathOf(relative));
+
+        public async Task WriteFileAsync(string relative, Stream? content, long length, UnixFileMode mode, CancellationToken cancellationToken)
+        {
+            var destination = PathOf(relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            await using (var file = new FileStream(destination, FileMode.CreateNew, FileAccess.Write))
+            {
+                if (content is not null)
+                    await content.CopyToAsync(file, cancellationToken);
+            }
+            SetMode(destination, mode);
+        }
+
+        public void CreateSymlink(string relative, string linkName, string target)
+        {
+            var destination = PathOf(relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.CreateSymbolicLink(destination, linkName);
+        }
+
+        public bool IsFile(string relative) => File.Exists(PathOf(relative));
+
+        public void CopyFile(string fromRelative, string toRelative)
+        {
+            var destination = PathOf(toRelative);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(PathOf(fromRelative), destination);
+        }
+
+        private string PathOf(string relative) => Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar));
+
+        private static void SetMode(string path, UnixFileMode archived)
+        {
+            if (OperatingSystem.IsWindows())
+                return;
+            const UnixFileMode regular = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            const UnixFileMode executable = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+            File.SetUnixFileMode(path, (archived & UnixFileMode.UserExecute) != 0 ? regular | executable : regular);
+        }
     }
 }

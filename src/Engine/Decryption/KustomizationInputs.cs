@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Tide.Engine.Kustomize;
 using Tide.Engine.Manifests;
 
 namespace Tide.Engine.Decryption;
@@ -12,24 +13,26 @@ public static class KustomizationInputs
 {
     private static readonly string[] KustomizationFiles = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
-    public static void Decrypt(string root, SopsDecryptor decryptor)
+    public static void Decrypt(string root, SopsDecryptor decryptor) => Decrypt(DiskFileSystem.Instance, root, decryptor);
+
+    public static void Decrypt(IWritableFileTree files, string root, SopsDecryptor decryptor)
     {
-        var fullRoot = Path.GetFullPath(root);
-        foreach (var kustomization in Directory.EnumerateFiles(fullRoot, "*", SearchOption.AllDirectories)
-                     .Where(f => KustomizationFiles.Contains(Path.GetFileName(f))))
+        root = files.Normalize(root);
+        foreach (var kustomization in files.EnumerateFilesRecursively(root)
+                     .Where(f => KustomizationFiles.Contains(Path.GetFileName(f))).ToList())
         {
-            var dir = Path.GetDirectoryName(kustomization)!;
-            if (YamlJson.ParseAll(File.ReadAllText(kustomization)).FirstOrDefault() is not JsonObject k)
+            var dir = FileTrees.Parent(kustomization);
+            if (YamlJson.ParseAll(files.ReadAllText(kustomization)).FirstOrDefault() is not JsonObject k)
                 continue;
             foreach (var (relative, format) in Inputs(k))
             {
-                var path = Path.GetFullPath(Path.Combine(dir, relative));
-                if (!path.StartsWith(fullRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(path))
+                var path = files.Normalize(FileTrees.Combine(dir, relative));
+                if (path == root || !FileTrees.IsWithin(path, root) || !files.FileExists(path))
                     continue;
-                var content = File.ReadAllBytes(path);
-                var plain = decryptor.DecryptFile(content, Path.GetRelativePath(fullRoot, path), format);
+                var content = files.ReadAllBytes(path);
+                var plain = decryptor.DecryptFile(content, FileTrees.Relative(root, path), format);
                 if (!ReferenceEquals(plain, content))
-                    File.WriteAllBytes(path, plain);
+                    files.WriteAllBytes(path, plain);
             }
         }
     }

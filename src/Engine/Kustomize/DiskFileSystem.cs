@@ -1,6 +1,6 @@
 namespace Tide.Engine.Kustomize;
 
-public sealed class DiskFileSystem : IKustomizeFileSystem
+public sealed class DiskFileSystem : IWritableFileTree
 {
     public static DiskFileSystem Instance { get; } = new();
 
@@ -11,4 +11,12 @@ public sealed class DiskFileSystem : IKustomizeFileSystem
     public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
 
     public string Normalize(string path) => Path.GetFullPath(path).Replace('\\', '/').TrimEnd('/') is { Length: > 0 } p ? p : "/";
+
+    public IEnumerable<string> EnumerateFiles(string directory) => Directory.EnumerateFiles(directory).Select(Normalize);
+
+    public IEnumerable<string> EnumerateDirectories(string directory) => Directory.EnumerateDirectories(directory).Select(Normalize);
+
+    public void WriteAllBytes(string path, byte[] content) => File.WriteAllBytes(path, content);
+
+    public void DeleteFile(string path) => File.Delete(path);
 }

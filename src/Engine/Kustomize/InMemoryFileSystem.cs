@@ -26,21 +26,5 @@ public sealed class InMemoryFileSystem : IKustomizeFileSystem
     public byte[] ReadAllBytes(string path) =>
         _files.TryGetValue(Normalize(path), out var content) ? content : throw new FileNotFoundException(path);
 
-    public string Normalize(string path)
-    {
-        var parts = new List<string>();
-        foreach (var part in path.Replace('\\', '/').Split('/'))
-        {
-            if (part is "" or ".")
-                continue;
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                    parts.RemoveAt(parts.Count - 1);
-                continue;
-            }
-            parts.Add(part);
-        }
-        return "/" + string.Join('/', parts);
-    }
+    public string Normalize(string path) => FileTrees.NormalizeLexically(path);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Tide.Engine.Api;
+using Tide.Engine.Kustomize;
 
 namespace Tide.Engine.Manifests;
 
@@ -35,7 +36,9 @@ public sealed record FluxOverlay
         CommonMetadata is null && Images.Count == 0 && Patches.Count == 0 && Components.Count == 0;
 
     /// <summary>Adds this overlay to a kustomization (as a JSON object of its YAML), as Flux's generator does.</summary>
-    public void ApplyTo(JsonObject kustomization, string directory)
+    /// <param name="directory">The normalized directory of the kustomization in <paramref name="files"/>, where
+    /// components are looked up.</param>
+    public void ApplyTo(JsonObject kustomization, IFileTree files, string directory)
     {
         if (!string.IsNullOrEmpty(Namespace))
             kustomization["namespace"] = Namespace;
@@ -63,7 +66,7 @@ public sealed record FluxOverlay
             Append(kustomization, "patches", FluxJson.ToNode(patch));
         foreach (var component in Components)
         {
-            if (IgnoreMissingComponents && !Directory.Exists(Path.Combine(directory, component)))
+            if (IgnoreMissingComponents && !files.DirectoryExists(files.Normalize(FileTrees.Combine(directory, component))))
                 continue;
             Append(kustomization, "components", JsonValue.Create(component));
         }

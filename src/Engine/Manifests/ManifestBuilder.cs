@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Tide.Engine.Kustomize;
 
@@ -17,24 +18,31 @@ public static class ManifestBuilder
     /// working copy.</param>
     /// <param name="loadBoundary">Kustomizations may read files anywhere below it (the artifact's root, as Flux
     /// allows); null: only below their own directory.</param>
-    public static IReadOnlyList<JsonObject> Build(string directory, FluxOverlay? overlay = null, string? loadBoundary = null)
+    public static IReadOnlyList<JsonObject> Build(string directory, FluxOverlay? overlay = null, string? loadBoundary = null) =>
+        Build(DiskFileSystem.Instance, directory, overlay, loadBoundary);
+
+    /// <summary>Builds <paramref name="directory"/> of <paramref name="files"/>; an overlay is written into
+    /// <paramref name="files"/> (a working copy).</summary>
+    public static IReadOnlyList<JsonObject> Build(IWritableFileTree files, string directory, FluxOverlay? overlay = null,
+        string? loadBoundary = null)
     {
-        var existing = KustomizationFiles.Select(f => Path.Combine(directory, f)).FirstOrDefault(File.Exists);
+        directory = files.Normalize(directory);
+        var existing = KustomizationFiles.Select(f => FileTrees.Combine(directory, f)).FirstOrDefault(files.FileExists);
         if (overlay is null || overlay.IsEmpty)
-            return existing is null ? ManifestReader.ReadDirectory(directory) : Kustomize(directory, loadBoundary);
-        var kustomization = existing is null ? Generate(directory) : Read(existing);
-        overlay.ApplyTo(kustomization, directory);
+            return existing is null ? ManifestReader.ReadDirectory(files, directory) : Kustomize(files, directory, loadBoundary);
+        var kustomization = existing is null ? Generate(files, directory) : Read(files, existing);
+        overlay.ApplyTo(kustomization, files, directory);
         if (existing is not null)
-            File.Delete(existing);
-        File.WriteAllText(Path.Combine(directory, "kustomization.yaml"), YamlJson.Write(kustomization));
-        return Kustomize(directory, loadBoundary);
+            files.DeleteFile(existing);
+        files.WriteAllBytes(FileTrees.Combine(directory, "kustomization.yaml"), Encoding.UTF8.GetBytes(YamlJson.Write(kustomization)));
+        return Kustomize(files, directory, loadBoundary);
     }
 
-    private static IReadOnlyList<JsonObject> Kustomize(string directory, string? loadBoundary)
+    private static IReadOnlyList<JsonObject> Kustomize(IFileTree files, string directory, string? loadBoundary)
     {
         try
         {
-            return Kustomizer.Build(DiskFileSystem.Instance, directory, loadBoundary).ToJsonObjects().ToList();
+            return Kustomizer.Build(files, directory, loadBoundary).ToJsonObjects().ToList();
         }
         catch (KustomizeException e)
         {
@@ -42,11 +50,11 @@ public static class ManifestBuilder
         }
     }
 
-    private static JsonObject Read(string path)
+    private static JsonObject Read(IFileTree files, string path)
     {
         try
         {
-            return YamlJson.Parse(File.ReadAllText(path)) as JsonObject
+            return YamlJson.Parse(files.ReadAllText(path)) as JsonObject
                    ?? throw new ManifestException($"{Path.GetFileName(path)}: not a kustomization (a YAML mapping)");
         }
         catch (YamlDotNet.Core.YamlException e)
@@ -57,10 +65,10 @@ public static class ManifestBuilder
 
     /// <summary>Flux's generated kustomization for a path without one: every manifest file below it, and every
     /// sub-directory that has its own kustomization as a base.</summary>
-    private static JsonObject Generate(string directory)
+    private static JsonObject Generate(IFileTree files, string directory)
     {
         var resources = new JsonArray();
-        Collect(directory, directory, resources);
+        Collect(files, directory, directory, resources);
         return new JsonObject
         {
             ["apiVersion"] = "kustomize.config.k8s.io/v1beta1",
@@ -69,21 +77,21 @@ public static class ManifestBuilder
         };
     }
 
-    private static void Collect(string root, string directory, JsonArray resources)
+    private static void Collect(IFileTree files, string root, string directory, JsonArray resources)
     {
-        foreach (var file in Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal))
+        foreach (var file in files.EnumerateFiles(directory).Order(StringComparer.Ordinal))
         {
             if (Path.GetExtension(file) is ".yaml" or ".yml" or ".json")
-                resources.Add(Path.GetRelativePath(root, file));
+                resources.Add(FileTrees.Relative(root, file));
         }
-        foreach (var sub in Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal))
+        foreach (var sub in files.EnumerateDirectories(directory).Order(StringComparer.Ordinal))
         {
             if (Path.GetFileName(sub).StartsWith('.'))
                 continue;
-            if (KustomizationFiles.Any(f => File.Exists(Path.Combine(sub, f))))
-                resources.Add(Path.GetRelativePath(root, sub));
+            if (KustomizationFiles.Any(f => files.FileExists(FileTrees.Combine(sub, f))))
+                resources.Add(FileTrees.Relative(root, sub));
             else
-                Collect(root, sub, resources);
+                Collect(files, root, sub, resources);
         }
     }
 }

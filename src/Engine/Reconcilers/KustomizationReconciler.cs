@@ -4,6 +4,7 @@ using Tide.Engine.Api;
 using Tide.Engine.Apply;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Kube;
+using Tide.Engine.Kustomize;
 using Tide.Engine.Decryption;
 using Tide.Engine.Health;
 using Tide.Engine.Manifests;
@@ -27,7 +28,6 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         var previous = ks.Status ?? new KustomizationStatus();
         var conditions = new ConditionSet(previous.Conditions, ks.Metadata.Generation ?? 0, options.Time);
         var requestedAt = ks.Metadata.Annotations is { } annotations && annotations.TryGetValue("reconcile.fluxcd.io/requestedAt", out var at) ? at : null;
-        var workDir = Path.Combine(options.WorkDirectory, "kustomization-" + Guid.NewGuid().ToString("N"));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(ks.Spec.GetTimeout());
         var changes = new List<ChangeSetEntry>();
@@ -39,7 +39,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             await RequireDependenciesReadyAsync(ks, timeout.Token);
             var source = await RequireArtifactAsync(ks, artifact, timeout.Token);
             var decryptor = await DecryptorAsync(ks, timeout.Token);
-            var built = await BuildAsync(ks, source, workDir, decryptor, timeout.Token);
+            var built = await BuildAsync(ks, source, decryptor, timeout.Token);
             var objects = await SubstituteAsync(ks, Decrypt(built, decryptor), timeout.Token);
             buildDigest = ReconcileHistory.DigestOf(objects);
             using var remote = await RemoteClusterAsync(ks, timeout.Token);
@@ -101,11 +101,6 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             return new ReconcileResult<KustomizationStatus>(status,
                 [new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message)],
                 failure.Terminal ? Requeue.OnChange : Requeue.WithBackoff(ks.Spec.GetRetryInterval()));
-        }
-        finally
-        {
-            if (Directory.Exists(workDir))
-                Directory.Delete(workDir, recursive: true);
         }
     }
 
@@ -377,23 +372,41 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             : $"Source '{source.Kind}/{sourceNamespace}/{source.Name}' not found");
     }
 
-    private async Task<IReadOnlyList<JsonObject>> BuildAsync(Kustomization ks, ArtifactLocation source, string workDir,
+    /// <summary>Builds from the artifact unpacked in memory (shared with every Kustomization of the same revision);
+    /// the overlay and decrypted inputs go to this build's own copy-on-write view of it.</summary>
+    private async Task<IReadOnlyList<JsonObject>> BuildAsync(Kustomization ks, ArtifactLocation source,
         SopsDecryptor? decryptor, CancellationToken ct)
     {
-        var tarball = await artifacts.GetAsync(source.Url, source.Digest, ct);
-        await using (var stream = File.OpenRead(tarball))
-            await TarballUnpacker.UnpackAsync(stream, workDir, options.UnpackLimits, ct);
+        var tree = await artifacts.GetTreeAsync(source.Url, source.Digest, options.UnpackLimits, ct);
         var relative = ks.Spec.Path is { Length: > 0 } p ? p : "./";
-        var root = Path.GetFullPath(workDir);
-        var path = Path.GetFullPath(Path.Combine(root, relative.TrimStart('/')));
-        if (path != root && !path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (LeavesRoot(relative))
             throw new ReconcileFailure(ConditionReasons.ArtifactFailed, $"path '{relative}' leaves the artifact's root", terminal: true);
-        if (!Directory.Exists(path))
+        const string root = "/";
+        var path = tree.Normalize(root + relative);
+        if (!tree.DirectoryExists(path))
             throw new ReconcileFailure(ConditionReasons.ArtifactFailed,
                 $"kustomization path not found: '{relative}' does not exist in revision {source.Revision}");
+        var files = new CopyOnWriteFileTree(tree);
         if (decryptor is not null)
-            KustomizationInputs.Decrypt(root, decryptor);
-        return ManifestBuilder.Build(path, FluxOverlay.From(ks.Spec), loadBoundary: root);
+            KustomizationInputs.Decrypt(files, root, decryptor);
+        return ManifestBuilder.Build(files, path, FluxOverlay.From(ks.Spec), loadBoundary: root);
+    }
+
+    /// <summary>Whether a path (taken as relative to the artifact's root, a leading '/' included) climbs above it.</summary>
+    private static bool LeavesRoot(string relative)
+    {
+        var depth = 0;
+        foreach (var segment in relative.Replace('\\', '/').Split('/'))
+        {
+            if (segment == "..")
+            {
+                if (--depth < 0)
+                    return true;
+            }
+            else if (segment is not ("" or "."))
+                depth++;
+        }
+        return false;
     }
 
     /// <summary>

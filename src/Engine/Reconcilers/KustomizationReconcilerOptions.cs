@@ -8,10 +8,7 @@ public sealed record KustomizationReconcilerOptions
     /// <summary>The field manager of server-side applies.</summary>
     public string FieldManager { get; init; } = "tide";
 
-    /// <summary>Where artifacts are unpacked for a build (a fresh folder per reconcile, removed after).</summary>
-    public string WorkDirectory { get; init; } = Path.GetTempPath();
-
-    /// <summary>Caps on what unpacking an artifact may write.</summary>
+    /// <summary>Caps on what an artifact may unpack to (in memory).</summary>
     public UnpackLimits UnpackLimits { get; init; } = UnpackLimits.Default;
 
     /// <summary>An undefined postBuild variable without a default fails the build (Flux's

@@ -104,7 +104,6 @@ public sealed class TideRuntime : IAsyncDisposable
                     StrictSubstitution = settings.StrictSubstitution,
                     NoCrossNamespaceRefs = settings.NoCrossNamespaceRefs,
                     DefaultServiceAccount = settings.DefaultServiceAccount,
-                    WorkDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "work")),
                     UnpackLimits = settings.UnpackLimits,
                 }),
             kube, applies, events, progress);

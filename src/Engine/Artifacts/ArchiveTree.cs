@@ -30,7 +30,13 @@ public sealed class ArchiveTree : IFileTree
 
     public string Normalize(string path) => FileTrees.NormalizeLexically(path);
 
-    public bool FileExists(string path) => Resolve(_nodes, Relative(path)) is { Node: FileNode };
+    /// <summary>A file, or as File.Exists has it on disk, a symlink that leads nowhere (reading it fails).</summary>
+    public bool FileExists(string path) => Resolve(_nodes, Relative(path)) switch
+    {
+        { Node: FileNode } => true,
+        null => IsDanglingLink(Normalize(path)),
+        _ => false,
+    };
 
     public bool DirectoryExists(string path) => Resolve(_nodes, Relative(path)) is { Node: DirectoryNode };
 
@@ -42,8 +48,9 @@ public sealed class ArchiveTree : IFileTree
         _ => throw new FileNotFoundException($"Could not find file '{path}'.", path),
     };
 
+    /// <summary>Files, and as Directory.EnumerateFiles lists them, symlinks that lead nowhere (reading one fails).</summary>
     public IEnumerable<string> EnumerateFiles(string directory) =>
-        Children(directory).Where(c => c.Node is FileNode).Select(c => c.Path).ToList();
+        Children(directory).Where(c => c.Node is FileNode or null).Select(c => c.Path).ToList();
 
     /// <summary>Sub-directories, symlinked ones included, except a symlink back to a directory on the way to
     /// <paramref name="directory"/>: that loop would make a recursive walk endless.</summary>
@@ -56,13 +63,13 @@ public sealed class ArchiveTree : IFileTree
             if (Resolve(_nodes, string.Join('/', segments[..i])) is { } prefix)
                 onTheWay.Add(prefix.Path);
         return Children(directory)
-            .Where(c => c.Node is DirectoryNode && !onTheWay.Contains(c.Resolved))
+            .Where(c => c.Node is DirectoryNode && !onTheWay.Contains(c.Resolved!))
             .Select(c => c.Path).ToList();
     }
 
-    /// <summary>The entries of a directory: the path each is listed under, its node after symlinks, and where that
-    /// node really is.</summary>
-    private IEnumerable<(string Path, Node Node, string Resolved)> Children(string directory)
+    /// <summary>The entries of a directory: the path each is listed under, its node after symlinks (null: a symlink
+    /// that leads nowhere), and where that node really is.</summary>
+    private IEnumerable<(string Path, Node? Node, string? Resolved)> Children(string directory)
     {
         var normalized = Normalize(directory);
         if (Resolve(_nodes, Relative(normalized)) is not { Node: DirectoryNode dir })
@@ -70,12 +77,16 @@ public sealed class ArchiveTree : IFileTree
         foreach (var name in dir.Children)
         {
             var path = FileTrees.Combine(normalized, name);
-            if (Resolve(_nodes, Relative(path)) is { } child)
-                yield return (path, child.Node, child.Path);
+            var child = Resolve(_nodes, Relative(path));
+            yield return (path, child?.Node, child?.Path);
         }
     }
 
     private string Relative(string path) => Normalize(path)[1..];
+
+    private bool IsDanglingLink(string normalized) =>
+        normalized != "/" && Resolve(_nodes, Relative(FileTrees.Parent(normalized))) is { Node: DirectoryNode } parent &&
+        _nodes.GetValueOrDefault(FileTrees.Combine("/" + parent.Path, Path.GetFileName(normalized))[1..]) is LinkNode;
 
     /// <summary>Walks a path segment by segment, following symlinks; null when it leads nowhere.</summary>
     private static (string Path, Node Node)? Resolve(Dictionary<string, Node> nodes, string relative)

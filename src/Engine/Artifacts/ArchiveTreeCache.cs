@@ -37,47 +37,64 @@ public sealed class ArchiveTreeCache(long budgetBytes, long maxTreeBytes)
     /// failed unpack is not kept, so the next request tries again.</summary>
     public async Task<ArchiveTree> GetAsync(string digest, Func<Task<ArchiveTree>> unpack, CancellationToken cancellationToken)
     {
-        Task<ArchiveTree> tree;
+        Entry? entry;
+        var started = false;
         lock (_lock)
         {
-            if (_entries.TryGetValue(digest, out var entry))
+            if (_entries.TryGetValue(digest, out entry))
             {
                 _recency.Remove(entry.Recency);
                 _recency.AddFirst(entry.Recency);
-                tree = entry.Tree;
             }
             else
             {
-                tree = Task.Run(unpack, CancellationToken.None);
-                entry = new Entry(tree, _recency.AddFirst(digest));
+                entry = new Entry(_recency.AddFirst(digest));
                 _entries[digest] = entry;
-                tree.ContinueWith(_ => Settle(entry), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
+                started = true;
             }
         }
-        return await tree.WaitAsync(cancellationToken);
+        if (started)
+            _ = Task.Run(() => UnpackAsync(entry, unpack), CancellationToken.None);
+        return await entry.Tree.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Once an unpack is done: keep the tree and evict down to the budget, or forget it.</summary>
-    private void Settle(Entry entry)
+    /// <summary>Unpacks, then keeps the tree (evicting down to the budget) or forgets it, before anyone sees it, so a
+    /// request after this one finds the cache settled.</summary>
+    private async Task UnpackAsync(Entry entry, Func<Task<ArchiveTree>> unpack)
     {
+        ArchiveTree tree;
+        try
+        {
+            tree = await unpack();
+        }
+        catch (Exception e)
+        {
+            lock (_lock)
+                Forget(entry);
+            entry.Tree.SetException(e);
+            return;
+        }
         lock (_lock)
         {
-            if (!entry.Tree.IsCompletedSuccessfully || entry.Tree.Result.SizeBytes > maxTreeBytes)
-            {
+            if (tree.SizeBytes > maxTreeBytes)
                 Forget(entry);
-                return;
-            }
-            entry.SizeBytes = entry.Tree.Result.SizeBytes;
-            _heldBytes += entry.SizeBytes;
-            for (var node = _recency.Last; node is not null && _heldBytes > budgetBytes;)
-            {
-                var previous = node.Previous;
-                // Unpacks still running are not counted yet, so they are not evicted either.
-                if (_entries[node.Value] is { Tree.IsCompleted: true } oldest && oldest != entry)
-                    Forget(oldest);
-                node = previous;
-            }
+            else
+                Keep(entry, tree.SizeBytes);
+        }
+        entry.Tree.SetResult(tree);
+    }
+
+    private void Keep(Entry entry, long sizeBytes)
+    {
+        entry.SizeBytes = sizeBytes;
+        _heldBytes += sizeBytes;
+        for (var node = _recency.Last; node is not null && _heldBytes > budgetBytes;)
+        {
+            var previous = node.Previous;
+            // Unpacks still running hold nothing yet, so they are not evicted.
+            if (_entries[node.Value] is { SizeBytes: > 0 } oldest && oldest != entry)
+                Forget(oldest);
+            node = previous;
         }
     }
 
@@ -88,10 +105,11 @@ public sealed class ArchiveTreeCache(long budgetBytes, long maxTreeBytes)
         _heldBytes -= entry.SizeBytes;
     }
 
-    private sealed class Entry(Task<ArchiveTree> tree, LinkedListNode<string> recency)
+    private sealed class Entry(LinkedListNode<string> recency)
     {
-        public Task<ArchiveTree> Tree { get; } = tree;
+        public TaskCompletionSource<ArchiveTree> Tree { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public LinkedListNode<string> Recency { get; } = recency;
+        /// <summary>What the kept tree holds; 0 while it is being unpacked.</summary>
         public long SizeBytes { get; set; }
     }
 }

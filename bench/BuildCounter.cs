@@ -1,39 +1,33 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Tide.Engine.Reconcilers;
 
 namespace Tide.Bench;
 
-/// <summary>Counts the node's Kustomization builds from outside: the reconciler unpacks the source artifact into a
-/// fresh <c>work/kustomization-&lt;id&gt;</c> directory for every build (see KustomizationReconciler), so each such
-/// directory created is one build. A reconcile that stops before the build (a dependency not ready) is not counted.
-/// </summary>
+/// <summary>Counts the node's Kustomization builds (the node runs in this process) from the reconciler's build
+/// counter. A reconcile that stops before the build (a dependency not ready) is not counted.</summary>
 internal sealed class BuildCounter : IDisposable
 {
-    private readonly FileSystemWatcher _watcher;
+    private readonly MeterListener _listener = new();
     private int _count;
     private long _lastBuild = Stopwatch.GetTimestamp();
 
-    public BuildCounter(string workDirectory)
+    public BuildCounter()
     {
-        Directory.CreateDirectory(workDirectory);
-        _watcher = new FileSystemWatcher(workDirectory, "kustomization-*")
+        _listener.InstrumentPublished = (instrument, listener) =>
         {
-            NotifyFilter = NotifyFilters.DirectoryName,
-            IncludeSubdirectories = false,
-            InternalBufferSize = 64 * 1024,
+            if (instrument.Meter.Name == KustomizationReconciler.MeterName && instrument.Name == KustomizationReconciler.BuildsCounterName)
+                listener.EnableMeasurementEvents(instrument);
         };
-        _watcher.Created += (_, _) =>
+        _listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
         {
-            Interlocked.Increment(ref _count);
+            Interlocked.Add(ref _count, (int)value);
             Interlocked.Exchange(ref _lastBuild, Stopwatch.GetTimestamp());
-        };
-        _watcher.Error += (_, _) => Lost = true;
-        _watcher.EnableRaisingEvents = true;
+        });
+        _listener.Start();
     }
 
     public int Count => Volatile.Read(ref _count);
-
-    /// <summary>The watcher's queue overflowed: the count is a lower bound.</summary>
-    public bool Lost { get; private set; }
 
     /// <summary>Waits until no build has started for <paramref name="quiet"/>: the node has finished what the last
     /// change made it do, so the next scenario starts on an idle node.</summary>
@@ -48,5 +42,5 @@ internal sealed class BuildCounter : IDisposable
         }
     }
 
-    public void Dispose() => _watcher.Dispose();
+    public void Dispose() => _listener.Dispose();
 }

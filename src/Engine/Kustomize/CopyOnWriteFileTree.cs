@@ -2,7 +2,8 @@ namespace Tide.Engine.Kustomize;
 
 /// <summary>
 /// One build's writable view of a shared, read-only tree: writes and deletions stay in this view, so many builds can
-/// share one unpacked artifact and none sees another's overlay or decrypted files.
+/// share one unpacked artifact and none sees another's overlay or decrypted files. Changes are kept by the path as
+/// normalized (lexically, symlinks not followed), the spelling every reader of a build uses for the file it wrote.
 /// </summary>
 public sealed class CopyOnWriteFileTree(IFileTree shared) : IWritableFileTree
 {

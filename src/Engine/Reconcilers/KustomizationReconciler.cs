@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Tide.Engine.Api;
@@ -22,6 +23,14 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
     public const string NameLabel = "kustomize.toolkit.fluxcd.io/name";
     public const string NamespaceLabel = "kustomize.toolkit.fluxcd.io/namespace";
     public const string Finalizer = "finalizers.fluxcd.io";
+
+    /// <summary>The meter of <see cref="BuildsCounterName"/>, for whoever measures a node (tide-bench).</summary>
+    public const string MeterName = "Tide.Engine.Kustomizations";
+
+    /// <summary>Counts builds: each one that got its artifact and starts the kustomize build.</summary>
+    public const string BuildsCounterName = "tide.kustomization.builds";
+
+    private static readonly Counter<long> Builds = new Meter(MeterName).CreateCounter<long>(BuildsCounterName);
 
     public async Task<ReconcileResult<KustomizationStatus>> ReconcileAsync(Kustomization ks, ArtifactLocation? artifact, CancellationToken ct)
     {
@@ -378,6 +387,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         SopsDecryptor? decryptor, CancellationToken ct)
     {
         var tree = await artifacts.GetTreeAsync(source.Url, source.Digest, options.UnpackLimits, ct);
+        Builds.Add(1);
         var relative = ks.Spec.Path is { Length: > 0 } p ? p : "./";
         if (LeavesRoot(relative))
             throw new ReconcileFailure(ConditionReasons.ArtifactFailed, $"path '{relative}' leaves the artifact's root", terminal: true);

@@ -24,6 +24,7 @@ public sealed class BadInputTests
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("nopath", "bad", "./missing"));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("invalid", "bad", "./apps"));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("nosource", "absent", "./apps"));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("escape", "bad", "./apps/../../outside"));
 
         var unreachable = await NotReadyAsync(env, "gitrepository/unreachable");
         Assert.Equal("GitOperationFailed", unreachable.Reason);
@@ -45,6 +46,10 @@ public sealed class BadInputTests
             events => PathNotFound(events) is [var only] && int.Parse(only.Split(' ')[0]) >= 2,
             Timeout, "the failure event of kustomization/nopath to be counted twice");
         Assert.Single(PathNotFound(repeated));
+
+        var escape = await NotReadyAsync(env, "kustomization/escape");
+        Assert.Equal("ArtifactFailed", escape.Reason);
+        Assert.Equal("path './apps/../../outside' leaves the artifact's root", escape.Message);
 
         var invalid = await NotReadyAsync(env, "kustomization/invalid");
         Assert.Equal("BuildFailed", invalid.Reason);

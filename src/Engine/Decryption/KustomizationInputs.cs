@@ -5,7 +5,8 @@ using Tide.Engine.Manifests;
 namespace Tide.Engine.Decryption;
 
 /// <summary>
-/// Decrypts, in place and before the build, the SOPS-encrypted files kustomizations read as generator inputs or
+/// Decrypts, in the build's working copy (a directory, or a copy-on-write view of an artifact in memory) and before
+/// the build, the SOPS-encrypted files kustomizations read as generator inputs or
 /// patches (secretGenerator/configMapGenerator files, envs and env; patches paths; patchesStrategicMerge), as Flux
 /// does, so generated names hash the plaintext as in Flux. Only files inside <c>root</c> are touched.
 /// </summary>

@@ -4,9 +4,9 @@ using System.Text.Json.Nodes;
 namespace Tide.ApiServer.Serialization;
 
 /// <summary>Reads the Kubernetes protobuf encoding ("k8s\0" + runtime.Unknown) of the few kinds kubectl's typed
-/// subcommands send that way (`create` of a namespace, configmap, secret or serviceaccount; the access reviews of
-/// `auth can-i`); client-go's typed clients always write protobuf and do not fall back to JSON. Other kinds return
-/// null (the server answers 415).</summary>
+/// subcommands send that way (`create` of a namespace, configmap, secret, serviceaccount or deployment, `run` (a
+/// Pod; see <see cref="ProtobufWorkloads"/>); the access reviews of `auth can-i`); client-go's typed clients always
+/// write protobuf and do not fall back to JSON. Other kinds return null (the server answers 415).</summary>
 internal static class KubeProtobuf
 {
     private static readonly byte[] Magic = "k8s\0"u8.ToArray();
@@ -36,6 +36,8 @@ internal static class KubeProtobuf
         {
             return AccessReview(apiVersion, kind, raw);
         }
+        if (apiVersion is not null && kind is not null && ProtobufWorkloads.Decode(apiVersion, kind, raw) is { } workload)
+            return workload;
         if (apiVersion != "v1") return null;
         var obj = new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind };
         foreach (var (field, value) in Fields(raw))
@@ -128,7 +130,7 @@ internal static class KubeProtobuf
         return result;
     }
 
-    private static JsonObject ObjectMeta(ReadOnlyMemory<byte> bytes)
+    internal static JsonObject ObjectMeta(ReadOnlyMemory<byte> bytes)
     {
         var meta = new JsonObject();
         // gogo-protobuf writes optional strings even when empty: an empty string means unset.
@@ -151,7 +153,7 @@ internal static class KubeProtobuf
     }
 
     /// <summary>A map field is a repeated entry message {1: key, 2: value}; each occurrence adds one pair.</summary>
-    private static void Map(JsonObject parent, string name, ReadOnlyMemory<byte> entry, bool base64)
+    internal static void Map(JsonObject parent, string name, ReadOnlyMemory<byte> entry, bool base64)
     {
         if (parent[name] is not JsonObject map) parent[name] = map = [];
         string key = "", text = "";
@@ -164,12 +166,12 @@ internal static class KubeProtobuf
         map[key] = base64 ? Convert.ToBase64String(bytes) : text;
     }
 
-    private readonly record struct Value(ReadOnlyMemory<byte> Bytes, ulong Number)
+    internal readonly record struct Value(ReadOnlyMemory<byte> Bytes, ulong Number)
     {
         public string Text => Encoding.UTF8.GetString(Bytes.Span);
     }
 
-    private static IEnumerable<(int Field, Value Value)> Fields(ReadOnlyMemory<byte> data)
+    internal static IEnumerable<(int Field, Value Value)> Fields(ReadOnlyMemory<byte> data)
     {
         var position = 0;
         while (position < data.Length)

@@ -37,6 +37,35 @@ public sealed class KubectlTests(ApiServerFixture fixture)
         """;
 
     [Fact]
+    public async Task CreateDeployment_AndRun_SendProtobufThatIsUnderstood()
+    {
+        var ns = "kubectl-" + Guid.NewGuid().ToString("N")[..8];
+        (await fixture.KubectlAsync("create", "namespace", ns)).Ok();
+
+        Assert.Contains("deployment.apps/web created",
+            (await fixture.KubectlAsync("-n", ns, "create", "deployment", "web", "--image=nginx:1.27", "--replicas=3", "--port=8080")).Ok());
+        var deployment = JsonNode.Parse((await fixture.KubectlAsync("-n", ns, "get", "deployment", "web", "-o", "json")).Ok())!;
+        Assert.Equal(3, deployment["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Equal("web", deployment["metadata"]!["labels"]!["app"]!.GetValue<string>());
+        Assert.Equal("web", deployment["spec"]!["selector"]!["matchLabels"]!["app"]!.GetValue<string>());
+        var container = deployment["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        Assert.Equal("nginx", container["name"]!.GetValue<string>());
+        Assert.Equal("nginx:1.27", container["image"]!.GetValue<string>());
+        Assert.Equal(8080, container["ports"]![0]!["containerPort"]!.GetValue<int>());
+
+        Assert.Contains("pod/box created", (await fixture.KubectlAsync("-n", ns, "run", "box", "--image=busybox:1.36",
+            "--restart=Never", "--env=MODE=test", "--labels=team=a", "--", "sleep", "60")).Ok());
+        var pod = JsonNode.Parse((await fixture.KubectlAsync("-n", ns, "get", "pod", "box", "-o", "json")).Ok())!;
+        Assert.Equal("Never", pod["spec"]!["restartPolicy"]!.GetValue<string>());
+        Assert.Equal("a", pod["metadata"]!["labels"]!["team"]!.GetValue<string>());
+        var box = pod["spec"]!["containers"]![0]!;
+        Assert.Equal("busybox:1.36", box["image"]!.GetValue<string>());
+        Assert.Equal(["sleep", "60"], box["args"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal("MODE", box["env"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal("test", box["env"]![0]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task CreateNamespace_AndConfigMap_ThenGetInEveryOutputFormat()
     {
         var ns = "kubectl-" + Guid.NewGuid().ToString("N")[..8];

@@ -64,7 +64,9 @@ public sealed class KustomizationEntity : ReconcilingEntity
         });
         Receive<DependencyReady>(m =>
         {
-            if (_dependencies.Contains(m.DependencyId))
+            // Only a Kustomization still waiting needs the news: one that already applied (its dependencies were
+            // ready when it looked) does not build again, as in Flux.
+            if (_dependencies.Contains(m.DependencyId) && !_ready)
                 RequestReconcile();
         });
         ReceiveAsync<HealthTick>(async tick =>

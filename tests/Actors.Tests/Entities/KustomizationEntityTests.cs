@@ -95,6 +95,27 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
     }
 
     [Fact]
+    public void DependencyReady_StartsAWaitingKustomization_ButDoesNotRebuildOneThatApplied()
+    {
+        var sources = CreateTestProbe();
+        var waiting = true;
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(!waiting, TimeSpan.FromMinutes(10), V1));
+        var entity = Start(handler, sources, backoffMin: TimeSpan.FromSeconds(10));
+        entity.Tell(Objects.Changed(App, sourceName: "repo", dependsOn: "infra"));
+        AwaitCondition(() => handler.Calls.Count == 1);
+
+        // The dependency became ready: the waiting Kustomization starts at once (no retry before 10 s).
+        waiting = false;
+        entity.Tell(new DependencyReady(App, "Kustomization/ns/infra"));
+        AwaitCondition(() => handler.Calls.Count == 2, TimeSpan.FromSeconds(3));
+
+        // Once applied, readiness news (e.g. the answer to its own watch request) builds nothing again.
+        entity.Tell(new DependencyReady(App, "Kustomization/ns/infra"));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(2, handler.Calls.Count);
+    }
+
+    [Fact]
     public void Interval_RenewsTheSubscription_SoARestartedSourceLearnsItsSubscribers()
     {
         var sources = CreateTestProbe();

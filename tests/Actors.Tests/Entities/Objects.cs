@@ -7,7 +7,7 @@ namespace Tide.Actors.Tests.Entities;
 public static class Objects
 {
     public static ObjectChanged Changed(string entityId, long generation = 1, string? requestedAt = null,
-        bool suspend = false, string? sourceName = null, string? statusMessage = null)
+        bool suspend = false, string? sourceName = null, string? statusMessage = null, string? dependsOn = null)
     {
         var (kind, ns, name) = EntityId.Parse(entityId);
         var metadata = new JsonObject { ["name"] = name, ["namespace"] = ns, ["generation"] = generation };
@@ -16,6 +16,8 @@ public static class Objects
         var spec = new JsonObject { ["interval"] = "1m", ["suspend"] = suspend };
         if (sourceName is not null)
             spec["sourceRef"] = new JsonObject { ["kind"] = "GitRepository", ["name"] = sourceName };
+        if (dependsOn is not null)
+            spec["dependsOn"] = new JsonArray(new JsonObject { ["name"] = dependsOn });
         var obj = new JsonObject { ["apiVersion"] = "x/v1", ["kind"] = kind, ["metadata"] = metadata, ["spec"] = spec };
         if (statusMessage is not null)
             obj["status"] = new JsonObject { ["message"] = statusMessage };

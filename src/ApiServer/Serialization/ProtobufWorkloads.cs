@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 namespace Tide.ApiServer.Serialization;
 
 /// <summary>
-/// The protobuf messages of the workloads kubectl's typed subcommands create (<c>kubectl create deployment</c>,
-/// <c>kubectl run</c>): a Deployment or Pod and what they hold, field numbers as in k8s.io/api's generated.proto.
+/// The protobuf messages of the workloads kubectl's typed subcommands create (<c>kubectl create deployment|job|service</c>,
+/// <c>kubectl run</c>, <c>kubectl expose</c>): a Deployment, Job, Pod or Service and what they hold, field numbers as in k8s.io/api's generated.proto.
 /// A field outside this table that carries a value makes the whole body unsupported (the server then answers 415
 /// instead of dropping it); zero values are what gogo-protobuf writes for unset fields and are skipped.
 /// </summary>
@@ -47,6 +47,34 @@ internal static class ProtobufWorkloads
         {
             [1] = new("key", Kind.String), [2] = new("operator", Kind.String), [3] = new("values", Kind.String, Repeated: true),
         },
+        ["Job"] = new()
+        {
+            [1] = new("metadata", Kind.Metadata), [2] = new("spec", Kind.Message, "JobSpec"), [3] = new("status", Kind.Skip),
+        },
+        ["JobSpec"] = new()
+        {
+            [1] = new("parallelism", Kind.Int, KeepZero: true), [2] = new("completions", Kind.Int, KeepZero: true),
+            [3] = new("activeDeadlineSeconds", Kind.Int), [4] = new("selector", Kind.Message, "LabelSelector"),
+            [5] = new("manualSelector", Kind.Bool), [6] = new("template", Kind.Message, "PodTemplateSpec"),
+            [7] = new("backoffLimit", Kind.Int, KeepZero: true), [8] = new("ttlSecondsAfterFinished", Kind.Int, KeepZero: true),
+            [9] = new("completionMode", Kind.String), [10] = new("suspend", Kind.Bool),
+        },
+        ["Service"] = new()
+        {
+            [1] = new("metadata", Kind.Metadata), [2] = new("spec", Kind.Message, "ServiceSpec"), [3] = new("status", Kind.Skip),
+        },
+        ["ServiceSpec"] = new()
+        {
+            [1] = new("ports", Kind.Message, "ServicePort", Repeated: true), [2] = new("selector", Kind.StringMap),
+            [3] = new("clusterIP", Kind.String), [4] = new("type", Kind.String),
+            [5] = new("externalIPs", Kind.String, Repeated: true), [7] = new("sessionAffinity", Kind.String),
+            [10] = new("externalName", Kind.String), [18] = new("clusterIPs", Kind.String, Repeated: true),
+        },
+        ["ServicePort"] = new()
+        {
+            [1] = new("name", Kind.String), [2] = new("protocol", Kind.String), [3] = new("port", Kind.Int),
+            [4] = new("targetPort", Kind.IntOrString), [5] = new("nodePort", Kind.Int),
+        },
         ["Pod"] = new()
         {
             [1] = new("metadata", Kind.Metadata), [2] = new("spec", Kind.Message, "PodSpec"), [3] = new("status", Kind.Skip),
@@ -80,10 +108,11 @@ internal static class ProtobufWorkloads
         ["ResourceRequirements"] = new() { [1] = new("limits", Kind.QuantityMap), [2] = new("requests", Kind.QuantityMap) },
     };
 
-    /// <summary>The object of a Deployment (apps/v1) or Pod (v1) body; null for other kinds or fields beyond the table.</summary>
+    /// <summary>The object of a Deployment (apps/v1), Job (batch/v1), Pod or Service (v1) body; null for other kinds or
+    /// fields beyond the table.</summary>
     public static JsonObject? Decode(string apiVersion, string kind, ReadOnlyMemory<byte> raw)
     {
-        if ((apiVersion, kind) is not (("apps/v1", "Deployment") or ("v1", "Pod")))
+        if ((apiVersion, kind) is not (("apps/v1", "Deployment") or ("batch/v1", "Job") or ("v1", "Pod" or "Service")))
             return null;
         if (Message(kind, raw) is not { } fields)
             return null;

@@ -37,7 +37,7 @@ public sealed class KubectlTests(ApiServerFixture fixture)
         """;
 
     [Fact]
-    public async Task CreateDeployment_AndRun_SendProtobufThatIsUnderstood()
+    public async Task CreateDeploymentAndJob_RunAndExpose_SendProtobufThatIsUnderstood()
     {
         var ns = "kubectl-" + Guid.NewGuid().ToString("N")[..8];
         (await fixture.KubectlAsync("create", "namespace", ns)).Ok();
@@ -63,6 +63,21 @@ public sealed class KubectlTests(ApiServerFixture fixture)
         Assert.Equal(["sleep", "60"], box["args"]!.AsArray().Select(a => a!.GetValue<string>()));
         Assert.Equal("MODE", box["env"]![0]!["name"]!.GetValue<string>());
         Assert.Equal("test", box["env"]![0]!["value"]!.GetValue<string>());
+
+        Assert.Contains("service/web exposed",
+            (await fixture.KubectlAsync("-n", ns, "expose", "deployment", "web", "--port=80", "--target-port=8080")).Ok());
+        var service = JsonNode.Parse((await fixture.KubectlAsync("-n", ns, "get", "service", "web", "-o", "json")).Ok())!;
+        Assert.Equal("web", service["spec"]!["selector"]!["app"]!.GetValue<string>());
+        Assert.Equal(80, service["spec"]!["ports"]![0]!["port"]!.GetValue<int>());
+        Assert.Equal(8080, service["spec"]!["ports"]![0]!["targetPort"]!.GetValue<int>());
+        Assert.Equal("TCP", service["spec"]!["ports"]![0]!["protocol"]!.GetValue<string>());
+
+        Assert.Contains("job.batch/once created",
+            (await fixture.KubectlAsync("-n", ns, "create", "job", "once", "--image=busybox:1.36", "--", "echo", "hi")).Ok());
+        var job = JsonNode.Parse((await fixture.KubectlAsync("-n", ns, "get", "job", "once", "-o", "json")).Ok())!;
+        var jobPod = job["spec"]!["template"]!["spec"]!;
+        Assert.Equal("Never", jobPod["restartPolicy"]!.GetValue<string>());
+        Assert.Equal(["echo", "hi"], jobPod["containers"]![0]!["command"]!.AsArray().Select(a => a!.GetValue<string>()));
     }
 
     [Fact]

@@ -38,6 +38,6 @@ public sealed class ProtobufWorkloadsTests
         Assert.NotNull(KubeProtobuf.Decode(Body("apps/v1", "Deployment", Deployment(Bytes(8, [])))));
         Assert.Null(KubeProtobuf.Decode(Body("apps/v1", "Deployment", Deployment(Bytes(8, Number(1, 5))))));
         // So is a kind the decoder does not know.
-        Assert.Null(KubeProtobuf.Decode(Body("batch/v1", "Job", Bytes(1, Text(1, "job")))));
+        Assert.Null(KubeProtobuf.Decode(Body("batch/v1", "CronJob", Bytes(1, Text(1, "job")))));
     }
 }

@@ -68,6 +68,44 @@ public sealed class AccessReviewTests(ApiServerFixture fixture)
     }
 
     [Fact]
+    public async Task UserFacingRoles_ViewEditAdmin_GrantWhatKubernetesGrants_AndAggregateLabelledRoles()
+    {
+        var ns = await fixture.NewNamespaceAsync("tenant");
+        foreach (var role in new[] { "view", "edit", "admin" })
+            await fixture.Client.RoleBindingAsync(ns, role, "ClusterRole", role, ServiceAccount(role));
+        async Task<string> CanAsync(string account, params string[] what) =>
+            (await fixture.KubectlAsync(["auth", "can-i", .. what, "-n", ns, "--as=" + Sa(ns, account)])).Stdout.Trim();
+
+        Assert.Equal("yes", await CanAsync("view", "list", "deployments.apps"));
+        Assert.Equal("no", await CanAsync("view", "get", "secrets"));
+        Assert.Equal("no", await CanAsync("view", "create", "configmaps"));
+        Assert.Equal("yes", await CanAsync("edit", "create", "deployments.apps"));
+        Assert.Equal("yes", await CanAsync("edit", "get", "secrets"));
+        Assert.Equal("yes", await CanAsync("edit", "list", "pods"));
+        Assert.Equal("no", await CanAsync("edit", "create", "rolebindings.rbac.authorization.k8s.io"));
+        Assert.Equal("yes", await CanAsync("admin", "create", "rolebindings.rbac.authorization.k8s.io"));
+        Assert.Equal("yes", await CanAsync("admin", "delete", "services"));
+        // Only within the namespace the RoleBinding is in.
+        Assert.Equal("no", (await fixture.KubectlAsync("auth", "can-i", "list", "pods", "-n", "default",
+            "--as=" + Sa(ns, "admin"))).Stdout.Trim());
+
+        // A ClusterRole labelled aggregate-to-view (as operators ship them for their kinds) extends view, and so
+        // edit and admin.
+        Assert.Equal("no", await CanAsync("view", "list", "leases.coordination.k8s.io"));
+        await fixture.Client.RbacAuthorizationV1.CreateClusterRoleAsync(new V1ClusterRole
+        {
+            Metadata = new()
+            {
+                Name = "leases-view-" + ns,
+                Labels = new Dictionary<string, string> { ["rbac.authorization.k8s.io/aggregate-to-view"] = "true" },
+            },
+            Rules = [Rule(["get", "list", "watch"], ["coordination.k8s.io"], ["leases"])],
+        });
+        Assert.Equal("yes", await CanAsync("view", "list", "leases.coordination.k8s.io"));
+        Assert.Equal("yes", await CanAsync("admin", "list", "leases.coordination.k8s.io"));
+    }
+
+    [Fact]
     public async Task KubectlAuthCanI_AnswersYesAndNo()
     {
         var ns = await DeployerNamespaceAsync();

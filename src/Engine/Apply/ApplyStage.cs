@@ -41,26 +41,31 @@ public static class ApplyStage
     public static IReadOnlyList<IReadOnlyList<JsonObject>> Split(IEnumerable<JsonObject> objects) =>
         objects.GroupBy(Of)
             .OrderBy(g => g.Key)
-            .Select(g => (IReadOnlyList<JsonObject>)g.OrderBy(KindRank)
-                .ThenBy(Group, StringComparer.Ordinal)
-                .ThenBy(Kind, StringComparer.Ordinal)
-                .ThenBy(o => ObjectRef.Of(o).Namespace, StringComparer.Ordinal)
-                .ThenBy(o => ObjectRef.Of(o).Name, StringComparer.Ordinal).ToList())
+            .Select(g => (IReadOnlyList<JsonObject>)InFluxOrder(g, ObjectRef.Of).ToList())
             .ToList();
+
+    /// <summary>Flux's order of objects (ssa's sort): listed kinds first, webhook configurations last, other kinds by
+    /// API group and kind between them; then namespace and name.</summary>
+    public static IEnumerable<T> InFluxOrder<T>(IEnumerable<T> items, Func<T, ObjectRef> refOf) =>
+        items.Select(item => (Item: item, Ref: refOf(item)))
+            .OrderBy(x => KindRank(x.Ref.Kind))
+            .ThenBy(x => Group(x.Ref.ApiVersion), StringComparer.Ordinal)
+            .ThenBy(x => x.Ref.Kind, StringComparer.Ordinal)
+            .ThenBy(x => x.Ref.Namespace, StringComparer.Ordinal)
+            .ThenBy(x => x.Ref.Name, StringComparer.Ordinal)
+            .Select(x => x.Item);
 
     private static string Kind(JsonObject obj) => obj["kind"]?.GetValue<string>() ?? "";
 
-    private static string Group(JsonObject obj)
+    private static string Group(string apiVersion)
     {
-        var apiVersion = obj["apiVersion"]?.GetValue<string>() ?? "";
         var slash = apiVersion.IndexOf('/');
         return slash < 0 ? "" : apiVersion[..slash];
     }
 
     /// <summary>Negative for the kinds listed first, 0 for unlisted kinds, positive for the kinds listed last.</summary>
-    private static int KindRank(JsonObject obj)
+    private static int KindRank(string kind)
     {
-        var kind = Kind(obj);
         var first = Array.IndexOf(KindsFirst, kind);
         if (first >= 0)
             return first - KindsFirst.Length;

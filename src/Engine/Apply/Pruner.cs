@@ -1,9 +1,10 @@
+using System.Text.Json.Nodes;
 using Tide.Engine.Kube;
 
 namespace Tide.Engine.Apply;
 
 /// <summary>Deletes objects that left the source (an inventory diff), sparing those marked
-/// <c>kustomize.toolkit.fluxcd.io/prune: disabled</c>.</summary>
+/// <c>kustomize.toolkit.fluxcd.io/prune: disabled</c> and those that no longer carry the owner's labels.</summary>
 public sealed class Pruner(KubeClient kube)
 {
     public const string PruneAnnotation = "kustomize.toolkit.fluxcd.io/prune";
@@ -15,16 +16,21 @@ public sealed class Pruner(KubeClient kube)
         return previous.Where(r => !keep.Contains(r.InventoryId)).ToList();
     }
 
-    public async Task<IReadOnlyList<ChangeSetEntry>> PruneAsync(IEnumerable<ObjectRef> stale, CancellationToken ct)
+    /// <param name="ownerLabels">The labels the owner stamped on what it applied (kustomize.toolkit.fluxcd.io/name and
+    /// /namespace): an object without them was taken over by another owner since, and is not deleted (as in Flux).</param>
+    public async Task<IReadOnlyList<ChangeSetEntry>> PruneAsync(IEnumerable<ObjectRef> stale,
+        IReadOnlyDictionary<string, string> ownerLabels, CancellationToken ct)
     {
         var changes = new List<ChangeSetEntry>();
-        // Delete in reverse apply order: workloads before their namespaces and CRDs.
-        foreach (var target in stale.Reverse())
+        // Flux's order reversed: webhooks first, workloads before their namespaces and CRDs.
+        foreach (var target in ApplyStage.InFluxOrder(stale, r => r).Reverse())
         {
             var live = await kube.GetAsync(target, ct);
             if (live is null)
                 continue;
-            if (live["metadata"]?["annotations"]?[PruneAnnotation]?.GetValue<string>() == "disabled")
+            var labels = live["metadata"]?["labels"];
+            var owned = ownerLabels.All(l => labels?[l.Key] is JsonValue v && v.TryGetValue<string>(out var value) && value == l.Value);
+            if (!owned || live["metadata"]?["annotations"]?[PruneAnnotation]?.GetValue<string>() == "disabled")
             {
                 changes.Add(new ChangeSetEntry(target, ChangeAction.Skipped));
                 continue;

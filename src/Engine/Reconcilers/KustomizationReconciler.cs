@@ -57,7 +57,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             changes.AddRange(await ApplyAsync(target, ks, objects, timeout.Token));
             var inventory = Inventory(objects);
             if (ks.Spec.Prune)
-                changes.AddRange(await PruneAsync(target, previous.Inventory, inventory, timeout.Token));
+                changes.AddRange(await PruneAsync(target, ks, previous.Inventory, inventory, timeout.Token));
 
             var message = $"Applied revision: {source.Revision}";
             var changed = changes.Where(c => c.Action is not (ChangeAction.Unchanged or ChangeAction.Skipped)).Select(c => c.ToString()).ToList();
@@ -234,7 +234,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 using var impersonated = Impersonate(remote ?? kube, ks);
                 var cluster = impersonated ?? remote ?? kube;
                 var objects = inventory.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)).ToList();
-                changes = await new Pruner(cluster).PruneAsync(objects, ct);
+                changes = await new Pruner(cluster).PruneAsync(objects, OwnerLabels(ks), ct);
                 if (policy == "WaitForTermination")
                     await WaitForTerminationAsync(cluster, objects, ks.Spec.GetTimeout(), ct);
             }
@@ -502,15 +502,19 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         {
             FieldManager = options.FieldManager,
             Force = ks.Spec.Force == true,
-            OwnerLabels = new Dictionary<string, string>
-            {
-                [NameLabel] = ks.Metadata.Name,
-                [NamespaceLabel] = ks.Metadata.NamespaceProperty ?? "",
-            },
+            OwnerLabels = OwnerLabels(ks),
         }, ct);
     }
 
-    private async Task<IReadOnlyList<ChangeSetEntry>> PruneAsync(KubeClient cluster, ResourceInventory? previous, ResourceInventory current, CancellationToken ct)
+    /// <summary>The labels Flux stamps on what a Kustomization applies, and looks for before it prunes.</summary>
+    private static Dictionary<string, string> OwnerLabels(Kustomization ks) => new()
+    {
+        [NameLabel] = ks.Metadata.Name,
+        [NamespaceLabel] = ks.Metadata.NamespaceProperty ?? "",
+    };
+
+    private async Task<IReadOnlyList<ChangeSetEntry>> PruneAsync(KubeClient cluster, Kustomization ks, ResourceInventory? previous,
+        ResourceInventory current, CancellationToken ct)
     {
         if (previous is null)
             return [];
@@ -519,7 +523,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             current.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)));
         try
         {
-            return await new Pruner(cluster).PruneAsync(stale, ct);
+            return await new Pruner(cluster).PruneAsync(stale, OwnerLabels(ks), ct);
         }
         catch (KubeApiException e)
         {

@@ -7,14 +7,18 @@ namespace Tide.Engine.Sources.Bucket;
 /// A small client of the Azure Blob service: a Bucket's bucketName is a container of the account whose blob
 /// endpoint is <paramref name="endpoint"/> ("https://&lt;account&gt;.blob.core.windows.net", or Azurite's
 /// "http://127.0.0.1:10000/devstoreaccount1"). Requests are signed with the account key, carry a SAS token, or go
-/// anonymously (a container with public read access).
+/// anonymously (a container with public read access). Listings ask for <paramref name="pageSize"/> blobs a page
+/// (the service's maximum unless told otherwise).
 /// </summary>
 /// <remarks>ETags are kept in the quoted form of Get Blob's ETag header: that is what source-controller's index
 /// holds once it has downloaded the blobs, so the revision is Flux's. (Its listing hex-encodes the ETags and so
 /// never matches; it downloads the container again on every interval. Here an unchanged container is not.)</remarks>
-public sealed class AzureBlobClient(HttpClient http, Uri endpoint, AzureSharedKey? sharedKey, string? sasToken, TimeProvider time)
+public sealed class AzureBlobClient(
+    HttpClient http, Uri endpoint, AzureSharedKey? sharedKey, string? sasToken, TimeProvider time, int pageSize = AzureBlobClient.MaxPageSize)
     : IBucketClient
 {
+    public const int MaxPageSize = 5000;
+
     private readonly string _baseUrl = endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/";
     private readonly string _sas = MergedQuery(endpoint.Query, sasToken);
 
@@ -53,7 +57,7 @@ public sealed class AzureBlobClient(HttpClient http, Uri endpoint, AzureSharedKe
         var marker = "";
         do
         {
-            var query = "restype=container&comp=list";
+            var query = $"restype=container&comp=list&maxresults={pageSize}";
             if (!string.IsNullOrEmpty(prefix))
                 query += "&prefix=" + Uri.EscapeDataString(prefix);
             if (marker.Length > 0)
@@ -79,10 +83,15 @@ public sealed class AzureBlobClient(HttpClient http, Uri endpoint, AzureSharedKe
         return response.Response.Headers.TryGetValues("ETag", out var etag) ? Quoted(etag.First()) : "";
     }
 
-    /// <summary>Creates a container (for tests and tooling that set up storage).</summary>
-    public async Task CreateContainerAsync(string container, CancellationToken cancellationToken)
+    /// <summary>Creates a container, private or readable by anyone (for tests and tooling that set up storage).</summary>
+    public async Task CreateContainerAsync(string container, bool publicRead, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Put, ContainerPath(container), "restype=container", new ByteArrayContent([]), cancellationToken);
+        using var response = await SendAsync(HttpMethod.Put, ContainerPath(container), "restype=container", new ByteArrayContent([]), cancellationToken,
+            request =>
+            {
+                if (publicRead)
+                    request.Headers.Add("x-ms-blob-public-access", "container");
+            });
         await EnsureSuccessAsync(response, cancellationToken);
     }
 

@@ -32,7 +32,7 @@ public sealed class AzureBucketReconcilerTests : IAsyncLifetime
         _azurite = await AzuriteServer.StartAsync();
         _admin = new AzureBlobClient(_http, new Uri(_azurite.Endpoint),
             AzureSharedKey.Create(AzuriteServer.AccountName, AzuriteServer.AccountKey), null, TimeProvider.System);
-        await _admin.CreateContainerAsync(Container, CancellationToken.None);
+        await _admin.CreateContainerAsync(Container, publicRead: false, CancellationToken.None);
         _store = new ArtifactStore(_temp.Combine("store"), _time);
         _reconciler = new BucketReconciler(_http, _store,
             new SourceReconcilerOptions { ArtifactBaseUrl = BaseUrl, WorkDirectory = _temp.Combine("work") }, _time);
@@ -67,8 +67,8 @@ public sealed class AzureBucketReconcilerTests : IAsyncLifetime
     private static ReferencedSecrets AccountKey(string key = AzuriteServer.AccountKey) => Secret(("accountKey", key));
 
     /// <summary>Uploads a blob and returns (key, the ETag Azurite answered the upload with).</summary>
-    private async Task<(string Key, string ETag)> PutAsync(string key, string content) =>
-        (key, await _admin.PutBlobAsync(Container, key, Encoding.UTF8.GetBytes(content), CancellationToken.None));
+    private async Task<(string Key, string ETag)> PutAsync(string key, string content, string container = Container) =>
+        (key, await _admin.PutBlobAsync(container, key, Encoding.UTF8.GetBytes(content), CancellationToken.None));
 
     /// <summary>Flux's revision from first principles: "key etag\n" lines in key order hashed with SHA-256, the
     /// ETag as Azure's ETag header gives it (source-controller indexes the ETags its downloads answer with).</summary>
@@ -250,5 +250,33 @@ public sealed class AzureBucketReconcilerTests : IAsyncLifetime
         var index = await BucketFetcher.IndexAsync(client, Container, null, null, _temp.Combine("index"), CancellationToken.None);
 
         Assert.Equal(ExpectedRevision(app), index.Revision());
+    }
+
+    [Fact]
+    public async Task List_FollowsNextMarkerAcrossPages()
+    {
+        foreach (var name in new[] { "a", "b", "c", "d", "e" })
+            await PutAsync($"p/{name}.yaml", name);
+        var client = new AzureBlobClient(_http, new Uri(_azurite.Endpoint),
+            AzureSharedKey.Create(AzuriteServer.AccountName, AzuriteServer.AccountKey), null, _time, pageSize: 2);
+
+        var objects = await client.ListObjectsAsync(Container, "p/", CancellationToken.None);
+
+        Assert.Equal(["p/a.yaml", "p/b.yaml", "p/c.yaml", "p/d.yaml", "p/e.yaml"], objects.Select(o => o.Key));
+    }
+
+    [Fact]
+    public async Task Reconcile_WithoutSecret_ReadsAPublicContainer_NotAPrivateOne()
+    {
+        await _admin.CreateContainerAsync("public", publicRead: true, CancellationToken.None);
+        var app = await PutAsync("app.yaml", "a", container: "public");
+        await PutAsync("app.yaml", "a");
+
+        var open = await _reconciler.ReconcileAsync(Bucket(container: "public", withSecret: false), ReferencedSecrets.None, CancellationToken.None);
+        var closed = await _reconciler.ReconcileAsync(Bucket(withSecret: false), ReferencedSecrets.None, CancellationToken.None);
+
+        Assert.Equal(ExpectedRevision(app), open.Status.Artifact!.Revision);
+        Assert.Null(closed.Status.Artifact);
+        Assert.StartsWith("failed to confirm existence of 'manifests' bucket:", Get(closed.Status, ConditionTypes.Ready).Message);
     }
 }

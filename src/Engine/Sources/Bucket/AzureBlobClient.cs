@@ -106,12 +106,6 @@ public sealed class AzureBlobClient(
         return response.Response.Headers.TryGetValues("ETag", out var etag) ? etag.First() : "";
     }
 
-    public async Task DeleteBlobAsync(string container, string key, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(HttpMethod.Delete, BlobPath(container, key), "", null, cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
-    }
-
     private static string ContainerPath(string container) => Uri.EscapeDataString(container);
 
     private static string BlobPath(string container, string key) =>

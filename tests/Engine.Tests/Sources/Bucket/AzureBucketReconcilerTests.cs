@@ -230,6 +230,20 @@ public sealed class AzureBucketReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reconcile_EndpointThatIsNoHttpUrl_IsStalledWithUrlInvalid_KeyNotBase64_FailsAuthentication()
+    {
+        var ftp = await _reconciler.ReconcileAsync(Bucket() with { Spec = Bucket().Spec with { Endpoint = "ftp://127.0.0.1/devstoreaccount1" } },
+            AccountKey(), CancellationToken.None);
+        var notBase64 = await _reconciler.ReconcileAsync(Bucket(), AccountKey("not base64!"), CancellationToken.None);
+
+        Assert.Equal((ConditionReasons.UrlInvalid, "invalid endpoint 'ftp://127.0.0.1/devstoreaccount1': want the account's blob service URL"),
+            (Get(ftp.Status, ConditionTypes.Stalled).Reason, Get(ftp.Status, ConditionTypes.Stalled).Message));
+        var ready = Get(notBase64.Status, ConditionTypes.Ready);
+        Assert.Equal((ConditionReasons.AuthenticationFailed, "failed to create shared credential from 'azure-key' Secret data: the account key is not base64"),
+            (ready.Reason, ready.Message));
+    }
+
+    [Fact]
     public async Task Reconcile_AccountKeyWithoutAnAccountInTheEndpoint_FailsToExtractTheAccountName()
     {
         var bucket = Bucket() with { Spec = Bucket().Spec with { Endpoint = "http://storage.local:10000" } };

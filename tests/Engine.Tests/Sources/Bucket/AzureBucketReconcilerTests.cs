@@ -153,6 +153,24 @@ public sealed class AzureBucketReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reconcile_SasInTheEndpoint_IsUsedWithoutSecret_AndTheSasKeysParametersWinOverIt()
+    {
+        var app = await PutAsync("app.yaml", "a");
+        var sas = ContainerSas(Container, "rl");
+        var bogus = ContainerSas("elsewhere", "rl");
+
+        var inEndpoint = await _reconciler.ReconcileAsync(
+            Bucket(withSecret: false) with { Spec = Bucket().Spec with { SecretRef = null, Endpoint = $"{_azurite.Endpoint}?{sas}" } },
+            ReferencedSecrets.None, CancellationToken.None);
+        var overridden = await _reconciler.ReconcileAsync(
+            Bucket() with { Spec = Bucket().Spec with { Endpoint = $"{_azurite.Endpoint}?{bogus}" } },
+            Secret(("sasKey", sas)), CancellationToken.None);
+
+        Assert.Equal(ExpectedRevision(app), inEndpoint.Status.Artifact?.Revision);
+        Assert.Equal(ExpectedRevision(app), overridden.Status.Artifact?.Revision);
+    }
+
+    [Fact]
     public async Task Reconcile_SasForAnotherContainer_SaysTheBucketMayBeWrongWithoutShowingTheToken()
     {
         var sas = ContainerSas("elsewhere", "rl");

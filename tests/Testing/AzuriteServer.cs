@@ -32,11 +32,19 @@ public sealed class AzuriteServer : IAsyncDisposable
         var root = Directory.CreateTempSubdirectory("tide-azurite-").FullName;
         var port = FreePort.Next();
         // --skipApiVersionCheck: accept any x-ms-version; --disableTelemetry: Azurite talks to nothing but its clients.
-        var process = await LoopbackServerProcess.StartAsync(new ProcessStartInfo("node", [
-            script, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--location", root,
-            "--silent", "--skipApiVersionCheck", "--disableTelemetry",
-        ]), port, cancellationToken);
-        return new AzuriteServer(root, process);
+        try
+        {
+            var process = await LoopbackServerProcess.StartAsync(new ProcessStartInfo("node", [
+                script, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--location", root,
+                "--silent", "--skipApiVersionCheck", "--disableTelemetry",
+            ]), port, cancellationToken);
+            return new AzuriteServer(root, process);
+        }
+        catch
+        {
+            TempDirectory.DeleteQuietly(root);
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

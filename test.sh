@@ -30,10 +30,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-# s3rver (an S3 API emulator) for the Bucket tests, into the git-ignored .tools/
-if [ ! -f .tools/node_modules/s3rver/bin/s3rver.js ]; then
-  echo "installing: s3rver (npm)"
-  npm install --no-save --prefix .tools s3rver@3 >/dev/null
+# s3rver (an S3 API emulator) and azurite (the Azure Storage emulator) for the Bucket tests, into the git-ignored
+# .tools/, with one command: a separate `npm install --no-save` of one would prune the other
+if [ ! -f .tools/node_modules/s3rver/bin/s3rver.js ] || [ ! -f .tools/node_modules/azurite/dist/src/blob/main.js ]; then
+  echo "installing: s3rver, azurite (npm)"
+  npm install --no-save --prefix .tools s3rver@3 azurite@3 >/dev/null
 fi
 if ! command -v kubectl >/dev/null 2>&1; then
   echo "kubectl is required at /usr/bin/kubectl (kustomize v5.5.0 inside)" >&2

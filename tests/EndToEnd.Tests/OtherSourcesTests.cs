@@ -1,10 +1,12 @@
+using System.Text;
+using Tide.Engine.Sources.Bucket;
 using Tide.Testing;
 
 namespace Tide.EndToEnd.Tests;
 
 /// <summary>A Kustomization applies from an OCIRepository (artifact pushed with `tide push artifact` to Debian's
-/// docker-registry; verified with a cosign public key when spec.verify asks) and from a Bucket (s3rver), like from a
-/// GitRepository.</summary>
+/// docker-registry; verified with a cosign public key when spec.verify asks) and from a Bucket (s3rver; Azurite for
+/// provider azure), like from a GitRepository.</summary>
 public sealed class OtherSourcesTests
 {
     [Fact]
@@ -127,5 +129,42 @@ public sealed class OtherSourcesTests
         await SingleNodeTests.WaitForAppliedRevisionAsync(env, "configs", revision!);
         Assert.Equal("v1", await env.Kubectl.JsonPathAsync("configmap/from-bucket", "default", "{.data.value}"));
         Assert.Null(await env.Kubectl.JsonPathAsync("configmap/not-under-prefix", "default", "{.metadata.name}"));
+    }
+
+    [Fact]
+    public async Task AzureBlobs_AreAppliedThroughAnAzureBucket()
+    {
+        await using var azurite = await AzuriteServer.StartAsync();
+        await using var env = await TideEnvironment.StartAsync();
+        using var http = new HttpClient();
+        var admin = new AzureBlobClient(http, new Uri(azurite.Endpoint),
+            AzureSharedKey.Create(AzuriteServer.AccountName, AzuriteServer.AccountKey), null, TimeProvider.System);
+        await admin.CreateContainerAsync("configs", publicRead: false, CancellationToken.None);
+        await admin.PutBlobAsync("configs", "prod/settings.yaml",
+            Encoding.UTF8.GetBytes(Manifests.ConfigMap("default", "from-azure", "v1")), CancellationToken.None);
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        await env.Kubectl.RunAsync("create", "secret", "generic", "azure-key", "-n", "flux-system",
+            "--from-literal=accountKey=" + AzuriteServer.AccountKey);
+        await env.Kubectl.ApplyAsync($"""
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: Bucket
+            metadata:
+              name: configs
+              namespace: flux-system
+            spec:
+              provider: azure
+              bucketName: configs
+              endpoint: {azurite.Endpoint}
+              prefix: prod/
+              interval: 1m
+              secretRef:
+                name: azure-key
+            """);
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("configs", "configs", "./").Replace("kind: GitRepository", "kind: Bucket"));
+
+        var revision = await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("bucket/configs", "flux-system", "{.status.artifact.revision}"),
+            r => r?.StartsWith("sha256:", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(60), "the bucket artifact");
+        await SingleNodeTests.WaitForAppliedRevisionAsync(env, "configs", revision!);
+        Assert.Equal("v1", await env.Kubectl.JsonPathAsync("configmap/from-azure", "default", "{.data.value}"));
     }
 }

@@ -4,7 +4,7 @@ namespace Tide.Testing;
 
 /// <summary>
 /// `s3rver` (npm; an S3 API emulator) on a free loopback port with a temporary data directory and one bucket.
-/// It is installed into the repository's git-ignored .tools/ when missing. Objects are uploaded with curl's own SigV4
+/// It is installed with <see cref="NodeTools"/> when missing. Objects are uploaded with curl's own SigV4
 /// signing, so the tests never rely on Tide's S3 code to set up what Tide's S3 code reads.
 /// </summary>
 public sealed class S3Server : IAsyncDisposable
@@ -13,7 +13,6 @@ public sealed class S3Server : IAsyncDisposable
     public const string AccessKey = "S3RVER";
     public const string SecretKey = "S3RVER";
 
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
     private readonly LoopbackServerProcess _process;
     private readonly string _root;
 
@@ -31,7 +30,7 @@ public sealed class S3Server : IAsyncDisposable
 
     public static async Task<S3Server> StartAsync(string bucket, CancellationToken cancellationToken = default)
     {
-        var script = await InstallAsync(cancellationToken);
+        var script = await NodeTools.ScriptAsync(Path.Combine("s3rver", "bin", "s3rver.js"), cancellationToken);
         var root = Directory.CreateTempSubdirectory("tide-s3-").FullName;
         var port = FreePort.Next();
         var process = await LoopbackServerProcess.StartAsync(new ProcessStartInfo("node",
@@ -75,34 +74,6 @@ public sealed class S3Server : IAsyncDisposable
         await curl.WaitForExitAsync();
         if (curl.ExitCode != 0)
             throw new InvalidOperationException($"curl {string.Join(' ', arguments)} failed: {error}{await output}");
-    }
-
-    /// <summary>The s3rver entry script, installed with npm into .tools/ under the repository when missing.</summary>
-    private static async Task<string> InstallAsync(CancellationToken cancellationToken)
-    {
-        var tools = Path.Combine(TestPaths.RepositoryRoot, ".tools");
-        var script = Path.Combine(tools, "node_modules", "s3rver", "bin", "s3rver.js");
-        await InstallLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (File.Exists(script))
-                return script;
-            using var npm = Process.Start(new ProcessStartInfo("npm", ["install", "--no-save", "--prefix", tools, "s3rver@3"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            }) ?? throw new InvalidOperationException("npm did not start (apt-get install npm)");
-            var output = npm.StandardOutput.ReadToEndAsync(cancellationToken);
-            var error = await npm.StandardError.ReadToEndAsync(cancellationToken);
-            await npm.WaitForExitAsync(cancellationToken);
-            if (npm.ExitCode != 0 || !File.Exists(script))
-                throw new InvalidOperationException($"npm install s3rver failed: {error}{await output}");
-            return script;
-        }
-        finally
-        {
-            InstallLock.Release();
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -5,9 +5,10 @@ public sealed record BucketSpec
 {
     public const string GenericProvider = "generic";
     public const string AwsProvider = "aws";
+    public const string AzureProvider = "azure";
 
     /// <summary>The storage provider, 'generic' (any S3-compatible API) when not set.</summary>
-    [SchemaEnum(GenericProvider, AwsProvider, "gcp", "azure")]
+    [SchemaEnum(GenericProvider, AwsProvider, "gcp", AzureProvider)]
     [SchemaDefault("\"generic\"")]
     public string? Provider { get; init; }
 

@@ -7,7 +7,8 @@ using static Tide.Engine.Reconcilers.SourceReconcileSteps;
 namespace Tide.Engine.Reconcilers;
 
 /// <summary>
-/// Reconciles a Bucket as source-controller does for S3-compatible storage (providers generic and aws): index the
+/// Reconciles a Bucket as source-controller does for S3-compatible storage (providers generic and aws) and Azure
+/// Blob storage (provider azure): index the
 /// objects under the prefix by ETag, take the index digest as the revision, and when it (or spec.ignore) changed,
 /// download the objects and pack them into a content-addressed artifact. Returns the new status with Flux's
 /// conditions, the events to record and when to run again; the caller patches the status.
@@ -17,7 +18,8 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
     /// <summary>The region requests are signed for when spec.region is empty (what S3-compatible servers expect).</summary>
     public const string DefaultRegion = "us-east-1";
 
-    /// <param name="secrets">The data of the Secrets spec.secretRef (accesskey, secretkey) and spec.certSecretRef name.</param>
+    /// <param name="secrets">The data of the Secrets spec.secretRef (accesskey and secretkey; for Azure accountKey or
+    /// sasKey) and spec.certSecretRef name.</param>
     public async Task<ReconcileResult<BucketStatus>> ReconcileAsync(
         Api.Bucket bucket, ReferencedSecrets secrets, CancellationToken cancellationToken)
     {
@@ -102,9 +104,16 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
     private static ArtifactOwner Owner(Api.Bucket bucket) =>
         new(Api.Bucket.KindName, bucket.Metadata.NamespaceProperty ?? "default", bucket.Metadata.Name);
 
+    /// <summary>The client for the spec's provider: S3 (generic, aws) or Azure Blob.</summary>
+    private IBucketClient Client(Api.Bucket bucket, HttpClient httpClient, IReadOnlyDictionary<string, byte[]>? secretData)
+    {
+        var provider = bucket.Spec.Provider ?? BucketSpec.GenericProvider;
+        return provider == BucketSpec.AzureProvider ? AzureClient(bucket, httpClient, secretData) : S3Client(bucket, httpClient, secretData);
+    }
+
     /// <summary>The S3 client for the spec: an endpoint given with http:// counts as insecure, and the secret's
     /// keys sign the requests.</summary>
-    private S3Client Client(Api.Bucket bucket, HttpClient httpClient, IReadOnlyDictionary<string, byte[]>? secretData)
+    private S3Client S3Client(Api.Bucket bucket, HttpClient httpClient, IReadOnlyDictionary<string, byte[]>? secretData)
     {
         var spec = bucket.Spec;
         var provider = spec.Provider ?? BucketSpec.GenericProvider;
@@ -133,6 +142,51 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
         }
         var region = string.IsNullOrEmpty(spec.Region) ? DefaultRegion : spec.Region;
         return new S3Client(httpClient, endpoint, insecure, region, credentials, time);
+    }
+
+    /// <summary>
+    /// The Azure Blob client for the spec, with source-controller's reading of the secret: Azure AD credentials
+    /// (tenantId, clientId, clientSecret or clientCertificate; clientId alone for a managed identity; authorityHost)
+    /// come first and are refused here, as is workload identity; then 'accountKey' (Shared Key for the endpoint's
+    /// account), then 'sasKey' (a SAS token added to every request). Without a secret, requests are anonymous.
+    /// </summary>
+    private AzureBlobClient AzureClient(Api.Bucket bucket, HttpClient httpClient, IReadOnlyDictionary<string, byte[]>? secretData)
+    {
+        var spec = bucket.Spec;
+        var raw = spec.Endpoint.Contains("://", StringComparison.Ordinal)
+            ? spec.Endpoint
+            : (spec.Insecure == true ? "http://" : "https://") + spec.Endpoint;
+        if (!Uri.TryCreate(raw, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+            throw new ReconcileFailure(ConditionReasons.UrlInvalid, $"invalid endpoint '{spec.Endpoint}': want the account's blob service URL", terminal: true);
+        if (!string.IsNullOrEmpty(spec.ServiceAccountName))
+            throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
+                "spec.serviceAccountName (Azure workload identity) is not supported by Tide: use a secretRef with 'accountKey' or 'sasKey'", terminal: true);
+        if (spec.SecretRef is not { } secretRef)
+            return new AzureBlobClient(httpClient, endpoint, null, null, time);
+        if (secretData is null)
+            throw new ReconcileFailure(ConditionReasons.AuthenticationFailed, SecretNotFound(bucket.Metadata, secretRef));
+
+        bool Has(string key) => secretData.ContainsKey(key);
+        string Text(string key) => System.Text.Encoding.UTF8.GetString(secretData[key]);
+        if (!(Has("clientId") || Has("accountKey") || Has("sasKey") || Has("authorityHost")))
+            throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
+                $"invalid '{secretRef.Name}' secret data: requires a 'clientId' or 'accountKey' field, a combination of 'tenantId', 'clientId' and 'clientSecret', or 'tenantId', 'clientId' and 'clientCertificate'");
+        // With a clientId source-controller always takes a token credential (service principal or managed
+        // identity); a secret with only authorityHost has nothing else to authenticate with either.
+        if (Has("clientId") || !(Has("accountKey") || Has("sasKey")))
+            throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
+                $"Azure AD credentials in '{secretRef.Name}' secret (service principal, managed identity) are not supported by Tide: use 'accountKey' or 'sasKey'", terminal: true);
+
+        if (Has("accountKey"))
+        {
+            var failure = $"failed to create shared credential from '{secretRef.Name}' Secret data";
+            var account = AzureBlobClient.AccountName(endpoint) ?? throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
+                $"{failure}: failed to extract account name from endpoint: expected '{endpoint.Host}' to be a subdomain");
+            var key = AzureSharedKey.Create(account, Text("accountKey")) ?? throw new ReconcileFailure(ConditionReasons.AuthenticationFailed,
+                $"{failure}: the account key is not base64");
+            return new AzureBlobClient(httpClient, endpoint, key, null, time);
+        }
+        return new AzureBlobClient(httpClient, endpoint, null, Text("sasKey").Trim(), time);
     }
 
     /// <summary>Runs a remote phase, mapping its failures (and the spec's timeout) to Flux's reasons.</summary>

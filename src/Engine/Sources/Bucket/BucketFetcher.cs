@@ -16,14 +16,14 @@ public static class BucketFetcher
     /// <summary>Builds the index; the bucket's .sourceignore (if any) is downloaded into <paramref name="directory"/>
     /// as source-controller does, so it ends up in the artifact.</summary>
     public static async Task<EtagIndex> IndexAsync(
-        S3Client client, string bucket, string? prefix, string? specIgnore, string directory, CancellationToken cancellationToken)
+        IBucketClient client, string bucket, string? prefix, string? specIgnore, string directory, CancellationToken cancellationToken)
     {
         bool exists;
         try
         {
             exists = await client.BucketExistsAsync(bucket, cancellationToken);
         }
-        catch (S3Exception e)
+        catch (BucketClientException e)
         {
             throw new SourceFetchException(FailureReason, $"failed to confirm existence of '{bucket}' bucket: {e.Message}", inner: e);
         }
@@ -40,7 +40,7 @@ public static class BucketFetcher
             if (etag is null)
                 File.Delete(ignoreFile);
         }
-        catch (S3Exception e)
+        catch (BucketClientException e)
         {
             throw new SourceFetchException(FailureReason, $"failed to get Etag for '{SourceIgnore.FileName}' object: {e.Message}", inner: e);
         }
@@ -56,7 +56,7 @@ public static class BucketFetcher
         {
             objects = await client.ListObjectsAsync(bucket, prefix, cancellationToken);
         }
-        catch (S3Exception e)
+        catch (BucketClientException e)
         {
             throw new SourceFetchException(FailureReason, $"indexation of objects from bucket '{bucket}' failed: {e.Message}", inner: e);
         }
@@ -74,7 +74,7 @@ public static class BucketFetcher
     /// As in source-controller, the index follows what was actually fetched: an object whose ETag changed meanwhile
     /// is indexed with the new one, and one that disappeared leaves the index.</summary>
     public static async Task<int> DownloadAsync(
-        S3Client client, string bucket, EtagIndex index, string directory, UnpackLimits limits, CancellationToken cancellationToken)
+        IBucketClient client, string bucket, EtagIndex index, string directory, UnpackLimits limits, CancellationToken cancellationToken)
     {
         var failure = $"fetch from bucket '{bucket}' failed";
         if (index.Count > limits.MaxEntries)
@@ -92,7 +92,7 @@ public static class BucketFetcher
                 served = await client.GetObjectAsync(bucket, key, file, cancellationToken);
                 total += file.Length;
             }
-            catch (S3Exception e)
+            catch (BucketClientException e)
             {
                 throw new SourceFetchException(FailureReason, $"{failure}: failed to get '{key}' object: {e.Message}", inner: e);
             }

@@ -8,7 +8,7 @@ namespace Tide.Engine.Sources.Bucket;
 /// with SigV4 when there are credentials and sent anonymously otherwise. Plain HTTP only when <c>insecure</c>.
 /// </summary>
 public sealed class S3Client(
-    HttpClient http, string endpoint, bool insecure, string region, S3Credentials? credentials, TimeProvider time)
+    HttpClient http, string endpoint, bool insecure, string region, S3Credentials? credentials, TimeProvider time) : IBucketClient
 {
     private readonly string _baseUrl = $"{(insecure ? "http" : "https")}://{endpoint.TrimEnd('/')}/";
 
@@ -75,7 +75,7 @@ public sealed class S3Client(
         }
         catch (HttpRequestException e)
         {
-            throw new S3Exception($"{method} {request.RequestUri}: {e.Message}", inner: e);
+            throw new BucketClientException($"{method} {request.RequestUri}: {e.Message}", inner: e);
         }
     }
 
@@ -94,6 +94,6 @@ public sealed class S3Client(
         catch (System.Xml.XmlException)
         {
         }
-        throw new S3Exception($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {detail}", response.StatusCode);
+        throw new BucketClientException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {detail}", response.StatusCode);
     }
 }

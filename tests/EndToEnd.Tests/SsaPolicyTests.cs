@@ -72,4 +72,34 @@ public sealed class SsaPolicyTests
             seen => seen.Item1 == "" && seen.Item2 == "v1", TimeSpan.FromSeconds(30),
             "the key added with kubectl patch to be removed and the value restored");
     }
+
+    [Fact]
+    public async Task ALiveObjectAnnotatedReconcileDisabled_IsNeitherAppliedNorPruned()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        var repo = await env.CreateRepositoryAsync("handsoff");
+        repo.Write("app/frozen.yaml", Manifests.ConfigMap("default", "frozen", "v1"));
+        repo.Write("app/managed.yaml", Manifests.ConfigMap("default", "managed", "v1"));
+        var first = await repo.CommitAndPushAsync("v1");
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("handsoff", env.Git.RepositoryUrl("handsoff")));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("handsoff", "handsoff", "./app"));
+        await SingleNodeTests.WaitForAppliedRevisionAsync(env, "handsoff", $"main@sha1:{first}");
+
+        // An operator takes one object out of Tide's hands in the cluster (any case of the value, as in Flux), edits
+        // it, and the next revisions change and then drop it in Git.
+        await env.Kubectl.RunAsync("annotate", "configmap/frozen", "-n", "default", "kustomize.toolkit.fluxcd.io/reconcile=Disabled");
+        await env.Kubectl.RunAsync("patch", "configmap/frozen", "-n", "default", "--type", "merge", "-p", "{\"data\":{\"value\":\"by-hand\"}}");
+        repo.Write("app/frozen.yaml", Manifests.ConfigMap("default", "frozen", "v2"));
+        repo.Write("app/managed.yaml", Manifests.ConfigMap("default", "managed", "v2"));
+        var second = await repo.CommitAndPushAsync("v2");
+        await SingleNodeTests.WaitForAppliedRevisionAsync(env, "handsoff", $"main@sha1:{second}");
+        Assert.Equal("v2", await env.Kubectl.JsonPathAsync("configmap/managed", "default", "{.data.value}"));
+        Assert.Equal("by-hand", await env.Kubectl.JsonPathAsync("configmap/frozen", "default", "{.data.value}"));
+
+        repo.Delete("app/frozen.yaml");
+        var third = await repo.CommitAndPushAsync("drop frozen");
+        await SingleNodeTests.WaitForAppliedRevisionAsync(env, "handsoff", $"main@sha1:{third}");
+        Assert.Equal("by-hand", await env.Kubectl.JsonPathAsync("configmap/frozen", "default", "{.data.value}"));
+    }
 }

@@ -5,14 +5,13 @@ namespace Tide.Engine.Apply;
 
 /// <summary>
 /// Server-side applies a set of objects in stages (<see cref="ApplyStage"/>) and reports what changed. Objects
-/// annotated <c>kustomize.toolkit.fluxcd.io/ssa: Ignore</c> are left alone, <c>IfNotPresent</c> only created,
+/// annotated <c>kustomize.toolkit.fluxcd.io/ssa: Ignore</c> or <c>kustomize.toolkit.fluxcd.io/reconcile: disabled</c>
+/// (in Git or on the live object) are left alone, <c>IfNotPresent</c> only created,
 /// <c>Merge</c> keep the fields other managers set; every other object is first reclaimed from kubectl and other
 /// earlier writers (<see cref="FieldTakeover"/>), so Git alone decides its content.
 /// </summary>
 public sealed class Applier(KubeClient kube)
 {
-    public const string SsaAnnotation = "kustomize.toolkit.fluxcd.io/ssa";
-    public const string ForceAnnotation = "kustomize.toolkit.fluxcd.io/force";
 
     public async Task<IReadOnlyList<ChangeSetEntry>> ApplyStagedAsync(IEnumerable<JsonObject> objects,
         ApplierOptions options, CancellationToken ct)
@@ -37,13 +36,13 @@ public sealed class Applier(KubeClient kube)
             foreach (var (key, value) in options.OwnerLabels)
                 labels[key] = value;
         }
-        var policy = obj["metadata"]?["annotations"]?[SsaAnnotation]?.GetValue<string>();
-        if (string.Equals(policy, "Ignore", StringComparison.OrdinalIgnoreCase))
+        if (FluxMetadata.IsExcluded(obj))
             return new ChangeSetEntry(target, ChangeAction.Skipped);
         try
         {
             var existing = await kube.GetAsync(target, ct);
-            if (existing is not null && string.Equals(policy, "IfNotPresent", StringComparison.OrdinalIgnoreCase))
+            // As in Flux, the live object's own labels and annotations count too (e.g. `kubectl annotate ... reconcile=disabled`).
+            if (existing is not null && (FluxMetadata.IsExcluded(existing) || FluxMetadata.Has(obj, FluxMetadata.Ssa, "IfNotPresent")))
                 return new ChangeSetEntry(target, ChangeAction.Skipped) { Fingerprint = ObjectFingerprint.Of(existing) };
             if (existing is not null && FieldTakeover.Patch(existing, obj, options.FieldManager) is { } takeover)
                 existing = await kube.PatchAsync(target, takeover, ct);
@@ -63,11 +62,10 @@ public sealed class Applier(KubeClient kube)
         }
         catch (KubeApiException e) when (e.IsInvalid && e.ApiMessage.Contains("immutable", StringComparison.Ordinal))
         {
-            var forced = options.Force ||
-                string.Equals(obj["metadata"]?["annotations"]?[ForceAnnotation]?.GetValue<string>(), "Enabled", StringComparison.OrdinalIgnoreCase);
+            var forced = options.Force || FluxMetadata.Has(obj, FluxMetadata.Force, "Enabled");
             if (!forced)
                 throw new ApplyException(target, e.ApiMessage +
-                    $"; set spec.force: true on the Kustomization, or annotate the object {ForceAnnotation}: Enabled, to recreate it", e);
+                    $"; set spec.force: true on the Kustomization, or annotate the object {FluxMetadata.Force}: Enabled, to recreate it", e);
             var recreated = await RecreateAsync(target, obj, options, ct);
             return new ChangeSetEntry(target, ChangeAction.Created) { Fingerprint = ObjectFingerprint.Of(recreated) };
         }

@@ -40,9 +40,7 @@ public static class FieldTakeover
         return metadata.Count == 0 ? null : new JsonObject { ["metadata"] = metadata };
     }
 
-    private static bool IsMerge(JsonObject obj) =>
-        obj["metadata"]?["annotations"]?[Applier.SsaAnnotation] is JsonValue value
-        && value.TryGetValue<string>(out var policy) && policy == "Merge";
+    private static bool IsMerge(JsonObject obj) => FluxMetadata.Has(obj, FluxMetadata.Ssa, "Merge");
 
     private static JsonObject? Removals(JsonObject live, string field, string[] keys)
     {

@@ -4,11 +4,10 @@ using Tide.Engine.Kube;
 namespace Tide.Engine.Apply;
 
 /// <summary>Deletes objects that left the source (an inventory diff), sparing those marked
-/// <c>kustomize.toolkit.fluxcd.io/prune: disabled</c> and those that no longer carry the owner's labels.</summary>
+/// <c>kustomize.toolkit.fluxcd.io/prune: disabled</c>, <c>reconcile: disabled</c> or <c>ssa: Ignore</c>, and those that no
+/// longer carry the owner's labels.</summary>
 public sealed class Pruner(KubeClient kube)
 {
-    public const string PruneAnnotation = "kustomize.toolkit.fluxcd.io/prune";
-
     /// <summary>The references in <paramref name="previous"/> that are not in <paramref name="current"/>.</summary>
     public static IReadOnlyList<ObjectRef> Stale(IEnumerable<ObjectRef> previous, IEnumerable<ObjectRef> current)
     {
@@ -30,7 +29,7 @@ public sealed class Pruner(KubeClient kube)
                 continue;
             var labels = live["metadata"]?["labels"];
             var owned = ownerLabels.All(l => labels?[l.Key] is JsonValue v && v.TryGetValue<string>(out var value) && value == l.Value);
-            if (!owned || live["metadata"]?["annotations"]?[PruneAnnotation]?.GetValue<string>() == "disabled")
+            if (!owned || FluxMetadata.Has(live, FluxMetadata.Prune, "disabled") || FluxMetadata.IsExcluded(live))
             {
                 changes.Add(new ChangeSetEntry(target, ChangeAction.Skipped));
                 continue;

@@ -70,7 +70,7 @@ public sealed class FieldTakeoverTests
 
         var merge = new JsonObject
         {
-            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [Applier.SsaAnnotation] = "Merge" } },
+            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [FluxMetadata.Ssa] = "Merge" } },
         };
         Assert.Null(FieldTakeover.Patch(Live(null, Entry("kubectl-edit", "Update", "{}")), merge, "tide"));
     }

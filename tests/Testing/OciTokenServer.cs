@@ -117,7 +117,8 @@ public sealed class OciTokenServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: Stop first unbinds the port, and Close would then bind it again just to remove it, failing
+        // with "Address already in use" when another test's server took the port meanwhile.
         _listener.Close();
         await _serving;
         _certificate.Dispose();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Tide.Engine.Helm.Template;
+using Tide.Engine.Manifests;
 
 namespace Tide.Engine.Helm.Yaml;
 
@@ -68,7 +69,7 @@ internal sealed partial class YamlEmitter
     private void EmitMap(Dictionary<string, object?> map, int indent)
     {
         var keys = map.Keys.ToList();
-        keys.Sort(KeyOrder.Instance);
+        keys.Sort(V2KeyComparer.Instance);
         foreach (var key in keys)
         {
             WriteIndent(indent);
@@ -441,72 +442,6 @@ internal sealed partial class YamlEmitter
                 Put(c);
                 breaks = false;
             }
-        }
-    }
-
-    /// <summary>go-yaml v2's keyList.Less for string keys: letters before other runes, digit runs numerically.</summary>
-    private sealed class KeyOrder : IComparer<string>
-    {
-        public static readonly KeyOrder Instance = new();
-
-        public int Compare(string? x, string? y)
-        {
-            if (ReferenceEquals(x, y)) return 0;
-            if (Less(x!, y!)) return -1;
-            return Less(y!, x!) ? 1 : 0;
-        }
-
-        private static bool Less(string a, string b)
-        {
-            // Common case: keys that differ at an ASCII letter before any digit or other rune decide quickly.
-            var n = Math.Min(a.Length, b.Length);
-            for (var k = 0; k < n; k++)
-            {
-                var ca = a[k];
-                var cb = b[k];
-                if (ca == cb)
-                    continue;
-                if (char.IsAsciiLetter(ca) && char.IsAsciiLetter(cb))
-                    return ca < cb;
-                break;
-            }
-            var ar = a.EnumerateRunes().ToArray();
-            var br = b.EnumerateRunes().ToArray();
-            for (var i = 0; i < ar.Length && i < br.Length; i++)
-            {
-                if (ar[i] == br[i])
-                    continue;
-                var al = Rune.IsLetter(ar[i]);
-                var bl = Rune.IsLetter(br[i]);
-                if (al && bl)
-                    return ar[i] < br[i];
-                if (al || bl)
-                    return bl;
-                long an = 0, bn = 0;
-                if (ar[i].Value == '0' || br[i].Value == '0')
-                {
-                    for (var j = i - 1; j >= 0 && Rune.IsDigit(ar[j]); j--)
-                    {
-                        if (ar[j].Value != '0')
-                        {
-                            an = 1;
-                            bn = 1;
-                            break;
-                        }
-                    }
-                }
-                int ai, bi;
-                for (ai = i; ai < ar.Length && Rune.IsDigit(ar[ai]); ai++)
-                    an = an * 10 + (ar[ai].Value - '0');
-                for (bi = i; bi < br.Length && Rune.IsDigit(br[bi]); bi++)
-                    bn = bn * 10 + (br[bi].Value - '0');
-                if (an != bn)
-                    return an < bn;
-                if (ai != bi)
-                    return ai < bi;
-                return ar[i] < br[i];
-            }
-            return ar.Length < br.Length;
         }
     }
 }

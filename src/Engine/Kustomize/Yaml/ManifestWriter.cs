@@ -1,4 +1,5 @@
 using System.Text;
+using Tide.Engine.Manifests;
 
 namespace Tide.Engine.Kustomize.Yaml;
 

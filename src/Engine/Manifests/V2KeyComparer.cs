@@ -1,8 +1,9 @@
 using System.Text;
 
-namespace Tide.Engine.Kustomize.Yaml;
+namespace Tide.Engine.Manifests;
 
-/// <summary>go-yaml v2's map key order: letters before other characters, digit runs compared as numbers.</summary>
+/// <summary>go-yaml v2's map key order (keyList.Less): letters before other characters, digit runs compared as
+/// numbers. kustomize's and Helm's output both sort mapping keys this way.</summary>
 internal sealed class V2KeyComparer : IComparer<string>
 {
     public static V2KeyComparer Instance { get; } = new();

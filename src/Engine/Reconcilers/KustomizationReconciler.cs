@@ -37,23 +37,28 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
         var previous = ks.Status ?? new KustomizationStatus();
         var conditions = new ConditionSet(previous.Conditions, ks.Metadata.Generation ?? 0, options.Time);
         var requestedAt = ks.Metadata.Annotations is { } annotations && annotations.TryGetValue("reconcile.fluxcd.io/requestedAt", out var at) ? at : null;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ks.Spec.GetTimeout());
+        // spec.timeout bounds the whole reconcile. Until the apply starts, the caller's token also stops it (newer news
+        // made it stale; nothing was changed yet). From the apply on, it runs to its end: what it changes must reach
+        // the inventory in the status, or a later prune could never find it.
+        using var timeout = new CancellationTokenSource(ks.Spec.GetTimeout(), options.Time);
+        using var preparing = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        var committed = false;
         var changes = new List<ChangeSetEntry>();
         var started = options.Time.GetUtcNow();
         string? buildDigest = null;
         try
         {
-            await EnsureFinalizerAsync(ks, timeout.Token);
-            await RequireDependenciesReadyAsync(ks, timeout.Token);
-            var source = await RequireArtifactAsync(ks, artifact, timeout.Token);
-            var decryptor = await DecryptorAsync(ks, timeout.Token);
-            var built = await BuildAsync(ks, source, decryptor, timeout.Token);
-            var objects = await SubstituteAsync(ks, Decrypt(built, decryptor), timeout.Token);
+            await EnsureFinalizerAsync(ks, preparing.Token);
+            await RequireDependenciesReadyAsync(ks, preparing.Token);
+            var source = await RequireArtifactAsync(ks, artifact, preparing.Token);
+            var decryptor = await DecryptorAsync(ks, preparing.Token);
+            var built = await BuildAsync(ks, source, decryptor, preparing.Token);
+            var objects = await SubstituteAsync(ks, Decrypt(built, decryptor), preparing.Token);
             buildDigest = ReconcileHistory.DigestOf(objects);
-            using var remote = await RemoteClusterAsync(ks, timeout.Token);
+            using var remote = await RemoteClusterAsync(ks, preparing.Token);
             using var impersonated = Impersonate(remote ?? kube, ks);
             var target = impersonated ?? remote ?? kube;
+            committed = true;
             changes.AddRange(await ApplyAsync(target, ks, objects, timeout.Token));
             var inventory = Inventory(objects);
             if (ks.Spec.Prune)
@@ -89,7 +94,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             return new ReconcileResult<KustomizationStatus>(status with { Conditions = conditions.ToList() },
                 [.. events, .. health.Events], health.Requeue) { Input = source, Applied = applied };
         }
-        catch (Exception e) when (Failure(e, ct) is { } failure)
+        catch (Exception e) when (Failure(e, stale: ct.IsCancellationRequested && !committed) is { } failure)
         {
             conditions.MarkFalse(ConditionTypes.Ready, failure.Reason, failure.Message);
             if (failure.Terminal)
@@ -109,14 +114,15 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             };
             return new ReconcileResult<KustomizationStatus>(status,
                 [new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message)],
-                failure.Terminal ? Requeue.OnChange : Requeue.WithBackoff(ks.Spec.GetRetryInterval()));
+                failure.Terminal ? Requeue.OnChange : Requeue.AfterRetryInterval(ks.Spec.GetRetryInterval()));
         }
     }
 
-    /// <summary>Maps what went wrong to a Flux reason; null for cancellation of the caller (not a failure).</summary>
-    private static ReconcileFailure? Failure(Exception e, CancellationToken ct) => e switch
+    /// <summary>Maps what went wrong to a Flux reason; null for what it does not know (the caller reports it) and for
+    /// work the caller cancelled as <paramref name="stale"/> (not a failure).</summary>
+    private static ReconcileFailure? Failure(Exception e, bool stale) => e switch
     {
-        OperationCanceledException when ct.IsCancellationRequested => null,
+        OperationCanceledException when stale => null,
         ReconcileFailure f => f,
         OperationCanceledException => new ReconcileFailure(ConditionReasons.ReconciliationFailed, "timeout waiting for the reconcile to finish"),
         ArtifactException a => new ReconcileFailure(ConditionReasons.ArtifactFailed, a.Message),
@@ -167,7 +173,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             conditions.MarkFalse(ConditionTypes.Ready, ConditionReasons.HealthCheckFailed, message);
             return new ReconcileResult<KustomizationStatus>(previous with { Conditions = conditions.ToList() },
                 [new ReconcileEvent(ReconcileEvent.Warning, ConditionReasons.HealthCheckFailed, message)],
-                Requeue.WithBackoff(ks.Spec.GetRetryInterval()));
+                Requeue.AfterRetryInterval(ks.Spec.GetRetryInterval()));
         }
     }
 
@@ -211,7 +217,7 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 conditions.MarkReconciling(ConditionReasons.ProgressingWithRetry, verdict.Message);
                 conditions.MarkFalse(ConditionTypes.Ready, ConditionReasons.HealthCheckFailed, verdict.Message);
                 return new HealthStep([new ReconcileEvent(ReconcileEvent.Warning, ConditionReasons.HealthCheckFailed, verdict.Message)],
-                    Requeue.WithBackoff(ks.Spec.GetRetryInterval()));
+                    Requeue.AfterRetryInterval(ks.Spec.GetRetryInterval()));
         }
     }
 
@@ -219,9 +225,11 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
     /// The Kustomization is being deleted: with prune (and unless deletionPolicy is Orphan, or it is suspended) the
     /// objects of its inventory are deleted first, as its ServiceAccount when it has one; then the finalizer goes and
     /// the API server removes the object. As in Flux, when that ServiceAccount is gone (its tenant is being removed)
-    /// nothing is deleted on its behalf and the Kustomization still goes.
+    /// nothing is deleted on its behalf and the Kustomization still goes. With deletionPolicy WaitForTermination the
+    /// finalizer stays while any of those objects still exists: the result names them, and the caller calls again
+    /// later (one round per call, so nothing waits in between).
     /// </summary>
-    public async Task<IReadOnlyList<ChangeSetEntry>> FinalizeAsync(Kustomization ks, CancellationToken ct)
+    public async Task<KustomizationFinalizeResult> FinalizeAsync(Kustomization ks, CancellationToken ct)
     {
         var policy = ks.Spec.DeletionPolicy ?? "MirrorPrune";
         var delete = policy is "Delete" or "WaitForTermination" || (policy == "MirrorPrune" && ks.Spec.Prune);
@@ -236,7 +244,14 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
                 var objects = inventory.Entries.Select(e => ObjectRef.FromInventory(e.Id, e.Version)).ToList();
                 changes = await new Pruner(cluster).PruneAsync(objects, OwnerLabels(ks), ct);
                 if (policy == "WaitForTermination")
-                    await WaitForTerminationAsync(cluster, objects, ks.Spec.GetTimeout(), ct);
+                {
+                    var terminating = new List<ObjectRef>();
+                    foreach (var obj in objects)
+                        if (await cluster.GetAsync(obj, ct) is not null)
+                            terminating.Add(obj);
+                    if (terminating.Count > 0)
+                        return new KustomizationFinalizeResult(changes, terminating);
+                }
             }
         }
         var finalizers = ks.Metadata.Finalizers ?? [];
@@ -245,30 +260,11 @@ public sealed class KustomizationReconciler(KubeClient kube, ArtifactCache artif
             {
                 ["metadata"] = new JsonObject { ["finalizers"] = new JsonArray(finalizers.Where(f => f != Finalizer).Select(f => (JsonNode)f).ToArray()) },
             }, ct);
-        return changes;
+        return new KustomizationFinalizeResult(changes, []);
     }
 
     private static ObjectRef Ref(Kustomization ks) =>
         new(Kustomization.ApiVersionV1, Kustomization.KindName, ks.Metadata.NamespaceProperty ?? "", ks.Metadata.Name);
-
-    /// <summary>deletionPolicy WaitForTermination: the Kustomization goes only once what it applied is gone (or the
-    /// timeout passes: then the finalizer stays and the next attempt waits again).</summary>
-    private static async Task WaitForTerminationAsync(KubeClient cluster, IReadOnlyList<ObjectRef> objects, TimeSpan timeout,
-        CancellationToken ct)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            foreach (var obj in objects)
-                while (await cluster.GetAsync(obj, deadline.Token) is not null)
-                    await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new ApplyException(objects[0], $"objects still terminating after {timeout}: the Kustomization is kept until they are gone");
-        }
-    }
 
     /// <summary>Flux's finalizer, so that deleting the Kustomization can clean up what it applied.</summary>
     private async Task EnsureFinalizerAsync(Kustomization ks, CancellationToken ct)

@@ -52,6 +52,9 @@ public sealed class KustomizationHandler(KustomizationReconciler reconciler, Sta
             progress?.Invoke($"{name}: deleting; {string.Join("; ", finalized.Changes)}");
         if (finalized.Terminating.Count == 0)
             return null;
+        // Said once, in the round that deleted them; later rounds only look.
+        if (finalized.Changes.Count > 0)
+            progress?.Invoke($"{name}: waiting for termination of {string.Join(", ", finalized.Terminating)}");
         return TerminationTick;
     }
 

@@ -5,6 +5,7 @@ using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Kube;
 using Tide.Engine.Reconcilers;
+using Tide.Engine.Reconcilers.Kustomizations;
 
 namespace Tide.Actors.Handlers;
 

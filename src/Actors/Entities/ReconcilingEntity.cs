@@ -28,7 +28,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     private ObjectView? _view;
     private CancellationTokenSource _work = new();
     /// <summary>What to do with the result of the work under way; null when none runs.</summary>
-    private Action<ReconcileOutcome?, Exception?>? _running;
+    private Action<object?, Exception?>? _running;
     private CancellationToken _runningToken;
     private bool _reconcilePending;
     private bool _finalizePending;
@@ -67,7 +67,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             _running = null;
             // Work cancelled as stale reports nothing: what cancelled it asked for the work that follows.
             if (!(m.Error is OperationCanceledException && _runningToken.IsCancellationRequested))
-                then(m.Outcome, m.Error);
+                then(m.Result, m.Error);
             DispatchPending();
         });
         ReceiveAsync<LoadObject>(_ => LoadAsync());
@@ -212,11 +212,11 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     }
 
     /// <summary>Runs <paramref name="work"/> off the mailbox with the entity's token; <paramref name="then"/> gets its
-    /// outcome (or exception) back on the entity's thread, unless the work was cancelled as stale. One piece of work
-    /// at a time: callers check <see cref="Busy"/>.</summary>
-    protected void StartWork(Func<CancellationToken, Task<ReconcileOutcome>> work, Action<ReconcileOutcome?, Exception?> then)
+    /// result (or its exception) back on the entity's thread, unless the work was cancelled as stale. One piece of
+    /// work at a time: callers check <see cref="Busy"/>.</summary>
+    protected void StartWork<T>(Func<CancellationToken, Task<T>> work, Action<T?, Exception?> then)
     {
-        _running = then;
+        _running = (result, error) => then(error is null ? (T?)result : default, error);
         var token = _runningToken = _work.Token;
         Task.Run(() => work(token), token).ContinueWith(
             t => new WorkDone(t.IsCompletedSuccessfully ? t.Result : null,
@@ -275,17 +275,17 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     {
         _finalizePending = false;
         var obj = Object!;
-        StartWork(async ct => new ReconcileOutcome(true, await Handler.FinalizeAsync(obj, ct)), (outcome, error) =>
+        StartWork(ct => Handler.FinalizeAsync(obj, ct), (lookAgainAfter, error) =>
         {
-            if (outcome is not null)
+            if (error is null)
             {
                 // Done: the API server removes the object and the watcher's DELETED stops the entity. Else what it
                 // deleted is still terminating: look again on a tick.
-                if (outcome.RequeueAfter is { } again)
+                if (lookAgainAfter is { } again)
                     Timers.StartSingleTimer(FinalizeTimerKey, FinalizeNow.Instance, again);
                 return;
             }
-            Log.Warning("{0}: finalizing failed, retrying: {1}", EntityId, error!.Message);
+            Log.Warning("{0}: finalizing failed, retrying: {1}", EntityId, error.Message);
             Timers.StartSingleTimer(FinalizeTimerKey, FinalizeNow.Instance, FinalizeRetry);
         });
     }
@@ -308,6 +308,6 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         public static readonly LoadObject Instance = new();
     }
 
-    /// <summary>The work under way ended (local only: it carries the outcome's objects and exception).</summary>
-    private sealed record WorkDone(ReconcileOutcome? Outcome, Exception? Error) : INoSerializationVerificationNeeded;
+    /// <summary>The work under way ended (local only: it carries the work's result objects and exception).</summary>
+    private sealed record WorkDone(object? Result, Exception? Error) : INoSerializationVerificationNeeded;
 }

@@ -33,4 +33,15 @@ public sealed class TideSettingsTests
 
         Assert.Equal(new ArtifactRetention(5, TimeSpan.FromMinutes(10)), settings.ArtifactRetention);
     }
+
+    [Fact]
+    public void Retries_DefaultToFluxs_AndAreReadFromTheConfiguration()
+    {
+        var defaults = TideSettings.From(TideConfig.Load(path: null));
+        Assert.Equal((TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(30)), (defaults.BackoffMax, defaults.RequeueDependency));
+
+        var settings = TideSettings.From(TideConfig.Load(path: null,
+            overrides: "tide.backoff.max = 5m\ntide.requeue-dependency = 10s"));
+        Assert.Equal((TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10)), (settings.BackoffMax, settings.RequeueDependency));
+    }
 }

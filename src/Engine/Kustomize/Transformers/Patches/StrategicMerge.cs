@@ -102,7 +102,7 @@ public static class StrategicMerge
                     consumed.Add(match);
                 if (pm.GetString("$patch") == "delete")
                     continue;
-                merged.Add(match is not null ? MergeMap(match, pm, path) : StripAll(pm.DeepClone()));
+                merged.Add(MergeMap(match ?? new YMapping(), pm, path));
             }
             merged.AddRange(existing.Items.Where(i => !consumed.Contains(i)));
             return new YSequence(merged);

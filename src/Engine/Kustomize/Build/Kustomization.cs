@@ -43,8 +43,11 @@ public sealed class Kustomization
     {
         var node = YamlReader.ReadSingle(text, source);
         if (node is not YMapping map)
-            throw new KustomizeException($"kustomization file {source} is empty or not a mapping");
+            throw new KustomizeException(node is null ? "kustomization.yaml is empty" : $"kustomization file {source} is not a mapping");
         KustomizationSchema.Check(map);
+        // kustomize's CheckEmpty: a file that sets nothing but its kind and apiVersion is an error.
+        if (map.Entries.All(e => e.Key is "apiVersion" or "kind" || e.Value is YScalar { IsNull: true } or YScalar { Value: "" }))
+            throw new KustomizeException("kustomization.yaml is empty");
         var k = new Kustomization { Raw = CanonicalKeys(map) };
         k.Resources.AddRange(k.Strings("resources"));
         k.Resources.AddRange(k.Strings("bases"));
@@ -54,8 +57,13 @@ public sealed class Kustomization
             throw new KustomizeException(
                 $"helmCharts in {source} are not supported: kustomize needs --enable-helm and a helm binary for them; " +
                 "Tide renders charts through a HelmRelease instead");
-        if (map.GetString("kind") is { } kind && kind is not ("Kustomization" or "Component"))
-            throw new KustomizeException($"kind {kind} is not Kustomization or Component in {source}");
+        // kustomize's EnforceFields.
+        var root = source.Contains('/') ? source[..source.LastIndexOf('/')] : ".";
+        if (map.GetString("kind") is { Length: > 0 } kind && kind is not ("Kustomization" or "Component"))
+            throw new KustomizeException($"Failed to read kustomization file under {root}:\nkind should be Kustomization or Component");
+        var requiredVersion = k.IsComponent ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1";
+        if (k.Raw.GetString("apiVersion") is { Length: > 0 } apiVersion && apiVersion != requiredVersion)
+            throw new KustomizeException($"Failed to read kustomization file under {root}:\napiVersion for {k.Kind} should be {requiredVersion}");
         return k;
     }
 

@@ -42,7 +42,7 @@ public sealed class KustomizationLoader
                 $"remote resource '{relative}' is not supported: Tide builds only local kustomizations (vendor the base into the source)");
         var path = Resolve(relative);
         var limit = _boundary ?? Root;
-        if (!IsWithin(path, limit))
+        if (!IsWithin(path, limit) || !IsWithin(FileSystem.RealPath(path), FileSystem.RealPath(limit)))
             throw new KustomizeException($"security; file '{path}' is not in or below '{limit}'");
         if (FileSystem.DirectoryExists(path) && !FileSystem.FileExists(path))
             throw new KustomizeException($"'{path}' must be a file");

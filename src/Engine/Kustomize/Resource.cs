@@ -88,8 +88,8 @@ public sealed class Resource
 
     /// <summary>
     /// kustomize's CopyMergeMetaDataFieldsFrom: merge labels/annotations under ours, take its name and namespace, and
-    /// its build annotations (previous ids, affixes, behavior, hash-suffix request, allowed changes) in place of ours:
-    /// a generator merged into a ConfigMap without a hash suffix gets none either.
+    /// its build annotations (previous ids, affixes, behavior, allowed changes) in place of ours; a hash suffix only
+    /// when both ask for one (a generator merged into a ConfigMap without a hash suffix gets none either).
     /// </summary>
     public void CopyMergeMetadataFrom(Resource other)
     {
@@ -104,7 +104,7 @@ public sealed class Resource
         NameSuffixes.Clear();
         NameSuffixes.AddRange(other.NameSuffixes);
         Behavior = other.Behavior;
-        NeedsHashSuffix = other.NeedsHashSuffix;
+        NeedsHashSuffix = other.NeedsHashSuffix && NeedsHashSuffix;
         AllowNameChange = other.AllowNameChange;
         AllowKindChange = other.AllowKindChange;
         RefVarNames.Clear();

@@ -67,6 +67,21 @@ public sealed class RealRepositoryBehaviourTests
             ["kustomization.yaml"] = "resources:\n- r.yaml\npatches:\n- target: {kind: ConfigMap}\n  patch: |-\n    - op: replace\n      path: /data/missing\n      value: \"2\"\n    - op: add\n      path: /data/novalue\n    - op: add\n      path: /list/-1\n      value: beforeLast\n    - op: remove\n      path: /list/-1\n    - op: replace\n      path: /list/-2\n      value: secondToLast\n    - op: add\n      path: /metadata/annotations/example.org~1x\n      value: added\n",
             ["r.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: \"1\"\nlist:\n- x\n- \"y\"\n- z\n",
         }, "."),
+        ["strategicMergeDropsBareNullsOfThePatchedObject"] = (new()
+        {
+            ["kustomization.yaml"] = "resources:\n- r.yaml\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: d\n    spec:\n      template:\n        spec:\n          securityContext:\n            runAsUser: 1\n",
+            ["r.yaml"] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  labels:\n    n:\nspec:\n  top: null\n  nested:\n    a: null\n    b: {}\n    c: []\n    d:\n      e: ~\n  template:\n    spec:\n      affinity:\n        nodeAffinity:\n          x:\n      containers:\n      - name: c\n        image: i\n        args: [null, a]\n        resources:\n          limits: null\n        env:\n        - name: A\n          value: null\n      volumes:\n      - name: v\n        emptyDir: null\n      plain:\n      - k: null\n      initContainers:\n      - name: i\n        image: i\n        resources:\n          limits:\n        envFrom:\n        - configMapRef:\n            name:\n      other:\n      - k:\n",
+        }, "."),
+        ["generatorReplaceHashesOnlyWhenBothAsk_UnknownBehaviorCreates"] = (new()
+        {
+            ["base/kustomization.yaml"] = "configMapGenerator:\n- name: cfg\n  literals: [A=1]\n- name: cfg2\n  literals: [A=1]\n",
+            ["overlay/kustomization.yaml"] = "resources:\n- ../base\ngeneratorOptions:\n  disableNameSuffixHash: true\nconfigMapGenerator:\n- name: cfg\n  behavior: replace\n  literals: [B=2]\n- name: extra\n  behavior: add\n  literals: [C=3]\n",
+        }, "overlay"),
+        ["selectorLabelsDoNotCreateVolumeClaimTemplates"] = (new()
+        {
+            ["kustomization.yaml"] = "resources:\n- sts.yaml\nlabels:\n- includeSelectors: true\n  pairs:\n    app: a\n",
+            ["sts.yaml"] = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: s\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        image: i\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: t\nspec:\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n",
+        }, "."),
     };
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];

@@ -49,7 +49,7 @@ for source in "$@"; do
       cp -r "$source/." "$tree"
     fi
   fi
-  find "$tree" \( -name kustomization.yaml -o -name kustomization.yml -o -name Kustomization \) -type f -printf '%h\n' |
+  find -H "$tree" \( -name kustomization.yaml -o -name kustomization.yml -o -name Kustomization \) -type f -printf '%h\n' |
     sort -u |
     while read -r root; do
       rel=${root#"$tree"/}

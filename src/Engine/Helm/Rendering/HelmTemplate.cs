@@ -28,12 +28,12 @@ public static class HelmTemplate
             {
                 ["Name"] = options.ReleaseName,
                 ["Namespace"] = options.Namespace,
-                ["IsUpgrade"] = false,
-                ["IsInstall"] = true,
+                ["IsUpgrade"] = options.IsUpgrade,
+                ["IsInstall"] = !options.IsUpgrade,
                 ["Revision"] = 1,
                 ["Service"] = "Helm",
             },
-            ["Capabilities"] = new Capabilities(options.KubeVersion),
+            ["Capabilities"] = new Capabilities(options.KubeVersion, options.ApiVersions),
         };
         Dictionary<string, string> rendered;
         try
@@ -48,10 +48,14 @@ public static class HelmTemplate
         foreach (var key in rendered.Keys.Where(k => k.EndsWith("NOTES.txt", StringComparison.Ordinal)).ToList())
             rendered.Remove(key);
         var (manifests, hooks) = ManifestSorter.Sort(rendered);
+        if (options.NoHooks)
+            hooks = [];
         var crds = options.IncludeCrds ? CrdObjects(chart) : [];
         return ManifestSorter.Print(crds, manifests, hooks, options.SkipTests);
     }
 
+    /// <summary>Helm's values.Options.MergeValues: -f files, then --set-json, --set, --set-string, --set-file and
+    /// --set-literal, each kind in its flags' order.</summary>
     private static Dictionary<string, object?> ReadUserValues(HelmTemplateOptions options)
     {
         var values = new Dictionary<string, object?>();
@@ -60,7 +64,7 @@ public static class HelmTemplate
             object? parsed;
             try
             {
-                parsed = GoYaml.Parse(File.ReadAllText(file));
+                parsed = GoYaml.Parse(ReadFile(file, options));
             }
             catch (FormatException e)
             {
@@ -69,12 +73,71 @@ public static class HelmTemplate
             if (parsed is null)
                 continue;
             if (parsed is not Dictionary<string, object?> map)
-                throw new RenderException($"failed to parse {file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal non-object into Go value of type map[string]interface {{}}");
+                throw new RenderException($"failed to parse {file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {GoJsonKind(parsed)} into Go value of type map[string]interface {{}}");
             values = ValueTables.MergeMaps(values, map);
         }
-        foreach (var set in options.SetValues)
-            StrVals.ParseInto(set, values);
+        foreach (var json in options.JsonValues)
+        {
+            var trimmed = json.Trim();
+            try
+            {
+                if (trimmed.StartsWith('{'))
+                    values = ValueTables.MergeMaps(values, GoJson.Parse(trimmed) as Dictionary<string, object?> ?? throw new FormatException());
+                else
+                    StrVals.ParseInto(json, values, StrVals.Mode.Json);
+            }
+            catch (Exception e) when (e is FormatException or ChartException or FunctionException)
+            {
+                throw new RenderException(trimmed.StartsWith('{') ? $"failed parsing --set-json data JSON: {json}" : $"failed parsing --set-json data {json}");
+            }
+        }
+        Parse(options.SetValues, "--set", StrVals.Mode.Typed);
+        Parse(options.StringValues, "--set-string", StrVals.Mode.String);
+        Parse(options.FileValues, "--set-file", StrVals.Mode.File);
+        Parse(options.LiteralValues, "--set-literal", StrVals.Mode.Literal);
         return values;
+
+        void Parse(IReadOnlyList<string> sets, string flag, StrVals.Mode mode)
+        {
+            foreach (var set in sets)
+            {
+                try
+                {
+                    StrVals.ParseInto(set, values, mode, path => ReadFile(path, options));
+                }
+                catch (ChartException e)
+                {
+                    throw new RenderException($"failed parsing {flag} data: {e.Message}");
+                }
+            }
+        }
+    }
+
+    private static string GoJsonKind(object? parsed) => parsed switch
+    {
+        List<object?> => "array",
+        string => "string",
+        bool => "bool",
+        _ => "number",
+    };
+
+    /// <summary>A values file or --set-file path: "-" is standard input; a missing file fails as os.ReadFile.</summary>
+    private static string ReadFile(string path, HelmTemplateOptions options)
+    {
+        if (path.Trim() == "-")
+            return options.Stdin ?? "";
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ChartException($"open {path}: no such file or directory");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ChartException($"open {path}: permission denied");
+        }
     }
 
     private static void CheckKubeVersion(Chart chart, string kubeVersion)

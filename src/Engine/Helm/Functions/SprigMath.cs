@@ -17,7 +17,8 @@ public static class SprigMath
         GoFunction.Fixed("div", a => ToInt64(a[1]) == 0 ? throw new FunctionException("runtime error: integer divide by zero") : ToInt64(a[0]) / ToInt64(a[1]), P.Any, P.Any),
         GoFunction.Fixed("mod", a => ToInt64(a[1]) == 0 ? throw new FunctionException("runtime error: integer divide by zero") : ToInt64(a[0]) % ToInt64(a[1]), P.Any, P.Any),
         GoFunction.Variadic("mul", P.Any, a => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => acc * ToInt64(x)), P.Any),
-        GoFunction.Variadic("max", P.Any, a => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => Math.Max(acc, ToInt64(x))), P.Any),
+        GoFunction.Variadic("max", P.Any, Biggest, P.Any),
+        GoFunction.Variadic("biggest", P.Any, Biggest, P.Any),
         GoFunction.Variadic("min", P.Any, a => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => Math.Min(acc, ToInt64(x))), P.Any),
         GoFunction.Variadic("addf", P.Any, a => DecimalOp(0, a, (x, y) => x + y)),
         GoFunction.Fixed("add1f", a => DecimalOp(a[0], [1], (x, y) => x + y), P.Any),
@@ -102,4 +103,6 @@ public static class SprigMath
         }
         return sb.ToString();
     }
+
+    private static object Biggest(object?[] a) => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => Math.Max(acc, ToInt64(x)));
 }

@@ -73,9 +73,15 @@ public sealed class Capabilities : IGoObject
         public override string ToString() => Version;
     }
 
-    /// <summary>Go's VersionSet: a list of "group/version" strings with Has.</summary>
-    public sealed class VersionSet(List<string> versions) : IGoObject
+    /// <summary>Go's VersionSet: a []string of "group/version" (and "group/version/Kind") entries, so `range`,
+    /// `has`, `len` and `toJson` see a list, with the Has method.</summary>
+    public sealed class VersionSet : List<object?>, IGoObject
     {
+        public VersionSet(IEnumerable<string> versions)
+            : base(versions)
+        {
+        }
+
         public string GoType => "common.VersionSet";
 
         public bool TryGetMember(string name, object?[] args, out object? value)
@@ -85,11 +91,9 @@ public sealed class Capabilities : IGoObject
                 return false;
             if (args.Length != 1 || args[0] is not string s)
                 throw new FunctionException($"wrong number of args for Has: want 1 got {args.Length}");
-            value = versions.Contains(s);
+            value = Contains(s);
             return true;
         }
-
-        public override string ToString() => "[" + string.Join(' ', versions) + "]";
     }
 
     private sealed class HelmBuildInfo : IGoObject

@@ -26,6 +26,7 @@ public static class TemplateEngine
                      .Concat(SprigMisc.All())
                      .Concat(SprigDates.All())
                      .Concat(SprigCrypto.All())
+                     .Concat(SprigPaths.All())
                      .Concat(SerializationFunctions.All()))
             map[f.Name] = f;
         return map;

@@ -463,6 +463,7 @@ internal sealed class Executor
         GoParam.Bool => "bool",
         GoParam.Map => "map[string]interface {}",
         GoParam.List => "[]interface {}",
+        GoParam.Time => "time.Time",
         _ => "interface {}",
     };
 
@@ -480,6 +481,7 @@ internal sealed class Executor
             GoParam.Bool => value is bool,
             GoParam.Map => value is null or Dictionary<string, object?>,
             GoParam.List => value is null or List<object?>,
+            GoParam.Time => value is IGoObject { GoType: "time.Time" },
             _ => true,
         };
         if (ok)

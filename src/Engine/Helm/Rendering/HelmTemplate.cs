@@ -7,20 +7,48 @@ using Tide.Engine.Helm.Yaml;
 namespace Tide.Engine.Helm.Rendering;
 
 /// <summary>`helm template` in process: load, coalesce values, validate, render, sort and print as helm v4 does.</summary>
-public static class HelmTemplate
+public static partial class HelmTemplate
 {
-    public static string Render(HelmTemplateOptions options) => Render(ChartLoader.Load(options.ChartPath), options);
+    public static string Render(HelmTemplateOptions options) => TemplateOutput.Print(RenderRelease(options), options);
 
     /// <summary>Renders a loaded chart; the chart itself is not changed, so it can be rendered again.</summary>
-    public static string Render(Chart loaded, HelmTemplateOptions options)
+    public static string Render(Chart loaded, HelmTemplateOptions options) =>
+        TemplateOutput.Print(RenderRelease(loaded, ReadUserValues(options), options), options);
+
+    /// <summary>`helm template`'s steps in its order: values from the flags, then the chart, its dependencies, its
+    /// kubeVersion, the values schema, and the templates.</summary>
+    public static RenderedRelease RenderRelease(HelmTemplateOptions options)
+    {
+        LocateChart(options.ChartPath);
+        var userValues = ReadUserValues(options);
+        return RenderRelease(ChartLoader.Load(options.ChartPath), userValues, options);
+    }
+
+    /// <summary>helm's LocateChart offline: a path that is not there is either a missing local path or a
+    /// repository reference, which cannot be fetched here.</summary>
+    private static void LocateChart(string name)
+    {
+        if (File.Exists(name) || Directory.Exists(name))
+            return;
+        if (Path.IsPathRooted(name) || name.StartsWith('.'))
+            throw new ChartException($"path \"{name}\" not found");
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        throw new ChartException(slash < 0
+            ? $"non-absolute URLs should be in form of repo_name/path_to_chart, got: {name}"
+            : $"repo {name[..slash]} not found");
+    }
+
+    private static RenderedRelease RenderRelease(Chart loaded, Dictionary<string, object?> userValues, HelmTemplateOptions options)
     {
         var chart = loaded.CloneForRender();
-        var userValues = ReadUserValues(options);
-        CheckKubeVersion(chart, options.KubeVersion);
         CheckDependencies(chart);
+        CheckReleaseName(options.ReleaseName);
+        var kubeVersion = new Capabilities.KubeVersionInfo(options.KubeVersion);
+        CheckKubeVersion(chart, kubeVersion.ToString());
         ValueTables.ProcessDependencies(chart, userValues);
         var values = ValueTables.Coalesce(chart, userValues);
-        ValuesSchema.Validate(chart, values);
+        if (!options.SkipSchemaValidation)
+            ValuesSchema.Validate(chart, values);
         var top = new Dictionary<string, object?>
         {
             ["Values"] = values,
@@ -33,7 +61,7 @@ public static class HelmTemplate
                 ["Revision"] = 1,
                 ["Service"] = "Helm",
             },
-            ["Capabilities"] = new Capabilities(options.KubeVersion, options.ApiVersions),
+            ["Capabilities"] = new Capabilities(kubeVersion, options.ApiVersions),
         };
         Dictionary<string, string> rendered;
         try
@@ -48,10 +76,8 @@ public static class HelmTemplate
         foreach (var key in rendered.Keys.Where(k => k.EndsWith("NOTES.txt", StringComparison.Ordinal)).ToList())
             rendered.Remove(key);
         var (manifests, hooks) = ManifestSorter.Sort(rendered);
-        if (options.NoHooks)
-            hooks = [];
         var crds = options.IncludeCrds ? CrdObjects(chart) : [];
-        return ManifestSorter.Print(crds, manifests, hooks, options.SkipTests);
+        return new RenderedRelease(crds, manifests, hooks);
     }
 
     /// <summary>Helm's values.Options.MergeValues: -f files, then --set-json, --set, --set-string, --set-file and
@@ -140,13 +166,26 @@ public static class HelmTemplate
         }
     }
 
+    // Helm's chartutil.ValidateReleaseName: a DNS-1123 subdomain of at most 53 characters.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial System.Text.RegularExpressions.Regex ReleaseNamePattern();
+
+    private static void CheckReleaseName(string name)
+    {
+        const string check = "release name check failed";
+        if (name.Length == 0)
+            throw new RenderException($"{check}: release name \"\": no name provided", loggedAs: check);
+        if (name.Length > 53 || !ReleaseNamePattern().IsMatch(name))
+            throw new RenderException($"{check}: release name {GoFormat.GoQuote(name)}: invalid release name, must match regex {ReleaseNamePattern()} and the length must not be longer than 53", loggedAs: check);
+    }
+
     private static void CheckKubeVersion(Chart chart, string kubeVersion)
     {
         var constraint = chart.Metadata.KubeVersion;
         if (constraint.Length == 0 || !Semver.TryParse(kubeVersion, out var v))
             return;
         if (!Semver.Satisfies(constraint, v!))
-            throw new RenderException($"chart requires kubeVersion: {constraint} which is incompatible with Kubernetes {kubeVersion}");
+            throw new RenderException($"chart requires kubeVersion: {constraint} which is incompatible with Kubernetes {kubeVersion}", duringRender: true);
     }
 
     private static void CheckDependencies(Chart chart)
@@ -156,17 +195,18 @@ public static class HelmTemplate
             .Select(d => d.Name)
             .ToList();
         if (missing.Count > 0)
-            throw new RenderException($"found in Chart.yaml, but missing in charts/ directory: {string.Join(", ", missing)}");
+            throw new RenderException("an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: " +
+                                      $"found in Chart.yaml, but missing in charts/ directory: {string.Join(", ", missing)}");
     }
 
-    private static List<(string, string)> CrdObjects(Chart chart)
+    private static List<ManifestSorter.Document> CrdObjects(Chart chart)
     {
-        var result = new List<(string, string)>();
+        var result = new List<ManifestSorter.Document>();
         foreach (var f in chart.Files)
         {
             if (f.Name.StartsWith("crds/", StringComparison.Ordinal) &&
                 (f.Name.EndsWith(".yaml", StringComparison.Ordinal) || f.Name.EndsWith(".yml", StringComparison.Ordinal) || f.Name.EndsWith(".json", StringComparison.Ordinal)))
-                result.Add((chart.FullPath + "/" + f.Name, Encoding.UTF8.GetString(f.Data)));
+                result.Add(new ManifestSorter.Document(chart.FullPath + "/" + f.Name, Encoding.UTF8.GetString(f.Data), "CustomResourceDefinition", false));
         }
         foreach (var dep in chart.Dependencies)
             result.AddRange(CrdObjects(dep));

@@ -37,6 +37,16 @@ public sealed record HelmTemplateOptions(string ReleaseName, string ChartPath)
 
     public string KubeVersion { get; init; } = "v1.35.0";
 
+    /// <summary>--show-only: only the documents rendered from templates matching these paths (relative to the
+    /// chart, e.g. templates/deployment.yaml; globs as filepath.Match).</summary>
+    public IReadOnlyList<string> ShowOnly { get; init; } = [];
+
+    /// <summary>--release-name: --output-dir writes under a directory named after the release.</summary>
+    public bool UseReleaseName { get; init; }
+
+    /// <summary>--skip-schema-validation: values.schema.json files are not checked.</summary>
+    public bool SkipSchemaValidation { get; init; }
+
     /// <summary>--api-versions: added to .Capabilities.APIVersions.</summary>
     public IReadOnlyList<string> ApiVersions { get; init; } = [];
 }

@@ -65,6 +65,19 @@ public static class TemplateEngine
         return rendered;
     }
 
+    /// <summary>--name-template: the text run as a Go template with Sprig's functions and no data.</summary>
+    public static string RenderNameTemplate(string text)
+    {
+        try
+        {
+            return NewSet().ParseAndExecute("name-template", text, null);
+        }
+        catch (TemplateException e)
+        {
+            throw new ChartException(e.Message);
+        }
+    }
+
     /// <summary>Helm's cleanupParseError: "template: NAME:LINE: ...: MSG" becomes "parse error at (NAME:LINE): MSG".</summary>
     private static string DescribeParseError(string message)
     {

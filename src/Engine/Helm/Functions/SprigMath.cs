@@ -50,16 +50,25 @@ public static class SprigMath
     private static decimal Dec(object? v) => v switch
     {
         string s => decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : 0,
-        _ => (decimal)ToFloat64(v),
+        // decimal.NewFromFloat takes the shortest text that round-trips, not a 15-digit approximation.
+        _ => decimal.Parse(ToFloat64(v).ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture),
     };
 
     private static double DecimalOp(object? first, object?[] rest, Func<decimal, decimal, decimal> op)
     {
-        var acc = Dec(first);
-        foreach (var x in rest)
-            acc = op(acc, Dec(x));
-        // shopspring/decimal's Float64 parses the decimal's text: the nearest double to the exact decimal.
-        return double.Parse(acc.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        try
+        {
+            var acc = Dec(first);
+            foreach (var x in rest)
+                acc = op(acc, Dec(x));
+            // shopspring/decimal's Float64 parses the decimal's text: the nearest double to the exact decimal.
+            return double.Parse(acc.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        }
+        catch (OverflowException)
+        {
+            // shopspring's decimals have no range limit; beyond System.Decimal's the function fails rather than guess.
+            throw new FunctionException("value out of range for decimal arithmetic");
+        }
     }
 
     private static double Round(double a, int p, double r)

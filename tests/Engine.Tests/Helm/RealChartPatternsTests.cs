@@ -1,0 +1,34 @@
+namespace Tide.Engine.Tests.Helm;
+
+/// <summary>Template patterns found in public charts (bench/helm-wider-check.py) that Tide once rendered
+/// differently from helm v4.1.4; each is a small chart written for this test, rendered by both at test time.</summary>
+public sealed class RealChartPatternsTests
+{
+    private static Dictionary<string, string> Chart(string template, string values = "") => new()
+    {
+        ["Chart.yaml"] = "apiVersion: v2\nname: pat\nversion: 0.1.0\n",
+        ["values.yaml"] = values,
+        ["templates/t.yaml"] = template,
+    };
+
+    [Fact]
+    public Task Render_LiteralBlockWhoseFirstLineHoldsOnlySpaces_ParsesAsHelm() =>
+        // loki-distributed and tempo-distributed: `runtime.yaml: |` + `{{ toYaml ... | nindent 4 }}` on the next line.
+        HelmOracle.AssertSameAsync(Chart("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: rt
+            data:
+              runtime.yaml: |
+                {{ toYaml .Values.runtime | nindent 4 }}
+              parsed: {{ fromYaml "a: |\n    \n    {}\nb: |-\n      \n     \n      y\n" | toJson | quote }}
+            """, "runtime: {}\n"));
+
+    [Fact]
+    public Task Render_HexadecimalFloatLiteral_EvaluatesAsHelm() =>
+        // traefik: memory units in powers of two written as Go hex floats.
+        HelmOracle.AssertSameAsync(Chart("""
+            v: {{ mulf 2 0x1p60 }}|{{ 0x1.8p1 }}|{{ 0x10p-2 | printf "%T %v" }}|{{ 1_000 }}|{{ 0o17 }}|{{ 0b101 }}
+            """));
+}

@@ -376,6 +376,13 @@ internal sealed class Executor
             _at = cmd;
             throw Fail($"error calling {name}: {e.Message}");
         }
+        catch (Exception e) when (e is ArithmeticException or ArgumentException or InvalidOperationException or InvalidCastException
+                                      or IndexOutOfRangeException or FormatException or NotSupportedException or System.Security.Cryptography.CryptographicException)
+        {
+            // text/template recovers a panicking function and reports it as that function's error.
+            _at = cmd;
+            throw Fail($"error calling {name}: {e.Message}");
+        }
     }
 
     /// <summary>Go 1.18+ and/or: arguments are evaluated only until the result is known.</summary>

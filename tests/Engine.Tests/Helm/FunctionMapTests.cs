@@ -53,6 +53,7 @@ public sealed class FunctionMapTests
         """{{ unixEpoch (toDate "2006-01-02" "2024-03-05") }}|{{ dateModify "-1.5h" (toDate "2006-01-02" "2024-03-05") }}|{{ date_modify "bad" (toDate "2006-01-02" "2024-03-05") }}|{{ mustDateModify "90m" (toDate "2006-01-02" "2024-03-05") | date "15:04" }}""",
         """{{ duration 95 }}|{{ duration "3600" }}|{{ duration 0 }}|{{ duration 1.5 }}|{{ durationRound "2h30m" }}|{{ durationRound "400h" }}|{{ durationRound "1m0s" }}|{{ durationRound (int64 3000000000) }}|{{ durationRound "9000h" }}""",
         """{{ range $i, $v := .Capabilities.APIVersions }}{{ if lt $i 2 }}{{ $v }},{{ end }}{{ end }}|{{ has "apps/v1" .Capabilities.APIVersions }}|{{ typeOf .Capabilities.APIVersions }}|{{ .Capabilities.APIVersions.Has "policy/v1" }}""",
+        """{{ tpl "{{ . }}" "str" }}|{{ tpl "{{ .a }}" (dict "a" 1) }}|{{ tpl "{{ len . }}" (list 1 2) }}|{{ tpl "{{ . }}" nil }}""",
         """{{ mustToDate "2006-01-02" "2024-02-29" | date "2006-01-02" }}|{{ toDate "02/01/06 15:04" "31/12/99 23:59" | date "2006-01-02T15:04" }}""",
     ];
 

@@ -94,7 +94,7 @@ public static class TemplateEngine
     private static IEnumerable<GoFunction> BoundFunctions(TemplateSet set, Dictionary<string, int> includeCounts) =>
     [
         GoFunction.Fixed("include", a => Include(set, includeCounts, (string)a[0]!, a[1]), GoParam.String, GoParam.Any),
-        GoFunction.Fixed("tpl", a => Tpl(set, (string)a[0]!, a[1]), GoParam.String, GoParam.Map),
+        GoFunction.Fixed("tpl", a => Tpl(set, (string)a[0]!, a[1]), GoParam.String, GoParam.Any),
     ];
 
     private static string Include(TemplateSet set, Dictionary<string, int> counts, string name, object? data)

@@ -49,6 +49,8 @@ public sealed class HelmTemplateCommandTests : IDisposable
         _dir.Write("v1.yaml", "replicas: 5\nfrom: v1\n");
         _dir.Write("v2.yaml", "from: v2\nlist: [a, b]\n");
         _dir.Write("notachart.tgz", "plain text\n");
+        _dir.Write("old/Chart.yaml", "apiVersion: v2\nname: old\nversion: 0.1.0\ndeprecated: true\n");
+        _dir.Write("old/templates/t.yaml", "v: {{ required \"v is required\" .Values.v }}\n");
     }
 
     public void Dispose() => _dir.Dispose();
@@ -93,6 +95,7 @@ public sealed class HelmTemplateCommandTests : IDisposable
         { ["r", "c", "--labels", "bad"] },
         { ["r", "c", "--labels", "owner=me"] },
         { ["Bad_Name", "c"] },
+        { ["r", "old"] },
     };
 
     [Theory]

@@ -81,6 +81,7 @@ public static class HelmCommand
                     IsUpgrade = parse.GetValue(isUpgrade),
                     UseReleaseName = parse.GetValue(releaseName),
                     SkipSchemaValidation = parse.GetValue(skipSchema),
+                    Log = line => Console.Error.WriteLine(line),
                 };
                 var release = HelmTemplate.RenderRelease(options);
                 var output = parse.GetValue(outputDir) is { Length: > 0 } dir

@@ -31,4 +31,13 @@ public sealed class RealChartPatternsTests
         HelmOracle.AssertSameAsync(Chart("""
             v: {{ mulf 2 0x1p60 }}|{{ 0x1.8p1 }}|{{ 0x10p-2 | printf "%T %v" }}|{{ 1_000 }}|{{ 0o17 }}|{{ 0b101 }}
             """));
+
+    [Fact]
+    public Task Render_LibraryChart_IsRefusedAsByHelm()
+    {
+        // bitnami/common: a library chart rendered on its own.
+        var files = Chart("v: 1\n");
+        files["Chart.yaml"] += "type: library\n";
+        return HelmOracle.AssertSameAsync(files);
+    }
 }

@@ -39,8 +39,23 @@ public sealed class ValuesSchemaTests
   "properties": { "replicas": { "$ref": "#/definitions/port" }, "name": { "$ref": "#/$defs/name" }, "tags": { "type": "array", "uniqueItems": true, "maxItems": 2 } } }
 """;
 
+    private const string Combinators = """
+{ "properties": {
+    "mode": { "anyOf": [ { "type": "string" }, { "type": "boolean" } ] },
+    "one": { "oneOf": [ { "type": "number" }, { "type": "integer" } ] },
+    "a": { "required": ["z"], "properties": { "b": { "type": "string" } } },
+    "n": { "not": { "type": "string" } },
+    "all": { "allOf": [ { "type": "integer" }, { "minimum": 5 } ] } } }
+""";
+
     public static TheoryData<string, string[]> Cases() => new()
     {
+        { Combinators, ["mode=5"] },
+        { Combinators, ["one=3"] },
+        { Combinators, ["one=x"] },
+        { Combinators, ["a.b=1"] },
+        { Combinators, ["n=x"] },
+        { Combinators, ["all=3"] },
         { UnknownKeywords, [] },
         { UnknownKeywords, ["replicas=0"] },
         { UnknownKeywords, ["name=toolongname"] },

@@ -41,6 +41,11 @@ public static partial class HelmTemplate
     private static RenderedRelease RenderRelease(Chart loaded, Dictionary<string, object?> userValues, HelmTemplateOptions options)
     {
         var chart = loaded.CloneForRender();
+        // helm's checkIfInstallable: only application charts (type "" or "application") render.
+        if (chart.Metadata.Type is not ("" or "application"))
+            throw new ChartException($"{chart.Metadata.Type} charts are not installable");
+        if (chart.Metadata.Deprecated)
+            options.Log?.Invoke("level=WARN msg=\"this chart is deprecated\"");
         CheckDependencies(chart);
         CheckReleaseName(options.ReleaseName);
         var kubeVersion = new Capabilities.KubeVersionInfo(options.KubeVersion);

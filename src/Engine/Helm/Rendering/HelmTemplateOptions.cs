@@ -47,6 +47,10 @@ public sealed record HelmTemplateOptions(string ReleaseName, string ChartPath)
     /// <summary>--skip-schema-validation: values.schema.json files are not checked.</summary>
     public bool SkipSchemaValidation { get; init; }
 
+    /// <summary>Receives the lines helm logs to stderr while rendering (e.g. `level=WARN msg="this chart is
+    /// deprecated"`).</summary>
+    public Action<string>? Log { get; init; }
+
     /// <summary>--api-versions: added to .Capabilities.APIVersions.</summary>
     public IReadOnlyList<string> ApiVersions { get; init; } = [];
 }

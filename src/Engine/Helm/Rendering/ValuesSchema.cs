@@ -86,7 +86,7 @@ public static class ValuesSchema
                 Valid[(schemaText, json)] = true;
                 return;
             }
-            options.OutputFormat = OutputFormat.List;
+            options.OutputFormat = OutputFormat.Hierarchical;
             result = compiled.Schema.Evaluate(instance.RootElement, options);
         }
         catch (Exception e) when (e is JsonSchemaException or ArgumentException or InvalidOperationException or FormatException or System.Text.RegularExpressions.RegexParseException)
@@ -94,37 +94,105 @@ public static class ValuesSchema
             throw new RenderException($"unable to validate schema: {OneLine(e.Message)}");
         }
         sb.Append(chartName).Append(":\n");
-        var instanceNode = JsonNode.Parse(json);
-        var typeFailed = new HashSet<string>(StringComparer.Ordinal);
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var detail in (result.Details ?? []).Prepend(result).Where(d => d.Errors is { Count: > 0 }))
+        var errors = new Explainer(compiled.Document, JsonNode.Parse(json)).Errors(result);
+        // The report's top level lists the root's errors; a lone group there is replaced by what it groups.
+        if (errors is [{ Message: "validation failed" } lone])
+            errors = [.. lone.Causes];
+        foreach (var error in errors)
+            error.AppendTo(sb, 0);
+    }
+
+    /// <summary>One line of helm's validation report and the errors under it (santhosh-tekuri's ValidationError).</summary>
+    private sealed record Failure(string Location, string Message, IReadOnlyList<Failure> Causes)
+    {
+        public void AppendTo(StringBuilder sb, int depth)
         {
-            var location = detail.InstanceLocation.ToString();
-            // JsonSchema.Net fails each extra property against additionalProperties' subschema; helm's validator
-            // reports the object once, naming every extra property.
-            var schemaPointer = detail.SchemaLocation.Fragment.TrimStart('#');
-            if (schemaPointer.EndsWith("/additionalProperties", StringComparison.Ordinal) &&
-                Resolve(compiled.Document, schemaPointer) is JsonValue)
-            {
-                var parent = location[..location.LastIndexOf('/')];
-                if (reported.Add(parent + " " + schemaPointer) &&
-                    Resolve(compiled.Document, schemaPointer[..^"/additionalProperties".Length]) is JsonObject owner &&
-                    Resolve(instanceNode, parent) is JsonObject obj)
-                {
-                    sb.Append("- at '").Append(parent).Append("': ").Append(AdditionalProperties(owner, obj)).Append('\n');
-                }
-                continue;
-            }
-            // Like helm's validator, a type mismatch is the one error reported for its location and schema.
-            if (detail.Errors!.ContainsKey("type"))
-            {
-                if (typeFailed.Add(location + " " + detail.EvaluationPath))
-                    sb.Append("- at '").Append(location).Append("': ").Append(Describe("type", detail, compiled.Document, instanceNode)).Append('\n');
-                continue;
-            }
-            foreach (var keyword in detail.Errors.Keys)
-                sb.Append("- at '").Append(location).Append("': ").Append(Describe(keyword, detail, compiled.Document, instanceNode)).Append('\n');
+            sb.Append(' ', 2 * depth).Append("- at '").Append(Location).Append("': ").Append(Message).Append('\n');
+            foreach (var cause in Causes)
+                cause.AppendTo(sb, depth + 1);
         }
+    }
+
+    /// <summary>Rebuilds santhosh-tekuri's error tree from JsonSchema.Net's hierarchical results: a type mismatch
+    /// hides the schema's other errors; several errors of one subschema become "validation failed" with the errors
+    /// under it; anyOf/oneOf/allOf/not report themselves with their branches' errors under them.</summary>
+    private sealed class Explainer(JsonNode schema, JsonNode? instance)
+    {
+        private static readonly HashSet<string> Combinators = ["anyOf", "oneOf", "allOf", "not"];
+
+        public List<Failure> Errors(EvaluationResults node)
+        {
+            var location = node.InstanceLocation.ToString();
+            var own = node.Errors ?? new Dictionary<string, string>();
+            if (own.ContainsKey("type"))
+                return [new Failure(location, Describe("type", node), [])];
+            var failures = own.Keys.Where(k => !Combinators.Contains(k)).Select(k => new Failure(location, Describe(k, node), [])).ToList();
+            var path = node.EvaluationPath.ToString();
+            var additional = new List<EvaluationResults>();
+            foreach (var group in (node.Details ?? []).GroupBy(d => Keyword(path, d.EvaluationPath.ToString())))
+            {
+                var failed = group.Where(d => !d.IsValid).ToList();
+                switch (group.Key)
+                {
+                    case "additionalProperties":
+                        additional.AddRange(failed);
+                        break;
+                    case "anyOf" when failed.Count == group.Count():
+                    case "allOf" when failed.Count > 0:
+                    case "oneOf" when group.Count() - failed.Count != 1:
+                    case "not" when failed.Count == 0:
+                        failures.Add(Combinator(group.Key, location, group.Count(), failed));
+                        break;
+                    case "anyOf" or "allOf" or "oneOf" or "not":
+                        break;
+                    default:
+                        foreach (var child in failed)
+                            if (Collapse(child) is { } failure)
+                                failures.Add(failure);
+                        break;
+                }
+            }
+            if (additional.Count > 0 && Resolve(schema, node.SchemaLocation.Fragment.TrimStart('#')) is JsonObject owner &&
+                Resolve(instance, location) is JsonObject obj)
+                failures.Add(new Failure(location, AdditionalProperties(owner, obj), []));
+            return failures;
+        }
+
+        private Failure? Collapse(EvaluationResults node)
+        {
+            var errors = Errors(node);
+            return errors.Count switch
+            {
+                0 => null,
+                1 => errors[0],
+                _ => new Failure(node.InstanceLocation.ToString(), "validation failed", errors),
+            };
+        }
+
+        private Failure Combinator(string keyword, string location, int branches, List<EvaluationResults> failed)
+        {
+            var causes = failed.Select(Collapse).OfType<Failure>().ToList();
+            if (keyword == "oneOf")
+            {
+                if (failed.Count < branches)
+                {
+                    var matched = Enumerable.Range(0, branches).Where(i => failed.All(f => !f.EvaluationPath.ToString().EndsWith("/oneOf/" + i, StringComparison.Ordinal))).ToList();
+                    return new Failure(location, $"'oneOf' failed, subschemas {string.Join(", ", matched)} matched", []);
+                }
+                return new Failure(location, "'oneOf' failed, none matched", causes);
+            }
+            return new Failure(location, $"'{keyword}' failed", keyword == "not" ? [] : causes);
+        }
+
+        /// <summary>The applicator keyword through which a child result was reached from its parent.</summary>
+        private static string Keyword(string parentPath, string childPath)
+        {
+            var rest = childPath.StartsWith(parentPath, StringComparison.Ordinal) ? childPath[parentPath.Length..] : childPath;
+            var parts = rest.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            return parts.Length > 0 ? parts[0] : "";
+        }
+
+        private string Describe(string keyword, EvaluationResults node) => ValuesSchema.Describe(keyword, node, schema, instance);
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
@@ -214,8 +282,7 @@ public static class ValuesSchema
     private static string Describe(string keyword, EvaluationResults detail, JsonNode schema, JsonNode? instance)
     {
         var fallback = detail.Errors![keyword];
-        var node = Resolve(schema, detail.SchemaLocation.Fragment.TrimStart('#'));
-        if (node is not JsonObject at)
+        if (SchemaHolding(keyword, detail, schema) is not { } at)
             return fallback;
         var want = at[keyword];
         var got = Resolve(instance, detail.InstanceLocation.ToString());
@@ -260,6 +327,23 @@ public static class ValuesSchema
             default:
                 return fallback;
         }
+    }
+
+    /// <summary>The subschema whose keyword failed: at the result's schema location, or (for array items, whose
+    /// location JsonSchema.Net suffixes with an extra segment) the nearest enclosing schema that has the keyword.</summary>
+    private static JsonObject? SchemaHolding(string keyword, EvaluationResults detail, JsonNode schema)
+    {
+        var pointer = Uri.UnescapeDataString(detail.SchemaLocation.Fragment.TrimStart('#'));
+        for (var depth = 0; depth < 2; depth++)
+        {
+            if (Resolve(schema, pointer) is JsonObject at && at.ContainsKey(keyword))
+                return at;
+            var slash = pointer.LastIndexOf('/');
+            if (slash < 0)
+                break;
+            pointer = pointer[..slash];
+        }
+        return null;
     }
 
     private static string AdditionalProperties(JsonObject schema, JsonObject obj) =>

@@ -40,4 +40,16 @@ public sealed class RealChartPatternsTests
         files["Chart.yaml"] += "type: library\n";
         return HelmOracle.AssertSameAsync(files);
     }
+
+    [Fact]
+    public Task Render_RequiredInsideTplInsideInclude_FailsAsHelm() =>
+        // grafana loki: a `required` reached through include, then tpl of a values string, then include again.
+        HelmOracle.AssertSameAsync(new Dictionary<string, string>
+        {
+            ["Chart.yaml"] = "apiVersion: v2\nname: pat\nversion: 0.1.0\n",
+            ["values.yaml"] = "config: |\n  bucket: {{ include \"pat.bucket\" . }}\n",
+            ["templates/_helpers.tpl"] = "{{- define \"pat.bucket\" }}{{ required \"Please define bucket\" .Values.bucket }}{{ end -}}\n" +
+                                          "{{- define \"pat.config\" }}{{ tpl .Values.config . }}{{ end -}}\n",
+            ["templates/t.yaml"] = "data: {{ include \"pat.config\" . | quote }}\n",
+        });
 }

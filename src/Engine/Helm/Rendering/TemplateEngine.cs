@@ -128,6 +128,11 @@ public static class TemplateEngine
         {
             throw new FunctionException($"cannot parse template \"{text}\": {e.Message}");
         }
+        catch (TemplateException e) when (e.FailMessage is not null)
+        {
+            // helm finds a `fail`/`required` message through any wrapping, tpl's included.
+            throw new FunctionException(e.FailMessage, isFail: true);
+        }
         catch (TemplateException e)
         {
             throw new FunctionException($"error during tpl function execution for \"{text}\": {e.Message}");

@@ -52,4 +52,21 @@ public sealed class RealChartPatternsTests
                                           "{{- define \"pat.config\" }}{{ tpl .Values.config . }}{{ end -}}\n",
             ["templates/t.yaml"] = "data: {{ include \"pat.config\" . | quote }}\n",
         });
+
+    public static TheoryData<string> NilValueArguments() => new()
+    {
+        "{{ keys .Values.nul }}",
+        "{{ trunc 3 .Values.nul }}",
+        "{{ trunc 3 .Values.missing }}",
+        "{{ hasKey .Values.missing \"a\" }}",
+        "{{ $v := .Values.nul }}{{ trunc 3 $v }}",
+        "{{ $m := .Values }}{{ trunc 3 $m.nul }}",
+        "{{ default \"x\" .Values.nul }}|{{ list .Values.nul | len }}|{{ toYaml .Values.missing }}",
+    };
+
+    [Theory]
+    [MemberData(nameof(NilValueArguments))]
+    public Task Render_NullOrMissingValueAsTypedArgument_BehavesAsHelm(string snippet) =>
+        // grafana enterprise-logs: a null value passed where a function takes a string.
+        HelmOracle.AssertSameAsync(Chart($"v: {snippet}\n", "nul: null\n"));
 }

@@ -67,6 +67,35 @@ public sealed class BadInputTests
         Assert.Equal("fixed", await env.Kubectl.JsonPathAsync("configmap/broken", "default", "{.data.value}"));
     }
 
+    [Fact]
+    public async Task ObjectRefusedByTheApiServer_LeavesNothingOfItsStageApplied_AndIsNamed()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        var repo = await env.CreateRepositoryAsync("stage");
+        // One stage, in apply order: ConfigMap default/a, ConfigMap missing/b (its namespace does not exist), Secret default/c.
+        repo.Write("apps/a.yaml", Manifests.ConfigMap("default", "a", "x"));
+        repo.Write("apps/b.yaml", Manifests.ConfigMap("missing", "b", "x"));
+        repo.Write("apps/c.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: c\n  namespace: default\nstringData:\n  k: v\n");
+        await repo.CommitAndPushAsync("b in a missing namespace");
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("stage", env.Git.RepositoryUrl("stage")));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("stage", "stage", "./apps"));
+
+        var refused = await Eventually.WaitAsync(
+            () => env.Kubectl.JsonPathAsync("kustomization/stage", "flux-system", "{.status.conditions[?(@.reason==\"ReconciliationFailed\")].message}"),
+            m => !string.IsNullOrEmpty(m), Timeout, "the apply to be refused");
+        Assert.Contains("ConfigMap/missing/b", refused);
+        Assert.Null(await env.Kubectl.JsonPathAsync("configmap/a", "default", "{.metadata.name}"));
+        Assert.Null(await env.Kubectl.JsonPathAsync("secret/c", "default", "{.metadata.name}"));
+
+        repo.Write("apps/namespace.yaml", Manifests.Namespace("missing"));
+        var fixedCommit = await repo.CommitAndPushAsync("add the namespace");
+        await SingleNodeTests.WaitForAppliedRevisionAsync(env, "stage", $"main@sha1:{fixedCommit}");
+        var inventory = await env.Kubectl.JsonPathAsync("kustomization/stage", "flux-system", "{.status.inventory.entries[*].id}");
+        Assert.Equal(["_missing__Namespace", "default_a__ConfigMap", "default_c__Secret", "missing_b__ConfigMap"],
+            inventory!.Split(' ').Order(StringComparer.Ordinal));
+    }
+
     private static string[] PathNotFound(string events) =>
         events.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(e => e.Contains("path not found")).ToArray();
 

@@ -25,6 +25,8 @@ public sealed class BadInputTests
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("invalid", "bad", "./apps"));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("nosource", "absent", "./apps"));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("escape", "bad", "./apps/../../outside"));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("external", "bad", "./apps")
+            .Replace("kind: GitRepository", "kind: ExternalArtifact"));
 
         var unreachable = await NotReadyAsync(env, "gitrepository/unreachable");
         Assert.Equal("GitOperationFailed", unreachable.Reason);
@@ -50,6 +52,13 @@ public sealed class BadInputTests
         var escape = await NotReadyAsync(env, "kustomization/escape");
         Assert.Equal("ArtifactFailed", escape.Reason);
         Assert.Equal("path './apps/../../outside' leaves the artifact's root", escape.Message);
+
+        // Flux's schema admits ExternalArtifact, which nothing serves yet: refused at once, naming the kind.
+        var external = await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("kustomization/external", "flux-system",
+                "{.status.conditions[?(@.type==\"Stalled\")].message}"),
+            m => !string.IsNullOrEmpty(m), Timeout, "the ExternalArtifact source to be refused");
+        Assert.Equal("source 'bad' kind 'ExternalArtifact' is not supported: sourceRef.kind must be one of GitRepository, OCIRepository, Bucket",
+            external);
 
         var invalid = await NotReadyAsync(env, "kustomization/invalid");
         Assert.Equal("BuildFailed", invalid.Reason);

@@ -20,6 +20,8 @@ public sealed class BadInputTests
 
         await env.Kubectl.ApplyAsync(Manifests.GitRepository("unreachable", "http://127.0.0.1:1/nothing.git"));
         await env.Kubectl.ApplyAsync(Manifests.GitRepository("nobranch", env.Git.RepositoryUrl("bad"), branch: "nope"));
+        // The repository's directory on this machine: readable by Tide, but not to be named by a tenant.
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("local", new Uri(Path.Combine(env.RepositoriesRoot, "bad")).AbsoluteUri));
         await env.Kubectl.ApplyAsync(Manifests.GitRepository("bad", env.Git.RepositoryUrl("bad")));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("nopath", "bad", "./missing"));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("invalid", "bad", "./apps"));
@@ -35,6 +37,12 @@ public sealed class BadInputTests
         var nobranch = await NotReadyAsync(env, "gitrepository/nobranch");
         Assert.Equal("GitOperationFailed", nobranch.Reason);
         Assert.Contains("nope", nobranch.Message);
+
+        var local = await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("gitrepository/local", "flux-system",
+                "{.status.conditions[?(@.type==\"Stalled\")].message}"),
+            m => !string.IsNullOrEmpty(m), Timeout, "the local URL to be refused");
+        Assert.Contains("local Git URLs (file:// and paths) are not allowed on this cluster; set tide.sources.allow-local = on", local);
+        Assert.Equal("", await env.Kubectl.JsonPathAsync("gitrepository/local", "flux-system", "{.status.artifact}"));
 
         var nopath = await NotReadyAsync(env, "kustomization/nopath");
         Assert.Equal("ArtifactFailed", nopath.Reason);

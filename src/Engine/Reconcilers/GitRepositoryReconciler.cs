@@ -181,7 +181,7 @@ public sealed class GitRepositoryReconciler(
                     throw new DirectoryNotFoundException($"'{fromPath}' does not exist in the artifact");
                 CopyDirectory(source, destination);
             }
-            catch (ArtifactException e)
+            catch (Exception e) when (e is ArtifactException or UnsafeArchiveException)
             {
                 throw new ReconcileFailure("NoArtifact", $"artifact of include '{name}' could not be fetched: {e.Message}", inner: e);
             }

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LibGit2Sharp;
 using Tide.Engine.Api;
-using Tide.Engine.Versions;
+using Tide.Engine.GoCompat;
 
 namespace Tide.Engine.Sources.Git;
 

@@ -23,6 +23,8 @@ public sealed record TideSettings
     public bool StrictSubstitution { get; init; }
     public bool NoCrossNamespaceRefs { get; init; }
     public string DefaultServiceAccount { get; init; } = "";
+    /// <summary>Whether GitRepositories may name file:// URLs and local paths (tide.sources.allow-local).</summary>
+    public bool AllowLocalSources { get; init; }
 
     public static TideSettings From(Config config)
     {
@@ -52,6 +54,7 @@ public sealed record TideSettings
             StrictSubstitution = tide.GetBoolean("strict-substitution", false),
             NoCrossNamespaceRefs = tide.GetBoolean("no-cross-namespace-refs", false),
             DefaultServiceAccount = tide.GetString("default-service-account", ""),
+            AllowLocalSources = tide.GetBoolean("sources.allow-local", false),
         };
     }
 }

@@ -44,4 +44,11 @@ public sealed class TideSettingsTests
 
         Assert.Equal(new ArtifactRetention(5, TimeSpan.FromMinutes(10)), settings.ArtifactRetention);
     }
+
+    [Fact]
+    public void LocalSources_AreRefusedUnlessTheConfigurationAllowsThem()
+    {
+        Assert.False(TideSettings.From(TideConfig.Load(path: null)).AllowLocalSources);
+        Assert.True(TideSettings.From(TideConfig.Load(path: null, overrides: "tide.sources.allow-local = on")).AllowLocalSources);
+    }
 }

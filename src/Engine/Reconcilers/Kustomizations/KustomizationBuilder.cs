@@ -30,6 +30,10 @@ public sealed class KustomizationBuilder(KubeClient kube, ArtifactCache artifact
     public async Task<ArtifactLocation> RequireArtifactAsync(Kustomization ks, ArtifactLocation? artifact, CancellationToken ct)
     {
         var reference = ks.Spec.SourceRef;
+        if (!CrossNamespaceSourceReference.ServedKinds.Contains(reference.Kind))
+            throw new ReconcileFailure(ConditionReasons.ArtifactFailed,
+                $"source '{reference.Name}' kind '{reference.Kind}' is not supported: sourceRef.kind must be one of " +
+                string.Join(", ", CrossNamespaceSourceReference.ServedKinds), terminal: true);
         if (options.NoCrossNamespaceRefs && reference.Namespace is { Length: > 0 } refNamespace && refNamespace != ks.Metadata.NamespaceProperty)
             throw new ReconcileFailure(ConditionReasons.ArtifactFailed,
                 $"cannot access {reference.Kind}/{refNamespace}/{reference.Name}: cross-namespace references are not allowed on this cluster (tide.no-cross-namespace-refs)",

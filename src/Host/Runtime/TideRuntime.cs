@@ -109,6 +109,7 @@ public sealed class TideRuntime : IAsyncDisposable
                     NoCrossNamespaceRefs = settings.NoCrossNamespaceRefs,
                     DefaultServiceAccount = settings.DefaultServiceAccount,
                     UnpackLimits = settings.UnpackLimits,
+                    DependencyRequeueInterval = settings.RequeueDependency,
                 }),
             status, applies, progress);
         var node = await TideNode.StartAsync(config, kube,

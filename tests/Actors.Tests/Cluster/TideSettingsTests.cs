@@ -17,6 +17,17 @@ public sealed class TideSettingsTests
     }
 
     [Fact]
+    public void Retries_DefaultToFluxs_AndAreReadFromTheConfiguration()
+    {
+        var defaults = TideSettings.From(TideConfig.Load(path: null));
+        Assert.Equal((TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(30)), (defaults.BackoffMax, defaults.RequeueDependency));
+
+        var settings = TideSettings.From(TideConfig.Load(path: null,
+            overrides: "tide.backoff.max = 5m\ntide.requeue-dependency = 10s"));
+        Assert.Equal((TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10)), (settings.BackoffMax, settings.RequeueDependency));
+    }
+
+    [Fact]
     public void UnpackLimits_AreReadFromTheConfiguration()
     {
         var settings = TideSettings.From(TideConfig.Load(path: null,

@@ -49,9 +49,10 @@ public sealed class KustomizationBuilder(KubeClient kube, ArtifactCache artifact
             && stored["revision"]?.GetValue<string>() is { } revision && stored["digest"]?.GetValue<string>() is { } digest
             && stored["url"]?.GetValue<string>() is { } url)
             return new ArtifactLocation(revision, digest, url);
-        throw new ReconcileFailure(ConditionReasons.ArtifactFailed, found is not null
-            ? "Source is not ready, artifact not found"
-            : $"Source '{reference.Kind}/{sourceNamespace}/{reference.Name}' not found");
+        // As Flux: a source that has no artifact yet is waited for like a dependency; a missing one is a failure.
+        throw found is not null
+            ? new ReconcileFailure(ConditionReasons.ArtifactFailed, "Source is not ready, artifact not found") { WaitsOnDependency = true }
+            : new ReconcileFailure(ConditionReasons.ArtifactFailed, $"Source '{reference.Kind}/{sourceNamespace}/{reference.Name}' not found");
     }
 
     /// <summary>The objects of <paramref name="source"/>'s path, decrypted and substituted.</summary>

@@ -15,7 +15,7 @@ public sealed class GitRepositoryAuthTests : IAsyncLifetime
 {
     private const string Password = "s3cr3t-Pa55word";
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private GitHttpServer _server = null!;
     private GitRepositoryReconciler _reconciler = null!;
     private string _sha = null!;
@@ -28,7 +28,7 @@ public sealed class GitRepositoryAuthTests : IAsyncLifetime
         _sha = await work.CommitAsync("private app", ("deploy/app.yaml", "kind: ConfigMap\n"));
         await work.PushAsync(bare);
         _reconciler = new GitRepositoryReconciler(
-            new GitFetcher(_temp.Combine("cache")), new ArtifactStore(_temp.Combine("store"), _time),
+            new GitFetcher(_temp.Combine("cache"), allowLocal: true), new ArtifactStore(_temp.Combine("store"), _time),
             new SourceReconcilerOptions { ArtifactBaseUrl = "http://127.0.0.1:9090", WorkDirectory = _temp.Combine("work-dirs") }, _time);
     }
 

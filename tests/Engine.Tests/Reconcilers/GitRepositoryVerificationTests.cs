@@ -14,7 +14,7 @@ namespace Tide.Engine.Tests.Reconcilers;
 public sealed class GitRepositoryVerificationTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private GpgSigner _signer = null!;
     private GpgSigner _stranger = null!;
     private WorkRepository _repo = null!;
@@ -26,7 +26,7 @@ public sealed class GitRepositoryVerificationTests : IAsyncLifetime
         _stranger = await GpgSigner.CreateAsync("Untrusted Signer");
         _repo = await WorkRepository.InitAsync(_temp.Combine("repo"));
         _reconciler = new GitRepositoryReconciler(
-            new GitFetcher(_temp.Combine("cache")), new ArtifactStore(_temp.Combine("store"), _time),
+            new GitFetcher(_temp.Combine("cache"), allowLocal: true), new ArtifactStore(_temp.Combine("store"), _time),
             new SourceReconcilerOptions { ArtifactBaseUrl = "http://127.0.0.1:9090", WorkDirectory = _temp.Combine("work-dirs") }, _time);
     }
 

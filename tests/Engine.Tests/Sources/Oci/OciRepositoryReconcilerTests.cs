@@ -16,7 +16,7 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
 {
     private const string BaseUrl = "http://127.0.0.1:9090";
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly HttpClient _http = new();
     private OciRegistryServer _registry = null!;
     private OciClient _client = null!;
@@ -258,6 +258,27 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
         Assert.StartsWith("failed to extract layer contents from artifact:", ready.Message);
         Assert.Contains("../escaped.yaml", ready.Message);
         Assert.False(File.Exists(_temp.Combine("escaped.yaml")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("work")));
+    }
+
+    [Fact]
+    public async Task Reconcile_LayerWhoseGzipChecksumDoesNotMatch_IsRejected()
+    {
+        var layer = new MemoryStream();
+        await using (var gzip = new GZipStream(layer, CompressionLevel.Fastest, leaveOpen: true))
+        await using (var tar = new TarWriter(gzip))
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "app.yaml") { DataStream = new MemoryStream("x"u8.ToArray()) });
+        var corrupt = layer.ToArray();
+        corrupt[^8] ^= 0xFF; // the CRC32 of the gzip trailer; the registry's digest is of these very bytes
+        await PushRawAsync("corrupt", corrupt);
+
+        var result = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Tag = "corrupt" }), ReferencedSecrets.None, CancellationToken.None);
+
+        var ready = Get(result.Status, ConditionTypes.Ready);
+        Assert.Equal((ConditionStatus.False, OciRepository.LayerOperationFailedReason,
+                "failed to extract layer contents from artifact: refusing archive: the gzip stream is corrupt (its data, CRC32 or length does not match)"),
+            (ready.Status, ready.Reason, ready.Message));
+        Assert.Null(result.Status.Artifact);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("work")));
     }
 

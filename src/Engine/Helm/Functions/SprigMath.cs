@@ -38,7 +38,8 @@ public static class SprigMath
         GoFunction.Fixed("until", a => UntilStep(0, (int)a[0]!, (int)a[0]! < 0 ? -1 : 1), P.Int),
         GoFunction.Fixed("untilStep", a => UntilStep((int)a[0]!, (int)a[1]!, (int)a[2]!), P.Int, P.Int, P.Int),
         GoFunction.Variadic("seq", P.Int, a => Seq(a.Select(x => (int)x!).ToArray())),
-        GoFunction.Fixed("randInt", a => Random.Shared.Next((int)a[0]!, (int)a[1]!), P.Int, P.Int),
+        // rand.Intn(max-min)+min: an empty range panics as math/rand does.
+        GoFunction.Fixed("randInt", a => (int)a[1]! > (int)a[0]! ? Random.Shared.Next((int)a[0]!, (int)a[1]!) : throw new FunctionException("invalid argument to Intn"), P.Int, P.Int),
     ];
 
     private static long TryOctal(string s)
@@ -92,25 +93,30 @@ public static class SprigMath
     }
 
     /// <summary>Sprig's seq, after GNU seq: [end] | start end | start step end.</summary>
+    /// <summary>Sprig's seq: like GNU seq (1..N, START..END, START STEP END), through untilStep.</summary>
     private static string Seq(int[] p)
     {
-        int start = 1, step = 1, end;
+        List<object?> values;
         switch (p.Length)
         {
-            case 0: return "";
-            case 1: end = p[0]; break;
-            case 2: start = p[0]; end = p[1]; step = end >= start ? 1 : -1; break;
-            default: start = p[0]; step = p[1]; end = p[2]; break;
+            case 1:
+                var up = p[0] < 1 ? -1 : 1;
+                values = UntilStep(1, p[0] + up, up);
+                break;
+            case 2:
+                var step = p[1] < p[0] ? -1 : 1;
+                values = UntilStep(p[0], p[1] + step, step);
+                break;
+            case 3:
+                var increment = p[2] < p[0] ? -1 : 1;
+                if (p[2] < p[0] && p[1] > 0)
+                    return "";
+                values = UntilStep(p[0], p[2] + increment, p[1]);
+                break;
+            default:
+                return "";
         }
-        if (step == 0 || (end < start && step > 0) || (end > start && step < 0))
-            return "";
-        var sb = new StringBuilder();
-        for (var i = start; step > 0 ? i <= end : i >= end; i += step)
-        {
-            if (sb.Length > 0) sb.Append(' ');
-            sb.Append(i.ToString(CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
+        return string.Join(' ', values);
     }
 
     private static object Biggest(object?[] a) => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => Math.Max(acc, ToInt64(x)));

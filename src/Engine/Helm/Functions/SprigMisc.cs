@@ -210,7 +210,7 @@ public static class SprigMisc
     private static bool SemverCompare(string constraint, string version)
     {
         if (!Semver.TryParse(version, out var v))
-            throw new FunctionException("Invalid Semantic Version");
+            throw new FunctionException("invalid semantic version");
         return Semver.Satisfies(constraint, v!);
     }
 

@@ -58,6 +58,9 @@ public sealed class FunctionMapTests
         """{{ wrapWith 5 "\t" "abcdefghij" }}|{{ wrap 5 "abcdefghij kl" }}|{{ wrapWith 3 "" "ab cd efgh" }}""",
         """{{ seq 0 }}|{{ seq 5 }}|{{ seq -3 }}|{{ seq 2 -2 }}|{{ seq 1 2 10 }}|{{ seq 10 -3 1 }}|{{ seq 10 3 1 }}|{{ seq 1 0 3 }}""",
         """{{ slice (list 1 2 3) 1 | toJson }}|{{ slice list | toJson }}|{{ chunk -1 (list 1 2) | toJson }}|{{ chunk 3 (list 1 2 3 4 5 6 7) | toJson }}|{{ concat (list 1) (list 2 3) | toJson }}""",
+        """{{ int .Values.big }}|{{ printf "%s|%d|%5s" .Values.l .Values.l (list "a" "bb") }}|{{ printf "%U" 65 }}|{{ round -2.5 0 }}|{{ round 2.5 0 }}|{{ typeOf .Files }}""",
+        """{{ regexReplaceAll "(?P<x>a)" "aa" "${x}b" }}|{{ regexSplit "a*" "baaac" -1 | toJson }}|{{ regexFindAll "a*" "baaac" -1 | toJson }}|{{ regexReplaceAll "a|" "xay" "-" }}|{{ regexReplaceAll "x*" "abc" "-" }}""",
+        """{{ replace "" "x" "ab" }}|{{ splitList "" "ab" | toJson }}|{{ split "" "ab" | toJson }}|{{ mergeOverwrite (dict "b" (list 1)) (dict "a" 1 "b" (list "x")) | toJson }}""",
         """{{ mustToDate "2006-01-02" "2024-02-29" | date "2006-01-02" }}|{{ toDate "02/01/06 15:04" "31/12/99 23:59" | date "2006-01-02T15:04" }}""",
     ];
 
@@ -86,6 +89,8 @@ public sealed class FunctionMapTests
         """{{ concat 1 2 }}""",
         """{{ concat (list 1) nil }}""",
         """{{ randInt 1 1 }}""",
+        """{{ repeat -1 "a" }}""",
+        """{{ indent -1 "a" }}""",
         """{{ genCAWithKey "x" 3 "not a key" }}""",
     ];
 
@@ -111,7 +116,7 @@ public sealed class FunctionMapTests
         var files = new Dictionary<string, string>
         {
             ["Chart.yaml"] = "apiVersion: v2\nname: fns\nversion: 0.1.0\n",
-            ["values.yaml"] = "n: 1\n",
+            ["values.yaml"] = "n: 1\nbig: 12345678901\nl: [1, 2]\n",
         };
         var i = 0;
         foreach (var snippet in snippets)

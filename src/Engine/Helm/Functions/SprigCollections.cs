@@ -159,7 +159,7 @@ public static class SprigCollections
                 MergeInto(dstMap, srcMap, overwrite);
                 continue;
             }
-            if (exists && !Empty(dstValue) && srcValue is Dictionary<string, object?> or List<object?>)
+            if (!overwrite && exists && !Empty(dstValue) && srcValue is Dictionary<string, object?> or List<object?>)
                 continue;
             if (overwrite || !exists || Empty(dstValue))
                 dst[key] = srcValue;

@@ -30,7 +30,8 @@ public static class SprigMath
         GoFunction.Fixed("floor", a => Math.Floor(ToFloat64(a[0])), P.Any),
         GoFunction.Fixed("ceil", a => Math.Ceiling(ToFloat64(a[0])), P.Any),
         GoFunction.Variadic("round", P.Any, a => Round(ToFloat64(a[0]), ToInt(a[1]), a.Length > 2 ? ToFloat64(a[2]) : 0.5), P.Any, P.Int),
-        GoFunction.Fixed("int", a => ToInt(a[0]), P.Any),
+        // Go's int is 64 bits; Tide keeps Go ints as C# int where they fit.
+        GoFunction.Fixed("int", a => GoInt(ToInt64(a[0])), P.Any),
         GoFunction.Fixed("int64", a => ToInt64(a[0]), P.Any),
         GoFunction.Fixed("float64", a => ToFloat64(a[0]), P.Any),
         GoFunction.Fixed("atoi", a => int.TryParse((string)a[0]!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i) ? i : 0, P.String),
@@ -76,8 +77,9 @@ public static class SprigMath
     {
         var pow = Math.Pow(10, p);
         var digit = pow * a;
-        var (intPart, div) = (Math.Truncate(digit), digit - Math.Truncate(digit));
-        var round = div >= r ? Math.Ceiling(digit) : intPart;
+        // math.Modf's fraction (negative below zero), then Ceil or Floor, as Sprig's round.
+        var div = digit - Math.Truncate(digit);
+        var round = div >= r ? Math.Ceiling(digit) : Math.Floor(digit);
         return round / pow;
     }
 
@@ -120,4 +122,6 @@ public static class SprigMath
     }
 
     private static object Biggest(object?[] a) => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => Math.Max(acc, ToInt64(x)));
+
+    private static object GoInt(long n) => n is >= int.MinValue and <= int.MaxValue ? (object)(int)n : n;
 }

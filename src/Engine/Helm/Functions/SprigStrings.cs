@@ -28,8 +28,8 @@ public static class SprigStrings
         GoFunction.Fixed("abbrevboth", a => AbbrevBoth((int)a[0]!, (int)a[1]!, (string)a[2]!), P.Int, P.Int, P.String),
         GoFunction.Fixed("trimall", a => ((string)a[1]!).Trim(((string)a[0]!).ToCharArray()), P.String, P.String),
         GoFunction.Fixed("substr", a => Substr((int)a[0]!, (int)a[1]!, (string)a[2]!), P.Int, P.Int, P.String),
-        GoFunction.Fixed("repeat", a => string.Concat(Enumerable.Repeat((string)a[1]!, Math.Max(0, (int)a[0]!))), P.Int, P.String),
-        GoFunction.Fixed("replace", a => ((string)a[2]!).Replace((string)a[0]!, (string)a[1]!, StringComparison.Ordinal), P.String, P.String, P.String),
+        GoFunction.Fixed("repeat", a => string.Concat(Enumerable.Repeat((string)a[1]!, NonNegative((int)a[0]!))), P.Int, P.String),
+        GoFunction.Fixed("replace", a => Replace((string)a[2]!, (string)a[0]!, (string)a[1]!), P.String, P.String, P.String),
         GoFunction.Fixed("contains", a => ((string)a[1]!).Contains((string)a[0]!, StringComparison.Ordinal), P.String, P.String),
         GoFunction.Fixed("hasPrefix", a => ((string)a[1]!).StartsWith((string)a[0]!, StringComparison.Ordinal), P.String, P.String),
         GoFunction.Fixed("hasSuffix", a => ((string)a[1]!).EndsWith((string)a[0]!, StringComparison.Ordinal), P.String, P.String),
@@ -43,8 +43,8 @@ public static class SprigStrings
         GoFunction.Fixed("plural", a => (int)a[2]! == 1 ? a[0] : a[1], P.String, P.String, P.Int),
         GoFunction.Variadic("quote", P.Any, a => string.Join(" ", a.Where(x => x is not null).Select(x => GoFormat.GoQuote(StrVal(x))))),
         GoFunction.Variadic("squote", P.Any, a => string.Join(" ", a.Where(x => x is not null).Select(x => "'" + StrVal(x) + "'"))),
-        GoFunction.Fixed("split", a => SplitMap(((string)a[1]!).Split((string)a[0]!)), P.String, P.String),
-        GoFunction.Fixed("splitList", a => ((string)a[1]!).Split((string)a[0]!).Select(x => (object?)x).ToList(), P.String, P.String),
+        GoFunction.Fixed("split", a => SplitMap(Split((string)a[1]!, (string)a[0]!)), P.String, P.String),
+        GoFunction.Fixed("splitList", a => Split((string)a[1]!, (string)a[0]!).Select(x => (object?)x).ToList(), P.String, P.String),
         GoFunction.Fixed("splitn", a => SplitMap(SplitN((string)a[2]!, (string)a[0]!, (int)a[1]!)), P.String, P.Int, P.String),
         GoFunction.Fixed("join", a => string.Join((string)a[0]!, StrSlice(a[1])), P.String, P.Any),
         GoFunction.Fixed("sortAlpha", a => SortAlpha(a[0]), P.Any),
@@ -76,9 +76,23 @@ public static class SprigStrings
         return list.Select(x => (object?)x).ToList();
     }
 
+    /// <summary>strings.Repeat's count: a negative one panics.</summary>
+    private static int NonNegative(int count) =>
+        count >= 0 ? count : throw new FunctionException("strings: negative Repeat count");
+
+    /// <summary>strings.Replace: an empty old string matches before every character and at the end.</summary>
+    private static string Replace(string s, string old, string replacement) =>
+        old.Length > 0
+            ? s.Replace(old, replacement, StringComparison.Ordinal)
+            : replacement + string.Concat(s.EnumerateRunes().Select(r => r + replacement));
+
+    /// <summary>strings.Split: an empty separator splits into characters.</summary>
+    private static string[] Split(string s, string sep) =>
+        sep.Length > 0 ? s.Split(sep) : s.EnumerateRunes().Select(r => r.ToString()).ToArray();
+
     public static string Indent(int spaces, string v)
     {
-        var pad = new string(' ', Math.Max(0, spaces));
+        var pad = new string(' ', NonNegative(spaces));
         return pad + v.Replace("\n", "\n" + pad, StringComparison.Ordinal);
     }
 

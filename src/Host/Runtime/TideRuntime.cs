@@ -19,8 +19,11 @@ public sealed class TideRuntime : IAsyncDisposable
     private readonly ArtifactServer _artifactServer;
     private readonly HttpClient _http;
 
+    private readonly NodeLease _lease;
+
     private TideRuntime(ArtifactServer artifactServer, HttpClient http, KubeClient kube, TideNode node)
     {
+        _lease = NodeLease.Start(kube, node.Address.ToString());
         _artifactServer = artifactServer;
         _http = http;
         Kube = kube;
@@ -119,6 +122,7 @@ public sealed class TideRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _lease.DisposeAsync();
         await Node.DisposeAsync();
         await _artifactServer.DisposeAsync();
         _http.Dispose();

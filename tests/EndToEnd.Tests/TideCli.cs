@@ -1,0 +1,26 @@
+using Tide.Testing;
+
+namespace Tide.EndToEnd.Tests;
+
+/// <summary>Runs the `tide` CLI as a separate process, as a user does, against a kubeconfig.</summary>
+public sealed class TideCli(string kubeconfig)
+{
+    public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "tide.dll");
+
+    /// <summary>Runs `tide ARGS --kubeconfig K` and returns exit code, stdout and stderr.</summary>
+    public Task<ProcessRunner.Result> RunAsync(params string[] args) =>
+        ProcessRunner.RunAsync("dotnet", [Dll, .. args, "--kubeconfig", kubeconfig]);
+
+    /// <summary>Runs it and requires exit code 0, returning stdout and stderr together.</summary>
+    public async Task<string> RunOkAsync(params string[] args)
+    {
+        var result = await RunAsync(args);
+        Assert.True(result.ExitCode == 0, $"tide {string.Join(' ', args)} exited {result.ExitCode}: {result.Stderr}{result.Stdout}");
+        return result.Stdout + result.Stderr;
+    }
+
+    /// <summary>The cells of each table row of stdout (columns are separated by runs of spaces).</summary>
+    public static IReadOnlyList<string[]> Rows(string stdout) => stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(line => line.Split("   ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        .ToList();
+}

@@ -25,6 +25,8 @@ root.Subcommands.Add(TreeCommand.Create());
 root.Subcommands.Add(TraceCommand.Create());
 root.Subcommands.Add(BuildCommand.Create());
 root.Subcommands.Add(DiffCommand.Create());
+root.Subcommands.Add(InstallCommand.CreateInstall());
+root.Subcommands.Add(InstallCommand.CreateUninstall());
 
 // Ctrl+C and SIGTERM cancel the command's token, so long-running commands leave the cluster and stop their servers
 // in order (the default would end the process from under them).

@@ -25,6 +25,8 @@ public sealed class TideRuntime : IAsyncDisposable
     {
         _lease = NodeLease.Start(kube, node.Address.ToString());
         _artifactServer = artifactServer;
+        var cluster = Akka.Cluster.Cluster.Get(node.System);
+        artifactServer.IsReady = () => cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up;
         _http = http;
         Kube = kube;
         Node = node;

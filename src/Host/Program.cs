@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Tide.Host.Cli;
+using Tide.Host.Cli.Bootstrap;
 using Tide.Host.Commands;
 
 var root = new RootCommand("Tide: a GitOps engine that serves Flux's APIs, built on Akka.NET.");
@@ -27,6 +28,7 @@ root.Subcommands.Add(BuildCommand.Create());
 root.Subcommands.Add(DiffCommand.Create());
 root.Subcommands.Add(InstallCommand.CreateInstall());
 root.Subcommands.Add(InstallCommand.CreateUninstall());
+root.Subcommands.Add(BootstrapCommand.Create());
 
 // Ctrl+C and SIGTERM cancel the command's token, so long-running commands leave the cluster and stop their servers
 // in order (the default would end the process from under them).

@@ -206,7 +206,7 @@ public static class CreateCommand
             await kube.ApplyAsync(obj, new ApplyOptions { FieldManager = "tide-cli" }, ct);
             CliConsole.Success($"{human} {(existed ? "updated" : "created")}");
             var done = await CliConsole.WaitAsync($"waiting for {human} reconciliation",
-                () => FluxObjects.WaitReadyAsync(kube, kind, ns, parse.GetValue(objectName)!, parse.GetValue(ClusterOptions.Timeout), ct));
+                () => FluxObjects.WaitReadyAsync(kube, kind, ns, parse.GetValue(objectName)!, parse.GetValue(ClusterOptions.Timeout), null, ct));
             CliConsole.Success($"{human} reconciliation completed");
             CliConsole.Success($"{kind.RevisionVerb}: {kind.Revision(done)}");
             return 0;

@@ -88,13 +88,16 @@ public static class FluxObjects
         }, ct);
 
     /// <summary>Waits until the object's status speaks of its current generation and it is Ready (a created or
-    /// changed object); Stalled for that generation is a failure with the object's message.</summary>
+    /// changed object) and, if given, <paramref name="accept"/> holds; Stalled for that generation is a failure with
+    /// the object's message.</summary>
     public static Task<JsonObject> WaitReadyAsync(KubeClient kube, FluxKind kind, string ns, string name,
-        TimeSpan timeout, CancellationToken ct) =>
+        TimeSpan timeout, Func<JsonObject, bool>? accept, CancellationToken ct) =>
         WaitAsync(kube, kind, ns, name, timeout, "become ready", obj =>
         {
             var current = obj["status"]?["observedGeneration"]?.GetValue<long>() == obj["metadata"]?["generation"]?.GetValue<long>();
-            return current ? Verdict(obj, failed: Condition(obj, "Stalled") is not null) : null;
+            if (!current || accept?.Invoke(obj) == false)
+                return null;
+            return Verdict(obj, failed: Condition(obj, "Stalled") is not null);
         }, ct);
 
     /// <summary>True when Ready, false when Ready=False counts as failed, null to keep waiting.</summary>

@@ -1,0 +1,94 @@
+using Tide.Testing;
+
+namespace Tide.EndToEnd.Tests;
+
+/// <summary>
+/// `tide bootstrap git` as a process against the embedded API server and real Git servers (HTTP with basic auth,
+/// SSH), run twice; the Tide node of the environment plays the installed Tide, so a commit changing Tide's own
+/// manifests in the repository is applied by Tide itself.
+/// </summary>
+public sealed class BootstrapGitTests
+{
+    private const string Username = "fleet";
+    private const string Password = "s3cret-pass";
+
+    [Fact]
+    public async Task OverHttpWithBasicAuth_IsIdempotent_AndTideAppliesAChangeToItsOwnConfig()
+    {
+        await using var git = await GitHttpServer.StartAsync(new GitHttpServer.Options { Basic = new(Username, Password) });
+        await git.CreateBareRepositoryAsync("fleet.git");
+        var url = git.RepositoryUrl("fleet");
+        await using var env = await TideEnvironment.StartAsync();
+        var tide = new TideCli(env.Kubeconfig);
+        string[] bootstrap = ["bootstrap", "git", "--url", url, "--branch", "main", "--path", "clusters/dev",
+            "--username", Username, "--password", Password, "--silent", "--timeout", "2m"];
+
+        var first = await tide.RunOkAsync(bootstrap);
+        Assert.Contains("✔ bootstrap finished", first);
+        using var clone = new TempDirectory("tide-fleet-");
+        var authenticated = url.Replace("http://", $"http://{Username}:{Password}@", StringComparison.Ordinal);
+        await GitCli.RunAsync(clone.Path, "clone", "-q", "--branch", "main", authenticated, "work");
+        var work = clone.Combine("work");
+        Assert.Equal("""
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            resources:
+            - gotk-components.yaml
+            - gotk-sync.yaml
+
+            """.ReplaceLineEndings("\n"), File.ReadAllText(Path.Combine(work, "clusters/dev/flux-system/kustomization.yaml")));
+        var sync = File.ReadAllText(Path.Combine(work, "clusters/dev/flux-system/gotk-sync.yaml"));
+        Assert.Contains($"spec:\n  interval: 1m0s\n  ref:\n    branch: main\n  secretRef:\n    name: flux-system\n  url: {url}\n", sync);
+        Assert.Contains("spec:\n  interval: 10m0s\n  path: ./clusters/dev\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n", sync);
+        Assert.Contains("kind: StatefulSet", File.ReadAllText(Path.Combine(work, "clusters/dev/flux-system/gotk-components.yaml")));
+        var head = (await GitCli.RunAsync(work, "rev-parse", "HEAD")).Trim();
+        Assert.DoesNotContain(Password, first);
+
+        // Idempotent: nothing to commit, nothing pushed, Ready again.
+        var second = await tide.RunOkAsync(bootstrap);
+        Assert.Contains("✔ component manifests are up to date", second);
+        Assert.Contains("✔ sync manifests are up to date", second);
+        await GitCli.RunAsync(work, "fetch", "-q", "origin");
+        Assert.Equal(head, (await GitCli.RunAsync(work, "rev-parse", "origin/main")).Trim());
+
+        // A change to Tide's own configuration in Git is applied by Tide (the node reconciling flux-system).
+        var componentsPath = Path.Combine(work, "clusters/dev/flux-system/gotk-components.yaml");
+        File.WriteAllText(componentsPath, File.ReadAllText(componentsPath)
+            .Replace("    tide.artifacts {", "    tide.workers.apply = 8\n    tide.artifacts {", StringComparison.Ordinal));
+        await GitCli.RunAsync(work, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "more apply workers");
+        await GitCli.RunAsync(work, "push", "-q", "origin", "HEAD:main");
+        var reconciled = await tide.RunOkAsync("reconcile", "ks", "flux-system", "--with-source");
+        Assert.Contains("✔ applied revision main@sha1:", reconciled);
+        Assert.Contains("tide.workers.apply = 8",
+            await env.Kubectl.JsonPathAsync("configmap/tide", "flux-system", "{.data.tide\\.conf}"));
+
+        var wrong = await tide.RunAsync([.. bootstrap[..^5], "--password", "wrong", "--silent", "--timeout", "2m"]);
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.StartsWith("✗ git ls-remote", wrong.Stderr.Split('\n').Last(l => l.StartsWith('✗')));
+        Assert.DoesNotContain("wrong", wrong.Stderr.Replace("--password", ""));
+    }
+
+    [Fact]
+    public async Task OverSsh_WithAPrivateKey_IsIdempotent()
+    {
+        await using var ssh = await GitSshServer.StartAsync();
+        await ssh.CreateBareRepositoryAsync("fleet.git");
+        using var keys = new TempDirectory("tide-keys-");
+        var key = keys.Combine("identity");
+        File.WriteAllText(key, ssh.ClientKey);
+        await ProcessRunner.RunCheckedAsync("chmod", ["600", key]);
+        await using var env = await TideEnvironment.StartAsync();
+        var tide = new TideCli(env.Kubeconfig);
+        string[] bootstrap = ["bootstrap", "git", "--url", ssh.UrlFor("fleet.git"), "--path", "clusters/prod",
+            "--private-key-file", key, "--silent", "--timeout", "2m"];
+
+        var first = await tide.RunOkAsync(bootstrap);
+        Assert.Contains("✔ public key: ", first);
+        Assert.Contains("✔ bootstrap finished", first);
+        Assert.NotEqual("", await env.Kubectl.JsonPathAsync("secret/flux-system", "flux-system", "{.data.known_hosts}"));
+
+        var second = await tide.RunOkAsync(bootstrap);
+        Assert.Contains("✔ sync manifests are up to date", second);
+        Assert.Contains("✔ Kustomization reconciled successfully", second);
+    }
+}

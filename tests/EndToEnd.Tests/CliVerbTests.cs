@@ -66,6 +66,19 @@ public sealed class CliVerbTests
         Assert.Contains($"✔ applied revision main@sha1:{second}", reconciled);
         Assert.Equal("two", await env.Kubectl.JsonPathAsync("configmap/settings", "default", "{.data.value}"));
 
+        // get --watch prints a row for each change until it is stopped (SIGTERM ends it with 0).
+        var watched = new List<string>();
+        using (var watch = tide.Start(watched, "get", "ks", "--watch"))
+        {
+            int Rows() { lock (watched) return watched.Count(l => l.StartsWith("site ", StringComparison.Ordinal)); }
+            await Eventually.WaitAsync(() => Task.FromResult(Rows()), n => n >= 1, TimeSpan.FromSeconds(30), "the watch's first row");
+            await tide.RunOkAsync("reconcile", "ks", "site");
+            await Eventually.WaitAsync(() => Task.FromResult(Rows()), n => n >= 2, TimeSpan.FromSeconds(30), "a row for the change");
+            await ProcessRunner.RunCheckedAsync("kill", ["-TERM", watch.Id.ToString()]);
+            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, watch.ExitCode);
+        }
+
         Assert.Contains("✔ kustomization suspended", await tide.RunOkAsync("suspend", "ks", "site"));
         Assert.Equal("True", TideCli.Rows((await tide.RunAsync("get", "ks")).Stdout)[1][2]);
         var refused = await tide.RunAsync("reconcile", "ks", "site");

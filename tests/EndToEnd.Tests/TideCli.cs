@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Tide.Testing;
 
 namespace Tide.EndToEnd.Tests;
@@ -17,6 +18,24 @@ public sealed class TideCli(string kubeconfig)
         var result = await RunAsync(args);
         Assert.True(result.ExitCode == 0, $"tide {string.Join(' ', args)} exited {result.ExitCode}: {result.Stderr}{result.Stdout}");
         return result.Stdout + result.Stderr;
+    }
+
+    /// <summary>Starts `tide ARGS --kubeconfig K` (e.g. a watch); its stdout lines collect in <paramref name="lines"/>.</summary>
+    public Process Start(List<string> lines, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])[Dll, .. args, "--kubeconfig", kubeconfig])
+            info.ArgumentList.Add(arg);
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                lock (lines)
+                    lines.Add(e.Data);
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     /// <summary>The cells of each table row of stdout (columns are separated by runs of spaces).</summary>

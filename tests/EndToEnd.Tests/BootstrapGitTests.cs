@@ -69,7 +69,7 @@ public sealed class BootstrapGitTests
     }
 
     [Fact]
-    public async Task OverSsh_WithAPrivateKey_IsIdempotent()
+    public async Task OverSsh_GeneratesADeployKey_IsIdempotent_AndTakesAGivenPrivateKey()
     {
         await using var ssh = await GitSshServer.StartAsync();
         await ssh.CreateBareRepositoryAsync("fleet.git");
@@ -79,16 +79,42 @@ public sealed class BootstrapGitTests
         await ProcessRunner.RunCheckedAsync("chmod", ["600", key]);
         await using var env = await TideEnvironment.StartAsync();
         var tide = new TideCli(env.Kubeconfig);
-        string[] bootstrap = ["bootstrap", "git", "--url", ssh.UrlFor("fleet.git"), "--path", "clusters/prod",
-            "--private-key-file", key, "--silent", "--timeout", "2m"];
+        string[] bootstrap = ["bootstrap", "git", "--url", ssh.UrlFor("fleet.git"), "--path", "clusters/prod", "--silent", "--timeout", "2m"];
+        // The user's own SSH set-up pushes; the cluster gets a key pair of its own, printed to be added as a deploy key.
+        var userSsh = new Dictionary<string, string>
+        {
+            ["GIT_SSH_COMMAND"] = $"ssh -i {key} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
+        };
 
-        var first = await tide.RunOkAsync(bootstrap);
-        Assert.Contains("✔ public key: ", first);
-        Assert.Contains("✔ bootstrap finished", first);
+        var output = new List<string>();
+        using (var first = tide.Start(output, userSsh, bootstrap))
+        {
+            const string prefix = "✔ public key: ";
+            var publicKey = await Eventually.WaitAsync(() => { lock (output) return Task.FromResult(output.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))); },
+                line => line is not null, TimeSpan.FromSeconds(60), "the deploy key");
+            Assert.StartsWith("ecdsa-sha2-nistp384 ", publicKey![prefix.Length..]);
+            ssh.Authorize(publicKey[prefix.Length..]);
+            await first.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+            lock (output)
+                Assert.True(first.ExitCode == 0, string.Join('\n', output));
+        }
+        lock (output)
+            Assert.Contains("✔ bootstrap finished", output);
         Assert.NotEqual("", await env.Kubectl.JsonPathAsync("secret/flux-system", "flux-system", "{.data.known_hosts}"));
 
-        var second = await tide.RunOkAsync(bootstrap);
-        Assert.Contains("✔ sync manifests are up to date", second);
-        Assert.Contains("✔ Kustomization reconciled successfully", second);
+        var again = new List<string>();
+        using (var second = tide.Start(again, userSsh, bootstrap))
+        {
+            await second.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.Equal(0, second.ExitCode);
+        }
+        Assert.Contains("✔ source secret up to date", again);
+        Assert.Contains("✔ sync manifests are up to date", again);
+
+        // A given private key is the cluster's key too.
+        var given = await tide.RunOkAsync([.. bootstrap, "--private-key-file", key]);
+        Assert.Contains("✔ Kustomization reconciled successfully", given);
+        Assert.Equal(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(ssh.ClientKey)),
+            await env.Kubectl.JsonPathAsync("secret/flux-system", "flux-system", "{.data.identity}"));
     }
 }

@@ -20,19 +20,26 @@ public sealed class TideCli(string kubeconfig)
         return result.Stdout + result.Stderr;
     }
 
-    /// <summary>Starts `tide ARGS --kubeconfig K` (e.g. a watch); its stdout lines collect in <paramref name="lines"/>.</summary>
-    public Process Start(List<string> lines, params string[] args)
+    /// <summary>Starts `tide ARGS --kubeconfig K` (e.g. a watch); its stdout and stderr lines collect in
+    /// <paramref name="lines"/>.</summary>
+    public Process Start(List<string> lines, params string[] args) => Start(lines, new Dictionary<string, string>(), args);
+
+    public Process Start(List<string> lines, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in (string[])[Dll, .. args, "--kubeconfig", kubeconfig])
             info.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment)
+            info.Environment[key] = value;
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) =>
+        DataReceivedEventHandler collect = (_, e) =>
         {
             if (e.Data is not null)
                 lock (lines)
                     lines.Add(e.Data);
         };
+        process.OutputDataReceived += collect;
+        process.ErrorDataReceived += collect;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

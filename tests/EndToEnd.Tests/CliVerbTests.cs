@@ -137,6 +137,14 @@ public sealed class CliVerbTests
         Assert.Equal(1, notServed.ExitCode);
         Assert.Contains("does not serve Kustomization", notServed.Stderr);
 
+        // The CLI's own kubeconfig reading: HTTPS with the server's CA and a bearer token (required with TLS).
+        await using (var tls = await Tide.ApiServer.ApiServerHost.StartAsync(new Tide.ApiServer.ApiServerOptions { Tls = true }))
+        {
+            var secure = await new TideCli(tls.WriteKubeconfig(dir.Combine("tls-kubeconfig"))).RunAsync("get", "ks");
+            Assert.Equal((1, "✗ the cluster does not serve Kustomization (kustomize.toolkit.fluxcd.io/v1): run `tide install` or `tide check`\n"),
+                (secure.ExitCode, secure.Stderr));
+        }
+
         await ProcessRunner.RunCheckedAsync("dotnet", [TideCli.Dll, "crds"]).ContinueWith(async t =>
             await new Kubectl(kubeconfig).ApplyAsync(await t)).Unwrap();
         var missing = await tide.RunAsync("reconcile", "source", "git", "nope");

@@ -75,9 +75,9 @@ public static class ClusterOptions
             throw new CliException($"kubeconfig '{path}' not found: pass --kubeconfig or set KUBECONFIG");
         try
         {
-            return new KubeClient(KubernetesClientConfiguration.BuildConfigFromConfigFile(path, parse.GetValue(Context)));
+            return new KubeClient(KubeconfigReader.Load(path, parse.GetValue(Context)));
         }
-        catch (KubeConfigException e)
+        catch (Exception e) when (e is KubeConfigException or FormatException or YamlDotNet.Core.YamlException or InvalidOperationException)
         {
             throw new CliException($"kubeconfig '{path}': {e.Message}");
         }

@@ -12,18 +12,40 @@ public sealed class BootstrapGitTests
     private const string Username = "fleet";
     private const string Password = "s3cret-pass";
 
+    /// <summary>The server's pre-receive hook plays another writer: on the first push it moves main itself (the push
+    /// then fails its compare-and-swap, as with a concurrent push); with a 'frozen' file it refuses every push.</summary>
+    private const string RacingHook = """
+        #!/bin/sh
+        if [ -f frozen ]; then echo "pushes are frozen"; exit 1; fi
+        [ -f raced ] && exit 0
+        touch raced
+        unset GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES
+        export GIT_INDEX_FILE="$PWD/race-index" GIT_AUTHOR_NAME=other GIT_AUTHOR_EMAIL=other@example.com GIT_COMMITTER_NAME=other GIT_COMMITTER_EMAIL=other@example.com
+        blob=$(echo concurrent | git hash-object -w --stdin)
+        if git rev-parse -q --verify refs/heads/main >/dev/null; then git read-tree refs/heads/main; parent="-p refs/heads/main"; else git read-tree --empty; parent=""; fi
+        git update-index --add --cacheinfo "100644,$blob,concurrent.txt"
+        commit=$(git commit-tree "$(git write-tree)" $parent -m concurrent)
+        git update-ref refs/heads/main "$commit"
+
+        """;
+
     [Fact]
     public async Task OverHttpWithBasicAuth_IsIdempotent_AndTideAppliesAChangeToItsOwnConfig()
     {
         await using var git = await GitHttpServer.StartAsync(new GitHttpServer.Options { Basic = new(Username, Password) });
-        await git.CreateBareRepositoryAsync("fleet.git");
+        var bare = await git.CreateBareRepositoryAsync("fleet.git");
+        var hook = Path.Combine(bare, "hooks", "pre-receive");
+        File.WriteAllText(hook, RacingHook);
+        await ProcessRunner.RunCheckedAsync("chmod", ["+x", hook]);
         var url = git.RepositoryUrl("fleet");
         await using var env = await TideEnvironment.StartAsync();
         var tide = new TideCli(env.Kubeconfig);
         string[] bootstrap = ["bootstrap", "git", "--url", url, "--branch", "main", "--path", "clusters/dev",
             "--username", Username, "--password", Password, "--silent", "--timeout", "2m"];
 
+        // The first push loses a race with another writer: bootstrap rebases onto it and pushes again.
         var first = await tide.RunOkAsync(bootstrap);
+        Assert.Contains("► \"main\" moved meanwhile: rebasing onto it and pushing again", first);
         Assert.Contains("✔ bootstrap finished", first);
         using var clone = new TempDirectory("tide-fleet-");
         var authenticated = url.Replace("http://", $"http://{Username}:{Password}@", StringComparison.Ordinal);
@@ -41,6 +63,7 @@ public sealed class BootstrapGitTests
         Assert.Contains($"spec:\n  interval: 1m0s\n  ref:\n    branch: main\n  secretRef:\n    name: flux-system\n  url: {url}\n", sync);
         Assert.Contains("spec:\n  interval: 10m0s\n  path: ./clusters/dev\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n", sync);
         Assert.Contains("kind: StatefulSet", File.ReadAllText(Path.Combine(work, "clusters/dev/flux-system/gotk-components.yaml")));
+        Assert.Equal("concurrent\n", File.ReadAllText(Path.Combine(work, "concurrent.txt")));
         var head = (await GitCli.RunAsync(work, "rev-parse", "HEAD")).Trim();
         Assert.DoesNotContain(Password, first);
 
@@ -61,6 +84,12 @@ public sealed class BootstrapGitTests
         Assert.Contains("✔ applied revision main@sha1:", reconciled);
         Assert.Contains("tide.workers.apply = 8",
             await env.Kubectl.JsonPathAsync("configmap/tide", "flux-system", "{.data.tide\\.conf}"));
+
+        // A push the server refuses is one line with the server's reason.
+        File.WriteAllText(Path.Combine(bare, "frozen"), "");
+        var refused = await tide.RunAsync([.. bootstrap[..6], "--path", "clusters/other", .. bootstrap[8..]]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.EndsWith("remote: pushes are frozen; ! [remote rejected] HEAD -> main (pre-receive hook declined)\n", refused.Stderr);
 
         var wrong = await tide.RunAsync([.. bootstrap[..^5], "--password", "wrong", "--silent", "--timeout", "2m"]);
         Assert.Equal(1, wrong.ExitCode);

@@ -96,12 +96,19 @@ public sealed class GitWorkspace : IDisposable
             var push = await TryRunAsync(Path, ct, "push", "--quiet", "origin", $"HEAD:refs/heads/{_branch}");
             if (push.ExitCode == 0)
                 return await HeadAsync(ct);
-            var rejected = push.Stderr.Contains("[rejected]", StringComparison.Ordinal) || push.Stderr.Contains("fetch first", StringComparison.Ordinal);
-            if (!rejected || attempt == PushAttempts)
+            if (!LostRace(push.Stderr) || attempt == PushAttempts)
                 throw Failure("push", push.Stderr);
+            CliConsole.Action($"\"{_branch}\" moved meanwhile: rebasing onto it and pushing again");
             await RunAsync(Path, ct, "-c", "user.name=Tide", "-c", "user.email=tide@users.noreply.local", "pull", "--quiet", "--rebase", "origin", _branch);
         }
     }
+
+    /// <summary>Whether a push failed only because the branch moved meanwhile: seen before pushing (non-fast-forward)
+    /// or while the server updated the ref (its compare-and-swap failed). A hook's refusal is not retried.</summary>
+    private static bool LostRace(string stderr) =>
+        stderr.Contains("[rejected]", StringComparison.Ordinal) ||
+        stderr.Contains("cannot lock ref", StringComparison.Ordinal) ||
+        stderr.Contains("failed to update ref", StringComparison.Ordinal);
 
     public async Task<string> HeadAsync(CancellationToken ct) => (await RunAsync(Path, ct, "rev-parse", "HEAD")).Trim();
 
@@ -115,9 +122,12 @@ public sealed class GitWorkspace : IDisposable
 
     private CliException Failure(string verb, string stderr)
     {
-        var cause = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .LastOrDefault(l => l.StartsWith("fatal:", StringComparison.Ordinal) || l.StartsWith("error:", StringComparison.Ordinal) || l.Contains("rejected", StringComparison.Ordinal))
-            ?? stderr.Trim().Split('\n').LastOrDefault() ?? "";
+        // The server's reason first: a rejected ref and what the server said, else git's own fatal/error line.
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var rejected = lines.Where(l => l.Contains("rejected]", StringComparison.Ordinal) || l.StartsWith("remote:", StringComparison.Ordinal)).ToList();
+        var cause = rejected.Count > 0 ? string.Join("; ", rejected.TakeLast(3))
+            : lines.LastOrDefault(l => l.StartsWith("fatal:", StringComparison.Ordinal) || l.StartsWith("error:", StringComparison.Ordinal))
+              ?? lines.LastOrDefault() ?? "";
         return new CliException($"git {verb} {_url} failed: {cause}");
     }
 

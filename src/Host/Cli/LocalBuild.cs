@@ -4,6 +4,7 @@ using Tide.Engine.Api;
 using Tide.Engine.Kube;
 using Tide.Engine.Kustomize;
 using Tide.Engine.Manifests;
+using Tide.Engine.Reconcilers.Kustomizations;
 using Tide.Engine.Substitution;
 
 namespace Tide.Host.Cli;
@@ -35,24 +36,13 @@ public static class LocalBuild
             // The overlay is written into the build's own copy-on-write view: the user's directory stays untouched.
             var files = new CopyOnWriteFileTree(DiskFileSystem.Instance);
             var objects = ManifestBuilder.Build(files, path.FullName, FluxOverlay.From(ks.Spec), loadBoundary: path.FullName);
-            if (ks.Spec.PostBuild is { } postBuild)
-            {
-                var fetched = new List<JsonObject>();
-                foreach (var reference in postBuild.SubstituteFrom ?? [])
-                {
-                    if (await kube.GetAsync(new ObjectRef("v1", reference.Kind, ns, reference.Name), ct) is { } found)
-                        fetched.Add(found);
-                    else if (reference.Optional != true)
-                        throw new CliException($"substituteFrom: {reference.Kind} '{ns}/{reference.Name}' not found");
-                }
-                objects = PostBuildSubstitution.Apply(objects, PostBuildVariables.Resolve(postBuild, fetched), SubstitutionOptions.For(postBuild, strict: false));
-            }
+            objects = await KustomizationBuilder.SubstituteAsync(kube, ks, objects, strict: false, ct);
             foreach (var each in objects)
             {
                 var metadata = each["metadata"] as JsonObject ?? (JsonObject)(each["metadata"] = new JsonObject());
                 var labels = metadata["labels"] as JsonObject ?? (JsonObject)(metadata["labels"] = new JsonObject());
-                labels[Engine.Reconcilers.KustomizationReconciler.NameLabel] = name;
-                labels[Engine.Reconcilers.KustomizationReconciler.NamespaceLabel] = ns;
+                labels[KustomizationApplier.NameLabel] = name;
+                labels[KustomizationApplier.NamespaceLabel] = ns;
             }
             return (ks, objects);
         }

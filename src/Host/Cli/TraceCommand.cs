@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using k8s;
 using Tide.Engine.Kube;
-using Tide.Engine.Reconcilers;
+using Tide.Engine.Reconcilers.Kustomizations;
 
 namespace Tide.Host.Cli;
 
@@ -30,11 +30,11 @@ public static class TraceCommand
             var target = new ObjectRef(mapping.ApiVersion, mapping.Kind, ns, parse.GetValue(name)!);
             var obj = await kube.GetAsync(target, ct) ?? throw new CliException($"{target} not found");
             var labels = obj["metadata"]?["labels"] as JsonObject;
-            var (owner, ownerNs, ownerName) = labels?[KustomizationReconciler.NameLabel]?.GetValue<string>() is { } ks
-                ? (FluxKind.Kustomization, labels[KustomizationReconciler.NamespaceLabel]?.GetValue<string>() ?? "", ks)
+            var (owner, ownerNs, ownerName) = labels?[KustomizationApplier.NameLabel]?.GetValue<string>() is { } ks
+                ? (FluxKind.Kustomization, labels[KustomizationApplier.NamespaceLabel]?.GetValue<string>() ?? "", ks)
                 : labels?[HelmNameLabel]?.GetValue<string>() is { } hr
                     ? (FluxKind.HelmRelease, labels[HelmNamespaceLabel]?.GetValue<string>() ?? "", hr)
-                    : throw new CliException($"{target} is not managed by Flux (no {KustomizationReconciler.NameLabel} or {HelmNameLabel} label)");
+                    : throw new CliException($"{target} is not managed by Flux (no {KustomizationApplier.NameLabel} or {HelmNameLabel} label)");
             var lines = new List<(string, string)> { ("Object", $"{mapping.Kind}/{target.Name}") };
             if (ns.Length > 0)
                 lines.Add(("Namespace", ns));

@@ -120,6 +120,65 @@ public sealed class CliVerbTests
     }
 
     [Fact]
+    public async Task CreateExport_PrintsWhatFluxPrints_WithoutACluster()
+    {
+        static async Task<string> ExportAsync(params string[] args) =>
+            await ProcessRunner.RunCheckedAsync("dotnet", [TideCli.Dll, "create", .. args, "--export"]);
+
+        Assert.Equal("""
+            ---
+            apiVersion: helm.toolkit.fluxcd.io/v2
+            kind: HelmRelease
+            metadata:
+              name: podinfo
+              namespace: flux-system
+            spec:
+              chart:
+                spec:
+                  chart: podinfo
+                  reconcileStrategy: ChartVersion
+                  sourceRef:
+                    kind: HelmRepository
+                    name: podinfo
+                  version: '>=4.0.0'
+              interval: 1m0s
+
+            """.ReplaceLineEndings("\n"),
+            await ExportAsync("helmrelease", "podinfo", "--source", "HelmRepository/podinfo", "--chart", "podinfo", "--chart-version", ">=4.0.0"));
+        Assert.Equal("""
+            ---
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: HelmRepository
+            metadata:
+              name: podinfo
+              namespace: apps
+            spec:
+              interval: 10m0s
+              type: oci
+              url: oci://registry.example.com/charts
+
+            """.ReplaceLineEndings("\n"),
+            await ExportAsync("source", "helm", "podinfo", "--url", "oci://registry.example.com/charts", "--interval", "10m", "-n", "apps"));
+        Assert.Equal("""
+            ---
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: OCIRepository
+            metadata:
+              labels:
+                team: web
+              name: podinfo
+              namespace: flux-system
+            spec:
+              interval: 1m0s
+              ref:
+                tag: 6.6.2
+              url: oci://registry.example.com/manifests/podinfo
+
+            """.ReplaceLineEndings("\n"),
+            await ExportAsync("source", "oci", "podinfo", "--url", "oci://registry.example.com/manifests/podinfo", "--tag", "6.6.2", "--label", "team=web"));
+    }
+
+    [Fact]
     public async Task BadInput_IsOneLineWithItsExitCode()
     {
         await using var api = await Tide.ApiServer.ApiServerHost.StartAsync(new Tide.ApiServer.ApiServerOptions());

@@ -192,6 +192,20 @@ public sealed class CliVerbTests
         var both = await tide.RunAsync("suspend", "ks", "site", "--all");
         Assert.Equal(2, both.ExitCode);
 
+        Assert.Equal(0, (await tide.RunAsync("check", "--pre")).ExitCode);
+        var check = await tide.RunAsync("check");
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains("✗ kustomizations.kustomize.toolkit.fluxcd.io: not installed (run `tide install`)", check.Stderr);
+        Assert.EndsWith("✗ check failed\n", check.Stderr);
+        Assert.StartsWith("tide: v", (await ProcessRunner.RunCheckedAsync("dotnet", [TideCli.Dll, "version", "--client"])));
+
+        await new Kubectl(kubeconfig).RunAsync("create", "configmap", "handmade", "-n", "default");
+        var unmanaged = await tide.RunAsync("trace", "cm", "handmade", "-n", "default");
+        Assert.Equal((1, "✗ ConfigMap/default/handmade is not managed by Flux (no kustomize.toolkit.fluxcd.io/name or helm.toolkit.fluxcd.io/name label)\n"),
+            (unmanaged.ExitCode, unmanaged.Stderr));
+        var unknownKind = await tide.RunAsync("trace", "widgets", "w", "-n", "default");
+        Assert.Equal((1, "✗ the server doesn't have a resource type \"widgets\"\n"), (unknownKind.ExitCode, unknownKind.Stderr));
+
         var notServed = await tide.RunAsync("get", "ks");
         Assert.Equal(1, notServed.ExitCode);
         Assert.Contains("does not serve Kustomization", notServed.Stderr);

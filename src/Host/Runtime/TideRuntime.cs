@@ -69,7 +69,7 @@ public sealed class TideRuntime : IAsyncDisposable
         var status = new StatusWriter(kube, settings.FieldManager, new EventRecorder(kube, TimeProvider.System),
             TimeProvider.System, progress);
         var gitReconciler = new GitRepositoryReconciler(
-            new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")), store, sourceOptions, TimeProvider.System,
+            new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git"), settings.AllowLocalSources), store, sourceOptions, TimeProvider.System,
             async (ns, name, token) => await kube.GetAsync(new ObjectRef(GitRepository.ApiVersionV1, GitRepository.KindName, ns, name), token)
                 is { } found ? FluxJson.FromNode<GitRepository>(found) : null,
             (artifact, token) => artifactCache.GetAsync(artifact.Url, artifact.Digest ?? "", token));
@@ -114,6 +114,7 @@ public sealed class TideRuntime : IAsyncDisposable
                     NoCrossNamespaceRefs = settings.NoCrossNamespaceRefs,
                     DefaultServiceAccount = settings.DefaultServiceAccount,
                     UnpackLimits = settings.UnpackLimits,
+                    DependencyRequeueInterval = settings.RequeueDependency,
                 }),
             status, applies, progress);
         var node = await TideNode.StartAsync(config, kube,

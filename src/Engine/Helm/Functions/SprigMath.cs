@@ -17,7 +17,8 @@ public static class SprigMath
         GoFunction.Fixed("div", a => ToInt64(a[1]) == 0 ? throw new FunctionException("runtime error: integer divide by zero") : ToInt64(a[0]) / ToInt64(a[1]), P.Any, P.Any),
         GoFunction.Fixed("mod", a => ToInt64(a[1]) == 0 ? throw new FunctionException("runtime error: integer divide by zero") : ToInt64(a[0]) % ToInt64(a[1]), P.Any, P.Any),
         GoFunction.Variadic("mul", P.Any, a => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => acc * ToInt64(x)), P.Any),
-        GoFunction.Variadic("max", P.Any, a => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => Math.Max(acc, ToInt64(x))), P.Any),
+        GoFunction.Variadic("max", P.Any, Biggest, P.Any),
+        GoFunction.Variadic("biggest", P.Any, Biggest, P.Any),
         GoFunction.Variadic("min", P.Any, a => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => Math.Min(acc, ToInt64(x))), P.Any),
         GoFunction.Variadic("addf", P.Any, a => DecimalOp(0, a, (x, y) => x + y)),
         GoFunction.Fixed("add1f", a => DecimalOp(a[0], [1], (x, y) => x + y), P.Any),
@@ -49,16 +50,25 @@ public static class SprigMath
     private static decimal Dec(object? v) => v switch
     {
         string s => decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : 0,
-        _ => (decimal)ToFloat64(v),
+        // decimal.NewFromFloat takes the shortest text that round-trips, not a 15-digit approximation.
+        _ => decimal.Parse(ToFloat64(v).ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture),
     };
 
     private static double DecimalOp(object? first, object?[] rest, Func<decimal, decimal, decimal> op)
     {
-        var acc = Dec(first);
-        foreach (var x in rest)
-            acc = op(acc, Dec(x));
-        // shopspring/decimal's Float64 parses the decimal's text: the nearest double to the exact decimal.
-        return double.Parse(acc.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        try
+        {
+            var acc = Dec(first);
+            foreach (var x in rest)
+                acc = op(acc, Dec(x));
+            // shopspring/decimal's Float64 parses the decimal's text: the nearest double to the exact decimal.
+            return double.Parse(acc.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        }
+        catch (OverflowException)
+        {
+            // shopspring's decimals have no range limit; beyond System.Decimal's the function fails rather than guess.
+            throw new FunctionException("value out of range for decimal arithmetic");
+        }
     }
 
     private static double Round(double a, int p, double r)
@@ -102,4 +112,6 @@ public static class SprigMath
         }
         return sb.ToString();
     }
+
+    private static object Biggest(object?[] a) => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => Math.Max(acc, ToInt64(x)));
 }

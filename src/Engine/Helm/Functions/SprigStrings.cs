@@ -25,6 +25,8 @@ public static class SprigStrings
         GoFunction.Fixed("trimPrefix", a => ((string)a[1]!).StartsWith((string)a[0]!, StringComparison.Ordinal) ? ((string)a[1]!)[((string)a[0]!).Length..] : a[1], P.String, P.String),
         GoFunction.Fixed("trunc", a => Trunc((int)a[0]!, (string)a[1]!), P.Int, P.String),
         GoFunction.Fixed("abbrev", a => Abbrev((int)a[0]!, (string)a[1]!), P.Int, P.String),
+        GoFunction.Fixed("abbrevboth", a => AbbrevBoth((int)a[0]!, (int)a[1]!, (string)a[2]!), P.Int, P.Int, P.String),
+        GoFunction.Fixed("trimall", a => ((string)a[1]!).Trim(((string)a[0]!).ToCharArray()), P.String, P.String),
         GoFunction.Fixed("substr", a => Substr((int)a[0]!, (int)a[1]!, (string)a[2]!), P.Int, P.Int, P.String),
         GoFunction.Fixed("repeat", a => string.Concat(Enumerable.Repeat((string)a[1]!, Math.Max(0, (int)a[0]!))), P.Int, P.String),
         GoFunction.Fixed("replace", a => ((string)a[2]!).Replace((string)a[0]!, (string)a[1]!, StringComparison.Ordinal), P.String, P.String, P.String),
@@ -90,11 +92,30 @@ public static class SprigStrings
         return s;
     }
 
-    private static string Abbrev(int width, string s)
+    private static string Abbrev(int width, string s) => width < 4 ? s : AbbreviateFull(s, 0, width);
+
+    private static string AbbrevBoth(int left, int right, string s) =>
+        right < 4 || (left > 0 && right < 7) ? s : AbbreviateFull(s, left, right);
+
+    /// <summary>goutils.AbbreviateFull (commons-lang's abbreviate with an offset), on bytes as Go slices strings.</summary>
+    private static string AbbreviateFull(string s, int offset, int maxWidth)
     {
-        if (width < 4 || s.Length <= width)
+        var b = Encoding.UTF8.GetBytes(s);
+        string Slice(int from, int to) => Encoding.UTF8.GetString(b, from, to - from);
+        if (b.Length == 0 || maxWidth < 4)
+            return "";
+        if (b.Length <= maxWidth)
             return s;
-        return s[..(width - 3)] + "...";
+        offset = Math.Min(offset, b.Length);
+        if (b.Length - offset < maxWidth - 3)
+            offset = b.Length - (maxWidth - 3);
+        if (offset <= 4)
+            return Slice(0, maxWidth - 3) + "...";
+        if (maxWidth < 7)
+            return "";
+        if (offset + maxWidth - 3 < b.Length)
+            return "..." + AbbreviateFull(Slice(offset, b.Length), 0, maxWidth - 3);
+        return "..." + Slice(b.Length - (maxWidth - 3), b.Length);
     }
 
     private static string Substr(int start, int end, string s)

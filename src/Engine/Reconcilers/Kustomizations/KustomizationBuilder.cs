@@ -30,6 +30,10 @@ public sealed class KustomizationBuilder(KubeClient kube, ArtifactCache artifact
     public async Task<ArtifactLocation> RequireArtifactAsync(Kustomization ks, ArtifactLocation? artifact, CancellationToken ct)
     {
         var reference = ks.Spec.SourceRef;
+        if (!CrossNamespaceSourceReference.ServedKinds.Contains(reference.Kind))
+            throw new ReconcileFailure(ConditionReasons.ArtifactFailed,
+                $"source '{reference.Name}' kind '{reference.Kind}' is not supported: sourceRef.kind must be one of " +
+                string.Join(", ", CrossNamespaceSourceReference.ServedKinds), terminal: true);
         if (options.NoCrossNamespaceRefs && reference.Namespace is { Length: > 0 } refNamespace && refNamespace != ks.Metadata.NamespaceProperty)
             throw new ReconcileFailure(ConditionReasons.ArtifactFailed,
                 $"cannot access {reference.Kind}/{refNamespace}/{reference.Name}: cross-namespace references are not allowed on this cluster (tide.no-cross-namespace-refs)",
@@ -45,9 +49,10 @@ public sealed class KustomizationBuilder(KubeClient kube, ArtifactCache artifact
             && stored["revision"]?.GetValue<string>() is { } revision && stored["digest"]?.GetValue<string>() is { } digest
             && stored["url"]?.GetValue<string>() is { } url)
             return new ArtifactLocation(revision, digest, url);
-        throw new ReconcileFailure(ConditionReasons.ArtifactFailed, found is not null
-            ? "Source is not ready, artifact not found"
-            : $"Source '{reference.Kind}/{sourceNamespace}/{reference.Name}' not found");
+        // As Flux: a source that has no artifact yet is waited for like a dependency; a missing one is a failure.
+        throw found is not null
+            ? new ReconcileFailure(ConditionReasons.ArtifactFailed, "Source is not ready, artifact not found") { WaitsOnDependency = true }
+            : new ReconcileFailure(ConditionReasons.ArtifactFailed, $"Source '{reference.Kind}/{sourceNamespace}/{reference.Name}' not found");
     }
 
     /// <summary>The objects of <paramref name="source"/>'s path, decrypted and substituted.</summary>

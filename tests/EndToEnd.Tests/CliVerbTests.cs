@@ -58,13 +58,19 @@ public sealed class CliVerbTests
         var failing = await tide.RunAsync("get", "all", "--status-selector", "ready=false");
         Assert.Equal((0, ""), (failing.ExitCode, failing.Stdout));
 
-        // reconcile --with-source fetches the new commit (the interval is an hour) and applies it.
+        // reconcile --with-source fetches the new commit (the interval is an hour) and applies it; events --watch
+        // shows the Kustomization's event for it as it happens.
+        var eventLines = new List<string>();
+        using var eventWatch = tide.Start(eventLines, "events", "--for", "Kustomization/site", "--watch");
         repo.Write("deploy/settings.yaml", Manifests.ConfigMap("default", "settings", "two"));
         var second = await repo.CommitAndPushAsync("second");
         var reconciled = await tide.RunOkAsync("reconcile", "kustomization", "site", "--with-source");
         Assert.Contains($"✔ fetched revision main@sha1:{second}", reconciled);
         Assert.Contains($"✔ applied revision main@sha1:{second}", reconciled);
         Assert.Equal("two", await env.Kubectl.JsonPathAsync("configmap/settings", "default", "{.data.value}"));
+        await Eventually.WaitAsync(() => { lock (eventLines) return Task.FromResult(eventLines.Any(l => l.Contains("Kustomization/site", StringComparison.Ordinal) && l.Contains("ConfigMap/default/settings configured", StringComparison.Ordinal))); },
+            seen => seen, TimeSpan.FromSeconds(30), "the watched event");
+        eventWatch.Kill();
 
         // get --watch prints a row for each change until it is stopped (SIGTERM ends it with 0).
         var watched = new List<string>();

@@ -31,11 +31,11 @@ public static class EventsCommand
                 return 0;
             try
             {
-                await foreach (var change in kube.WatchAsync("v1", "Event", ns, list.ResourceVersion, null, ct))
+                await WatchLoop.RunAsync(kube, "v1", "Event", ns, list.ResourceVersion, change =>
                 {
-                    if (change.Type is "ADDED" or "MODIFIED" && filter(change.Object))
+                    if (filter(change.Object))
                         CliConsole.Table(Headers(ns is null), [Row(change.Object, ns is null)], showHeaders: false);
-                }
+                }, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

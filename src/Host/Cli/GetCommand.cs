@@ -92,15 +92,11 @@ public static class GetCommand
         if (sectioned && !await FluxObjects.IsServedAsync(kube, kind, ct))
             return;
         var version = (await kube.ListAsync(kind.ApiVersion, kind.Kind, ns, null, ct)).ResourceVersion;
-        while (!ct.IsCancellationRequested)
+        await WatchLoop.RunAsync(kube, kind.ApiVersion, kind.Kind, ns, version, change =>
         {
-            await foreach (var change in kube.WatchAsync(kind.ApiVersion, kind.Kind, ns, version, null, ct))
-            {
-                version = change.ResourceVersion ?? version;
-                if (change.Type is "ADDED" or "MODIFIED" && filter(change.Object))
-                    CliConsole.Table(Headers(ns is null), [Row(kind, change.Object, ns is null, sectioned)], showHeaders: false);
-            }
-        }
+            if (filter(change.Object))
+                CliConsole.Table(Headers(ns is null), [Row(kind, change.Object, ns is null, sectioned)], showHeaders: false);
+        }, ct);
     }
 
     private static IReadOnlyList<string> Headers(bool allNamespaces) => allNamespaces

@@ -10,9 +10,13 @@ namespace Tide.Host.Cli;
 /// </summary>
 public static class CliConsole
 {
-    public static IAnsiConsole Out { get; } = Create(Console.Out, Console.IsOutputRedirected);
+    // Created on first use: plain lines do not need Spectre, and a verb that prints only lines starts faster.
+    private static readonly Lazy<IAnsiConsole> LazyOut = new(() => Create(Console.Out, Console.IsOutputRedirected));
+    private static readonly Lazy<IAnsiConsole> LazyErr = new(() => Create(Console.Error, Console.IsErrorRedirected));
 
-    public static IAnsiConsole Err { get; } = Create(Console.Error, Console.IsErrorRedirected);
+    public static IAnsiConsole Out => LazyOut.Value;
+
+    public static IAnsiConsole Err => LazyErr.Value;
 
     private static IAnsiConsole Create(TextWriter writer, bool redirected)
     {
@@ -29,24 +33,24 @@ public static class CliConsole
         return console;
     }
 
-    public static void Action(string message) => Err.WriteLine("► " + message);
+    public static void Action(string message) => Note("► " + message);
 
-    public static void Success(string message) => Err.WriteLine("✔ " + message);
+    public static void Success(string message) => Note("✔ " + message);
 
-    public static void Generate(string message) => Err.WriteLine("✚ " + message);
+    public static void Generate(string message) => Note("✚ " + message);
 
-    public static void Waiting(string message) => Err.WriteLine("◎ " + message);
+    public static void Waiting(string message) => Note("◎ " + message);
 
-    public static void Failure(string message) => Err.WriteLine("✗ " + message);
+    public static void Failure(string message) => Note("✗ " + message);
 
     /// <summary>A line on stdout, as it is.</summary>
-    public static void Line(string text = "") => Out.WriteLine(text);
+    public static void Line(string text = "") => Console.Out.Write(text + "\n");
 
     /// <summary>A plain line on stderr (hints, notes).</summary>
-    public static void Note(string text) => Err.WriteLine(text);
+    public static void Note(string text) => Console.Error.Write(text + "\n");
 
-    /// <summary>Writes text as it is (YAML, diffs), never read as markup.</summary>
-    public static void Write(string text) => Out.Write(new Text(text));
+    /// <summary>Writes text as it is (YAML, diffs).</summary>
+    public static void Write(string text) => Console.Out.Write(text);
 
     /// <summary>A borderless table like flux's: upper-case headers, columns padded to their widest cell.</summary>
     public static void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, bool showHeaders = true)

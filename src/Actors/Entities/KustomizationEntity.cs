@@ -192,8 +192,9 @@ public sealed class KustomizationEntity : ReconcilingEntity
 
     private void JudgeDrift(DriftDetected m)
     {
-        // The watch also reports this entity's own writes: an object exactly as the last apply left it is no drift.
-        if (m.Fingerprint.Length > 0 && _applied.TryGetValue(m.Object, out var applied) && applied == m.Fingerprint)
+        // The watch also reports this entity's own writes: an object exactly as the last apply left it (or a deletion
+        // of one it pruned) is no drift.
+        if (_applied.TryGetValue(m.Object, out var applied) && applied == m.Fingerprint)
             return;
         // Reverting drift right away, but at most once a second: an object that keeps changing under us must not
         // turn into a reconcile loop.

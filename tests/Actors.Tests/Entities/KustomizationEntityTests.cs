@@ -79,13 +79,14 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
     }
 
     [Fact]
-    public void DriftDetected_OfItsOwnApply_ArrivingBeforeTheReconcileEnds_IsIgnored()
+    public void DriftDetected_OfItsOwnApplyOrPrune_ArrivingBeforeTheReconcileEnds_IsIgnored()
     {
-        var applied = new Dictionary<string, string> { ["ConfigMap/ns/a"] = "AS-APPLIED" };
-        // The watch event of the apply reaches the entity while the reconcile still writes its status.
+        var applied = new Dictionary<string, string> { ["ConfigMap/ns/a"] = "AS-APPLIED", ["ConfigMap/ns/old"] = "" };
+        // The watch events of the apply and the prune reach the entity while the reconcile still writes its status.
         var handler = StartWithNewsWhileReconciling((entity, _, _) =>
         {
             entity.Tell(new DriftDetected(App, "ConfigMap/ns/a", "AS-APPLIED"));
+            entity.Tell(new DriftDetected(App, "ConfigMap/ns/old", ""));
             return new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1) { Applied = applied };
         });
         AwaitCondition(() => !handler.Calls.IsEmpty);

@@ -19,9 +19,14 @@ public sealed class TideRuntime : IAsyncDisposable
     private readonly ArtifactServer _artifactServer;
     private readonly HttpClient _http;
 
+    private readonly NodeLease _lease;
+
     private TideRuntime(ArtifactServer artifactServer, HttpClient http, KubeClient kube, TideNode node)
     {
+        _lease = NodeLease.Start(kube, node.Address.ToString());
         _artifactServer = artifactServer;
+        var cluster = Akka.Cluster.Cluster.Get(node.System);
+        artifactServer.IsReady = () => cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up;
         _http = http;
         Kube = kube;
         Node = node;
@@ -124,6 +129,7 @@ public sealed class TideRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _lease.DisposeAsync();
         await Node.DisposeAsync();
         await _artifactServer.DisposeAsync();
         _http.Dispose();

@@ -35,7 +35,7 @@ public sealed partial class Semver : IGoObject, IComparable<Semver>
     {
         var m = VersionPattern().Match(v);
         if (!m.Success)
-            throw new FunctionException("Invalid Semantic Version");
+            throw new FunctionException("invalid semantic version");
         static ulong Num(Group g) => g.Success ? ulong.Parse(g.Value.TrimStart('.'), CultureInfo.InvariantCulture) : 0;
         return new Semver(Num(m.Groups[1]), Num(m.Groups[2]), Num(m.Groups[3]), m.Groups[5].Value, m.Groups[8].Value, v);
     }

@@ -68,6 +68,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             var then = _running!;
             _running = null;
             _finalizing = false;
+            Reconciling = false;
             // Work cancelled as stale reports nothing: what cancelled it asked for the work that follows.
             if (!(m.Error is OperationCanceledException && _runningToken.IsCancellationRequested))
                 then(m.Result, m.Error);
@@ -139,6 +140,10 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
 
     /// <summary>Whether work (a reconcile, a health round, a finalize round) is under way.</summary>
     protected bool Busy => _running is not null;
+
+    /// <summary>Whether the work under way is a reconcile: news about what it may change (its own writes coming back
+    /// through a watch) is judged against its result, once it ends.</summary>
+    protected bool Reconciling { get; private set; }
 
     /// <summary>A new version of the object arrived (before the decision to reconcile).</summary>
     protected virtual void OnObjectSeen(JsonObject obj)
@@ -254,6 +259,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         OnReconcileStarting();
         var obj = Object!;
         var artifact = InputArtifact;
+        Reconciling = true;
         StartWork(ct => Handler.ReconcileAsync(obj, artifact, ct), (outcome, error) =>
         {
             if (outcome is null)

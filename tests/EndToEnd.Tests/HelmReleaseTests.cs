@@ -41,9 +41,23 @@ public sealed class HelmReleaseTests
         env.Kubectl.JsonPathAsync("helmrelease/" + name, "apps",
             "{.status.conditions[?(@.type==\"Ready\")].status}|{.status.conditions[?(@.type==\"Ready\")].reason}|{.status.conditions[?(@.type==\"Ready\")].message}");
 
-    private static Task<string> WaitForReadyAsync(TideEnvironment env, string name, string reason) =>
-        Eventually.WaitAsync(() => ReadyAsync(env, name), s => s?.StartsWith($"True|{reason}", StringComparison.Ordinal) == true,
-            Timeout, $"HelmRelease {name} Ready with {reason}")!;
+    private static async Task<string> WaitForReadyAsync(TideEnvironment env, string name, string reason) =>
+        (await WaitAsync(env, () => ReadyAsync(env, name), s => s?.StartsWith($"True|{reason}", StringComparison.Ordinal) == true,
+            $"HelmRelease {name} Ready with {reason}"))!;
+
+    private static async Task<T> WaitAsync<T>(TideEnvironment env, Func<Task<T>> observe, Func<T, bool> done, string what)
+    {
+        try
+        {
+            return await Eventually.WaitAsync(observe, done, Timeout, what);
+        }
+        catch (TimeoutException e)
+        {
+            // What the node reported, to tell which step never came.
+            lock (env.Progress)
+                throw new TimeoutException(e.Message + "\n" + string.Join("\n", env.Progress.TakeLast(40)), e);
+        }
+    }
 
     private static Task<string> HelmAsync(TideEnvironment env, params string[] args) =>
         Tide.Testing.Helm.RunCheckedAsync([.. args, "--kubeconfig", env.Kubeconfig]);
@@ -101,6 +115,173 @@ public sealed class HelmReleaseTests
             s => s.Trim().Length == 0, Timeout, "the release storage to be deleted");
         Assert.Equal("", (await HelmAsync(env, "list", "-n", "apps", "-q")).Trim());
         Assert.Null(await env.Kubectl.JsonPathAsync("deployment/web-podinfo", "apps", "{.metadata.name}"));
+    }
+
+    [Fact]
+    public async Task StalledUpgrade_IsRolledBackByRemediation_AndReported()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        await using var charts = await ChartRepository.StartAsync([Podinfo]);
+        await SetUpAsync(env, charts);
+        const string remediation = "  upgrade:\n    remediation: {retries: 1, strategy: rollback}\n    timeout: 30s";
+        await env.Kubectl.ApplyAsync(Release("site", "{replicaCount: 1}", remediation));
+        await WaitForReadyAsync(env, "site", "InstallSucceeded");
+
+        // A post-renderer marks the Deployment so that the API server's workload simulation stalls it.
+        await env.Kubectl.ApplyAsync(Release("site", "{replicaCount: 1}", remediation + """
+
+              postRenderers:
+              - kustomize:
+                  patches:
+                  - patch: |
+                      apiVersion: apps/v1
+                      kind: Deployment
+                      metadata:
+                        name: site-podinfo
+                        namespace: apps
+                        annotations:
+                          tide.dev/simulate: fail
+                      spec:
+                        template:
+                          metadata:
+                            annotations: {rollout: "2"}
+            """));
+        var remediated = await WaitAsync(env,
+            () => env.Kubectl.JsonPathAsync("helmrelease/site", "apps", "{.status.conditions[?(@.type==\"Remediated\")].status}|{.status.conditions[?(@.type==\"Remediated\")].reason}|{.status.conditions[?(@.type==\"Remediated\")].message}"),
+            s => s?.StartsWith("True|RollbackSucceeded", StringComparison.Ordinal) == true, "the failed upgrade to be rolled back");
+        Assert.Contains("Helm rollback to previous release apps/site.v1 with chart podinfo@6.14.1 succeeded", remediated);
+        Assert.StartsWith("False|UpgradeFailed|Helm upgrade failed for release apps/site with chart podinfo@6.14.1",
+            await env.Kubectl.JsonPathAsync("helmrelease/site", "apps", "{.status.conditions[?(@.type==\"Released\")].status}|{.status.conditions[?(@.type==\"Released\")].reason}|{.status.conditions[?(@.type==\"Released\")].message}"));
+
+        var history = JsonNode.Parse(await HelmAsync(env, "history", "site", "-n", "apps", "-o", "json"))!.AsArray();
+        Assert.Equal("failed", (string?)history[1]!["status"]);
+        Assert.Equal("Rollback to 1", (string?)history[2]!["description"]);
+        Assert.Null(await env.Kubectl.JsonPathAsync("deployment/site-podinfo", "apps", "{.metadata.annotations.tide\\.dev/simulate}") is { Length: > 0 } a ? a : null);
+        var events = await env.Kubectl.RunAsync("get", "events", "-n", "apps", "-o", "jsonpath={.items[*].reason}");
+        Assert.Contains("UpgradeFailed", events);
+        Assert.Contains("RollbackSucceeded", events);
+    }
+
+    [Fact]
+    public async Task Hooks_Tests_Adoption_AndUninstallHooks()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        using var work = new TempDirectory();
+        await using var charts = await ChartRepository.StartAsync([HookedChart.Write(work.Path)]);
+        await SetUpAsync(env, charts);
+        var hooked = $$"""
+            apiVersion: helm.toolkit.fluxcd.io/v2
+            kind: HelmRelease
+            metadata: {name: hooked, namespace: apps}
+            spec:
+              interval: 1m
+              chart:
+                spec:
+                  chart: hooked
+                  sourceRef: {kind: HelmRepository, name: charts, namespace: flux-system}
+              test: {enable: true}
+              values: {message: from-tide}
+            """;
+        await env.Kubectl.ApplyAsync(hooked);
+        await WaitForReadyAsync(env, "hooked", "InstallSucceeded");
+        Assert.StartsWith("True|TestSucceeded|Helm test succeeded for release apps/hooked.v1 with chart hooked@1.0.0: 1 test hooks completed successfully",
+            await env.Kubectl.JsonPathAsync("helmrelease/hooked", "apps", "{.status.conditions[?(@.type==\"TestSuccess\")].status}|{.status.conditions[?(@.type==\"TestSuccess\")].reason}|{.status.conditions[?(@.type==\"TestSuccess\")].message}"));
+        Assert.Equal("Succeeded", await env.Kubectl.JsonPathAsync("helmrelease/hooked", "apps", "{.status.history[0].testHooks.hooked-test.phase}"));
+        // The hooks ran (the Jobs exist, completed) and helm lists them with the release; helm runs the tests too.
+        Assert.Equal("True", await env.Kubectl.JsonPathAsync("job/hooked-pre-install", "apps", "{.status.conditions[?(@.type==\"Complete\")].status}"));
+        Assert.Equal("True", await env.Kubectl.JsonPathAsync("job/hooked-post-install", "apps", "{.status.conditions[?(@.type==\"Complete\")].status}"));
+        var hooks = await HelmAsync(env, "get", "hooks", "hooked", "-n", "apps");
+        Assert.Contains("name: hooked-pre-delete", hooks);
+        var status = await HelmAsync(env, "status", "hooked", "-n", "apps");
+        Assert.Contains("hooked-test", status);
+        Assert.Contains("Succeeded", status);
+
+        // A release that helm installed is adopted: Tide upgrades it and keeps its history.
+        var chart = Directory.GetFiles(charts.Directory, "hooked-*.tgz").Single();
+        // (--no-hooks: helm waits for hook Jobs with a watch list, which the embedded API server does not serve yet.)
+        await HelmAsync(env, "install", "made-by-helm", chart, "-n", "apps", "--set", "message=from-helm", "--no-hooks");
+        await env.Kubectl.ApplyAsync(hooked.Replace("name: hooked, namespace", "name: adopter, namespace").Replace("test: {enable: true}", "releaseName: made-by-helm"));
+        await WaitForReadyAsync(env, "adopter", "UpgradeSucceeded");
+        var history = JsonNode.Parse(await HelmAsync(env, "history", "made-by-helm", "-n", "apps", "-o", "json"))!.AsArray();
+        Assert.Equal(["1:superseded", "2:deployed"], history.Select(h => $"{h!["revision"]}:{h["status"]}"));
+        Assert.Equal("from-tide", await env.Kubectl.JsonPathAsync("configmap/made-by-helm-config", "apps", "{.data.message}"));
+
+        // Deleting the HelmRelease runs the pre-delete hook and removes the release.
+        await env.Kubectl.RunAsync("delete", "helmrelease/hooked", "-n", "apps", "--wait=false");
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("configmap/hooked-config", "apps", "{.metadata.name}"),
+            s => s is null, Timeout, "the release objects to be deleted");
+        Assert.Equal("True", await env.Kubectl.JsonPathAsync("job/hooked-pre-delete", "apps", "{.status.conditions[?(@.type==\"Complete\")].status}"));
+        Assert.Equal("made-by-helm", (await HelmAsync(env, "list", "-n", "apps", "-q")).Trim());
+    }
+
+    [Fact]
+    public async Task BadInput_EndsReadyFalseWithFluxReasonNamingTheCause()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        using var work = new TempDirectory();
+        await using var charts = await ChartRepository.StartAsync([HookedChart.Write(work.Path)]);
+        await SetUpAsync(env, charts);
+        string Hooked(string name, string spec) => $$"""
+            apiVersion: helm.toolkit.fluxcd.io/v2
+            kind: HelmRelease
+            metadata: {name: {{name}}, namespace: apps}
+            spec:
+              interval: 1m
+              chart:
+                spec:
+                  chart: hooked
+                  sourceRef: {kind: HelmRepository, name: charts, namespace: flux-system}
+            {{spec}}
+            """;
+        await env.Kubectl.ApplyAsync(Hooked("no-version", "  values: {}").Replace("chart: hooked\n", "chart: hooked\n      version: 9.9.9\n"));
+        await env.Kubectl.ApplyAsync(Hooked("bad-schema", "  values: {replicas: many}"));
+        await env.Kubectl.ApplyAsync(Hooked("bad-template", "  values: {break: true}"));
+        await env.Kubectl.ApplyAsync(Hooked("no-values", "  valuesFrom:\n  - {kind: ConfigMap, name: missing-values}"));
+        await env.Kubectl.ApplyAsync($$"""
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: HelmRepository
+            metadata: {name: unreachable, namespace: flux-system}
+            spec:
+              url: http://127.0.0.1:{{FreePort.Next()}}/charts
+              interval: 1m
+            """);
+
+        async Task FailedAsync(string name, string reason, string cause) => await WaitAsync(env, () => ReadyAsync(env, name),
+            s => s?.StartsWith($"False|{reason}|", StringComparison.Ordinal) == true && s.Contains(cause, StringComparison.Ordinal),
+            $"{name} to fail with {reason} naming '{cause}'");
+        await FailedAsync("no-version", "SourceNotReady", "no 'hooked' chart with version matching '9.9.9' found");
+        await FailedAsync("bad-schema", "InstallFailed", "replicas");
+        await FailedAsync("bad-template", "InstallFailed", "break is set: refusing to render");
+        await FailedAsync("no-values", "ValuesError", "'apps/missing-values'");
+        var unreachable = await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("helmrepository/unreachable", "flux-system",
+            "{.status.conditions[?(@.type==\"Ready\")].status}|{.status.conditions[?(@.type==\"Ready\")].message}"),
+            s => s?.StartsWith("False|", StringComparison.Ordinal) == true, Timeout, "the unreachable repository to fail");
+        Assert.Contains("failed to fetch Helm repository index", unreachable);
+
+        // As with helm install, a chart that does not render leaves nothing behind: no release, no objects.
+        Assert.Equal("", (await env.Kubectl.RunAsync("get", "secrets", "-n", "apps", "-l", "owner=helm,name=bad-template", "-o", "name")).Trim());
+        Assert.Null(await env.Kubectl.JsonPathAsync("configmap/bad-template-config", "apps", "{.metadata.name}"));
+    }
+
+    [Fact]
+    public async Task Kustomization_AppliesHelmRepositoryAndHelmReleaseFromGit_AndReachesReady()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        await using var charts = await ChartRepository.StartAsync([Podinfo]);
+        var repo = await env.CreateRepositoryAsync("infra");
+        repo.Write("apps/namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n");
+        repo.Write("apps/repository.yaml", Repository(charts.Url));
+        repo.Write("apps/release.yaml", Release("podinfo", "{replicaCount: 1}"));
+        await repo.CommitAndPushAsync("helm layout");
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("infra", env.Git.RepositoryUrl("infra")));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("apps", "infra", "./apps") + "\n  wait: true\n  timeout: 60s\n");
+
+        var ready = await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("kustomization/apps", "flux-system",
+            "{.status.conditions[?(@.type==\"Ready\")].status}"), s => s == "True", Timeout, "the Kustomization to be Ready");
+        Assert.Equal("True", ready);
+        Assert.StartsWith("True|InstallSucceeded", await ReadyAsync(env, "podinfo"));
+        Assert.Equal("deployed", JsonNode.Parse(await HelmAsync(env, "list", "-n", "apps", "-o", "json"))![0]!["status"]!.GetValue<string>());
     }
 
     /// <summary>`helm install` of the repository's chart into a fresh API server, and its stored manifest.</summary>

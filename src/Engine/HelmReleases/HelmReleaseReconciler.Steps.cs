@@ -124,7 +124,8 @@ public sealed partial class HelmReleaseReconciler
     private static RenderedRelease Render(ReleaseContext context, int version, bool upgrade)
     {
         var validate = upgrade ? context.Hr.Spec.Upgrade?.DisableSchemaValidation != true : context.Hr.Spec.Install?.DisableSchemaValidation != true;
-        return ReleaseRenderer.Render(context.Chart, context.Values, context.Name, context.Namespace, version, upgrade, validate);
+        return ReleaseRenderer.Render(context.Chart, context.Values, context.Name, context.Namespace, version, upgrade, validate,
+            context.Hr.Spec.PostRenderers);
     }
 
     private Task<IReadOnlyList<JsonObject>> PrepareAsync(IReadOnlyList<JsonObject> objects, ReleaseContext context, CancellationToken ct) =>
@@ -224,6 +225,7 @@ public sealed partial class HelmReleaseReconciler
     private static string? ActionError(Exception e) => e switch
     {
         RenderException r => r.Message,
+        Kustomize.KustomizeException k => "post-renderer: " + k.Message,
         ChartException c => c.Message,
         HookFailedException h => h.Message,
         ApplyException a => a.Message,

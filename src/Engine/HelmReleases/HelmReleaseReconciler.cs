@@ -61,8 +61,10 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
             var step = await ReleaseAsync(context, status, conditions, events, ct);
             return step with { Input = input };
         }
-        catch (ReconcileFailure failure)
+        catch (Exception e) when (e is ReconcileFailure || (e is not OperationCanceledException && e is not OutOfMemoryException))
         {
+            // Every reconcile ends in a status: an unforeseen error is a retried Ready=False naming it.
+            var failure = e as ReconcileFailure ?? new ReconcileFailure(ConditionReasons.ReconciliationFailed, $"{e.GetType().Name}: {e.Message}", inner: e);
             conditions.MarkFalse(ConditionTypes.Ready, failure.Reason, failure.Message);
             if (failure.Terminal)
                 conditions.MarkStalled(failure.Reason, failure.Message);
@@ -85,6 +87,10 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
         public string ConfigDigest { get; } = DigestOf(GoJson.Marshal(Values));
 
         public string ChartLabel => $"{Chart.Metadata.Name}@{Chart.Metadata.Version}";
+
+        /// <summary>status.observedPostRenderersDigest: a change of post-renderers makes a new release.</summary>
+        public string? PostRenderersDigest { get; } =
+            Hr.Spec.PostRenderers is { Count: > 0 } postRenderers ? DigestOf(FluxJson.Serialize(postRenderers)) : null;
     }
 
     /// <summary>Install, upgrade, or nothing to do; then wait (on ticks) or finish at once.</summary>
@@ -102,23 +108,30 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
             await context.Storage.UpdateAsync(latest, ct);
             history = [.. history.SkipLast(1), latest];
         }
+        var previous = hr.Status ?? new HelmReleaseStatus();
+        var upgrade = latest is not null && latest.Info.Status != ReleaseStatus.Uninstalled;
+        var failures = upgrade ? previous.UpgradeFailures ?? 0 : previous.InstallFailures ?? 0;
+        var sameAsLastAttempt = previous.LastAttemptedRevision == context.Chart.Metadata.Version &&
+                                previous.LastAttemptedConfigDigest == context.ConfigDigest &&
+                                previous.ObservedPostRenderersDigest == context.PostRenderersDigest;
         var inSync = latest is { Info.Status: ReleaseStatus.Deployed } && latest.ChartName == context.Chart.Metadata.Name &&
-                     latest.ChartVersion == context.Chart.Metadata.Version && DigestOf(GoJson.Marshal(ConfigOf(latest))) == context.ConfigDigest;
+                     latest.ChartVersion == context.Chart.Metadata.Version && DigestOf(GoJson.Marshal(ConfigOf(latest))) == context.ConfigDigest &&
+                     previous.ObservedPostRenderersDigest == context.PostRenderersDigest && (failures == 0 || !sameAsLastAttempt);
         if (inSync)
             return await InSyncAsync(context, latest!, history, status, conditions, events, ct);
 
-        var upgrade = latest is not null && latest.Info.Status != ReleaseStatus.Uninstalled;
-        var failures = upgrade ? status.UpgradeFailures ?? 0 : status.InstallFailures ?? 0;
         var retries = upgrade ? hr.Spec.Upgrade?.Remediation?.Retries ?? 0 : hr.Spec.Install?.Remediation?.Retries ?? 0;
-        if (latest is { Info.Status: ReleaseStatus.Failed } && latest.ChartVersion == context.Chart.Metadata.Version &&
-            DigestOf(GoJson.Marshal(ConfigOf(latest))) == context.ConfigDigest && failures > 0 && retries >= 0 && failures > retries)
+        if (sameAsLastAttempt && failures > 0 && retries >= 0 && failures > retries)
         {
-            // Retries are exhausted for this chart and these values; a new spec (or a reset) starts over, as in Flux.
+            // Retries are exhausted for this chart, values and post-renderers; a new spec starts over, as in Flux.
             var message = $"Failed to {(upgrade ? "upgrade" : "install")} after {failures} attempt(s)";
             conditions.MarkStalled("RetriesExceeded", message);
-            conditions.MarkFalse(ConditionTypes.Ready, "RetriesExceeded", message);
+            if (!conditions.IsFalse(ConditionTypes.Ready))
+                conditions.MarkFalse(ConditionTypes.Ready, "RetriesExceeded", message);
             return Result(status with { ObservedGeneration = hr.Metadata.Generation, History = Snapshots(history, hr) }, conditions, events, Requeue.OnChange);
         }
+        if (!sameAsLastAttempt)
+            status = status with { InstallFailures = null, UpgradeFailures = null };
         return await ActAsync(context, history, upgrade, status, conditions, events, ct);
     }
 
@@ -165,7 +178,12 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
         var hr = context.Hr;
         var action = upgrade ? "upgrade" : "install";
         var version = (history.LastOrDefault()?.Version ?? 0) + 1;
-        status = status with { LastAttemptedReleaseAction = action, ObservedGeneration = hr.Metadata.Generation };
+        status = status with
+        {
+            LastAttemptedReleaseAction = action,
+            ObservedGeneration = hr.Metadata.Generation,
+            ObservedPostRenderersDigest = context.PostRenderersDigest,
+        };
         var started = Time.GetUtcNow();
         Release? release = null;
         try

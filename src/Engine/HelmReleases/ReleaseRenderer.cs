@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Tide.Engine.Api;
 using Tide.Engine.Helm.Charts;
 using Tide.Engine.Helm.Rendering;
 using Tide.Engine.Helm.Template;
 using Tide.Engine.Helm.Yaml;
+using Tide.Engine.Kustomize;
 using Tide.Engine.Manifests;
 
 namespace Tide.Engine.HelmReleases;
@@ -21,15 +23,26 @@ public static class ReleaseRenderer
     private const string HookDeletePolicyAnnotation = "helm.sh/hook-delete-policy";
 
     /// <exception cref="RenderException">Schema validation or a template failed.</exception>
+    /// <exception cref="Kustomize.KustomizeException">A post-renderer failed.</exception>
     public static RenderedRelease Render(Chart loaded, Dictionary<string, object?> userValues, string releaseName, string @namespace,
-        int revision, bool isUpgrade, bool validateSchema = true)
+        int revision, bool isUpgrade, bool validateSchema = true, IReadOnlyList<PostRenderer>? postRenderers = null)
     {
         var chart = loaded.CloneForRender();
         var values = DeepCopy(userValues);
         ValueTables.ProcessDependencies(chart, values);
         var coalesced = ValueTables.Coalesce(chart, values);
         if (validateSchema)
-            ValuesSchema.Validate(chart, coalesced);
+        {
+            try
+            {
+                ValuesSchema.Validate(chart, coalesced);
+            }
+            catch (Exception e) when (e is not (RenderException or OperationCanceledException or OutOfMemoryException))
+            {
+                // A schema the validator cannot use is the chart's problem, reported like a failed validation.
+                throw new RenderException($"values don't meet the specifications of the schema(s) in the following chart(s):\n{chart.Name}:\n- {e.Message}");
+            }
+        }
         var top = new Dictionary<string, object?>
         {
             ["Values"] = coalesced,
@@ -61,8 +74,31 @@ public static class ReleaseRenderer
         var manifest = new StringBuilder();
         foreach (var m in manifests)
             manifest.Append("---\n# Source: ").Append(m.Path).Append('\n').Append(m.Content).Append('\n');
-        var objects = manifests.Select(m => YamlJson.Parse(m.Content)).OfType<JsonObject>().ToList();
-        return new RenderedRelease(manifest.ToString(), objects, hooks.Select(Hook).ToList(), notes, ChartJson(loaded));
+        var text = manifest.ToString();
+        foreach (var postRenderer in postRenderers ?? [])
+            if (postRenderer.Kustomize is { } kustomize)
+                text = PostRender(text, kustomize);
+        return new RenderedRelease(text, ObjectsOf(text), hooks.Select(Hook).ToList(), notes, ChartJson(loaded));
+    }
+
+    /// <summary>A kustomize post-renderer as helm-controller runs it: the manifest as the only resource of a
+    /// kustomization with the patches and images, built by Tide's kustomize engine; its output is the new manifest.</summary>
+    private static string PostRender(string manifest, KustomizePostRenderer kustomize)
+    {
+        var kustomization = new JsonObject
+        {
+            ["apiVersion"] = "kustomize.config.k8s.io/v1beta1",
+            ["kind"] = "Kustomization",
+            ["resources"] = new JsonArray("all.yaml"),
+        };
+        if (kustomize.Patches is { Count: > 0 } patches)
+            kustomization["patches"] = FluxJson.ToNode(patches);
+        if (kustomize.Images is { Count: > 0 } images)
+            kustomization["images"] = FluxJson.ToNode(images);
+        var files = new InMemoryFileSystem()
+            .Add("/post-render/all.yaml", manifest)
+            .Add("/post-render/kustomization.yaml", YamlJson.Write(kustomization));
+        return Kustomizer.Build(files, "/post-render").ToYaml();
     }
 
     /// <summary>The objects of a stored manifest (to delete what left a release, or to roll back to it).</summary>

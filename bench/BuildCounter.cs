@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Tide.Engine.Reconcilers;
+using Tide.Engine.Reconcilers.Kustomizations;
 
 namespace Tide.Bench;
 
@@ -16,7 +17,7 @@ internal sealed class BuildCounter : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == KustomizationReconciler.MeterName && instrument.Name == KustomizationReconciler.BuildsCounterName)
+            if (instrument.Meter.Name == KustomizationBuilder.MeterName && instrument.Name == KustomizationBuilder.BuildsCounterName)
                 listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>((_, value, _, _) =>

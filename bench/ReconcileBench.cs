@@ -5,6 +5,7 @@ using k8s;
 using k8s.Models;
 using Tide.Actors.Cluster;
 using Tide.ApiServer;
+using Tide.Engine.Reconcilers.Kustomizations;
 using Tide.Engine.Api;
 using Tide.Engine.Kube;
 using Tide.Engine.Reconcilers;
@@ -99,7 +100,7 @@ internal static class ReconcileBench
         Console.WriteLine($"# Objects: GitRepository interval 10m (new commits are announced with {RequestedAt}), " +
             "Kustomizations interval 10m, prune: true, no wait/healthChecks; each ConfigMap ~100 bytes");
         Console.WriteLine($"# Builds: Kustomization builds (artifact in memory, kustomize build, apply) counted by the " +
-            $"reconciler's {KustomizationReconciler.BuildsCounterName} counter; every scenario ends once no build started for {Quiet.TotalSeconds:F0} s");
+            $"reconciler's {KustomizationBuilder.BuildsCounterName} counter; every scenario ends once no build started for {Quiet.TotalSeconds:F0} s");
 
         foreach (var ns in new[] { FluxNamespace, TargetNamespace })
             await kube.ApplyAsync(new JsonObject

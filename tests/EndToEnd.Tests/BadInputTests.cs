@@ -67,6 +67,55 @@ public sealed class BadInputTests
         Assert.Equal("fixed", await env.Kubectl.JsonPathAsync("configmap/broken", "default", "{.data.value}"));
     }
 
+    /// <summary>Malicious or malformed kustomize trees (issue 12): each Kustomization ends BuildFailed with the reason
+    /// in its message, and the node goes on applying a good one.</summary>
+    [Fact]
+    public async Task HostileKustomizeTrees_FailTheBuild_AndTheNodeKeepsWorking()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        var repo = await env.CreateRepositoryAsync("hostile");
+        const string kustomization = "resources:\n- cm.yaml\n";
+        const string head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hostile\n  namespace: default\ndata:\n";
+        var bomb = head + "  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" +
+                   string.Concat("bcdefghi".Select((c, i) => $"  {c}: &{c} [{string.Join(",", Enumerable.Repeat("*" + "abcdefghi"[i], 9))}]\n"));
+        repo.Write("bomb/kustomization.yaml", kustomization);
+        repo.Write("bomb/cm.yaml", bomb);
+        repo.Write("plainbomb/cm.yaml", bomb);
+        repo.Write("deep/kustomization.yaml", kustomization);
+        repo.Write("deep/cm.yaml", head + "  x: " + new string('[', 10000) + new string(']', 10000) + "\n");
+        repo.Write("typo/kustomization.yaml", kustomization + "namePrefx: x-\n");
+        repo.Write("typo/cm.yaml", head);
+        repo.Write("utf8/kustomization.yaml", kustomization);
+        File.WriteAllBytes(Path.Combine(repo.WorkPath, "utf8/cm.yaml"), [.. System.Text.Encoding.UTF8.GetBytes(head + "  x: \"a"), 0xFF, .. "\"\n"u8]);
+        repo.Write("good/cm.yaml", Manifests.ConfigMap("default", "good", "ok"));
+        await repo.CommitAndPushAsync("hostile trees");
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("hostile", env.Git.RepositoryUrl("hostile")));
+        (string Path, string Message)[] cases =
+        [
+            ("bomb", "document contains excessive aliasing"),
+            ("plainbomb", "document contains excessive aliasing"),
+            ("deep", "exceeded max depth of 10000"),
+            ("typo", "invalid Kustomization: json: unknown field \"namePrefx\""),
+            ("utf8", "invalid leading UTF-8 octet"),
+        ];
+        foreach (var (path, _) in cases)
+            await env.Kubectl.ApplyAsync(Manifests.Kustomization(path, "hostile", "./" + path));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("good", "hostile", "./good"));
+
+        foreach (var (path, message) in cases)
+        {
+            // Ready=False with ArtifactFailed comes first, until the GitRepository has its artifact.
+            var failed = await Eventually.WaitAsync(() => NotReadyAsync(env, "kustomization/" + path),
+                f => f.Reason != "ArtifactFailed", Timeout, $"kustomization/{path} to fail past its artifact");
+            Assert.Equal("BuildFailed", failed.Reason);
+            Assert.Contains(message, failed.Message);
+        }
+        Assert.Null(await env.Kubectl.JsonPathAsync("configmap/hostile", "default", "{.metadata.name}"));
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("configmap/good", "default", "{.data.value}"),
+            value => value == "ok", Timeout, "the good Kustomization to be applied");
+    }
+
     private static string[] PathNotFound(string events) =>
         events.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(e => e.Contains("path not found")).ToArray();
 

@@ -59,4 +59,38 @@ public sealed class KustomizeBuildTests
         Assert.Contains("missing.yaml", message);
         Assert.StartsWith("kustomize build failed", message);
     }
+    /// <summary>`tide kustomize` on hostile trees (issue 12): a one-line error and kubectl's exit code, at once. The alias
+    /// bomb is left out here: kubectl itself never finishes it (Tide refuses it, see HostileInputTests).</summary>
+    [Theory]
+    [InlineData("deep", "exceeded max depth of 10000")]
+    [InlineData("typo", "invalid Kustomization: json: unknown field \"namePrefx\"")]
+    [InlineData("utf8", "invalid leading UTF-8 octet")]
+    public async Task TideKustomize_RefusesHostileTrees_LikeKubectl(string tree, string message)
+    {
+        using var dir = new TempDirectory();
+        const string head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hostile\ndata:\n";
+        var root = dir.Write(tree + "/kustomization.yaml", "resources:\n- cm.yaml\n" + (tree == "typo" ? "namePrefx: x-\n" : ""));
+        var manifest = Path.Combine(Path.GetDirectoryName(root)!, "cm.yaml");
+        switch (tree)
+        {
+            case "deep":
+                File.WriteAllText(manifest, head + "  x: " + new string('[', 10000) + new string(']', 10000) + "\n");
+                break;
+            case "utf8":
+                File.WriteAllBytes(manifest, [.. System.Text.Encoding.UTF8.GetBytes(head + "  x: \"a"), 0xFF, .. "\"\n"u8]);
+                break;
+            default:
+                File.WriteAllText(manifest, head);
+                break;
+        }
+        var kubectl = await ProcessRunner.RunAsync("kubectl", ["kustomize", Path.GetDirectoryName(root)!]);
+        var tide = await ProcessRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "tide.dll"), "kustomize", Path.GetDirectoryName(root)!]);
+
+        Assert.NotEqual(0, kubectl.ExitCode);
+        Assert.Equal(kubectl.ExitCode, tide.ExitCode);
+        Assert.Equal("", tide.Stdout);
+        var line = Assert.Single(tide.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains(message, line);
+    }
 }

@@ -92,11 +92,14 @@ public sealed class SingleNodeTests
         await using var env = await TideEnvironment.StartAsync();
         var repo = await env.CreateRepositoryAsync("cfg");
         repo.Write("cfg/settings.yaml", Manifests.ConfigMap("default", "settings", "one"));
+        repo.Write("witness/witness.yaml", Manifests.ConfigMap("default", "witness", "one"));
         var first = await repo.CommitAndPushAsync("first");
         await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
         // Long intervals: only requestedAt (or a new artifact) makes anything happen soon.
         await env.Kubectl.ApplyAsync(Manifests.GitRepository("cfg", env.Git.RepositoryUrl("cfg"), interval: "10m"));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("cfg", "cfg", "./cfg", interval: "10m"));
+        // A witness on the same source: when it has applied a revision, cfg would have too, were it not suspended.
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("witness", "cfg", "./witness", interval: "10m"));
         await WaitForAppliedRevisionAsync(env, "cfg", $"main@sha1:{first}");
 
         // requestedAt on the source fetches the new commit now; the Kustomization applies it on ArtifactChanged.
@@ -111,9 +114,7 @@ public sealed class SingleNodeTests
         repo.Write("cfg/settings.yaml", Manifests.ConfigMap("default", "settings", "three"));
         var third = await repo.CommitAndPushAsync("three");
         await env.Kubectl.RunAsync("annotate", "--overwrite", "gitrepository/cfg", "-n", "flux-system", "reconcile.fluxcd.io/requestedAt=second");
-        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("gitrepository/cfg", "flux-system", "{.status.artifact.revision}"),
-            revision => revision == $"main@sha1:{third}", Timeout, "the source to fetch the third commit");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await WaitForAppliedRevisionAsync(env, "witness", $"main@sha1:{third}");
         Assert.Equal("two", await env.Kubectl.JsonPathAsync("configmap/settings", "default", "{.data.value}"));
 
         // Resumed: applied at once.

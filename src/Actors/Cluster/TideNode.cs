@@ -53,7 +53,7 @@ public sealed class TideNode : IAsyncDisposable
         var sharding = ClusterSharding.Get(system);
         foreach (var kind in kinds)
         {
-            var timing = () => new ReconcileTiming(settings.BackoffMin, settings.Jitter);
+            var timing = () => new ReconcileTiming(settings.BackoffMin, settings.BackoffMax, settings.Jitter);
             ObjectLoader loader = (id, ct) =>
             {
                 var (_, ns, name) = EntityId.Parse(id);

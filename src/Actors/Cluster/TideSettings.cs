@@ -10,6 +10,7 @@ public sealed record TideSettings
     public TimeSpan RelistInterval { get; init; } = TimeSpan.FromMinutes(5);
     public double Jitter { get; init; } = 0.1;
     public TimeSpan BackoffMin { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan BackoffMax { get; init; } = TimeSpan.FromMinutes(15);
     public string ArtifactsDirectory { get; init; } = ".tide/artifacts";
     public string ArtifactsHost { get; init; } = "127.0.0.1";
     public int ArtifactsPort { get; init; }
@@ -31,6 +32,7 @@ public sealed record TideSettings
             RelistInterval = tide.GetTimeSpan("relist-interval", TimeSpan.FromMinutes(5)),
             Jitter = tide.GetDouble("jitter", 0.1),
             BackoffMin = tide.GetTimeSpan("backoff.min", TimeSpan.FromSeconds(2)),
+            BackoffMax = tide.GetTimeSpan("backoff.max", TimeSpan.FromMinutes(15)),
             ArtifactsDirectory = tide.GetString("artifacts.directory", ".tide/artifacts"),
             ArtifactsHost = tide.GetString("artifacts.host", "127.0.0.1"),
             ArtifactsPort = tide.GetInt("artifacts.port", 0),

@@ -47,9 +47,13 @@ public sealed class KustomizationEntity : ReconcilingEntity
             var previous = _artifact;
             _artifact = m.Artifact;
             // Only news triggers a reconcile: a renewed subscription repeats the artifact already known, and a
-            // failed reconcile of it is retried on the backoff schedule, not on every renewal.
-            if (_artifact != previous && _artifact != _reconciledArtifact)
-                RequestReconcile();
+            // failed reconcile of it is retried on its retry schedule, not on every renewal.
+            if (_artifact == previous || _artifact == _reconciledArtifact)
+                return;
+            // A new revision makes the work under way (an apply, a health round of the previous revision) stale:
+            // Flux's CancelHealthCheckOnNewRevision, here for every phase.
+            CancelWork();
+            RequestReconcile();
         });
         Receive<RenewSubscription>(_ =>
         {
@@ -69,21 +73,22 @@ public sealed class KustomizationEntity : ReconcilingEntity
             if (_dependencies.Contains(m.DependencyId) && !_ready)
                 RequestReconcile();
         });
-        ReceiveAsync<HealthTick>(async tick =>
+        Receive<HealthTick>(tick =>
         {
-            if (tick.Epoch != _healthEpoch || Object is null)
+            // A reconcile under way or since ends the health wait this tick belongs to.
+            if (tick.Epoch != _healthEpoch || Object is null || Busy)
                 return;
-            ReconcileOutcome outcome;
-            try
+            var obj = Object;
+            var started = _healthWaitStarted;
+            StartWork(ct => Handler.CheckHealthAsync(obj, started, ct), (outcome, error) =>
             {
-                outcome = await Handler.CheckHealthAsync(Object, _healthWaitStarted, CancellationToken.None);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                Log.Warning("{0}: health check failed unexpectedly: {1}", EntityId, e.Message);
-                outcome = new ReconcileOutcome(false, null) { HealthCheckAfter = TimeSpan.FromSeconds(5) };
-            }
-            AfterHealthRound(outcome);
+                if (outcome is null)
+                {
+                    Log.Warning("{0}: health check failed unexpectedly: {1}", EntityId, error?.Message ?? "");
+                    outcome = new ReconcileOutcome(false, null) { HealthCheckAfter = TimeSpan.FromSeconds(5) };
+                }
+                AfterHealthRound(outcome);
+            });
         });
         Receive<DriftDetected>(m =>
         {
@@ -135,12 +140,16 @@ public sealed class KustomizationEntity : ReconcilingEntity
     /// <summary>Renews the subscription, so a source entity that restarted elsewhere learns of this consumer.</summary>
     protected override void OnInterval() => SubscribeToSource();
 
+    /// <summary>A new reconcile ends any health wait of the previous one.</summary>
+    protected override void OnReconcileStarting()
+    {
+        _healthEpoch++;
+        Timers.Cancel(HealthTimerKey);
+    }
+
     protected override void OnReconciled(ReconcileOutcome outcome)
     {
         _lastReconcile = DateTimeOffset.UtcNow;
-        // A new reconcile ends any health wait of the previous one.
-        _healthEpoch++;
-        Timers.Cancel(HealthTimerKey);
         if (outcome.Applied is { } fingerprints)
             _applied = fingerprints;
         // A reconcile that ran before any message brought the artifact read it from the source's status.
@@ -161,6 +170,8 @@ public sealed class KustomizationEntity : ReconcilingEntity
 
     private void AfterHealthRound(ReconcileOutcome outcome)
     {
+        if (outcome.Written is { } written)
+            Adopt(written);
         if (outcome.HealthCheckAfter is { } tick)
         {
             Timers.StartSingleTimer(HealthTimerKey, new HealthTick(_healthEpoch), tick);
@@ -182,7 +193,7 @@ public sealed class KustomizationEntity : ReconcilingEntity
         }
     }
 
-    protected override Task OnDeletedAsync()
+    protected override Task OnDeletedAsync(CancellationToken ct)
     {
         if (_sourceId is not null)
             Regions.Tell(new Unsubscribe(_sourceId, EntityId));

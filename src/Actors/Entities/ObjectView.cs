@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 
 namespace Tide.Actors.Entities;
 
-/// <summary>The parts of an object's JSON that decide whether an entity must reconcile now.</summary>
-public sealed record ObjectView(long Generation, string? RequestedAt, bool Suspended, bool Deleting)
+/// <summary>The parts of an object's JSON that decide whether an entity must reconcile now, and whether a copy is
+/// newer than another.</summary>
+public sealed record ObjectView(long Generation, string? RequestedAt, bool Suspended, bool Deleting, long? ResourceVersion = null)
 {
     public const string RequestedAtAnnotation = "reconcile.fluxcd.io/requestedAt";
 
@@ -11,10 +12,17 @@ public sealed record ObjectView(long Generation, string? RequestedAt, bool Suspe
         obj["metadata"]?["generation"]?.GetValue<long>() ?? 0,
         obj["metadata"]?["annotations"]?[RequestedAtAnnotation]?.GetValue<string>(),
         obj["spec"]?["suspend"]?.GetValue<bool>() ?? false,
-        obj["metadata"]?["deletionTimestamp"] is not null);
+        obj["metadata"]?["deletionTimestamp"] is not null,
+        long.TryParse(obj["metadata"]?["resourceVersion"]?.GetValue<string>(), out var version) ? version : null);
 
     /// <summary>A change the user made that asks for a reconcile: a new spec, or a new requestedAt token.</summary>
     public bool AsksToReconcileAfter(ObjectView? previous) =>
         previous is null || previous.Generation != Generation || previous.RequestedAt != RequestedAt ||
         (previous.Suspended && !Suspended);
+
+    /// <summary>Whether this copy is no newer than <paramref name="other"/>: a watch event that arrives after the
+    /// entity's own write (or a later read) returned a newer version. resourceVersions are compared as the numbers
+    /// the API server hands out; a copy without one is always taken.</summary>
+    public bool IsNoNewerThan(ObjectView? other) =>
+        ResourceVersion is { } mine && other?.ResourceVersion is { } theirs && mine <= theirs;
 }

@@ -1,15 +1,19 @@
 namespace Tide.Actors.Entities;
 
 /// <summary>
-/// When an entity runs next: the interval spread by jitter after a success; after failures an exponential backoff
-/// from <see cref="BackoffMin"/> that never exceeds the object's retry interval.
+/// When an entity runs next: the interval spread by jitter after a success; after a failure its retry interval
+/// exactly (a Kustomization's spec.retryInterval, as kustomize-controller), or, for failures that ask for it
+/// (sources, as source-controller's rate limiter), an exponential backoff from <see cref="BackoffMin"/> to
+/// <see cref="BackoffMax"/>.
 /// </summary>
-public sealed class ReconcileTiming(TimeSpan backoffMin, double jitter, Random? random = null)
+public sealed class ReconcileTiming(TimeSpan backoffMin, TimeSpan backoffMax, double jitter, Random? random = null)
 {
     private readonly Random _random = random ?? Random.Shared;
     private int _failures;
 
     public TimeSpan BackoffMin { get; } = backoffMin;
+
+    public TimeSpan BackoffMax { get; } = backoffMax < backoffMin ? backoffMin : backoffMax;
 
     public int ConsecutiveFailures => _failures;
 
@@ -25,7 +29,9 @@ public sealed class ReconcileTiming(TimeSpan backoffMin, double jitter, Random? 
             return requeueAfter + TimeSpan.FromMilliseconds(spread);
         }
         _failures++;
-        var backoff = BackoffMin.TotalMilliseconds * Math.Pow(2, Math.Min(_failures - 1, 20));
-        return TimeSpan.FromMilliseconds(Math.Min(backoff, Math.Max(requeueAfter.TotalMilliseconds, BackoffMin.TotalMilliseconds)));
+        if (!outcome.Backoff)
+            return requeueAfter;
+        var backoff = BackoffMin.TotalMilliseconds * Math.Pow(2, Math.Min(_failures - 1, 30));
+        return TimeSpan.FromMilliseconds(Math.Min(backoff, BackoffMax.TotalMilliseconds));
     }
 }

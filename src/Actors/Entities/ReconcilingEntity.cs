@@ -8,18 +8,30 @@ using Tide.Engine.Artifacts;
 namespace Tide.Actors.Entities;
 
 /// <summary>
-/// What every entity does with its object: keep the last version the watcher saw, reconcile when the user asks for
-/// it (first sight, a new generation, a new requestedAt, resume from suspend) and on its own timer, coalesce requests,
-/// survive a failing handler with backoff, and stop (through sharding's Passivate) when the object is deleted.
+/// What every entity does with its object: keep the newest version it saw (from the watcher, or returned by its own
+/// status write; never an older one delivered later), reconcile when the user asks for it (first sight, a new
+/// generation, a new requestedAt, resume from suspend) and on its own timer, coalesce requests, retry failures,
+/// finalize a deleting object, and stop (through sharding's Passivate) when it is deleted.
+/// <para>Work (reconcile, health round, finalize) runs off the mailbox, one piece at a time, with the entity's
+/// cancellation token: messages keep arriving while it runs, and news that makes the work stale (a deletion, a new
+/// generation, a new revision) cancels it; the token is then renewed for the work that follows.</para>
 /// Kinds add their protocol (publishing artifacts, subscribing to a source) in subclasses.
 /// </summary>
 public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
 {
     protected const string TimerKey = "interval";
+    private const string FinalizeTimerKey = "finalize";
+    /// <summary>How soon a failed finalize round (API server unreachable...) is tried again.</summary>
+    private static readonly TimeSpan FinalizeRetry = TimeSpan.FromSeconds(5);
     private readonly ReconcileTiming _timing;
-    private bool _reconcilePending;
-    private ObjectView? _view;
     private readonly ObjectLoader? _loader;
+    private ObjectView? _view;
+    private CancellationTokenSource _work = new();
+    /// <summary>What to do with the result of the work under way; null when none runs.</summary>
+    private Action<object?, Exception?>? _running;
+    private CancellationToken _runningToken;
+    private bool _reconcilePending;
+    private bool _finalizePending;
 
     protected ReconcilingEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
         ObjectLoader? loader)
@@ -30,11 +42,12 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         _timing = timing;
         _loader = loader;
 
-        Receive<ObjectChanged>(OnObjectChanged);
+        Receive<ObjectChanged>(m => Adopt(JsonNode.Parse(m.ObjectJson)!.AsObject()));
         ReceiveAsync<ObjectDeleted>(async _ =>
         {
+            CancelWork();
             Timers.CancelAll();
-            await OnDeletedAsync();
+            await OnDeletedAsync(_work.Token);
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
         });
         Receive<IntervalElapsed>(_ =>
@@ -42,9 +55,22 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             OnInterval();
             RequestReconcile();
         });
-        ReceiveAsync<ReconcileNow>(_ => ReconcileAsync());
+        Receive<ReconcileNow>(_ => DispatchPending());
+        Receive<FinalizeNow>(_ =>
+        {
+            _finalizePending = true;
+            DispatchPending();
+        });
+        Receive<WorkDone>(m =>
+        {
+            var then = _running!;
+            _running = null;
+            // Work cancelled as stale reports nothing: what cancelled it asked for the work that follows.
+            if (!(m.Error is OperationCanceledException && _runningToken.IsCancellationRequested))
+                then(m.Result, m.Error);
+            DispatchPending();
+        });
         ReceiveAsync<LoadObject>(_ => LoadAsync());
-        ReceiveAsync<FinalizeNow>(_ => FinalizeAsync());
     }
 
     protected override void PreStart()
@@ -55,6 +81,12 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             Self.Tell(LoadObject.Instance);
     }
 
+    protected override void PostStop()
+    {
+        _work.Cancel();
+        base.PostStop();
+    }
+
     private async Task LoadAsync()
     {
         if (Object is not null)
@@ -62,7 +94,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         JsonObject? obj;
         try
         {
-            obj = await _loader!(EntityId, CancellationToken.None);
+            obj = await _loader!(EntityId, _work.Token);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -78,25 +110,191 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         }
         else if (Object is null)
         {
-            OnObjectChanged(new ObjectChanged(EntityId, obj.ToJsonString()));
+            Adopt(obj);
         }
     }
 
-    /// <summary>Cleans up for a deleting object; retried until it succeeds (the object then goes away and the
-    /// watcher's DELETED stops the entity).</summary>
-    private async Task FinalizeAsync()
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected string EntityId { get; }
+
+    protected IReconcileHandler Handler { get; }
+
+    protected ShardRegions Regions { get; }
+
+    protected ILoggingAdapter Log { get; } = Context.GetLogger();
+
+    /// <summary>The newest version of the object seen, or null before the watcher delivered it.</summary>
+    protected JsonObject? Object { get; private set; }
+
+    /// <summary>The artifact handed to the handler (consumers: their source's).</summary>
+    protected virtual ArtifactLocation? InputArtifact => null;
+
+    /// <summary>Whether other entities wait for news from this one: then an entity whose object does not exist
+    /// (yet) stays, to tell them when it is created, instead of stopping.</summary>
+    protected virtual bool HasListeners => false;
+
+    /// <summary>Whether work (a reconcile, a health round, a finalize round) is under way.</summary>
+    protected bool Busy => _running is not null;
+
+    /// <summary>A new version of the object arrived (before the decision to reconcile).</summary>
+    protected virtual void OnObjectSeen(JsonObject obj)
     {
-        if (Object is null)
+    }
+
+    /// <summary>The interval timer fired (before the reconcile it triggers).</summary>
+    protected virtual void OnInterval()
+    {
+    }
+
+    /// <summary>A reconcile is about to start.</summary>
+    protected virtual void OnReconcileStarting()
+    {
+    }
+
+    /// <summary>A reconcile finished (not cancelled).</summary>
+    protected virtual void OnReconciled(ReconcileOutcome outcome)
+    {
+    }
+
+    /// <summary>The object was deleted; the entity stops after this.</summary>
+    protected virtual Task OnDeletedAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Takes <paramref name="obj"/> as the entity's copy unless it is older than the one it holds, and
+    /// decides what it asks for.</summary>
+    protected void Adopt(JsonObject obj)
+    {
+        var view = ObjectView.Of(obj);
+        var previous = _view;
+        if (view.IsNoNewerThan(previous))
             return;
-        try
+        Object = obj;
+        _view = view;
+        OnObjectSeen(obj);
+        if (view.Deleting)
         {
-            await Handler.FinalizeAsync(Object, CancellationToken.None);
+            Timers.Cancel(TimerKey);
+            if (previous is not { Deleting: true })
+            {
+                CancelWork();
+                Self.Tell(FinalizeNow.Instance);
+            }
+            return;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        if (previous is not null && previous.Generation != view.Generation)
+            CancelWork();
+        if (view.Suspended)
         {
-            Log.Warning("{0}: finalizing failed, retrying: {1}", EntityId, e.Message);
-            Timers.StartSingleTimer("finalize", FinalizeNow.Instance, TimeSpan.FromSeconds(5));
+            Timers.Cancel(TimerKey);
+            return;
         }
+        if (view.AsksToReconcileAfter(previous))
+            RequestReconcile();
+    }
+
+    /// <summary>Cancels the work under way (it became stale) and renews the token for the work that follows.</summary>
+    protected void CancelWork()
+    {
+        if (!Busy)
+            return;
+        _work.Cancel();
+        _work = new CancellationTokenSource();
+    }
+
+    /// <summary>Asks for a reconcile; requests that arrive before it runs are one reconcile.</summary>
+    protected void RequestReconcile()
+    {
+        if (_reconcilePending)
+            return;
+        _reconcilePending = true;
+        if (!Busy)
+            Self.Tell(ReconcileNow.Instance);
+    }
+
+    /// <summary>Runs <paramref name="work"/> off the mailbox with the entity's token; <paramref name="then"/> gets its
+    /// result (or its exception) back on the entity's thread, unless the work was cancelled as stale. One piece of
+    /// work at a time: callers check <see cref="Busy"/>.</summary>
+    protected void StartWork<T>(Func<CancellationToken, Task<T>> work, Action<T?, Exception?> then)
+    {
+        _running = (result, error) => then(error is null ? (T?)result : default, error);
+        var token = _runningToken = _work.Token;
+        Task.Run(() => work(token), token).ContinueWith(
+            t => new WorkDone(t.IsCompletedSuccessfully ? t.Result : null,
+                t.IsCompletedSuccessfully ? null : t.Exception?.GetBaseException() ?? new OperationCanceledException(token)),
+            TaskScheduler.Default).PipeTo(Self);
+    }
+
+    /// <summary>Starts what waits, once nothing runs: finalizing a deleting object first, else a requested reconcile.</summary>
+    private void DispatchPending()
+    {
+        if (Busy)
+            return;
+        if (_view is { Deleting: true })
+        {
+            if (_finalizePending)
+                FinalizeObject();
+            return;
+        }
+        if (!_reconcilePending)
+            return;
+        // Without an object, or suspended, the request lapses: the object's arrival or resumption asks again.
+        if (Object is null || _view is { Suspended: true })
+            _reconcilePending = false;
+        else
+            Reconcile();
+    }
+
+    private void Reconcile()
+    {
+        _reconcilePending = false;
+        Timers.Cancel(TimerKey);
+        OnReconcileStarting();
+        var obj = Object!;
+        var artifact = InputArtifact;
+        StartWork(ct => Handler.ReconcileAsync(obj, artifact, ct), (outcome, error) =>
+        {
+            if (outcome is null)
+            {
+                // The handler writes status for every failure it knows of; this one escaped it (e.g. the status
+                // write itself failed): retry on the backoff, never fatal.
+                Log.Error(error, "{0}: reconcile failed unexpectedly", EntityId);
+                outcome = new ReconcileOutcome(false, TimeSpan.Zero, Message: error?.Message ?? "") { Backoff = true };
+            }
+            else if (outcome.Error is { } unexpected)
+            {
+                Log.Error(unexpected, "{0}: reconcile failed unexpectedly (written to status)", EntityId);
+            }
+            if (outcome.Written is { } written)
+                Adopt(written);
+            OnReconciled(outcome);
+            ScheduleNext(outcome);
+        });
+    }
+
+    private void FinalizeObject()
+    {
+        _finalizePending = false;
+        var obj = Object!;
+        StartWork(ct => Handler.FinalizeAsync(obj, ct), (lookAgainAfter, error) =>
+        {
+            if (error is null)
+            {
+                // Done: the API server removes the object and the watcher's DELETED stops the entity. Else what it
+                // deleted is still terminating: look again on a tick.
+                if (lookAgainAfter is { } again)
+                    Timers.StartSingleTimer(FinalizeTimerKey, FinalizeNow.Instance, again);
+                return;
+            }
+            Log.Warning("{0}: finalizing failed, retrying: {1}", EntityId, error.Message);
+            Timers.StartSingleTimer(FinalizeTimerKey, FinalizeNow.Instance, FinalizeRetry);
+        });
+    }
+
+    /// <summary>Starts the interval (or retry) timer the outcome asks for.</summary>
+    protected void ScheduleNext(ReconcileOutcome outcome)
+    {
+        if (_timing.Next(outcome) is { } next)
+            Timers.StartSingleTimer(TimerKey, IntervalElapsed.Instance, next);
     }
 
     private sealed class FinalizeNow
@@ -110,103 +308,6 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         public static readonly LoadObject Instance = new();
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    protected string EntityId { get; }
-
-    protected IReconcileHandler Handler { get; }
-
-    protected ShardRegions Regions { get; }
-
-    protected ILoggingAdapter Log { get; } = Context.GetLogger();
-
-    /// <summary>The object as last seen, or null before the watcher delivered it.</summary>
-    protected JsonObject? Object { get; private set; }
-
-    /// <summary>The artifact handed to the handler (consumers: their source's).</summary>
-    protected virtual ArtifactLocation? InputArtifact => null;
-
-    /// <summary>Whether other entities wait for news from this one: then an entity whose object does not exist
-    /// (yet) stays, to tell them when it is created, instead of stopping.</summary>
-    protected virtual bool HasListeners => false;
-
-    /// <summary>A new version of the object arrived (before the decision to reconcile).</summary>
-    protected virtual void OnObjectSeen(JsonObject obj)
-    {
-    }
-
-    /// <summary>The interval timer fired (before the reconcile it triggers).</summary>
-    protected virtual void OnInterval()
-    {
-    }
-
-    /// <summary>A reconcile finished.</summary>
-    protected virtual void OnReconciled(ReconcileOutcome outcome)
-    {
-    }
-
-    /// <summary>The object was deleted; the entity stops after this.</summary>
-    protected virtual Task OnDeletedAsync() => Task.CompletedTask;
-
-    private void OnObjectChanged(ObjectChanged m)
-    {
-        var obj = JsonNode.Parse(m.ObjectJson)!.AsObject();
-        var view = ObjectView.Of(obj);
-        var previous = _view;
-        Object = obj;
-        _view = view;
-        OnObjectSeen(obj);
-        if (view.Deleting)
-        {
-            Timers.Cancel(TimerKey);
-            Self.Tell(FinalizeNow.Instance);
-            return;
-        }
-        if (view.Suspended)
-        {
-            Timers.Cancel(TimerKey);
-            return;
-        }
-        if (view.AsksToReconcileAfter(previous))
-            RequestReconcile();
-    }
-
-    /// <summary>Asks for a reconcile; requests that arrive before it runs are one reconcile.</summary>
-    protected void RequestReconcile()
-    {
-        if (_reconcilePending)
-            return;
-        _reconcilePending = true;
-        Self.Tell(ReconcileNow.Instance);
-    }
-
-    private async Task ReconcileAsync()
-    {
-        if (!_reconcilePending)
-            return;
-        _reconcilePending = false;
-        if (Object is null || _view is { Suspended: true } or { Deleting: true })
-            return;
-        Timers.Cancel(TimerKey);
-        ReconcileOutcome outcome;
-        try
-        {
-            outcome = await Handler.ReconcileAsync(Object, InputArtifact, CancellationToken.None);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // The handler maps known failures to conditions; anything else is retried with backoff, never fatal.
-            Log.Error(e, "{0}: reconcile failed unexpectedly", EntityId);
-            outcome = new ReconcileOutcome(false, TimeSpan.FromMinutes(1), Message: e.Message);
-        }
-        OnReconciled(outcome);
-        ScheduleNext(outcome);
-    }
-
-    /// <summary>Starts the interval (or retry) timer the outcome asks for.</summary>
-    protected void ScheduleNext(ReconcileOutcome outcome)
-    {
-        if (_timing.Next(outcome) is { } next)
-            Timers.StartSingleTimer(TimerKey, IntervalElapsed.Instance, next);
-    }
+    /// <summary>The work under way ended (local only: it carries the work's result objects and exception).</summary>
+    private sealed record WorkDone(object? Result, Exception? Error) : INoSerializationVerificationNeeded;
 }

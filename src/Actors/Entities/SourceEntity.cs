@@ -85,13 +85,13 @@ public sealed class SourceEntity : ReconcilingEntity
             Regions.Tell(new ArtifactChanged(subscriber, EntityId, artifact));
     }
 
-    protected override async Task OnDeletedAsync()
+    protected override async Task OnDeletedAsync(CancellationToken ct)
     {
         if (Object is not JsonObject lastSeen)
             return;
         try
         {
-            await Handler.ForgetAsync(lastSeen, CancellationToken.None);
+            await Handler.ForgetAsync(lastSeen, ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -5,49 +5,65 @@ using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Kube;
 using Tide.Engine.Reconcilers;
+using Tide.Engine.Reconcilers.Kustomizations;
 
 namespace Tide.Actors.Handlers;
 
-/// <summary>Runs the Kustomization reconciler for an entity (within the node's apply limit) and writes the status.</summary>
-public sealed class KustomizationHandler(KustomizationReconciler reconciler, KubeClient kube, StageLimiter applies,
-    EventRecorder events, Action<string>? progress = null) : IReconcileHandler
+/// <summary>Runs the Kustomization reconciler for an entity (within the node's apply limit) and writes the status,
+/// whatever happened.</summary>
+public sealed class KustomizationHandler(KustomizationReconciler reconciler, StatusWriter status, StageLimiter applies,
+    Action<string>? progress = null) : IReconcileHandler
 {
+    private const string Controller = "kustomize-controller";
+
+    /// <summary>How often a deletion with deletionPolicy WaitForTermination looks whether its objects are gone
+    /// (kustomize-controller polls every 2s); no apply slot is held in between.</summary>
+    public static readonly TimeSpan TerminationTick = TimeSpan.FromSeconds(2);
+
     public async Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactLocation? artifact, CancellationToken ct)
     {
         var ks = FluxJson.FromNode<Kustomization>(obj);
-        var result = await applies.RunAsync(() => reconciler.ReconcileAsync(ks, artifact, ct), ct);
-        await kube.PatchStatusAsync(ObjectRef.Of(obj), new JsonObject { ["status"] = FluxJson.ToNode(result.Status) }, ct);
-        foreach (var e in result.Events)
+        ReconcileResult<KustomizationStatus> result;
+        try
         {
-            progress?.Invoke($"Kustomization/{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}: {e.Message.Replace("\n", "; ")}");
-            await events.RecordAsync(obj, e, "kustomize-controller", ct);
+            result = await applies.RunAsync(() => reconciler.ReconcileAsync(ks, artifact, ct), ct);
         }
+        catch (Exception e) when (StatusWriter.IsUnexpected(e, ct))
+        {
+            var failed = await status.WriteUnexpectedFailureAsync(obj, e, UnexpectedFailure.Kustomization, Controller);
+            return ReconcileOutcome.From(Requeue.AfterRetryInterval(ks.Spec.GetRetryInterval()), artifact)
+                with { Written = failed, Error = e, Message = e.Message };
+        }
+        var written = await status.WriteAsync(obj, FluxJson.ToNode(result.Status), result.Events, Controller);
         var appliedKinds = (result.Status.Inventory?.Entries ?? [])
             .Select(e => ObjectRef.FromInventory(e.Id, e.Version))
             .Select(r => new AppliedKind(r.ApiVersion, r.Kind))
             .Distinct()
             .ToList();
-        return ReconcileOutcome.From(result.Requeue, result.Input) with { AppliedKinds = appliedKinds, Applied = result.Applied };
+        return ReconcileOutcome.From(result.Requeue, result.Input)
+            with { AppliedKinds = appliedKinds, Applied = result.Applied, Written = written };
     }
 
-    public async Task FinalizeAsync(JsonObject obj, CancellationToken ct)
+    public async Task<TimeSpan?> FinalizeAsync(JsonObject obj, CancellationToken ct)
     {
         var ks = FluxJson.FromNode<Kustomization>(obj);
-        var changes = await applies.RunAsync(() => reconciler.FinalizeAsync(ks, ct), ct);
-        if (changes.Count > 0)
-            progress?.Invoke($"Kustomization/{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}: deleted; {string.Join("; ", changes)}");
+        var finalized = await applies.RunAsync(() => reconciler.FinalizeAsync(ks, ct), ct);
+        var name = $"Kustomization/{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}";
+        if (finalized.Changes.Count > 0)
+            progress?.Invoke($"{name}: deleting; {string.Join("; ", finalized.Changes)}");
+        if (finalized.Terminating.Count == 0)
+            return null;
+        // Said once, in the round that deleted them; later rounds only look.
+        if (finalized.Changes.Count > 0)
+            progress?.Invoke($"{name}: waiting for termination of {string.Join(", ", finalized.Terminating)}");
+        return TerminationTick;
     }
 
     public async Task<ReconcileOutcome> CheckHealthAsync(JsonObject obj, DateTimeOffset waitStarted, CancellationToken ct)
     {
         var ks = FluxJson.FromNode<Kustomization>(obj);
         var result = await reconciler.CheckHealthAsync(ks, waitStarted, ct);
-        await kube.PatchStatusAsync(ObjectRef.Of(obj), new JsonObject { ["status"] = FluxJson.ToNode(result.Status) }, ct);
-        foreach (var e in result.Events)
-        {
-            progress?.Invoke($"Kustomization/{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}: {e.Message}");
-            await events.RecordAsync(obj, e, "kustomize-controller", ct);
-        }
-        return ReconcileOutcome.From(result.Requeue);
+        var written = await status.WriteAsync(obj, FluxJson.ToNode(result.Status), result.Events, Controller);
+        return ReconcileOutcome.From(result.Requeue) with { Written = written };
     }
 }

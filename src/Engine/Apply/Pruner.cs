@@ -25,7 +25,8 @@ public sealed class Pruner(KubeClient kube)
         foreach (var target in ApplyStage.InFluxOrder(stale, r => r).Reverse())
         {
             var live = await kube.GetAsync(target, ct);
-            if (live is null)
+            // Gone, or already terminating (deleted by an earlier round, held by a finalizer): nothing to do.
+            if (live is null || live["metadata"]?["deletionTimestamp"] is not null)
                 continue;
             var labels = live["metadata"]?["labels"];
             var owned = ownerLabels.All(l => labels?[l.Key] is JsonValue v && v.TryGetValue<string>(out var value) && value == l.Value);

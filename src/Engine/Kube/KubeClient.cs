@@ -11,7 +11,7 @@ namespace Tide.Engine.Kube;
 
 /// <summary>
 /// Unstructured access to any kind, over KubernetesClient's authenticated HTTP pipeline: get, list, watch, server-side
-/// apply (with dry-run), merge patches of the main resource and of /status, delete. Discovery results are cached
+/// apply (with dry-run), merge patches of the main resource, server-side apply of /status, delete. Discovery results are cached
 /// per group/version and refreshed on a miss, so kinds from freshly installed CRDs resolve.
 /// </summary>
 public sealed class KubeClient : IDisposable
@@ -145,12 +145,25 @@ public sealed class KubeClient : IDisposable
             obj.ToJsonString(), "application/apply-patch+yaml", ct))!;
     }
 
-    /// <summary>A JSON merge patch of the object's status subresource.</summary>
-    public async Task<JsonObject> PatchStatusAsync(ObjectRef target, JsonObject patch, CancellationToken ct)
+    /// <summary>
+    /// Writes the object's whole status: a server-side apply of the status subresource as <paramref name="fieldManager"/>
+    /// (forced, as controllers do), so the server then holds exactly <paramref name="status"/>: a field this manager
+    /// wrote before and leaves out now is removed (a merge patch that omits it would leave it forever). Returns the
+    /// object as the server holds it after the write.
+    /// </summary>
+    public async Task<JsonObject> ApplyStatusAsync(ObjectRef target, JsonObject status, string fieldManager, CancellationToken ct)
     {
         var mapping = await ResolveAsync(target.ApiVersion, target.Kind, ct);
-        return (await SendAsync(HttpMethod.Patch, mapping.ObjectPath(target.Namespace, target.Name) + "/status",
-            patch.ToJsonString(), "application/merge-patch+json", ct))!;
+        var metadata = new JsonObject { ["name"] = target.Name };
+        if (target.Namespace.Length > 0)
+            metadata["namespace"] = target.Namespace;
+        var body = new JsonObject
+        {
+            ["apiVersion"] = target.ApiVersion, ["kind"] = target.Kind, ["metadata"] = metadata, ["status"] = status,
+        };
+        var query = $"?fieldManager={Uri.EscapeDataString(fieldManager)}&force=true";
+        return (await SendAsync(HttpMethod.Patch, mapping.ObjectPath(target.Namespace, target.Name) + "/status" + query,
+            body.ToJsonString(), "application/apply-patch+yaml", ct))!;
     }
 
     /// <summary>A JSON merge patch of the object (metadata and spec).</summary>

@@ -12,6 +12,19 @@ public sealed class DiskFileSystem : IWritableFileTree
 
     public string Normalize(string path) => Path.GetFullPath(path).Replace('\\', '/').TrimEnd('/') is { Length: > 0 } p ? p : "/";
 
+    public string RealPath(string path)
+    {
+        var result = "/";
+        foreach (var part in Normalize(path).Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(result, part);
+            result = new FileInfo(next).LinkTarget is null
+                ? next
+                : Normalize(new FileInfo(next).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? next);
+        }
+        return result;
+    }
+
     public IEnumerable<string> EnumerateFiles(string directory) => Directory.EnumerateFiles(directory).Select(Normalize);
 
     public IEnumerable<string> EnumerateDirectories(string directory) => Directory.EnumerateDirectories(directory).Select(Normalize);

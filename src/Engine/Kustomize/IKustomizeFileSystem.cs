@@ -11,4 +11,8 @@ public interface IKustomizeFileSystem
 
     /// <summary>The absolute, normalized form of a path (no "." or ".." segments).</summary>
     string Normalize(string path);
+
+    /// <summary>The path with symbolic links resolved, where the file system has them (kustomize's load restrictor
+    /// judges where a file really is); by default the normalized path.</summary>
+    string RealPath(string path) => Normalize(path);
 }

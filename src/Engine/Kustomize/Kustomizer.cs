@@ -58,16 +58,25 @@ public static class Kustomizer
     }
 
     /// <summary>
-    /// kustomize rewrites every annotation map when it strips its build annotations, so annotation values always
-    /// come out as strings (an annotation `replicas: 3` is printed as "3").
+    /// kustomize rewrites every annotation map when it strips its build annotations: values come out as the strings
+    /// they were written as (an annotation `replicas: 3` is printed as "3", `a: null` as "null"), and an empty or null
+    /// map goes away.
     /// </summary>
     private static void StringifyAnnotations(Resource r)
     {
-        if (r.Node.GetMapping("metadata")?.GetMapping("annotations") is not { Count: > 0 } annotations)
+        if (r.Node.GetMapping("metadata") is not { } metadata)
             return;
-        foreach (var (key, value) in annotations.Entries.ToList())
-            if (value is YScalar s)
-                annotations[key] = YNode.Str(s.IsNull ? "" : s.Value);
+        switch (metadata["annotations"])
+        {
+            case YMapping { Count: > 0 } annotations:
+                foreach (var (key, value) in annotations.Entries.ToList())
+                    if (value is YScalar s)
+                        annotations[key] = YNode.Str(s.Value);
+                break;
+            case YMapping or YScalar { IsNull: true }:
+                metadata.Remove("annotations");
+                break;
+        }
     }
 
     private static void ApplySortOrder(ResourceMap resources, YMapping? sortOptions)

@@ -30,6 +30,9 @@ public sealed class Resource
     /// <summary>transformerAnnotations entries: the transformers that changed this resource, in order.</summary>
     public List<string> Transformations { get; } = [];
 
+    /// <summary>The vars whose objref picked this resource (kustomize's refVarNames).</summary>
+    public List<string> RefVarNames { get; } = [];
+
     /// <summary>Origin annotation value (buildMetadata: originAnnotations), when tracked.</summary>
     public string? Origin { get; set; }
 
@@ -83,7 +86,11 @@ public sealed class Resource
 
     public void ReplaceNode(YMapping node) => Node = node;
 
-    /// <summary>kustomize's CopyMergeMetaDataFieldsFrom: merge labels/annotations under ours, take its name and namespace.</summary>
+    /// <summary>
+    /// kustomize's CopyMergeMetaDataFieldsFrom: merge labels/annotations under ours, take its name and namespace, and
+    /// its build annotations (previous ids, affixes, behavior, allowed changes) in place of ours; a hash suffix only
+    /// when both ask for one (a generator merged into a ConfigMap without a hash suffix gets none either).
+    /// </summary>
     public void CopyMergeMetadataFrom(Resource other)
     {
         MergeStringMap("labels", other.GetStringMap("labels"));
@@ -96,6 +103,12 @@ public sealed class Resource
         NamePrefixes.AddRange(other.NamePrefixes);
         NameSuffixes.Clear();
         NameSuffixes.AddRange(other.NameSuffixes);
+        Behavior = other.Behavior;
+        NeedsHashSuffix = other.NeedsHashSuffix && NeedsHashSuffix;
+        AllowNameChange = other.AllowNameChange;
+        AllowKindChange = other.AllowKindChange;
+        RefVarNames.Clear();
+        RefVarNames.AddRange(other.RefVarNames);
     }
 
     /// <summary>Sets metadata.field to older entries overlaid with ours (ours win).</summary>

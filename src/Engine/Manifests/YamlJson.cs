@@ -26,11 +26,11 @@ public static class YamlJson
             : throw new FormatException($"expected one YAML document, found {documents.Count}");
     }
 
-    /// <summary>Parses every non-empty document of a YAML stream.</summary>
+    /// <summary>Parses every non-empty document of a YAML stream, bounded as go-yaml bounds it (depth, aliases).</summary>
     public static IReadOnlyList<JsonNode> ParseAll(string yaml)
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
+        stream.Load(new Kustomize.Yaml.BoundedParser(yaml));
         return stream.Documents
             .Select(d => ToNode(d.RootNode))
             .OfType<JsonNode>()

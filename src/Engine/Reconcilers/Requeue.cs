@@ -6,7 +6,12 @@ public sealed record Requeue(RequeueMode Mode, TimeSpan Interval)
     /// <summary>Succeeded: run again after the interval (the caller adds jitter).</summary>
     public static Requeue AfterInterval(TimeSpan interval) => new(RequeueMode.Interval, interval);
 
-    /// <summary>Failed but may succeed later: retry with the caller's exponential backoff, capped at the interval.</summary>
+    /// <summary>Failed but may succeed later: retry after exactly <paramref name="retryInterval"/> (a Kustomization's
+    /// spec.retryInterval, as kustomize-controller requeues a failed reconcile).</summary>
+    public static Requeue AfterRetryInterval(TimeSpan retryInterval) => new(RequeueMode.Retry, retryInterval);
+
+    /// <summary>Failed but may succeed later: retry on the caller's exponential backoff (as source-controller's
+    /// failures go through the controller's rate limiter). <paramref name="interval"/> is the object's interval.</summary>
     public static Requeue WithBackoff(TimeSpan interval) => new(RequeueMode.Backoff, interval);
 
     /// <summary>Applied, and health checks wait for objects to become ready: check them again after

@@ -4,6 +4,9 @@ namespace Tide.Engine.Reconcilers;
 public enum RequeueMode
 {
     Interval,
+    /// <summary>Failed: retry after the given interval exactly.</summary>
+    Retry,
+    /// <summary>Failed: retry on the exponential backoff.</summary>
     Backoff,
     OnChange,
     /// <summary>Applied; health checks are still waiting: check again after the interval (not a full reconcile).</summary>

@@ -61,13 +61,14 @@ public sealed class TideRuntime : IAsyncDisposable
             UnpackLimits = settings.UnpackLimits,
         };
         var secrets = new SecretReader(kube);
-        var events = new EventRecorder(kube, TimeProvider.System);
+        var status = new StatusWriter(kube, settings.FieldManager, new EventRecorder(kube, TimeProvider.System),
+            TimeProvider.System, progress);
         var gitReconciler = new GitRepositoryReconciler(
             new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")), store, sourceOptions, TimeProvider.System,
             async (ns, name, token) => await kube.GetAsync(new ObjectRef(GitRepository.ApiVersionV1, GitRepository.KindName, ns, name), token)
                 is { } found ? FluxJson.FromNode<GitRepository>(found) : null,
             (artifact, token) => artifactCache.GetAsync(artifact.Url, artifact.Digest ?? "", token));
-        var git = new SourceHandler<GitRepository, GitRepositoryStatus>(kube, fetches,
+        var git = new SourceHandler<GitRepository, GitRepositoryStatus>(status, fetches,
             async (repository, token) =>
             {
                 var ns = repository.Metadata.NamespaceProperty ?? "";
@@ -76,9 +77,10 @@ public sealed class TideRuntime : IAsyncDisposable
                 var proxy = await secrets.ReadAsync(ns, repository.Spec.ProxySecretRef, null, token);
                 return await gitReconciler.ReconcileAsync(repository, auth with { Verification = keys.Auth, Proxy = proxy.Auth }, token);
             },
-            status => status.Artifact, gitReconciler.DeleteAsync, events, progress);
+            gitStatus => gitStatus.Artifact, gitReconciler.DeleteAsync,
+            UnexpectedFailure.Source(ConditionReasons.GitOperationFailed));
         var ociReconciler = new OciRepositoryReconciler(http, store, sourceOptions, TimeProvider.System);
-        var oci = new SourceHandler<OciRepository, OciRepositoryStatus>(kube, fetches,
+        var oci = new SourceHandler<OciRepository, OciRepositoryStatus>(status, fetches,
             async (repository, token) =>
             {
                 var ns = repository.Metadata.NamespaceProperty ?? "";
@@ -86,16 +88,18 @@ public sealed class TideRuntime : IAsyncDisposable
                 var keys = await secrets.ReadAsync(ns, repository.Spec.Verify?.SecretRef, null, token);
                 return await ociReconciler.ReconcileAsync(repository, auth with { Verification = keys.Auth }, token);
             },
-            status => status.Artifact,
-            (repository, _) => { ociReconciler.Delete(repository); return Task.CompletedTask; }, events, progress);
+            ociStatus => ociStatus.Artifact,
+            (repository, _) => { ociReconciler.Delete(repository); return Task.CompletedTask; },
+            UnexpectedFailure.Source(OciRepository.PullFailedReason));
         // The clock also signs S3 requests (SigV4): it must be the real one.
         var bucketReconciler = new BucketReconciler(http, store, sourceOptions, TimeProvider.System);
-        var buckets = new SourceHandler<Bucket, BucketStatus>(kube, fetches,
+        var buckets = new SourceHandler<Bucket, BucketStatus>(status, fetches,
             async (bucket, token) => await bucketReconciler.ReconcileAsync(bucket,
                 await secrets.ReadAsync(bucket.Metadata.NamespaceProperty ?? "", bucket.Spec.SecretRef,
                     bucket.Spec.CertSecretRef, token), token),
-            status => status.Artifact,
-            (bucket, _) => { bucketReconciler.Delete(bucket); return Task.CompletedTask; }, events, progress);
+            bucketStatus => bucketStatus.Artifact,
+            (bucket, _) => { bucketReconciler.Delete(bucket); return Task.CompletedTask; },
+            UnexpectedFailure.Source(Bucket.OperationFailedReason));
         var kustomizations = new KustomizationHandler(
             new KustomizationReconciler(kube, artifactCache,
                 new KustomizationReconcilerOptions
@@ -106,7 +110,7 @@ public sealed class TideRuntime : IAsyncDisposable
                     DefaultServiceAccount = settings.DefaultServiceAccount,
                     UnpackLimits = settings.UnpackLimits,
                 }),
-            kube, applies, events, progress);
+            status, applies, progress);
         var node = await TideNode.StartAsync(config, kube,
         [
             new EntityKind(GitRepository.KindName, GitRepository.ApiVersionV1, IsSource: true, git),

@@ -152,7 +152,7 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
         var regions = new ShardRegions();
         var sourceHandler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1));
         var consumerHandler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMilliseconds(300)));
-        var timing = () => new ReconcileTiming(TimeSpan.FromMilliseconds(100), 0);
+        var timing = () => new ReconcileTiming(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0);
         var router = Sys.ActorOf(Props.Create(() => new Router()));
         regions.Add("GitRepository", router);
         regions.Add("Kustomization", router);
@@ -176,7 +176,7 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
         var regions = new ShardRegions();
         regions.Add("GitRepository", sources);
         regions.Add("Kustomization", CreateTestProbe());
-        return Sys.ActorOf(KustomizationEntity.Props(App, handler, regions, new ReconcileTiming(backoffMin ?? TimeSpan.FromMilliseconds(100), 0)));
+        return Sys.ActorOf(KustomizationEntity.Props(App, handler, regions, new ReconcileTiming(backoffMin ?? TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0)));
     }
 
     /// <summary>Stands in for shard regions: routes entity messages to the registered entity actor.</summary>

@@ -7,10 +7,21 @@ namespace Tide.Actors.Tests.Entities;
 public static class Objects
 {
     public static ObjectChanged Changed(string entityId, long generation = 1, string? requestedAt = null,
-        bool suspend = false, string? sourceName = null, string? statusMessage = null, string? dependsOn = null)
+        bool suspend = false, string? sourceName = null, string? statusMessage = null, string? dependsOn = null,
+        long? resourceVersion = null, bool deleting = false) =>
+        new(entityId, Object(entityId, generation, requestedAt, suspend, sourceName, statusMessage, dependsOn, resourceVersion, deleting)
+            .ToJsonString());
+
+    public static JsonObject Object(string entityId, long generation = 1, string? requestedAt = null,
+        bool suspend = false, string? sourceName = null, string? statusMessage = null, string? dependsOn = null,
+        long? resourceVersion = null, bool deleting = false)
     {
         var (kind, ns, name) = EntityId.Parse(entityId);
         var metadata = new JsonObject { ["name"] = name, ["namespace"] = ns, ["generation"] = generation };
+        if (resourceVersion is not null)
+            metadata["resourceVersion"] = resourceVersion.ToString();
+        if (deleting)
+            metadata["deletionTimestamp"] = "2026-12-07T00:00:00Z";
         if (requestedAt is not null)
             metadata["annotations"] = new JsonObject { ["reconcile.fluxcd.io/requestedAt"] = requestedAt };
         var spec = new JsonObject { ["interval"] = "1m", ["suspend"] = suspend };
@@ -21,6 +32,6 @@ public static class Objects
         var obj = new JsonObject { ["apiVersion"] = "x/v1", ["kind"] = kind, ["metadata"] = metadata, ["spec"] = spec };
         if (statusMessage is not null)
             obj["status"] = new JsonObject { ["message"] = statusMessage };
-        return new ObjectChanged(entityId, obj.ToJsonString());
+        return obj;
     }
 }

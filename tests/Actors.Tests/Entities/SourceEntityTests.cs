@@ -19,7 +19,7 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
         regions.Add("Kustomization", consumers);
         regions.Add("GitRepository", CreateTestProbe());
         var entity = Sys.ActorOf(SourceEntity.Props(Source, handler, regions,
-            new ReconcileTiming(backoffMin ?? TimeSpan.FromMilliseconds(100), 0)));
+            new ReconcileTiming(backoffMin ?? TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0)));
         return (entity, consumers);
     }
 
@@ -37,9 +37,10 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
     }
 
     [Fact]
-    public void Failures_BackOffExponentially_UpToRetryInterval()
+    public void Failures_BackOffExponentially_UpToTheMaximum()
     {
-        var handler = new RecordingHandler(_ => new ReconcileOutcome(false, TimeSpan.FromMilliseconds(800)));
+        // A source's failure asks for the backoff (source-controller's rate limiter); its interval plays no part.
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(false, TimeSpan.FromMinutes(10)) { Backoff = true });
         var (entity, _) = Start(handler, TimeSpan.FromMilliseconds(100));
 
         entity.Tell(Objects.Changed(Source));
@@ -47,7 +48,7 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
         AwaitCondition(() => handler.Calls.Count >= 6, TimeSpan.FromSeconds(10));
         var times = handler.Calls.Select(c => c.At).ToList();
         var gaps = times.Zip(times.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToList();
-        // 100, 200, 400, then capped at the retry interval (800). Timers never fire early; a loaded machine may fire late.
+        // 100, 200, 400, then capped at the maximum (800). Timers never fire early; a loaded machine may fire late.
         Assert.InRange(gaps[0], 90, 400);
         Assert.InRange(gaps[1], 190, 600);
         Assert.InRange(gaps[2], 390, 900);
@@ -117,7 +118,7 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
         var parent = CreateTestProbe();
         var regions = new ShardRegions();
         regions.Add("Kustomization", CreateTestProbe());
-        var entity = parent.ChildActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), 0)));
+        var entity = parent.ChildActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0)));
         entity.Tell(Objects.Changed(Source));
         AwaitCondition(() => handler.Calls.Count >= 1);
 
@@ -139,14 +140,14 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
         regions.Add("Kustomization", CreateTestProbe());
         var stored = System.Text.Json.Nodes.JsonNode.Parse(Objects.Changed(Source).ObjectJson)!.AsObject();
         ObjectLoader present = (id, _) => Task.FromResult<System.Text.Json.Nodes.JsonObject?>(id == Source ? stored : null);
-        Sys.ActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), 0), present));
+        Sys.ActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0), present));
 
         AwaitCondition(() => handler.Calls.Count == 1);
         Assert.Equal("repo", handler.Calls.Single().Object["metadata"]!["name"]!.GetValue<string>());
 
         var parent = CreateTestProbe();
         ObjectLoader gone = (_, _) => Task.FromResult<System.Text.Json.Nodes.JsonObject?>(null);
-        parent.ChildActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), 0), gone));
+        parent.ChildActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0), gone));
         parent.ExpectMsg<Akka.Cluster.Sharding.Passivate>();
     }
 }

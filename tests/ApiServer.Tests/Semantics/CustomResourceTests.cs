@@ -91,6 +91,42 @@ public sealed class CustomResourceTests(ApiServerFixture fixture)
     }
 
     [Fact]
+    public async Task ServerSideApplyOfStatus_RemovesWhatTheManagerNoLongerApplies_AndLeavesSpecAlone()
+    {
+        var group = $"s{Guid.NewGuid():N}"[..10] + ".example.com";
+        await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(Crd(group, "Widget", "widgets"));
+        var ns = await fixture.NewNamespaceAsync();
+        await Client.CustomObjects.CreateNamespacedCustomObjectAsync(Object(group, "Widget", "w", 2), group, "v1", ns, "widgets");
+        var path = $"/apis/{group}/v1/namespaces/{ns}/widgets/w/status?fieldManager=tide&force=true";
+
+        async Task<JsonElement> ApplyStatusAsync(string status)
+        {
+            using var content = new StringContent(
+                $$"""{"apiVersion":"{{group}}/v1","kind":"Widget","metadata":{"name":"w","namespace":"{{ns}}"},"status":{{status}}}""");
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/apply-patch+yaml");
+            using var response = await fixture.Http.PatchAsync(path, content);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, text);
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+
+        var first = await ApplyStatusAsync("""{"observedIgnore":"*.tmp","conditions":[{"type":"Ready","status":"False"}]}""");
+        Assert.Equal("*.tmp", first.GetProperty("status").GetProperty("observedIgnore").GetString());
+        var second = await ApplyStatusAsync("""{"conditions":[{"type":"Ready","status":"True"}]}""");
+
+        // What the manager no longer applies is gone, in the answer and on the server; spec is untouched.
+        var read = (JsonElement)await Client.CustomObjects.GetNamespacedCustomObjectAsync(group, "v1", ns, "widgets", "w");
+        foreach (var obj in new[] { second, read })
+        {
+            Assert.False(obj.GetProperty("status").TryGetProperty("observedIgnore", out _));
+            Assert.Equal("True", obj.GetProperty("status").GetProperty("conditions")[0].GetProperty("status").GetString());
+            Assert.Equal(2, obj.GetProperty("spec").GetProperty("size").GetInt32());
+        }
+        Assert.True(long.Parse(second.GetProperty("metadata").GetProperty("resourceVersion").GetString()!)
+            > long.Parse(first.GetProperty("metadata").GetProperty("resourceVersion").GetString()!));
+    }
+
+    [Fact]
     public async Task ClusterScopedCrd_ServesClusterObjects()
     {
         var group = $"c{Guid.NewGuid():N}"[..10] + ".example.com";

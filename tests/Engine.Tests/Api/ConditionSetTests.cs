@@ -9,7 +9,7 @@ public sealed class ConditionSetTests
     [Fact]
     public void Set_NewCondition_StampsTimeAndGeneration()
     {
-        var time = new ManualTimeProvider(T0.AddMilliseconds(700));
+        var time = new FakeTimeProvider(T0.AddMilliseconds(700));
         var set = new ConditionSet(null, 3, time);
 
         set.MarkTrue(ConditionTypes.Ready, ConditionReasons.Succeeded, "ok");
@@ -23,7 +23,7 @@ public sealed class ConditionSetTests
     [Fact]
     public void Set_SameState_KeepsTransitionTimeButUpdatesGeneration()
     {
-        var time = new ManualTimeProvider(T0);
+        var time = new FakeTimeProvider(T0);
         var first = new ConditionSet(null, 1, time);
         first.MarkTrue(ConditionTypes.Ready, ConditionReasons.Succeeded, "ok");
 
@@ -43,7 +43,7 @@ public sealed class ConditionSetTests
     public void Set_ChangedState_MovesTransitionTime(string status, string reason, string message)
     {
         // Flux (fluxcd/pkg runtime/conditions) counts status, reason and message as the condition's state.
-        var time = new ManualTimeProvider(T0);
+        var time = new FakeTimeProvider(T0);
         var set = new ConditionSet(null, 1, time);
         set.MarkTrue(ConditionTypes.Ready, ConditionReasons.Succeeded, "ok");
 
@@ -56,7 +56,7 @@ public sealed class ConditionSetTests
     [Fact]
     public void ToList_OrdersStalledReconcilingReadyThenByGenerationAndType()
     {
-        var set = new ConditionSet(null, 1, new ManualTimeProvider(T0));
+        var set = new ConditionSet(null, 1, new FakeTimeProvider(T0));
         set.MarkTrue(ConditionTypes.FetchFailed, ConditionReasons.GitOperationFailed, "x");
         set.MarkTrue(ConditionTypes.ArtifactInStorage, ConditionReasons.Succeeded, "x");
         set.MarkFalse(ConditionTypes.Ready, ConditionReasons.GitOperationFailed, "x");
@@ -70,7 +70,7 @@ public sealed class ConditionSetTests
     [Fact]
     public void MarkStalled_RemovesReconciling_AndMarkReconcilingRemovesStalled()
     {
-        var set = new ConditionSet(null, 1, new ManualTimeProvider(T0));
+        var set = new ConditionSet(null, 1, new FakeTimeProvider(T0));
         set.MarkReconciling(ConditionReasons.Progressing, "working");
         set.MarkStalled(ConditionReasons.UrlInvalid, "bad url");
 
@@ -84,7 +84,7 @@ public sealed class ConditionSetTests
     [Fact]
     public void Set_LongMessage_IsTrimmedWithEllipsis()
     {
-        var set = new ConditionSet(null, 1, new ManualTimeProvider(T0));
+        var set = new ConditionSet(null, 1, new FakeTimeProvider(T0));
         set.MarkFalse(ConditionTypes.Ready, ConditionReasons.BuildFailed, new string('x', 40000));
 
         var message = set.Get(ConditionTypes.Ready)!.Message;

@@ -8,7 +8,7 @@ public sealed class ArtifactStoreTests : IDisposable
 {
     private static readonly ArtifactOwner Owner = new("GitRepository", "flux-system", "podinfo");
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly ArtifactStore _store;
 
     public ArtifactStoreTests() => _store = new ArtifactStore(_temp.Combine("store"), _time);

@@ -18,7 +18,7 @@ public sealed class HealthCheckerTests
         [Settings] = Parse("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings","namespace":"apps"}}"""),
     };
 
-    private readonly ManualTimeProvider _time = new(Now);
+    private readonly FakeTimeProvider _time = new(Now);
 
     private HealthChecker Checker() => new((reference, _) =>
         Task.FromResult(_cluster.TryGetValue(reference, out var live) ? live.DeepClone().AsObject() : null), _time);

@@ -23,25 +23,31 @@ public static class KubectlOracle
                 Directory.CreateDirectory(Path.GetDirectoryName(full)!);
                 File.WriteAllText(full, content);
             }
-            var psi = new ProcessStartInfo("kubectl")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = dir.FullName,
-            };
-            psi.ArgumentList.Add("kustomize");
-            psi.ArgumentList.Add(Path.Combine(dir.FullName, entry));
-            using var process = Process.Start(psi)
-                                ?? throw new InvalidOperationException("kubectl (kustomize v5.5.0) must be on PATH for these tests");
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.WaitForExit();
-            return new Outcome(process.ExitCode, stdout.Result, stderr.Result);
+            return KubectlAt(Path.Combine(dir.FullName, entry));
         }
         finally
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Runs `kubectl kustomize` on a directory on disk.</summary>
+    public static Outcome KubectlAt(string directory)
+    {
+        var psi = new ProcessStartInfo("kubectl")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = directory,
+        };
+        psi.ArgumentList.Add("kustomize");
+        psi.ArgumentList.Add(directory);
+        using var process = Process.Start(psi)
+                            ?? throw new InvalidOperationException("kubectl (kustomize v5.5.0) must be on PATH for these tests");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return new Outcome(process.ExitCode, stdout.Result, stderr.Result);
     }
 
     /// <summary>Tide's build of the same files, from memory under /k.</summary>

@@ -1,3 +1,5 @@
+using Tide.Engine.Kustomize;
+
 namespace Tide.Engine.Tests.Kustomize;
 
 /// <summary>Builds that kustomize rejects are rejected by Tide too, with a message that names the problem.</summary>
@@ -91,9 +93,34 @@ public sealed class KustomizeErrorTests
         var message = KubectlOracle.AssertBothFail(new()
         {
             ["kustomization.yaml"] = "resources:\n- comp\n",
-            ["comp/kustomization.yaml"] = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n",
+            ["comp/kustomization.yaml"] = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnamePrefix: x-\n",
         });
-        Assert.Contains("Component", message);
+        Assert.Contains("expected kind != 'Component'", message);
+    }
+
+    [Theory]
+    [InlineData("kind: Kustomization\n", "kustomization.yaml is empty")]
+    [InlineData("resources:\nnamePrefix: \"\"\n", "kustomization.yaml is empty")]
+    [InlineData("apiVersion: v1\nresources: []\n", "apiVersion for Kustomization should be kustomize.config.k8s.io/v1beta1")]
+    [InlineData("kind: Component\napiVersion: kustomize.config.k8s.io/v1beta1\nresources: []\n", "apiVersion for Component should be kustomize.config.k8s.io/v1alpha1")]
+    [InlineData("kind: Foo\nresources: []\n", "kind should be Kustomization or Component")]
+    public void KustomizationWithNothingOrTheWrongKind_Fails(string kustomization, string error)
+    {
+        var files = new Dictionary<string, string> { ["kustomization.yaml"] = kustomization };
+        Assert.Contains(error, KubectlOracle.Kubectl(files).Stderr);
+        Assert.Contains(error, KubectlOracle.AssertBothFail(files));
+    }
+
+    [Fact]
+    public void SymlinkToAFileOutsideTheRoot_IsRefusedByTheLoadRestrictor()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("pod.yaml", Pod);
+        var app = Path.GetDirectoryName(dir.Write("app/kustomization.yaml", "resources:\n- pod.yaml\n"))!;
+        File.CreateSymbolicLink(Path.Combine(app, "pod.yaml"), "../pod.yaml");
+        Assert.NotEqual(0, KubectlOracle.KubectlAt(app).ExitCode);
+        var e = Assert.Throws<KustomizeException>(() => Kustomizer.Build(app));
+        Assert.Contains("is not in or below", e.Message);
     }
 
     [Fact]

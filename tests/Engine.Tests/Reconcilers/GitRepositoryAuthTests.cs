@@ -15,7 +15,7 @@ public sealed class GitRepositoryAuthTests : IAsyncLifetime
 {
     private const string Password = "s3cr3t-Pa55word";
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private GitHttpServer _server = null!;
     private GitRepositoryReconciler _reconciler = null!;
     private string _sha = null!;

@@ -13,7 +13,7 @@ namespace Tide.Engine.Tests.Reconcilers;
 public sealed class GitRepositoryIncludeTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly Dictionary<string, GitRepository> _objects = new();
     private WorkRepository _app = null!;
     private WorkRepository _lib = null!;

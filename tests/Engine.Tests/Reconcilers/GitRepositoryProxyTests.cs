@@ -18,7 +18,7 @@ public sealed class GitRepositoryProxyTests : IAsyncLifetime
     // tinyproxy's configuration takes only letters, digits, '-', '.' and '_' here.
     private const string ProxyPassword = "proxy-Pa55.word";
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private GitHttpServer _git = null!;
     private HttpProxyServer _proxy = null!;
     private GitRepositoryReconciler _reconciler = null!;

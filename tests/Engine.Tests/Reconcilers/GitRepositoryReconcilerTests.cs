@@ -14,7 +14,7 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
 {
     private const string BaseUrl = "http://127.0.0.1:9090";
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private GitHttpServer _server = null!;
     private WorkRepository _repo = null!;
     private string _bare = null!;

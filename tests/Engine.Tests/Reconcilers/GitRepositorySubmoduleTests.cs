@@ -16,7 +16,7 @@ public sealed class GitRepositorySubmoduleTests : IAsyncLifetime
 {
     private const string Password = "sub-Pa55word";
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private GitHttpServer _server = null!;
     private ArtifactStore _store = null!;
     private GitRepositoryReconciler _reconciler = null!;

@@ -14,7 +14,7 @@ namespace Tide.Engine.Tests.Reconcilers;
 public sealed class GitRepositoryVerificationTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private GpgSigner _signer = null!;
     private GpgSigner _stranger = null!;
     private WorkRepository _repo = null!;

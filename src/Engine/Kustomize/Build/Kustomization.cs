@@ -43,7 +43,11 @@ public sealed class Kustomization
     {
         var node = YamlReader.ReadSingle(text, source);
         if (node is not YMapping map)
-            throw new KustomizeException($"kustomization file {source} is empty or not a mapping");
+            throw new KustomizeException(node is null ? "kustomization.yaml is empty" : $"kustomization file {source} is not a mapping");
+        KustomizationSchema.Check(map);
+        // kustomize's CheckEmpty: a file that sets nothing but its kind and apiVersion is an error.
+        if (map.Entries.All(e => e.Key is "apiVersion" or "kind" || e.Value is YScalar { IsNull: true } or YScalar { Value: "" }))
+            throw new KustomizeException("kustomization.yaml is empty");
         var k = new Kustomization { Raw = CanonicalKeys(map) };
         k.Resources.AddRange(k.Strings("resources"));
         k.Resources.AddRange(k.Strings("bases"));
@@ -53,35 +57,14 @@ public sealed class Kustomization
             throw new KustomizeException(
                 $"helmCharts in {source} are not supported: kustomize needs --enable-helm and a helm binary for them; " +
                 "Tide renders charts through a HelmRelease instead");
-        RequireStrings(k.Raw.GetMapping("commonLabels"), "Kustomization.commonLabels");
-        RequireStrings(k.Raw.GetMapping("commonAnnotations"), "Kustomization.commonAnnotations");
-        foreach (var label in k.Labels)
-            RequireStrings(label.GetMapping("pairs"), "Label.labels.pairs");
-        if (map.GetString("kind") is { } kind && kind is not ("Kustomization" or "Component"))
-            throw new KustomizeException($"kind {kind} is not Kustomization or Component in {source}");
+        // kustomize's EnforceFields.
+        var root = source.Contains('/') ? source[..source.LastIndexOf('/')] : ".";
+        if (map.GetString("kind") is { Length: > 0 } kind && kind is not ("Kustomization" or "Component"))
+            throw new KustomizeException($"Failed to read kustomization file under {root}:\nkind should be Kustomization or Component");
+        var requiredVersion = k.IsComponent ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1";
+        if (k.Raw.GetString("apiVersion") is { Length: > 0 } apiVersion && apiVersion != requiredVersion)
+            throw new KustomizeException($"Failed to read kustomization file under {root}:\napiVersion for {k.Kind} should be {requiredVersion}");
         return k;
-    }
-
-    /// <summary>
-    /// kustomize reads this file with YAML 1.1 rules into Go strings: an unquoted on/yes/true/1 where a string is
-    /// expected is an error there, so it is one here.
-    /// </summary>
-    private static void RequireStrings(YMapping? map, string field)
-    {
-        foreach (var (_, value) in map?.Entries ?? [])
-        {
-            if (value is not YScalar { Style: ScalarStyle.Plain, Tag: null } s || !ScalarResolver.NeedsQuotesForV2(s.Value) ||
-                s.IsNull)
-                continue;
-            var type = s.Value is "y" or "Y" or "yes" or "Yes" or "YES" or "n" or "N" or "no" or "No" or "NO" or "true"
-                or "True" or "TRUE" or "false" or "False" or "FALSE" or "on" or "On" or "ON" or "off" or "Off" or "OFF"
-                ? "bool"
-                : char.IsAsciiDigit(s.Value[^1]) && !s.Value.Contains('-', StringComparison.Ordinal) ? "number" : null;
-            if (type is null)
-                continue;
-            throw new KustomizeException(
-                $"invalid Kustomization: json: cannot unmarshal {type} into Go struct field {field} of type string");
-        }
     }
 
     private static readonly string[] KnownFields =

@@ -42,7 +42,7 @@ public sealed class KustomizationLoader
                 $"remote resource '{relative}' is not supported: Tide builds only local kustomizations (vendor the base into the source)");
         var path = Resolve(relative);
         var limit = _boundary ?? Root;
-        if (!IsWithin(path, limit))
+        if (!IsWithin(path, limit) || !IsWithin(FileSystem.RealPath(path), FileSystem.RealPath(limit)))
             throw new KustomizeException($"security; file '{path}' is not in or below '{limit}'");
         if (FileSystem.DirectoryExists(path) && !FileSystem.FileExists(path))
             throw new KustomizeException($"'{path}' must be a file");
@@ -51,12 +51,19 @@ public sealed class KustomizationLoader
         return FileSystem.ReadAllBytes(path);
     }
 
-    public string LoadText(string relative) => DecodeUtf8(LoadBytes(relative));
+    /// <summary>A YAML file's text; not valid UTF-8 is an error, as in go-yaml.</summary>
+    public string LoadText(string relative) => DecodeUtf8(LoadBytes(relative), relative);
 
-    public static string DecodeUtf8(byte[] bytes)
+    private static string DecodeUtf8(byte[] bytes, string source)
     {
-        var text = Encoding.UTF8.GetString(bytes);
-        return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+        try
+        {
+            return BoundedParser.DecodeUtf8(bytes);
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw YamlReader.Malformed(e, source);
+        }
     }
 
     /// <summary>A loader for a sub-directory (a base or component).</summary>
@@ -82,7 +89,7 @@ public sealed class KustomizationLoader
                 $"unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{Root}'");
         if (found.Count > 1)
             throw new KustomizeException($"Found multiple kustomization files under: {Root}\n");
-        var text = DecodeUtf8(FileSystem.ReadAllBytes(Root + "/" + found[0]));
+        var text = DecodeUtf8(FileSystem.ReadAllBytes(Root + "/" + found[0]), Root + "/" + found[0]);
         return (Kustomization.Parse(text, Root + "/" + found[0]), found[0]);
     }
 

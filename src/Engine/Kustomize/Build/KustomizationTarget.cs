@@ -8,6 +8,7 @@ using Tide.Engine.Kustomize.Transformers.Namespace;
 using Tide.Engine.Kustomize.Transformers.Patches;
 using Tide.Engine.Kustomize.Transformers.Replacements;
 using Tide.Engine.Kustomize.Transformers.Replicas;
+using Tide.Engine.Kustomize.Transformers.Vars;
 using Tide.Engine.Kustomize.Yaml;
 
 namespace Tide.Engine.Kustomize.Build;
@@ -218,15 +219,23 @@ public sealed class KustomizationTarget
         foreach (var image in _k.Images)
             yield return ("ImageTagTransformer", new ImageTagTransformer(ImageOverride.FromYaml(image), config.Images));
         if (_k.Replacements.Count > 0)
-            yield return ("ReplacementTransformer", new ReplacementTransformer(_k.Replacements.Select(LoadReplacement).ToList()));
+            yield return ("ReplacementTransformer", new ReplacementTransformer(_k.Replacements.SelectMany(LoadReplacements).ToList()));
     }
 
-    private YMapping LoadReplacement(YMapping entry)
+    /// <summary>An inline replacement, or those of a file: one replacement (a mapping) or a list of them.</summary>
+    private IEnumerable<YMapping> LoadReplacements(YMapping entry)
     {
         if (entry.GetString("path") is not { } path)
-            return entry;
-        return YamlReader.ReadSingle(_loader.LoadText(path), path) as YMapping
-               ?? throw new KustomizeException($"replacement file {path} is empty");
+            return [entry];
+        if (entry["source"] is not null || entry["targets"] is not null)
+            throw new KustomizeException("cannot specify both path and inline replacement");
+        return YamlReader.ReadSingle(_loader.LoadText(path), path) switch
+        {
+            YMapping one => [one],
+            YSequence list => list.Items.OfType<YMapping>(),
+            var other => throw new KustomizeException(
+                $"unsupported replacement type encountered within replacement path: {(other is null ? "invalid" : "string")}"),
+        };
     }
 
     private PatchTransformer PatchFrom(YMapping p)
@@ -297,6 +306,7 @@ public sealed class KustomizationTarget
 
     private void MergeVars(Accumulation acc)
     {
+        VarResolver.MarkReferencedResources(_k.Vars, acc.Resources);
         foreach (var v in _k.Vars)
         {
             if (acc.Vars.Any(x => x.GetString("name") == v.GetString("name")))

@@ -38,15 +38,23 @@ public static class FieldPath
     /// Calls visit(parent, key) for each place the path reaches. When the final field is absent, visit is called
     /// only if create is true (the callback then creates the value).
     /// </summary>
-    public static void Visit(YNode root, string path, bool create, Action<YMapping, string> visit) =>
-        Visit(root, Split(path), 0, create, visit);
+    public static void Visit(YNode root, string path, bool create, Action<YMapping, string> visit)
+    {
+        var sequences = SequenceMarkers(path);
+        Visit(root, Split(path), 0, create, visit, sequences);
+    }
 
-    private static void Visit(YNode node, string[] segments, int i, bool create, Action<YMapping, string> visit)
+    /// <summary>Which segments carry the "[]" marker: kustomize never creates those when they are missing.</summary>
+    private static bool[] SequenceMarkers(string path) =>
+        path.Replace("\\/", "").Split('/').Select(p => p.EndsWith("[]", StringComparison.Ordinal)).ToArray();
+
+    private static void Visit(YNode node, string[] segments, int i, bool create, Action<YMapping, string> visit,
+        bool[] sequences)
     {
         if (node is YSequence seq)
         {
             foreach (var item in seq.Items.ToList())
-                Visit(item, segments, i, create, visit);
+                Visit(item, segments, i, create, visit, sequences);
             return;
         }
         if (node is not YMapping map)
@@ -63,11 +71,11 @@ public static class FieldPath
         var child = map[key];
         if (child is null or YScalar { IsNull: true })
         {
-            if (!create)
+            if (!create || sequences[i])
                 return;
             child = new YMapping();
             map[key] = child;
         }
-        Visit(child, segments, i + 1, create, visit);
+        Visit(child, segments, i + 1, create, visit, sequences);
     }
 }

@@ -60,8 +60,9 @@ public sealed class DataGenerator(YMapping args, YMapping? globalOptions, bool i
             {
                 "merge" => GeneratorBehavior.Merge,
                 "replace" => GeneratorBehavior.Replace,
-                "create" or "" => GeneratorBehavior.Create,
-                var other => throw new KustomizeException($"invalid behavior '{other}'"),
+                "create" => GeneratorBehavior.Create,
+                // kustomize reads any other word as no behavior, which creates.
+                _ => GeneratorBehavior.Unspecified,
             },
         };
         return resource;

@@ -12,7 +12,7 @@ public static class YamlReader
         var documents = new List<YNode?>();
         try
         {
-            var parser = new Parser(new Scanner(new StringReader(NormalizeTabs(text)), skipComments: true));
+            var parser = new BoundedParser(NormalizeTabs(text));
             parser.Consume<StreamStart>();
             while (parser.TryConsume<DocumentStart>(out _))
             {
@@ -27,11 +27,14 @@ public static class YamlReader
         }
         catch (YamlException e)
         {
-            throw new KustomizeException(
-                $"MalformedYAMLError: yaml: line {e.Start.Line}: {FirstLine(e.Message)} in File: {source}", e);
+            throw Malformed(e, source);
         }
         return documents;
     }
+
+    /// <summary>kustomize's wording for YAML it cannot read (go-yaml's message, the file).</summary>
+    public static KustomizeException Malformed(YamlException e, string source) =>
+        new($"MalformedYAMLError: yaml: {(e.Start.Line > 0 ? $"line {e.Start.Line}: " : "")}{FirstLine(e.Message)} in File: {source}", e);
 
     /// <summary>Exactly one document (a kustomization file, a patch); null when the text is empty.</summary>
     public static YNode? ReadSingle(string text, string source)

@@ -20,7 +20,7 @@ public sealed class AzureBucketReconcilerTests : IAsyncLifetime
     private const string Container = "manifests";
     private readonly TempDirectory _temp = new();
     // Shared Key requests carry this clock's time and Azurite refuses a large skew.
-    private readonly ManualTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly HttpClient _http = new();
     private AzuriteServer _azurite = null!;
     private AzureBlobClient _admin = null!;

@@ -14,7 +14,7 @@ public sealed class BucketReconcilerTests : IAsyncLifetime
     private const string BaseUrl = "http://127.0.0.1:9090";
     private readonly TempDirectory _temp = new();
     // Requests are signed with this clock and the server refuses a skew of more than 15 minutes.
-    private readonly ManualTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly HttpClient _http = new();
     private S3Server _s3 = null!;
     private ArtifactStore _store = null!;

@@ -15,7 +15,7 @@ public sealed class CosignVerificationTests : IAsyncLifetime
 {
     private const string Repo = "tide/app";
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly HttpClient _http = new();
     private readonly List<OpensslSigningKey> _keys = [];
     private OciRegistryServer _registry = null!;

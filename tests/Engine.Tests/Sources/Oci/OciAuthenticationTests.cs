@@ -15,7 +15,7 @@ public sealed class OciAuthenticationTests : IAsyncLifetime
     private const string Username = "tide";
     private const string Password = "s3cret-p4ss";
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly HttpClient _http = new();
     private OciRegistryServer _registry = null!;
     private OciRepositoryReconciler _reconciler = null!;

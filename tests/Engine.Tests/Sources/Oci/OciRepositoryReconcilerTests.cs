@@ -16,7 +16,7 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
 {
     private const string BaseUrl = "http://127.0.0.1:9090";
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly HttpClient _http = new();
     private OciRegistryServer _registry = null!;
     private OciClient _client = null!;

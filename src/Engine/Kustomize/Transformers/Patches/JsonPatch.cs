@@ -14,7 +14,30 @@ public static class JsonPatch
         return seq.Items.OfType<YMapping>().ToList();
     }
 
+    /// <summary>
+    /// Applies the operations as kustomize's JSON patch library (evanphx/json-patch v4) does: `replace` of a missing
+    /// map key sets it, negative list indexes count from the end, an operation without a value uses null.
+    /// </summary>
     public static void Apply(YMapping document, IEnumerable<YMapping> operations, string source)
+    {
+        // kustomize patches objects that carry its internal build annotations, so metadata.annotations always exists
+        // there and "add /metadata/annotations/x" works on an object without annotations.
+        var metadata = document.GetMapping("metadata");
+        var addedAnnotations = metadata is not null && metadata["annotations"] is null;
+        if (addedAnnotations)
+            metadata!["annotations"] = new YMapping();
+        try
+        {
+            ApplyAll(document, operations, source);
+        }
+        finally
+        {
+            if (addedAnnotations && document.GetMapping("metadata") is { } after && after["annotations"] is YMapping { Count: 0 })
+                after.Remove("annotations");
+        }
+    }
+
+    private static void ApplyAll(YMapping document, IEnumerable<YMapping> operations, string source)
     {
         foreach (var op in operations)
         {
@@ -29,9 +52,7 @@ public static class JsonPatch
                     Remove(document, path);
                     break;
                 case "replace":
-                    Get(document, path);
-                    Remove(document, path);
-                    Add(document, path, Value(op));
+                    Replace(document, path, Value(op));
                     break;
                 case "move":
                 {
@@ -54,8 +75,7 @@ public static class JsonPatch
         }
     }
 
-    private static YNode Value(YMapping op) =>
-        op["value"]?.DeepClone() ?? throw new KustomizeException("missing value in JSON patch operation");
+    private static YNode Value(YMapping op) => op["value"]?.DeepClone() ?? new YScalar("null");
 
     private static string[] Tokens(string pointer) =>
         pointer.Length == 0 ? [] : pointer[1..].Split('/').Select(t => t.Replace("~1", "/").Replace("~0", "~")).ToArray();
@@ -71,9 +91,13 @@ public static class JsonPatch
     private static YNode? Child(YNode node, string token) => node switch
     {
         YMapping m => m[token],
-        YSequence s when int.TryParse(token, out var i) && i >= 0 && i < s.Items.Count => s.Items[i],
+        YSequence s when ExistingIndex(s, token) is { } i => s.Items[i],
         _ => null,
     };
+
+    /// <summary>The index of an existing element; a negative one counts from the end.</summary>
+    private static int? ExistingIndex(YSequence s, string token) =>
+        int.TryParse(token, out var i) && i >= -s.Items.Count && i < s.Items.Count ? (i < 0 ? i + s.Items.Count : i) : null;
 
     private static (YNode Parent, string Last) Parent(YNode root, string pointer)
     {
@@ -97,11 +121,27 @@ public static class JsonPatch
             case YSequence s when last == "-":
                 s.Items.Add(value);
                 break;
-            case YSequence s when int.TryParse(last, out var i) && i >= 0 && i <= s.Items.Count:
-                s.Items.Insert(i, value);
+            case YSequence s when int.TryParse(last, out var i) && i >= -(s.Items.Count + 1) && i <= s.Items.Count:
+                s.Items.Insert(i < 0 ? i + s.Items.Count + 1 : i, value);
                 break;
             default:
                 throw new KustomizeException($"add operation does not apply: doc is missing path: \"{pointer}\": missing value");
+        }
+    }
+
+    private static void Replace(YNode root, string pointer, YNode value)
+    {
+        var (parent, last) = Parent(root, pointer);
+        switch (parent)
+        {
+            case YMapping m:
+                m[last] = value;
+                break;
+            case YSequence s when ExistingIndex(s, last) is { } i:
+                s.Items[i] = value;
+                break;
+            default:
+                throw new KustomizeException($"replace operation does not apply: doc is missing key: {pointer}: missing value");
         }
     }
 
@@ -113,7 +153,7 @@ public static class JsonPatch
             case YMapping m when m[last] is not null:
                 m.Remove(last);
                 break;
-            case YSequence s when int.TryParse(last, out var i) && i >= 0 && i < s.Items.Count:
+            case YSequence s when ExistingIndex(s, last) is { } i:
                 s.Items.RemoveAt(i);
                 break;
             default:

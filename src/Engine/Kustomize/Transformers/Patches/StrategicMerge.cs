@@ -21,11 +21,39 @@ public static class StrategicMerge
             return null;
         if (patch.GetString("$patch") == "replace")
             return StripDirectives((YMapping)patch.DeepClone());
-        return new Merger(mergeKey).MergeMap(target, patch, "");
+        var merger = new Merger(mergeKey);
+        var merged = merger.MergeMap(target, patch, "");
+        merger.DropBareNulls(merged, "");
+        return merged;
     }
 
     private sealed class Merger(Func<string, string?> mergeKey)
     {
+        /// <summary>
+        /// kyaml's merge walks every map of the target it can reach through maps and keyed lists, and its field setter
+        /// drops a field whose value is a null written as nothing ("x:"); a null spelled out ("x: null", "x: ~") is
+        /// kept. Lists merged as a whole are not walked.
+        /// </summary>
+        public void DropBareNulls(YNode node, string path)
+        {
+            switch (node)
+            {
+                case YMapping map:
+                    foreach (var (key, value) in map.Entries.ToList())
+                    {
+                        if (value is YScalar { Value: "", Style: ScalarStyle.Plain, Tag: null })
+                            map.Remove(key);
+                        else
+                            DropBareNulls(value, path.Length == 0 ? key : path + "/" + key);
+                    }
+                    break;
+                case YSequence seq when mergeKey(path) is { Length: > 0 }:
+                    foreach (var item in seq.Items)
+                        DropBareNulls(item, path);
+                    break;
+            }
+        }
+
         /// <summary>path is the field path from the root ("spec/template/spec/containers").</summary>
         public YMapping MergeMap(YMapping target, YMapping patch, string path)
         {
@@ -102,7 +130,7 @@ public static class StrategicMerge
                     consumed.Add(match);
                 if (pm.GetString("$patch") == "delete")
                     continue;
-                merged.Add(match is not null ? MergeMap(match, pm, path) : StripAll(pm.DeepClone()));
+                merged.Add(MergeMap(match ?? new YMapping(), pm, path));
             }
             merged.AddRange(existing.Items.Where(i => !consumed.Contains(i)));
             return new YSequence(merged);

@@ -8,25 +8,48 @@ namespace Tide.Engine.Kustomize.Transformers.Replacements;
 /// </summary>
 public static class ReplacementPath
 {
+    /// <summary>kyaml's SmarterPathSplitter: "\." escapes a dot; "[a.b]" is one key (brackets dropped), "[k=a.b]"
+    /// one list-entry selector (brackets kept); a leading "/" or "." is ignored.</summary>
     public static List<string> Split(string path)
     {
-        var parts = new List<string>();
-        var current = new System.Text.StringBuilder();
-        var depth = 0;
-        foreach (var c in path.TrimStart('.'))
+        var split = SplitEscaped(path);
+        var result = new List<string>();
+        for (var i = 0; i < split.Count; i++)
         {
-            if (c == '[') depth++;
-            if (c == ']') depth--;
-            if (c == '.' && depth == 0)
+            var element = split[i];
+            if (!element.StartsWith('[') || element.EndsWith(']'))
             {
-                parts.Add(current.ToString());
-                current.Clear();
+                result.Add(element);
                 continue;
             }
-            current.Append(c);
+            var bracketed = new List<string> { element };
+            while (i < split.Count - 1)
+            {
+                bracketed.Add(split[++i]);
+                if (split[i].EndsWith(']'))
+                    break;
+            }
+            var joined = string.Join('.', bracketed);
+            result.Add(joined.Contains('=') ? joined : joined.Trim('[', ']'));
         }
-        parts.Add(current.ToString());
-        return parts.Select(p => p.StartsWith('[') && p.EndsWith(']') && !p.Contains('=') ? p[1..^1] : p).ToList();
+        return result.Select(p => p.StartsWith('[') && p.EndsWith(']') && !p.Contains('=') ? p[1..^1] : p).ToList();
+    }
+
+    /// <summary>kyaml's PathSplitter: splits at dots, except those escaped with a backslash.</summary>
+    private static List<string> SplitEscaped(string path)
+    {
+        var parts = path.Split('.').ToList();
+        if (parts.Count > 1 && parts[0].Length == 0)
+            parts.RemoveAt(0);
+        var result = new List<string> { parts[0] };
+        foreach (var part in parts.Skip(1))
+        {
+            if (result[^1].EndsWith('\\'))
+                result[^1] = result[^1][..^1] + "." + part;
+            else
+                result.Add(part);
+        }
+        return result;
     }
 
     public static List<FieldLocation> Find(YNode root, string path, bool create)

@@ -78,9 +78,10 @@ public sealed class ReplacementTransformer(IReadOnlyList<YMapping> replacements)
     {
         if (options?.GetString("delimiter") is not { } delimiter)
         {
-            // Into a scalar only the text is copied: the target keeps its type (so 80 lands as "80" in a string).
+            // Into a scalar only the text is copied: the target keeps its type, the one it was read with (so 80 lands
+            // as "80" in a string, "false" stays a string, "" stays "").
             if (current is YScalar target && value is YScalar source)
-                return new YScalar(source.Value) { Tag = target.Tag, Style = target.Style };
+                return new YScalar(source.Value) { Tag = target.Tag ?? ImplicitTag(target), Style = target.Style };
             // A field created for the replacement gets the text only, untyped: "1" lands as the number 1.
             if (current is null && value is YScalar created)
                 return new YScalar(created.Value);
@@ -97,6 +98,15 @@ public sealed class ReplacementTransformer(IReadOnlyList<YMapping> replacements)
             parts[index] = text;
         return YNode.Str(string.Join(delimiter, parts));
     }
+
+    private static string? ImplicitTag(YScalar scalar) => ScalarResolver.Resolve(scalar).Kind switch
+    {
+        ScalarKind.String => YScalar.StringTag,
+        ScalarKind.Bool => "!!bool",
+        ScalarKind.Int => "!!int",
+        ScalarKind.Float => "!!float",
+        _ => null,
+    };
 
     private static string Describe(Selector s) =>
         $"~G_{(s.Version.Length > 0 ? s.Version : "~V")}_{s.Kind}|{(s.Namespace.Length > 0 ? s.Namespace : "~X")}|{s.Name}";

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using Tide.Engine.Api;
+using Tide.Engine.Kube;
+
+namespace Tide.Engine.Reconcilers.Kustomizations;
+
+/// <summary>
+/// The cluster a Kustomization's objects go to, and as whom. With <c>spec.kubeConfig.secretRef</c> another cluster (the
+/// kubeconfig in that Secret, key <c>value</c> or <c>value.yaml</c> unless named); else this one. With a
+/// ServiceAccount (spec.serviceAccountName, else the configured default) every apply, dry-run, prune and health check
+/// acts as that account of the Kustomization's namespace (impersonation), so the cluster's RBAC decides what a tenant
+/// may see and change. Sources, dependencies, substitution variables and decryption keys are always read from this
+/// cluster as Tide itself, as in Flux.
+/// </summary>
+public sealed class TargetCluster : IDisposable
+{
+    private readonly KubeClient? _remote;
+    private readonly KubeClient? _impersonated;
+
+    private TargetCluster(KubeClient cluster, KubeClient? remote, string? serviceAccount, string @namespace)
+    {
+        _remote = remote;
+        ServiceAccount = serviceAccount;
+        Namespace = @namespace;
+        Cluster = remote ?? cluster;
+        _impersonated = serviceAccount is null ? null
+            : Cluster.Impersonating($"system:serviceaccount:{@namespace}:{serviceAccount}");
+        Client = _impersonated ?? Cluster;
+    }
+
+    /// <summary>The client that acts for the Kustomization (impersonating its ServiceAccount when it has one).</summary>
+    public KubeClient Client { get; }
+
+    /// <summary>The ServiceAccount impersonated; null: Tide's own identity.</summary>
+    public string? ServiceAccount { get; }
+
+    private KubeClient Cluster { get; }
+
+    private string Namespace { get; }
+
+    /// <param name="defaultServiceAccount">Flux's --default-service-account (empty: none).</param>
+    public static async Task<TargetCluster> OpenAsync(KubeClient kube, Kustomization ks, string defaultServiceAccount,
+        CancellationToken ct)
+    {
+        var account = ks.Spec.ServiceAccountName is { Length: > 0 } named ? named
+            : defaultServiceAccount is { Length: > 0 } fallback ? fallback
+            : null;
+        return new TargetCluster(kube, await RemoteClusterAsync(kube, ks, ct), account, ks.Metadata.NamespaceProperty ?? "");
+    }
+
+    /// <summary>Whether the impersonated ServiceAccount exists (true without one), read as Tide on the target cluster.</summary>
+    public async Task<bool> ServiceAccountExistsAsync(CancellationToken ct) =>
+        ServiceAccount is null || await Cluster.GetAsync(new ObjectRef("v1", "ServiceAccount", Namespace, ServiceAccount), ct) is not null;
+
+    private static async Task<KubeClient?> RemoteClusterAsync(KubeClient kube, Kustomization ks, CancellationToken ct)
+    {
+        if (ks.Spec.KubeConfig?.SecretRef is not { } secretRef)
+            return null;
+        var ns = ks.Metadata.NamespaceProperty ?? "";
+        var secret = await kube.GetAsync(new ObjectRef("v1", "Secret", ns, secretRef.Name), ct)
+            ?? throw new ReconcileFailure(ConditionReasons.ReconciliationFailed, $"kubeconfig Secret '{ns}/{secretRef.Name}' not found");
+        var data = secret["data"] as JsonObject;
+        var keys = secretRef.Key is { } key ? [key] : new[] { "value", "value.yaml" };
+        var encoded = keys.Select(k => data?[k]?.GetValue<string>()).FirstOrDefault(v => v is not null)
+            ?? throw new ReconcileFailure(ConditionReasons.ReconciliationFailed,
+                $"kubeconfig Secret '{ns}/{secretRef.Name}' has no key {string.Join(" or ", keys.Select(k => $"'{k}'"))}", terminal: true);
+        try
+        {
+            using var stream = new MemoryStream(Convert.FromBase64String(encoded));
+            return new KubeClient(await k8s.KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(stream));
+        }
+        catch (Exception e) when (e is FormatException or k8s.Exceptions.KubeConfigException or YamlDotNet.Core.YamlException)
+        {
+            throw new ReconcileFailure(ConditionReasons.ReconciliationFailed,
+                $"kubeconfig Secret '{ns}/{secretRef.Name}' does not hold a usable kubeconfig: {e.Message}", terminal: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        _impersonated?.Dispose();
+        _remote?.Dispose();
+    }
+}

@@ -38,7 +38,8 @@ public sealed class HelmChartReconciler(
 
     // source-controller's chart build error reasons and their summaries (internal/helm/chart/errors.go).
     private static readonly (string Reason, string Summary) ChartReference = ("InvalidChartReference", "invalid chart reference");
-    private static readonly (string Reason, string Summary) ChartPull = ("ChartPullError", "chart pull error");
+    public const string ChartPullErrorReason = "ChartPullError";
+    private static readonly (string Reason, string Summary) ChartPull = (ChartPullErrorReason, "chart pull error");
     private static readonly (string Reason, string Summary) ValuesFilesMerge = ("ValuesFilesError", "values files merge error");
     private static readonly (string Reason, string Summary) ChartPackage = ("ChartPackageError", "chart package error");
     private static readonly HashSet<string> BuildReasons = [ChartReference.Reason, ChartPull.Reason, ValuesFilesMerge.Reason, ChartPackage.Reason];

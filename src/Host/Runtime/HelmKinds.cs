@@ -13,15 +13,16 @@ namespace Tide.Host.Runtime;
 public static class HelmKinds
 {
     public static IReadOnlyList<EntityKind> Create(TideSettings settings, KubeClient kube, HttpClient http, ArtifactStore store,
-        ArtifactCache artifactCache, SourceReconcilerOptions sourceOptions, SecretReader secrets, EventRecorder events,
+        ArtifactCache artifactCache, SourceReconcilerOptions sourceOptions, SecretReader secrets, StatusWriter status,
         StageLimiter fetches, StageLimiter applies, Action<string>? progress)
     {
         var repositoryReconciler = new HelmRepositoryReconciler(http, store, sourceOptions, TimeProvider.System);
-        var repositories = new SourceHandler<HelmRepository, HelmRepositoryStatus>(kube, fetches,
+        var repositories = new SourceHandler<HelmRepository, HelmRepositoryStatus>(status, fetches,
             async (repository, token) => await repositoryReconciler.ReconcileAsync(repository,
                 await secrets.ReadAsync(repository.Metadata.NamespaceProperty ?? "", repository.Spec.SecretRef, repository.Spec.CertSecretRef, token), token),
-            status => status.Artifact,
-            (repository, _) => { repositoryReconciler.Delete(repository); return Task.CompletedTask; }, events, progress);
+            repositoryStatus => repositoryStatus.Artifact,
+            (repository, _) => { repositoryReconciler.Delete(repository); return Task.CompletedTask; },
+            UnexpectedFailure.Source(ConditionReasons.Failed));
 
         var chartReconciler = new HelmChartReconciler(http, store, sourceOptions, TimeProvider.System, new HelmChartReconciler.Sources(
             async (ns, name, token) => await kube.GetAsync(new ObjectRef(HelmRepository.ApiVersionV1, HelmRepository.KindName, ns, name), token)
@@ -31,9 +32,10 @@ public static class HelmKinds
                 is { } found && found["status"]?["artifact"] is { } artifact ? FluxJson.FromNode<Artifact>(artifact) : null,
             (artifact, token) => artifactCache.GetTreeAsync(artifact.Url, artifact.Digest, settings.UnpackLimits, token),
             (artifact, token) => artifactCache.GetAsync(artifact.Url, artifact.Digest, token)));
-        var charts = new SourceHandler<HelmChart, HelmChartStatus>(kube, fetches, chartReconciler.ReconcileAsync,
-            status => status.Artifact,
-            (chart, _) => { chartReconciler.Delete(chart); return Task.CompletedTask; }, events, progress);
+        var charts = new SourceHandler<HelmChart, HelmChartStatus>(status, fetches, chartReconciler.ReconcileAsync,
+            chartStatus => chartStatus.Artifact,
+            (chart, _) => { chartReconciler.Delete(chart); return Task.CompletedTask; },
+            UnexpectedFailure.Source(HelmChartReconciler.ChartPullErrorReason));
 
         var releases = new HelmReleaseHandler(
             new HelmReleaseReconciler(kube, artifactCache, new HelmReleaseReconcilerOptions
@@ -41,7 +43,7 @@ public static class HelmKinds
                 FieldManager = settings.FieldManager,
                 UnpackLimits = settings.UnpackLimits,
             }),
-            kube, applies, events, progress);
+            status, applies, progress);
 
         return
         [

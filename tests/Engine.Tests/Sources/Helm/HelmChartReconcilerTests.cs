@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Formats.Tar;
 using System.IO.Compression;
 using k8s.Models;
@@ -13,7 +14,7 @@ public sealed class HelmChartReconcilerTests : IAsyncLifetime
 {
     private const string BaseUrl = "http://127.0.0.1:9090";
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly HttpClient _http = new();
     private ChartRepository _charts = null!;
     private ArtifactStore _store = null!;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Security.Cryptography;
 using System.Text;
 using k8s.Models;
@@ -14,7 +15,7 @@ public sealed class HelmRepositoryReconcilerTests : IAsyncLifetime
 {
     private const string BaseUrl = "http://127.0.0.1:9090";
     private readonly TempDirectory _temp = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly HttpClient _http = new();
     private ChartRepository _charts = null!;
     private ArtifactStore _store = null!;

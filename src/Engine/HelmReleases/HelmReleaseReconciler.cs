@@ -1,17 +1,12 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Tide.Engine.Api;
 using Tide.Engine.Apply;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Health;
 using Tide.Engine.Helm.Charts;
-using Tide.Engine.Helm.Rendering;
 using Tide.Engine.Helm.Yaml;
 using Tide.Engine.Kube;
 using Tide.Engine.Reconcilers;
-using Tide.Engine.Sources.Helm;
 
 namespace Tide.Engine.HelmReleases;
 

@@ -284,6 +284,33 @@ public sealed class HelmReleaseTests
         Assert.Equal("deployed", JsonNode.Parse(await HelmAsync(env, "list", "-n", "apps", "-o", "json"))![0]!["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task DependsOn_WaitsForAHelmRelease_AndAKustomizationWaitsForOneWithKind()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        await using var charts = await ChartRepository.StartAsync([Podinfo]);
+        await SetUpAsync(env, charts);
+        await env.Kubectl.ApplyAsync(Release("backend", "{replicaCount: 1}", "  dependsOn:\n  - name: database"));
+        await WaitAsync(env, () => ReadyAsync(env, "backend"), s => s == "False|DependencyNotReady|dependency 'apps/database' not found",
+            "backend to wait for its dependency");
+        var repo = await env.CreateRepositoryAsync("frontend");
+        repo.Write("app/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: frontend\n  namespace: apps\ndata:\n  a: b\n");
+        await repo.CommitAndPushAsync("frontend");
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("frontend", env.Git.RepositoryUrl("frontend")));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("frontend", "frontend", "./app") +
+            "\n  dependsOn:\n  - {name: backend, namespace: apps, kind: HelmRelease}\n");
+        await WaitAsync(env, () => env.Kubectl.JsonPathAsync("kustomization/frontend", "flux-system", "{.status.conditions[?(@.type==\"Ready\")].reason}"),
+            s => s == "DependencyNotReady", "the Kustomization to wait for the HelmRelease");
+
+        // The dependency arrives: it tells its dependents (push), which then install and apply.
+        await env.Kubectl.ApplyAsync(Release("database", "{replicaCount: 1}"));
+        await WaitForReadyAsync(env, "database", "InstallSucceeded");
+        await WaitForReadyAsync(env, "backend", "InstallSucceeded");
+        await WaitAsync(env, () => env.Kubectl.JsonPathAsync("kustomization/frontend", "flux-system", "{.status.conditions[?(@.type==\"Ready\")].status}"),
+            s => s == "True", "the Kustomization to apply after the HelmRelease");
+        Assert.Equal("b", await env.Kubectl.JsonPathAsync("configmap/frontend", "apps", "{.data.a}"));
+    }
+
     /// <summary>`helm install` of the repository's chart into a fresh API server, and its stored manifest.</summary>
     private static async Task<string> HelmInstallManifestAsync(ChartRepository charts, string release, string ns, string set)
     {

@@ -39,6 +39,12 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
         try
         {
             await EnsureFinalizerAsync(hr, ct);
+            foreach (var dependency in hr.Spec.DependsOn ?? [])
+            {
+                var kind = dependency.Kind ?? HelmRelease.KindName;
+                await DependencyReadiness.RequireReadyAsync(kube, kind == HelmRelease.KindName ? HelmRelease.ApiVersionV2 : Kustomization.ApiVersionV1,
+                    kind, dependency.Namespace ?? hr.Metadata.NamespaceProperty ?? "default", dependency.Name, ct);
+            }
             var (chartName, artifact) = await RequireChartAsync(hr, chartArtifact, ct);
             input = artifact;
             status = status with { HelmChart = chartName };

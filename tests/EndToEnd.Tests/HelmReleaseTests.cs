@@ -109,6 +109,12 @@ public sealed class HelmReleaseTests
         await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("deployment/web-podinfo", "apps", "{.spec.replicas}"),
             r => r == "3", Timeout, "drift to be reverted");
 
+        // forceAt makes a new release of the same chart and values.
+        await env.Kubectl.RunAsync("annotate", "helmrelease/web", "-n", "apps", "--overwrite",
+            "reconcile.fluxcd.io/forceAt=now", "reconcile.fluxcd.io/requestedAt=now");
+        await WaitAsync(env, () => env.Kubectl.JsonPathAsync("helmrelease/web", "apps", "{.status.history[0].version}:{.status.history[0].status}:{.status.lastHandledForceAt}"),
+            s => s == "3:deployed:now", "a forced upgrade");
+
         // Deleting the HelmRelease uninstalls the release.
         await env.Kubectl.RunAsync("delete", "helmrelease/web", "-n", "apps", "--wait=false");
         await Eventually.WaitAsync(() => env.Kubectl.RunAsync("get", "secrets", "-n", "apps", "-l", "owner=helm,name=web", "-o", "name"),

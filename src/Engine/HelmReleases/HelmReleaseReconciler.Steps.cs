@@ -234,7 +234,8 @@ public sealed partial class HelmReleaseReconciler
         _ => null,
     };
 
-    private static JsonObject ConfigOf(Release release) => release.Config ?? new JsonObject();
+    /// <summary>The digest of a stored release's values, computed as for the values a reconcile composes.</summary>
+    private static string ConfigDigestOf(Release release) => DigestOf(GoJson.Marshal(ReleaseRenderer.FromJson(release.Config)));
 
     internal static string DigestOf(string text) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
@@ -251,7 +252,7 @@ public sealed partial class HelmReleaseReconciler
             ChartName = r.ChartName,
             ChartVersion = r.ChartVersion,
             AppVersion = r.AppVersion,
-            ConfigDigest = DigestOf(GoJson.Marshal(ReleaseRenderer.FromJson(r.Config))),
+            ConfigDigest = ConfigDigestOf(r),
             FirstDeployed = Seconds(ReleaseCodec.ParseTime(r.Info.FirstDeployed)),
             LastDeployed = Seconds(ReleaseCodec.ParseTime(r.Info.LastDeployed)),
             Deleted = r.Info.Deleted is { } deleted ? Seconds(ReleaseCodec.ParseTime(deleted)) : null,

@@ -22,11 +22,14 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
     public const string Finalizer = "finalizers.fluxcd.io";
     public const string NameLabel = "helm.toolkit.fluxcd.io/name";
     public const string NamespaceLabel = "helm.toolkit.fluxcd.io/namespace";
+    public const string ForceAtAnnotation = "reconcile.fluxcd.io/forceAt";
+    public const string ResetAtAnnotation = "reconcile.fluxcd.io/resetAt";
 
     private TimeProvider Time => options.Time;
 
     public async Task<ReconcileResult<HelmReleaseStatus>> ReconcileAsync(HelmRelease hr, ArtifactLocation? chartArtifact, CancellationToken ct)
     {
+        hr = await FreshAsync(hr, ct);
         var previous = hr.Status ?? new HelmReleaseStatus();
         var conditions = new ConditionSet(previous.Conditions, hr.Metadata.Generation ?? 0, Time);
         var status = previous with
@@ -81,6 +84,11 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
         }
     }
 
+    /// <summary>The HelmRelease as the server holds it now: the status is written whole from it, so it must not be an
+    /// older copy (a watch event that overtook the last write), or fields like lastHandledForceAt would go back.</summary>
+    private async Task<HelmRelease> FreshAsync(HelmRelease hr, CancellationToken ct) =>
+        await kube.GetAsync(Ref(hr), ct) is { } fresh ? FluxJson.FromNode<HelmRelease>(fresh) : hr;
+
     /// <summary>Everything one release action needs.</summary>
     private sealed record ReleaseContext(HelmRelease Hr, Chart Chart, Dictionary<string, object?> Values, ArtifactLocation Artifact,
         string Name, string Namespace, ReleaseStorage Storage)
@@ -110,19 +118,30 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
             history = [.. history.SkipLast(1), latest];
         }
         var previous = hr.Status ?? new HelmReleaseStatus();
+        // reconcile.fluxcd.io/resetAt: forget the failures (retries start over); forceAt: release even when in sync.
+        var resetAt = Annotation(hr, ResetAtAnnotation);
+        if (resetAt is not null && resetAt != previous.LastHandledResetAt)
+        {
+            previous = previous with { InstallFailures = null, UpgradeFailures = null, Failures = null };
+            status = status with { InstallFailures = null, UpgradeFailures = null, Failures = null, LastHandledResetAt = resetAt };
+        }
+        var forceAt = Annotation(hr, ForceAtAnnotation);
+        var forced = forceAt is not null && forceAt != previous.LastHandledForceAt;
+        if (forced)
+            status = status with { LastHandledForceAt = forceAt };
         var upgrade = latest is not null && latest.Info.Status != ReleaseStatus.Uninstalled;
         var failures = upgrade ? previous.UpgradeFailures ?? 0 : previous.InstallFailures ?? 0;
         var sameAsLastAttempt = previous.LastAttemptedRevision == context.Chart.Metadata.Version &&
                                 previous.LastAttemptedConfigDigest == context.ConfigDigest &&
                                 previous.ObservedPostRenderersDigest == context.PostRenderersDigest;
         var inSync = latest is { Info.Status: ReleaseStatus.Deployed } && latest.ChartName == context.Chart.Metadata.Name &&
-                     latest.ChartVersion == context.Chart.Metadata.Version && DigestOf(GoJson.Marshal(ConfigOf(latest))) == context.ConfigDigest &&
+                     latest.ChartVersion == context.Chart.Metadata.Version && ConfigDigestOf(latest) == context.ConfigDigest &&
                      previous.ObservedPostRenderersDigest == context.PostRenderersDigest && (failures == 0 || !sameAsLastAttempt);
-        if (inSync)
+        if (inSync && !forced)
             return await InSyncAsync(context, latest!, history, status, conditions, events, ct);
 
         var retries = upgrade ? hr.Spec.Upgrade?.Remediation?.Retries ?? 0 : hr.Spec.Install?.Remediation?.Retries ?? 0;
-        if (sameAsLastAttempt && failures > 0 && retries >= 0 && failures > retries)
+        if (!forced && sameAsLastAttempt && failures > 0 && retries >= 0 && failures > retries)
         {
             // Retries are exhausted for this chart, values and post-renderers; a new spec starts over, as in Flux.
             var message = $"Failed to {(upgrade ? "upgrade" : "install")} after {failures} attempt(s)";
@@ -246,6 +265,7 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
     /// <summary>One round of waiting for the pending release's objects; finishes or fails it when they decide.</summary>
     public async Task<ReconcileResult<HelmReleaseStatus>> CheckHealthAsync(HelmRelease hr, DateTimeOffset waitStarted, CancellationToken ct)
     {
+        hr = await FreshAsync(hr, ct);
         var status = hr.Status ?? new HelmReleaseStatus();
         var conditions = new ConditionSet(status.Conditions, hr.Metadata.Generation ?? 0, Time);
         var events = new List<ReconcileEvent>();

@@ -12,7 +12,8 @@
 #   tide-fails     kubectl succeeds, Tide fails
 #   tide-accepts   kubectl fails, Tide succeeds
 #   both-fail      both fail (e.g. a Component, a missing file)
-#   by-design      Tide refuses remote bases or helmCharts (kubectl may or may not succeed)
+#   by-design-remote  Tide refuses remote bases (kubectl may or may not succeed)
+#   by-design-helm    Tide refuses helmCharts (kubectl needs --enable-helm for them)
 # Diffs of every non-matching root are kept under WORKDIR/diffs.
 set -euo pipefail
 
@@ -48,7 +49,7 @@ for source in "$@"; do
       cp -r "$source/." "$tree"
     fi
   fi
-  find "$tree" \( -name kustomization.yaml -o -name kustomization.yml -o -name Kustomization \) -type f -printf '%h\n' |
+  find -H "$tree" \( -name kustomization.yaml -o -name kustomization.yml -o -name Kustomization \) -type f -printf '%h\n' |
     sort -u |
     while read -r root; do
       rel=${root#"$tree"/}
@@ -58,8 +59,10 @@ for source in "$@"; do
       k_rc=0; t_rc=0
       timeout 60 kubectl kustomize "$root" >"$k_out" 2>"$k_out.err" || k_rc=$?
       timeout 60 "$tide" kustomize "$root" >"$t_out" 2>"$t_out.err" || t_rc=$?
-      if [ $t_rc -ne 0 ] && grep -qE "remote resource|helmCharts in" "$t_out.err"; then
-        outcome=by-design
+      if [ $t_rc -ne 0 ] && grep -q "remote resource" "$t_out.err"; then
+        outcome=by-design-remote
+      elif [ $t_rc -ne 0 ] && grep -q "helmCharts in" "$t_out.err"; then
+        outcome=by-design-helm
       elif [ $k_rc -ne 0 ] && [ $t_rc -ne 0 ]; then
         outcome=both-fail
       elif [ $k_rc -ne 0 ]; then
@@ -73,7 +76,11 @@ for source in "$@"; do
       else
         outcome=differ
       fi
-      if [ "$outcome" = match ] || [ "$outcome" = both-fail ] || [ "$outcome" = by-design ]; then
+      if [ "$outcome" = both-fail ]; then
+        # Both refuse: keep the two first error lines to compare the reasons.
+        { head -c 300 "$k_out.err"; echo; head -c 300 "$t_out.err"; echo; } > "$workdir/diffs/$key.both-fail"
+      fi
+      if [ "$outcome" = match ] || [ "$outcome" = both-fail ] || [ "${outcome#by-design}" != "$outcome" ]; then
         rm -f "$k_out" "$t_out" "$k_out.err" "$t_out.err"
       else
         diff -u "$k_out" "$t_out" > "$workdir/diffs/$key.diff" || true

@@ -28,13 +28,15 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ObjectStore _store;
 
-    private readonly X509Certificate2? _certificate;
+    private readonly X509Certificate2 _certificate;
+    private readonly bool _tls;
     private readonly WorkloadSimulator? _simulator;
 
-    private ApiServerHost(WebApplication app, ObjectStore store, Uri url, string token, X509Certificate2? certificate,
+    private ApiServerHost(WebApplication app, ObjectStore store, Uri url, string token, X509Certificate2 certificate, bool tls,
         WorkloadSimulator? simulator)
     {
         _certificate = certificate;
+        _tls = tls;
         _simulator = simulator;
         _app = app;
         _store = store;
@@ -66,7 +68,9 @@ public sealed class ApiServerHost : IAsyncDisposable
                 catalog.Register(crd.ToNode());
             }
             var time = options.TimeProvider;
-            var operations = new ResourceOperations(store, catalog, time);
+            // Every cluster has a CA, published in each namespace; with --tls it is the one serving certificate.
+            var certificate = SelfSignedCertificate();
+            var operations = new ResourceOperations(store, catalog, time, new NamespaceDefaults(certificate.ExportCertificatePem() + "\n"));
             CreateSystemNamespaces(operations, catalog);
             BootstrapPolicy.Create(operations, catalog);
 
@@ -76,7 +80,6 @@ public sealed class ApiServerHost : IAsyncDisposable
             var resources = new ResourceEndpoint(catalog, operations, tables, new WatchStreamer(store, tables), new EscalationCheck(authorizer),
                 options.MaxRequestBodyBytes);
             string serverAddress = "";
-            var certificate = options.Tls ? SelfSignedCertificate() : null;
             var handler = new ApiHandler(catalog, new Authenticator(users, anonymousIsAdmin: !options.Tls), authorizer,
                 new FaultInjector(options.Faults), resources, new AccessReviewEndpoint(authorizer, options.MaxRequestBodyBytes),
                 () => serverAddress);
@@ -87,7 +90,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             {
                 kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
                 {
-                    if (certificate is not null) listen.UseHttps(certificate);
+                    if (options.Tls) listen.UseHttps(certificate);
                 });
                 kestrel.AddServerHeader = false;
                 // Bodies are limited by the handler so that an oversized one gets a Status, not a dropped connection.
@@ -107,7 +110,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             var url = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
             serverAddress = url.Authority;
             var simulator = options.SimulateWorkloads ? new WorkloadSimulator(operations, catalog, time, options.WorkloadDelay) : null;
-            return new ApiServerHost(app, store, url, token, certificate, simulator);
+            return new ApiServerHost(app, store, url, token, certificate, options.Tls, simulator);
         }
         catch
         {
@@ -171,7 +174,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         return path;
     }
 
-    private string CertificateAuthorityLine() => _certificate is null ? ""
+    private string CertificateAuthorityLine() => !_tls ? ""
         : "\n    certificate-authority-data: " + Convert.ToBase64String(Encoding.ASCII.GetBytes(_certificate.ExportCertificatePem()));
 
     public async ValueTask DisposeAsync()
@@ -183,6 +186,6 @@ public sealed class ApiServerHost : IAsyncDisposable
         await _app.StopAsync(timeout.Token);
         await _app.DisposeAsync();
         _store.Dispose();
-        _certificate?.Dispose();
+        _certificate.Dispose();
     }
 }

@@ -20,11 +20,15 @@ public sealed class BadInputTests
 
         await env.Kubectl.ApplyAsync(Manifests.GitRepository("unreachable", "http://127.0.0.1:1/nothing.git"));
         await env.Kubectl.ApplyAsync(Manifests.GitRepository("nobranch", env.Git.RepositoryUrl("bad"), branch: "nope"));
+        // The repository's directory on this machine: readable by Tide, but not to be named by a tenant.
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("local", new Uri(Path.Combine(env.RepositoriesRoot, "bad")).AbsoluteUri));
         await env.Kubectl.ApplyAsync(Manifests.GitRepository("bad", env.Git.RepositoryUrl("bad")));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("nopath", "bad", "./missing"));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("invalid", "bad", "./apps"));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("nosource", "absent", "./apps"));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("escape", "bad", "./apps/../../outside"));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("external", "bad", "./apps")
+            .Replace("kind: GitRepository", "kind: ExternalArtifact"));
 
         var unreachable = await NotReadyAsync(env, "gitrepository/unreachable");
         Assert.Equal("GitOperationFailed", unreachable.Reason);
@@ -33,6 +37,12 @@ public sealed class BadInputTests
         var nobranch = await NotReadyAsync(env, "gitrepository/nobranch");
         Assert.Equal("GitOperationFailed", nobranch.Reason);
         Assert.Contains("nope", nobranch.Message);
+
+        var local = await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("gitrepository/local", "flux-system",
+                "{.status.conditions[?(@.type==\"Stalled\")].message}"),
+            m => !string.IsNullOrEmpty(m), Timeout, "the local URL to be refused");
+        Assert.Contains("local Git URLs (file:// and paths) are not allowed on this cluster; set tide.sources.allow-local = on", local);
+        Assert.Equal("", await env.Kubectl.JsonPathAsync("gitrepository/local", "flux-system", "{.status.artifact}"));
 
         var nopath = await NotReadyAsync(env, "kustomization/nopath");
         Assert.Equal("ArtifactFailed", nopath.Reason);
@@ -51,6 +61,13 @@ public sealed class BadInputTests
         Assert.Equal("ArtifactFailed", escape.Reason);
         Assert.Equal("path './apps/../../outside' leaves the artifact's root", escape.Message);
 
+        // Flux's schema admits ExternalArtifact, which nothing serves yet: refused at once, naming the kind.
+        var external = await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("kustomization/external", "flux-system",
+                "{.status.conditions[?(@.type==\"Stalled\")].message}"),
+            m => !string.IsNullOrEmpty(m), Timeout, "the ExternalArtifact source to be refused");
+        Assert.Equal("source 'bad' kind 'ExternalArtifact' is not supported: sourceRef.kind must be one of GitRepository, OCIRepository, Bucket",
+            external);
+
         var invalid = await NotReadyAsync(env, "kustomization/invalid");
         Assert.Equal("BuildFailed", invalid.Reason);
         Assert.Contains("broken.yaml", invalid.Message);
@@ -65,6 +82,35 @@ public sealed class BadInputTests
         var fixedCommit = await repo.CommitAndPushAsync("fix yaml");
         await SingleNodeTests.WaitForAppliedRevisionAsync(env, "invalid", $"main@sha1:{fixedCommit}");
         Assert.Equal("fixed", await env.Kubectl.JsonPathAsync("configmap/broken", "default", "{.data.value}"));
+    }
+
+    [Fact]
+    public async Task ObjectRefusedByTheApiServer_LeavesNothingOfItsStageApplied_AndIsNamed()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        var repo = await env.CreateRepositoryAsync("stage");
+        // One stage, in apply order: ConfigMap default/a, ConfigMap missing/b (its namespace does not exist), Secret default/c.
+        repo.Write("apps/a.yaml", Manifests.ConfigMap("default", "a", "x"));
+        repo.Write("apps/b.yaml", Manifests.ConfigMap("missing", "b", "x"));
+        repo.Write("apps/c.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: c\n  namespace: default\nstringData:\n  k: v\n");
+        await repo.CommitAndPushAsync("b in a missing namespace");
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("stage", env.Git.RepositoryUrl("stage")));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("stage", "stage", "./apps"));
+
+        var refused = await Eventually.WaitAsync(
+            () => env.Kubectl.JsonPathAsync("kustomization/stage", "flux-system", "{.status.conditions[?(@.reason==\"ReconciliationFailed\")].message}"),
+            m => !string.IsNullOrEmpty(m), Timeout, "the apply to be refused");
+        Assert.Contains("ConfigMap/missing/b", refused);
+        Assert.Null(await env.Kubectl.JsonPathAsync("configmap/a", "default", "{.metadata.name}"));
+        Assert.Null(await env.Kubectl.JsonPathAsync("secret/c", "default", "{.metadata.name}"));
+
+        repo.Write("apps/namespace.yaml", Manifests.Namespace("missing"));
+        var fixedCommit = await repo.CommitAndPushAsync("add the namespace");
+        await SingleNodeTests.WaitForAppliedRevisionAsync(env, "stage", $"main@sha1:{fixedCommit}");
+        var inventory = await env.Kubectl.JsonPathAsync("kustomization/stage", "flux-system", "{.status.inventory.entries[*].id}");
+        Assert.Equal(["_missing__Namespace", "default_a__ConfigMap", "default_c__Secret", "missing_b__ConfigMap"],
+            inventory!.Split(' ').Order(StringComparer.Ordinal));
     }
 
     /// <summary>Malicious or malformed kustomize trees (issue 12): each Kustomization ends BuildFailed with the reason

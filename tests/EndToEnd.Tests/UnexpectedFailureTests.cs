@@ -1,36 +1,58 @@
 using System.Text.Json.Nodes;
 using Tide.Actors.Handlers;
-using Tide.ApiServer;
 using Tide.Engine.Api;
+using Tide.Engine.Artifacts;
 using Tide.Engine.Kube;
 using Tide.Engine.Reconcilers;
-using Tide.Host.Runtime;
-using Tide.Testing;
 
 namespace Tide.EndToEnd.Tests;
 
 /// <summary>A reconcile that throws what no failure mapping knows still ends with its status written (as Flux
 /// always finalizes status): Ready=False with the kind's reason and the message, read back from the API server.</summary>
-public sealed class UnexpectedFailureTests
+public sealed class UnexpectedFailureTests(FluxCluster cluster) : IClassFixture<FluxCluster>
 {
+    private StatusWriter Status => cluster.Status;
+
+    [Fact]
+    public async Task KustomizationWhoseArtifactUrlNoClientCanFetch_IsWrittenAsReconciliationFailed_RetriedAfterRetryInterval()
+    {
+        var created = await cluster.Kube.CreateAsync(FluxJson.ToNode(FluxJson.FromYaml<Kustomization>("""
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata:
+              name: app
+              namespace: flux-system
+            spec:
+              interval: 10m
+              retryInterval: 45s
+              path: ./
+              prune: true
+              sourceRef:
+                kind: GitRepository
+                name: repo
+            """)).AsObject(), CancellationToken.None);
+        using var http = new HttpClient();
+        var handler = new KustomizationHandler(
+            new KustomizationReconciler(cluster.Kube, new ArtifactCache(cluster.Combine("cache"), http), new KustomizationReconcilerOptions()),
+            Status, new StageLimiter(1));
+        // A source status naming a URL of a scheme no HTTP client speaks: no failure mapping knows that exception.
+        var artifact = new ArtifactLocation("main@sha1:1", "sha256:" + new string('a', 64), "ftp://127.0.0.1/a.tar.gz");
+
+        var outcome = await handler.ReconcileAsync(created, artifact, CancellationToken.None);
+
+        Assert.NotNull(outcome.Error);
+        Assert.Equal((false, TimeSpan.FromSeconds(45), false), (outcome.Succeeded, outcome.RequeueAfter, outcome.Backoff));
+        var read = FluxJson.FromNode<Kustomization>((await cluster.Kube.GetAsync(ObjectRef.Of(created), CancellationToken.None))!);
+        var ready = Assert.Single(read.Status!.Conditions!, c => c.Type == ConditionTypes.Ready);
+        Assert.Equal((ConditionStatus.False, ConditionReasons.ReconciliationFailed), (ready.Status, ready.Reason));
+        Assert.Contains("ftp", ready.Message);
+    }
+
     [Fact]
     public async Task SourceReconcileThrowingAnUnknownException_IsWrittenAsReadyFalse_WithTheKindsReason()
     {
-        using var dir = new TempDirectory("tide-unexpected-");
-        await using var server = await ApiServerHost.StartAsync(new ApiServerOptions());
-        using var kube = KubeClient.FromKubeconfig(server.WriteKubeconfig(dir.Combine("kubeconfig")));
-        await CrdInstaller.InstallMissingAsync(kube, CancellationToken.None);
-        await kube.CreateAsync(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = "flux-system" } },
-            CancellationToken.None);
-        var created = await kube.CreateAsync(FluxJson.ToNode(new GitRepository
-        {
-            ApiVersion = GitRepository.ApiVersionV1,
-            Kind = GitRepository.KindName,
-            Metadata = new k8s.Models.V1ObjectMeta { Name = "app", NamespaceProperty = "flux-system" },
-            Spec = new GitRepositorySpec { Url = "https://example.invalid/app.git", Interval = GoDuration.Parse("1m") },
-        }).AsObject(), CancellationToken.None);
-        var status = new StatusWriter(kube, "tide", new EventRecorder(kube, TimeProvider.System), TimeProvider.System);
-        var handler = new SourceHandler<GitRepository, GitRepositoryStatus>(status, new StageLimiter(1),
+        var created = await cluster.CreateGitRepositoryAsync("app");
+        var handler = new SourceHandler<GitRepository, GitRepositoryStatus>(Status, new StageLimiter(1),
             (_, _) => throw new InvalidOperationException("the fetcher broke in an unforeseen way"),
             s => s.Artifact, (_, _) => Task.CompletedTask, UnexpectedFailure.Source(ConditionReasons.GitOperationFailed));
 
@@ -39,7 +61,7 @@ public sealed class UnexpectedFailureTests
         Assert.False(outcome.Succeeded);
         Assert.True(outcome.Backoff);
         Assert.IsType<InvalidOperationException>(outcome.Error);
-        var read = FluxJson.FromNode<GitRepository>((await kube.GetAsync(ObjectRef.Of(created), CancellationToken.None))!);
+        var read = FluxJson.FromNode<GitRepository>((await cluster.Kube.GetAsync(ObjectRef.Of(created), CancellationToken.None))!);
         var ready = Assert.Single(read.Status!.Conditions!, c => c.Type == ConditionTypes.Ready);
         Assert.Equal((ConditionStatus.False, ConditionReasons.GitOperationFailed, "the fetcher broke in an unforeseen way"),
             (ready.Status, ready.Reason, ready.Message));

@@ -11,6 +11,7 @@ public sealed record TideSettings
     public double Jitter { get; init; } = 0.1;
     public TimeSpan BackoffMin { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromMinutes(15);
+    public TimeSpan RequeueDependency { get; init; } = TimeSpan.FromSeconds(30);
     public string ArtifactsDirectory { get; init; } = ".tide/artifacts";
     public string ArtifactsHost { get; init; } = "127.0.0.1";
     public int ArtifactsPort { get; init; }
@@ -22,6 +23,8 @@ public sealed record TideSettings
     public bool StrictSubstitution { get; init; }
     public bool NoCrossNamespaceRefs { get; init; }
     public string DefaultServiceAccount { get; init; } = "";
+    /// <summary>Whether GitRepositories may name file:// URLs and local paths (tide.sources.allow-local).</summary>
+    public bool AllowLocalSources { get; init; }
 
     public static TideSettings From(Config config)
     {
@@ -33,6 +36,7 @@ public sealed record TideSettings
             Jitter = tide.GetDouble("jitter", 0.1),
             BackoffMin = tide.GetTimeSpan("backoff.min", TimeSpan.FromSeconds(2)),
             BackoffMax = tide.GetTimeSpan("backoff.max", TimeSpan.FromMinutes(15)),
+            RequeueDependency = tide.GetTimeSpan("requeue-dependency", TimeSpan.FromSeconds(30)),
             ArtifactsDirectory = tide.GetString("artifacts.directory", ".tide/artifacts"),
             ArtifactsHost = tide.GetString("artifacts.host", "127.0.0.1"),
             ArtifactsPort = tide.GetInt("artifacts.port", 0),
@@ -50,6 +54,7 @@ public sealed record TideSettings
             StrictSubstitution = tide.GetBoolean("strict-substitution", false),
             NoCrossNamespaceRefs = tide.GetBoolean("no-cross-namespace-refs", false),
             DefaultServiceAccount = tide.GetString("default-service-account", ""),
+            AllowLocalSources = tide.GetBoolean("sources.allow-local", false),
         };
     }
 }

@@ -30,6 +30,8 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     /// <summary>What to do with the result of the work under way; null when none runs.</summary>
     private Action<object?, Exception?>? _running;
     private CancellationToken _runningToken;
+    /// <summary>Whether the work under way is a finalize round: never stale (the object is going away).</summary>
+    private bool _finalizing;
     private bool _reconcilePending;
     private bool _finalizePending;
 
@@ -65,6 +67,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         {
             var then = _running!;
             _running = null;
+            _finalizing = false;
             // Work cancelled as stale reports nothing: what cancelled it asked for the work that follows.
             if (!(m.Error is OperationCanceledException && _runningToken.IsCancellationRequested))
                 then(m.Result, m.Error);
@@ -195,7 +198,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     /// <summary>Cancels the work under way (it became stale) and renews the token for the work that follows.</summary>
     protected void CancelWork()
     {
-        if (!Busy)
+        if (!Busy || _finalizing)
             return;
         _work.Cancel();
         _work = new CancellationTokenSource();
@@ -275,6 +278,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     {
         _finalizePending = false;
         var obj = Object!;
+        _finalizing = true;
         StartWork(ct => Handler.FinalizeAsync(obj, ct), (lookAgainAfter, error) =>
         {
             if (error is null)

@@ -45,49 +45,29 @@ public sealed class DriftWatcher : ReceiveActor
         _ = Task.Run(() => WatchAsync(apiVersion, kind, stop.Token));
     }
 
-    private async Task WatchAsync(string apiVersion, string kind, CancellationToken ct)
+    private Task WatchAsync(string apiVersion, string kind, CancellationToken ct)
     {
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        var backoff = TimeSpan.FromMilliseconds(500);
-        while (!ct.IsCancellationRequested)
+        return new Informer(_kube, apiVersion, kind, NameLabel).RunAsync(e =>
         {
-            try
+            switch (e)
             {
-                var list = await _kube.ListAsync(apiVersion, kind, null, NameLabel, ct);
-                foreach (var item in list.Items)
-                    Observe(seen, item, deleted: false, notify: false);
-                var resourceVersion = list.ResourceVersion;
-                while (!ct.IsCancellationRequested)
-                {
-                    await foreach (var e in _kube.WatchAsync(apiVersion, kind, null, resourceVersion, NameLabel, ct))
-                    {
-                        resourceVersion = e.ResourceVersion ?? resourceVersion;
-                        if (e.Type != "BOOKMARK")
-                            Observe(seen, e.Object, e.Type == "DELETED", notify: true);
-                    }
-                }
+                case InformerEvent.Listed listed:
+                    foreach (var item in listed.Items)
+                        Observe(seen, item, deleted: false, notify: false);
+                    break;
+                case InformerEvent.Changed changed:
+                    Observe(seen, changed.Object, deleted: false, notify: true);
+                    break;
+                case InformerEvent.Deleted deleted:
+                    Observe(seen, deleted.Object, deleted: true, notify: true);
+                    break;
+                case InformerEvent.Retrying retrying:
+                    _log.Warning("drift watch of {0} failed: {1}; retrying in {2}", kind, retrying.Error, retrying.Delay);
+                    break;
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or System.Text.Json.JsonException)
-            {
-                if (!(e is KubeApiException { IsGone: true }))
-                {
-                    _log.Warning("drift watch of {0} failed: {1}", kind, e.Message);
-                    try
-                    {
-                        await Task.Delay(backoff, ct);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
-                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-                }
-            }
-        }
+            return ValueTask.CompletedTask;
+        }, ct);
     }
 
     private void Observe(Dictionary<string, string> seen, JsonObject obj, bool deleted, bool notify)

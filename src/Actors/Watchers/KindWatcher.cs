@@ -7,9 +7,9 @@ namespace Tide.Actors.Watchers;
 
 /// <summary>
 /// Streams one kind's objects into its shard region (a cluster singleton per kind, so the API server sees one watch
-/// per kind whatever the number of nodes). Lists first and sends every object to its entity (which restarts entities
-/// after a rebalance or a lost node), then watches from the list's resourceVersion, resumes after the server closes a
-/// watch, and lists again on 410 Gone.
+/// per kind whatever the number of nodes), through an <see cref="Informer"/>: every list sends every object to its
+/// entity (which restarts entities after a rebalance or a lost node) and a deletion for those gone meanwhile; the
+/// watch's changes follow.
 /// </summary>
 public sealed class KindWatcher : ReceiveActor
 {
@@ -25,85 +25,42 @@ public sealed class KindWatcher : ReceiveActor
     public static Props Props(KubeClient kube, ShardRegions regions, string apiVersion, string kind, TimeSpan relistInterval) =>
         Akka.Actor.Props.Create(() => new KindWatcher(kube, regions, apiVersion, kind, relistInterval));
 
-    private static async Task RunAsync(KubeClient kube, ShardRegions regions, string apiVersion, string kind,
+    private static Task RunAsync(KubeClient kube, ShardRegions regions, string apiVersion, string kind,
         TimeSpan relistInterval, ILoggingAdapter log, CancellationToken ct)
     {
         var known = new HashSet<string>(StringComparer.Ordinal);
-        var backoff = TimeSpan.FromMilliseconds(200);
-        while (!ct.IsCancellationRequested)
+        // A periodic relist re-sends every object, which heals entities that a lost node or a rebalance left stopped.
+        var informer = new Informer(kube, apiVersion, kind) { RelistInterval = relistInterval };
+        return informer.RunAsync(e =>
         {
-            try
+            switch (e)
             {
-                var list = await kube.ListAsync(apiVersion, kind, null, null, ct);
-                var listed = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var item in list.Items)
-                {
-                    var id = IdOf(kind, item);
-                    listed.Add(id);
-                    regions.Tell(new ObjectChanged(id, item.ToJsonString()));
-                }
-                foreach (var gone in known.Except(listed))
-                    regions.Tell(new ObjectDeleted(gone));
-                known = listed;
-                backoff = TimeSpan.FromMilliseconds(200);
-
-                // Watch until the relist interval passes: a periodic relist re-sends every object, which heals
-                // entities that a lost node or a rebalance left stopped.
-                using var watchWindow = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                watchWindow.CancelAfter(relistInterval);
-                var resourceVersion = list.ResourceVersion;
-                try
-                {
-                    while (!watchWindow.IsCancellationRequested)
+                case InformerEvent.Listed listed:
+                    var ids = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var item in listed.Items)
                     {
-                        await foreach (var e in kube.WatchAsync(apiVersion, kind, null, resourceVersion, null, watchWindow.Token))
-                        {
-                            resourceVersion = e.ResourceVersion ?? resourceVersion;
-                            if (e.Type == "BOOKMARK")
-                                continue;
-                            var id = IdOf(kind, e.Object);
-                            e.Object["apiVersion"] ??= apiVersion;
-                            e.Object["kind"] ??= kind;
-                            if (e.Type == "DELETED")
-                            {
-                                known.Remove(id);
-                                regions.Tell(new ObjectDeleted(id));
-                            }
-                            else
-                            {
-                                known.Add(id);
-                                regions.Tell(new ObjectChanged(id, e.Object.ToJsonString()));
-                            }
-                        }
+                        var id = IdOf(kind, item);
+                        ids.Add(id);
+                        regions.Tell(new ObjectChanged(id, item.ToJsonString()));
                     }
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    // The relist interval passed.
-                }
+                    foreach (var gone in known.Except(ids))
+                        regions.Tell(new ObjectDeleted(gone));
+                    known = ids;
+                    break;
+                case InformerEvent.Changed changed:
+                    known.Add(IdOf(kind, changed.Object));
+                    regions.Tell(new ObjectChanged(IdOf(kind, changed.Object), changed.Object.ToJsonString()));
+                    break;
+                case InformerEvent.Deleted deleted:
+                    known.Remove(IdOf(kind, deleted.Object));
+                    regions.Tell(new ObjectDeleted(IdOf(kind, deleted.Object)));
+                    break;
+                case InformerEvent.Retrying retrying:
+                    log.Warning("watch of {0} failed: {1}; retrying in {2}", kind, retrying.Error, retrying.Delay);
+                    break;
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (KubeApiException e) when (e.IsGone)
-            {
-                log.Debug("watch of {0} expired; listing again", kind);
-            }
-            catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or System.Text.Json.JsonException)
-            {
-                log.Warning("watch of {0} failed: {1}; retrying in {2}", kind, e.Message, backoff);
-                try
-                {
-                    await Task.Delay(backoff, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-        }
+            return ValueTask.CompletedTask;
+        }, ct);
     }
 
     private static string IdOf(string kind, System.Text.Json.Nodes.JsonObject obj)

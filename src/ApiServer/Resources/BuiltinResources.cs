@@ -16,7 +16,21 @@ internal static class BuiltinResources
         Review("SubjectAccessReview", "subjectaccessreviews"),
     ];
 
-    public static IReadOnlyList<ResourceType> Types { get; } =
+    /// <summary>The built-in kinds whose objects carry metadata.generation (their strategies' PrepareForCreate sets
+    /// it to 1, as kube-apiserver v1.33+ does for Pods too).</summary>
+    private static readonly HashSet<string> WithGeneration =
+    [
+        "pods", "deployments.apps", "statefulsets.apps", "daemonsets.apps", "replicasets.apps", "jobs.batch",
+        "cronjobs.batch", "ingresses.networking.k8s.io", "ingressclasses.networking.k8s.io",
+        "networkpolicies.networking.k8s.io", "poddisruptionbudgets.policy",
+        "mutatingwebhookconfigurations.admissionregistration.k8s.io",
+        "validatingwebhookconfigurations.admissionregistration.k8s.io", CustomResourceDefinitions,
+    ];
+
+    public static IReadOnlyList<ResourceType> Types { get; } = Stored().Select(t => t with { HasGeneration = WithGeneration.Contains(t.StorageKey) })
+        .Concat(AccessReviews).ToList();
+
+    private static ResourceType[] Stored() =>
     [
         Core("Namespace", "namespaces", false, ["ns"], None, status: true, NameRule.Label),
         Core("ConfigMap", "configmaps", true, ["cm"], None, status: false),
@@ -54,7 +68,6 @@ internal static class BuiltinResources
             "validatingwebhookconfiguration", false, None, ["api-extensions"], false),
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
             "customresourcedefinition", false, ["crd", "crds"], ["api-extensions"], true),
-        .. AccessReviews,
     ];
 
     private static ResourceType Core(string kind, string plural, bool namespaced, string[] shortNames, string[] categories,

@@ -16,6 +16,11 @@ public sealed record ResourceType(
     IReadOnlyList<PrinterColumn>? PrinterColumns = null,
     IReadOnlyList<string>? Verbs = null)
 {
+    /// <summary>Whether objects of the kind carry metadata.generation: custom resources and the built-in kinds whose
+    /// registry strategy sets it (workloads, Ingress, NetworkPolicy, ...); ConfigMaps, Secrets, Services, RBAC and
+    /// the like have none.</summary>
+    public bool HasGeneration { get; init; } = true;
+
     public string GroupVersion => Group.Length == 0 ? Version : Group + "/" + Version;
 
     /// <summary>"deployments.apps", "configmaps": the group/resource, the same for every version.</summary>

@@ -192,7 +192,8 @@ internal sealed class Deletion(ResourceCatalog catalog, TimeProvider time)
         var meta = obj.Metadata();
         meta["deletionTimestamp"] = Timestamps.Format(time.GetUtcNow());
         meta["deletionGracePeriodSeconds"] = 0;
-        meta["generation"] = (meta["generation"]?.GetValue<long>() ?? 0) + 1;
+        // As kube-apiserver: only an object that has a generation gets a new one.
+        if (meta["generation"]?.GetValue<long>() is { } generation) meta["generation"] = generation + 1;
     }
 
     public static List<string> Finalizers(JsonObject meta) =>

@@ -9,7 +9,8 @@ namespace Tide.ApiServer.Semantics;
 
 /// <summary>The write verbs with Kubernetes' semantics: create, update (optimistic concurrency, generation, status
 /// subresource, immutable fields), patch, delete and deletecollection. Each runs as one store transaction.</summary>
-internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog catalog, TimeProvider time)
+internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog catalog, TimeProvider time,
+    NamespaceDefaults namespaceDefaults)
 {
     private readonly Deletion _deletion = new(catalog, time);
 
@@ -43,7 +44,8 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
 
         meta["uid"] = Guid.NewGuid().ToString();
         meta["creationTimestamp"] = Timestamps.Format(time.GetUtcNow());
-        meta["generation"] = 1;
+        if (type.HasGeneration) meta["generation"] = 1;
+        else meta.Remove("generation");
         foreach (var ignored in new[] { "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink" })
         {
             meta.Remove(ignored);
@@ -57,7 +59,17 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
         if (type.StorageKey == BuiltinResources.CustomResourceDefinitions) ServeAfterCommit(tx, obj);
         ctx.Admission?.Invoke(obj);
         tx.Put(type.StorageKey, key, obj);
+        if (type.StorageKey == BuiltinResources.Namespaces) CreateNamespaceDefaults(tx, name, ctx.DryRun);
         return obj;
+    }
+
+    private void CreateNamespaceDefaults(StoreTransaction tx, string ns, bool dryRun)
+    {
+        foreach (var (storage, obj) in namespaceDefaults.For(ns))
+        {
+            var type = catalog.FindStorage(storage)!;
+            Create(tx, new WriteContext(type, ns, NamespaceDefaults.FieldManager, dryRun), obj, recordManager: true);
+        }
     }
 
     public JsonObject Update(WriteContext ctx, string name, JsonObject obj, string? subresource) =>
@@ -145,7 +157,7 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
             }
         }
         if (recordManager) ServerSideApply.RecordUpdate(old, updated, ctx.FieldManager, type.GroupVersion, time.GetUtcNow(), subresource);
-        if (KindRules.ChangesGeneration(type, old, updated))
+        if (type.HasGeneration && KindRules.ChangesGeneration(type, old, updated))
         {
             meta["generation"] = (oldMeta["generation"]?.GetValue<long>() ?? 0) + 1;
         }

@@ -4,29 +4,44 @@ using Tide.Engine.Kube;
 namespace Tide.Engine.Apply;
 
 /// <summary>
-/// Server-side applies a set of objects in stages (<see cref="ApplyStage"/>) and reports what changed. Objects
-/// annotated <c>kustomize.toolkit.fluxcd.io/ssa: Ignore</c> or <c>kustomize.toolkit.fluxcd.io/reconcile: disabled</c>
-/// (in Git or on the live object) are left alone, <c>IfNotPresent</c> only created,
-/// <c>Merge</c> keep the fields other managers set; every other object is first reclaimed from kubectl and other
-/// earlier writers (<see cref="FieldTakeover"/>), so Git alone decides its content.
+/// Server-side applies a set of objects in stages (<see cref="ApplyStage"/>) and reports what changed. Each stage is
+/// all or nothing, as in Flux: every object of the stage is first dry-run, and only when all of them pass is any of
+/// them written, so an object the API server refuses leaves nothing of its stage half applied (and so nothing that
+/// the inventory would not know of). Objects annotated <c>kustomize.toolkit.fluxcd.io/ssa: Ignore</c> or
+/// <c>kustomize.toolkit.fluxcd.io/reconcile: disabled</c> (in Git or on the live object) are left alone,
+/// <c>IfNotPresent</c> only created, <c>Merge</c> keep the fields other managers set; every other object is first
+/// reclaimed from kubectl and other earlier writers (<see cref="FieldTakeover"/>), so Git alone decides its content.
 /// </summary>
 public sealed class Applier(KubeClient kube)
 {
-
     public async Task<IReadOnlyList<ChangeSetEntry>> ApplyStagedAsync(IEnumerable<JsonObject> objects,
         ApplierOptions options, CancellationToken ct)
     {
         var changes = new List<ChangeSetEntry>();
         foreach (var stage in ApplyStage.Split(objects))
         {
+            var plans = new List<Plan>();
             foreach (var obj in stage)
-                changes.Add(await ApplyOneAsync(obj, options, ct));
+                plans.Add(await PlanAsync(obj, options, ct));
+            foreach (var plan in plans)
+                changes.Add(plan.Done ?? await ApplyOneAsync(plan, options, ct));
             await WaitForCrdsAsync(stage, options.CrdEstablishTimeout, ct);
         }
         return changes;
     }
 
-    private async Task<ChangeSetEntry> ApplyOneAsync(JsonObject obj, ApplierOptions options, CancellationToken ct)
+    /// <summary>What the apply of one object will do, decided without writing anything: <see cref="Done"/> when
+    /// nothing is to be written, otherwise what the write needs.</summary>
+    private sealed record Plan(JsonObject Object, ObjectRef Target)
+    {
+        public ChangeSetEntry? Done { get; init; }
+        public JsonObject? Existing { get; init; }
+        public JsonObject? Takeover { get; init; }
+        public bool Recreate { get; init; }
+    }
+
+    /// <summary>Reads the live object and dry-runs the apply; any refusal fails here, before the stage writes.</summary>
+    private async Task<Plan> PlanAsync(JsonObject obj, ApplierOptions options, CancellationToken ct)
     {
         var target = ObjectRef.Of(obj);
         if (options.OwnerLabels.Count > 0)
@@ -36,29 +51,21 @@ public sealed class Applier(KubeClient kube)
             foreach (var (key, value) in options.OwnerLabels)
                 labels[key] = value;
         }
+        var plan = new Plan(obj, target);
         if (FluxMetadata.IsExcluded(obj))
-            return new ChangeSetEntry(target, ChangeAction.Skipped);
+            return plan with { Done = new ChangeSetEntry(target, ChangeAction.Skipped) };
         try
         {
             var existing = await kube.GetAsync(target, ct);
             // As in Flux, the live object's own labels and annotations count too (e.g. `kubectl annotate ... reconcile=disabled`).
             if (existing is not null && (FluxMetadata.IsExcluded(existing) || FluxMetadata.Has(obj, FluxMetadata.Ssa, "IfNotPresent")))
-                return new ChangeSetEntry(target, ChangeAction.Skipped) { Fingerprint = ObjectFingerprint.Of(existing) };
-            if (existing is not null && FieldTakeover.Patch(existing, obj, options.FieldManager) is { } takeover)
-                existing = await kube.PatchAsync(target, takeover, ct);
-            var apply = new ApplyOptions { FieldManager = options.FieldManager, Force = true };
-            if (existing is not null)
-            {
-                // A server-side dry run first: an object the apply would not change is not written at all.
-                var dryRun = await kube.ApplyAsync(obj.DeepClone().AsObject(), apply with { DryRun = true }, ct);
-                if (SameContent(existing, dryRun))
-                    return new ChangeSetEntry(target, ChangeAction.Unchanged) { Fingerprint = ObjectFingerprint.Of(existing) };
-            }
-            var applied = await kube.ApplyAsync(obj, apply, ct);
-            var action = existing is null ? ChangeAction.Created
-                : ResourceVersion(existing) == ResourceVersion(applied) ? ChangeAction.Unchanged
-                : ChangeAction.Configured;
-            return new ChangeSetEntry(target, action) { Fingerprint = ObjectFingerprint.Of(applied) };
+                return plan with { Done = new ChangeSetEntry(target, ChangeAction.Skipped) { Fingerprint = ObjectFingerprint.Of(existing) } };
+            plan = plan with { Existing = existing, Takeover = existing is null ? null : FieldTakeover.Patch(existing, obj, options.FieldManager) };
+            var dryRun = await kube.ApplyAsync(obj.DeepClone().AsObject(), Apply(options) with { DryRun = true }, ct);
+            // An object the apply would not change is not written at all.
+            return existing is not null && plan.Takeover is null && SameContent(existing, dryRun)
+                ? plan with { Done = new ChangeSetEntry(target, ChangeAction.Unchanged) { Fingerprint = ObjectFingerprint.Of(existing) } }
+                : plan;
         }
         catch (KubeApiException e) when (e.IsInvalid && e.ApiMessage.Contains("immutable", StringComparison.Ordinal))
         {
@@ -66,14 +73,43 @@ public sealed class Applier(KubeClient kube)
             if (!forced)
                 throw new ApplyException(target, e.ApiMessage +
                     $"; set spec.force: true on the Kustomization, or annotate the object {FluxMetadata.Force}: Enabled, to recreate it", e);
-            var recreated = await RecreateAsync(target, obj, options, ct);
-            return new ChangeSetEntry(target, ChangeAction.Created) { Fingerprint = ObjectFingerprint.Of(recreated) };
+            return plan with { Recreate = true };
         }
         catch (KubeApiException e)
         {
             throw new ApplyException(target, e.ApiMessage, e);
         }
     }
+
+    private async Task<ChangeSetEntry> ApplyOneAsync(Plan plan, ApplierOptions options, CancellationToken ct)
+    {
+        try
+        {
+            if (plan.Recreate)
+                return new ChangeSetEntry(plan.Target, ChangeAction.Created)
+                    { Fingerprint = ObjectFingerprint.Of(await RecreateAsync(plan.Target, plan.Object, options, ct)) };
+            var existing = plan.Existing;
+            if (plan.Takeover is not null)
+            {
+                existing = await kube.PatchAsync(plan.Target, plan.Takeover, ct);
+                // Taking the fields over may be all there was to do.
+                var dryRun = await kube.ApplyAsync(plan.Object.DeepClone().AsObject(), Apply(options) with { DryRun = true }, ct);
+                if (SameContent(existing, dryRun))
+                    return new ChangeSetEntry(plan.Target, ChangeAction.Unchanged) { Fingerprint = ObjectFingerprint.Of(existing) };
+            }
+            var applied = await kube.ApplyAsync(plan.Object, Apply(options), ct);
+            var action = existing is null ? ChangeAction.Created
+                : ResourceVersion(existing) == ResourceVersion(applied) ? ChangeAction.Unchanged
+                : ChangeAction.Configured;
+            return new ChangeSetEntry(plan.Target, action) { Fingerprint = ObjectFingerprint.Of(applied) };
+        }
+        catch (KubeApiException e)
+        {
+            throw new ApplyException(plan.Target, e.ApiMessage, e);
+        }
+    }
+
+    private static ApplyOptions Apply(ApplierOptions options) => new() { FieldManager = options.FieldManager, Force = true };
 
     /// <summary>Deletes an object whose immutable fields changed, waits until it is gone, and applies it anew.</summary>
     private async Task<JsonObject> RecreateAsync(ObjectRef target, JsonObject obj, ApplierOptions options, CancellationToken ct)
@@ -90,7 +126,7 @@ public sealed class Applier(KubeClient kube)
         {
             throw new ApplyException(target, $"recreating it: still not deleted after {options.CrdEstablishTimeout.TotalSeconds:0}s (finalizers?)");
         }
-        return await kube.ApplyAsync(obj, new ApplyOptions { FieldManager = options.FieldManager, Force = true }, ct);
+        return await kube.ApplyAsync(obj, Apply(options), ct);
     }
 
     private async Task WaitForCrdsAsync(IReadOnlyList<JsonObject> stage, TimeSpan timeout, CancellationToken ct)

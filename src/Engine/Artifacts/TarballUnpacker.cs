@@ -6,8 +6,9 @@ namespace Tide.Engine.Artifacts;
 /// <summary>
 /// Unpacks a tar.gz artifact into an empty directory (or into memory, <see cref="UnpackToMemoryAsync"/>), refusing anything that could write outside it or harm the host:
 /// absolute paths, '..' segments, symlinks or hard links whose target leaves the directory, entries reached through
-/// a symlink, devices and FIFOs, and archives larger than <see cref="UnpackLimits"/>. Files get mode 0644 (0755 when
-/// executable), whatever the archive says.
+/// a symlink, devices and FIFOs, sparse files, archives larger than <see cref="UnpackLimits"/>, oversized PAX headers,
+/// and corrupt ones (bad tar headers; gzip data, CRC32 or length trailer that do not match: <see cref="TarStreamGuard"/>).
+/// Files get mode 0644 (0755 when executable), whatever the archive says.
 /// </summary>
 public static class TarballUnpacker
 {
@@ -32,13 +33,26 @@ public static class TarballUnpacker
 
     private static async Task<int> UnpackAsync(Stream tarGz, IUnpackTarget target, UnpackLimits limits, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await UnpackEntriesAsync(tarGz, target, limits, cancellationToken);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new UnsafeArchiveException("it is truncated", e);
+        }
+    }
+
+    private static async Task<int> UnpackEntriesAsync(Stream tarGz, IUnpackTarget target, UnpackLimits limits, CancellationToken cancellationToken)
+    {
         await using var gzip = new GZipStream(tarGz, CompressionMode.Decompress, leaveOpen: true);
-        await using var reader = new TarReader(gzip);
+        await using var guard = new TarStreamGuard(gzip, limits);
+        await using var reader = new TarReader(guard, leaveOpen: true);
         var symlinks = new HashSet<string>(StringComparer.Ordinal);
         long totalBytes = 0;
         var entries = 0;
         var files = 0;
-        while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+        while (await NextEntryAsync(reader, cancellationToken) is { } entry)
         {
             var name = entry.Name;
             if (++entries > limits.MaxEntries)
@@ -79,7 +93,21 @@ public static class TarballUnpacker
                     throw new UnsafeArchiveException(name, $"entries of type {entry.EntryType} are not allowed");
             }
         }
+        await guard.DrainAsync(cancellationToken);
         return files;
+    }
+
+    /// <summary>The next entry; a header TarReader cannot read makes the archive corrupt.</summary>
+    private static async Task<TarEntry?> NextEntryAsync(TarReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.GetNextEntryAsync(copyData: false, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or FormatException)
+        {
+            throw new UnsafeArchiveException("it is not a valid tar archive: " + e.Message, e);
+        }
     }
 
     /// <summary>The entry name as a clean relative path ('/'-separated), or an exception naming it.</summary>

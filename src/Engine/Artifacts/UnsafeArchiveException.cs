@@ -1,8 +1,17 @@
 namespace Tide.Engine.Artifacts;
 
-/// <summary>An archive was refused because an entry could harm the host or breaks a limit; names the entry.</summary>
-public sealed class UnsafeArchiveException(string entryName, string reason)
-    : Exception($"refusing archive entry '{entryName}': {reason}")
+/// <summary>An archive was refused because an entry could harm the host or breaks a limit (the message names the
+/// entry), or because the archive as a whole is corrupt or hostile.</summary>
+public sealed class UnsafeArchiveException : Exception
 {
-    public string EntryName { get; } = entryName;
+    public UnsafeArchiveException(string entryName, string reason)
+        : base($"refusing archive entry '{entryName}': {reason}") => EntryName = entryName;
+
+    public UnsafeArchiveException(string reason, Exception? inner = null)
+        : base($"refusing archive: {reason}", inner)
+    {
+    }
+
+    /// <summary>The entry refused; null when the archive as a whole is.</summary>
+    public string? EntryName { get; }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Tide.Engine.Kustomize;
 using YamlDotNet.Core;
 
 namespace Tide.Engine.Manifests;
@@ -10,23 +9,6 @@ namespace Tide.Engine.Manifests;
 /// </summary>
 public static class ManifestReader
 {
-    private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
-
-    /// <summary>All objects in the YAML (and JSON) files under <paramref name="directory"/>, recursively, in path order.</summary>
-    public static IReadOnlyList<JsonObject> ReadDirectory(string directory) => ReadDirectory(DiskFileSystem.Instance, directory);
-
-    /// <summary>All objects in the YAML (and JSON) files of <paramref name="files"/> under <paramref name="directory"/>,
-    /// recursively, in path order; errors name the file relative to the directory.</summary>
-    public static IReadOnlyList<JsonObject> ReadDirectory(IFileTree files, string directory)
-    {
-        directory = files.Normalize(directory);
-        return files.EnumerateFilesRecursively(directory)
-            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal)
-            .SelectMany(f => Read(files.ReadAllText(f), FileTrees.Relative(directory, f)))
-            .ToList();
-    }
-
     public static IReadOnlyList<JsonObject> Read(string yaml, string displayName)
     {
         IReadOnlyList<JsonNode?> documents;

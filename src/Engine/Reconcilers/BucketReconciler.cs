@@ -18,6 +18,8 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
     /// <summary>The region requests are signed for when spec.region is empty (what S3-compatible servers expect).</summary>
     public const string DefaultRegion = "us-east-1";
 
+    private readonly SourcePipeline _pipeline = new(store, options, time);
+
     /// <param name="secrets">The data of the Secrets spec.secretRef (accesskey and secretkey; for Azure accountKey or
     /// sasKey) and spec.certSecretRef name.</param>
     public async Task<ReconcileResult<BucketStatus>> ReconcileAsync(
@@ -27,74 +29,86 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
         if (bucket.Spec.Suspend == true)
             return new ReconcileResult<BucketStatus>(previous, [], Requeue.OnChange);
 
-        var spec = bucket.Spec;
         var generation = bucket.Metadata.Generation ?? 0;
-        var owner = Owner(bucket);
-        var conditions = new ConditionSet(previous.Conditions, generation, time);
-        var events = new List<ReconcileEvent>();
-        var status = previous with { LastHandledReconcileAt = LastHandledReconcileAt(bucket.Metadata, previous.LastHandledReconcileAt) };
-        var progress = "reconciliation in progress";
-        MarkProgressing(conditions, progress, drift: false);
-        var tree = options.NewWorkDirectory("tide-bucket");
-
-        try
+        using var origin = new Origin(this, http, options, bucket, secrets, previous);
+        var outcome = await _pipeline.RunAsync(origin, Owner(bucket), generation, previous.Conditions, previous.Artifact,
+            bucket.Spec.Interval, cancellationToken);
+        var status = previous with
         {
-            var artifact = await VerifyStoredArtifactAsync(store, previous.Artifact, events, cancellationToken);
-            if (artifact is null)
-            {
-                progress = previous.Artifact is null ? "building artifact" : "building artifact: disappeared from storage";
-                MarkProgressing(conditions, progress, drift: true);
-                conditions.Delete(ConditionTypes.ArtifactInStorage);
-            }
+            LastHandledReconcileAt = LastHandledReconcileAt(bucket.Metadata, previous.LastHandledReconcileAt),
+            Conditions = outcome.Conditions,
+            ObservedGeneration = outcome.Observed ? generation : previous.ObservedGeneration,
+        };
+        if (outcome.Rebuilt)
+            status = status with { ObservedIgnore = bucket.Spec.Ignore };
+        if (outcome.Artifact is { } artifact)
+            status = status with { Artifact = artifact, Url = artifact.Url };
+        return new ReconcileResult<BucketStatus>(status, outcome.Events, outcome.Requeue);
+    }
 
-            using var tlsHttp = TlsClient(bucket.Spec.CertSecretRef, bucket.Metadata, secrets.Cert);
-            var client = Client(bucket, tlsHttp ?? http, secrets.Auth);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(spec.GetTimeout());
-            var index = await FetchPhaseAsync(spec,
-                () => BucketFetcher.IndexAsync(client, spec.BucketName, spec.Prefix, spec.Ignore, tree, timeout.Token), cancellationToken);
-            var revision = index.Revision();
-            conditions.Delete(ConditionTypes.FetchFailed);
+    /// <summary>A bucket's objects: the index of their ETags (the revision), then the objects themselves.</summary>
+    private sealed class Origin(BucketReconciler reconciler, HttpClient http, SourceReconcilerOptions options, Api.Bucket bucket,
+        ReferencedSecrets secrets, BucketStatus previous) : SourceOrigin
+    {
+        private readonly string _tree = options.NewWorkDirectory("tide-bucket");
+        private readonly CancellationTokenSource _timeout = new();
+        private HttpClient? _tlsHttp;
+        private IBucketClient? _client;
+        private EtagIndex? _index;
+        private int _count;
 
-            if (artifact is not null && artifact.Revision == revision && spec.Ignore == previous.ObservedIgnore)
-            {
-                if (HadFailure(previous.Conditions))
-                    events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.Succeeded, $"stored artifact for revision '{revision}'"));
-            }
-            else
-            {
-                progress = $"building artifact: new upstream revision '{revision}'";
-                if (artifact is not null)
-                    conditions.MarkTrue(ConditionTypes.ArtifactOutdated, ConditionReasons.NewRevision, $"new upstream revision '{revision}'");
-                MarkProgressing(conditions, progress, drift: true);
-                var count = await FetchPhaseAsync(spec,
-                    () => BucketFetcher.DownloadAsync(client, spec.BucketName, index, tree, options.UnpackLimits, timeout.Token), cancellationToken);
-                // The index follows what was fetched, so the revision names exactly the stored content.
-                var built = await StoreAsync(owner, tree, index.Revision(), cancellationToken);
-                if (built.Digest != previous.Artifact?.Digest)
-                    events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.NewArtifact,
-                        $"stored artifact with {count} fetched files from '{spec.BucketName}' bucket", ArtifactAnnotations(built)));
-                artifact = built;
-                status = status with { ObservedIgnore = spec.Ignore };
-            }
-            store.CollectGarbage(owner, options.ArtifactRetention, artifact.Path);
+        private BucketSpec Spec => bucket.Spec;
 
-            MarkReady(conditions, $"stored artifact for revision '{artifact.Revision}'");
-            artifact = artifact with { Url = options.ArtifactUrl(artifact.Path) };
-            status = status with { Artifact = artifact, Url = artifact.Url, ObservedGeneration = generation };
-            return Result(status, conditions, events, Requeue.AfterInterval(spec.Interval));
+        public override async Task<string> FetchAsync(SourceRun run, CancellationToken cancellationToken)
+        {
+            _tlsHttp = TlsClient(Spec.CertSecretRef, bucket.Metadata, secrets.Cert);
+            _client = reconciler.Client(bucket, _tlsHttp ?? http, secrets.Auth);
+            _timeout.CancelAfter(Spec.GetTimeout());
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timeout.Token);
+            _index = await TimedAsync(() => BucketFetcher.IndexAsync(_client, Spec.BucketName, Spec.Prefix, Spec.Ignore, _tree, linked.Token),
+                cancellationToken);
+            return _index.Revision();
         }
-        catch (ReconcileFailure failure)
+
+        public override bool ContentConfigChanged => Spec.Ignore != previous.ObservedIgnore;
+
+        public override async Task<Artifact> BuildAsync(SourceRun run, CancellationToken cancellationToken)
         {
-            var requeue = MarkFailed(conditions, failure, progress, events, spec.Interval);
-            if (failure.Terminal)
-                status = status with { ObservedGeneration = generation };
-            return Result(status, conditions, events, requeue);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timeout.Token);
+            _count = await TimedAsync(() => BucketFetcher.DownloadAsync(_client!, Spec.BucketName, _index!, _tree,
+                options.UnpackLimits, linked.Token), cancellationToken);
+            var stored = await run.Store.PutAsync(run.Owner, (stream, ct) => TarballPacker.PackAsync(_tree, stream, exclude: null, ct),
+                cancellationToken);
+            // The index follows what was fetched, so the revision names exactly the stored content.
+            return run.ArtifactOf(stored, _index!.Revision());
         }
-        finally
+
+        public override string NewRevision(string revision) => $"new upstream revision '{revision}'";
+
+        public override string NewArtifactMessage(Artifact built) => $"stored artifact with {_count} fetched files from '{Spec.BucketName}' bucket";
+
+        public override string RecoveredMessage(Artifact artifact) => $"stored artifact for revision '{artifact.Revision}'";
+
+        /// <summary>The spec's timeout ends a remote phase as Flux reports it.</summary>
+        private async Task<T> TimedAsync<T>(Func<Task<T>> phase, CancellationToken cancellationToken)
         {
-            if (Directory.Exists(tree))
-                Directory.Delete(tree, recursive: true);
+            try
+            {
+                return await phase();
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ReconcileFailure(Api.Bucket.OperationFailedReason,
+                    $"fetching bucket '{Spec.BucketName}' timed out after {new GoDuration(Spec.GetTimeout())}");
+            }
+        }
+
+        public override void Dispose()
+        {
+            _tlsHttp?.Dispose();
+            _timeout.Dispose();
+            if (Directory.Exists(_tree))
+                Directory.Delete(_tree, recursive: true);
         }
     }
 
@@ -188,47 +202,4 @@ public sealed class BucketReconciler(HttpClient http, ArtifactStore store, Sourc
         }
         return new AzureBlobClient(httpClient, endpoint, null, Text("sasKey").Trim(), time);
     }
-
-    /// <summary>Runs a remote phase, mapping its failures (and the spec's timeout) to Flux's reasons.</summary>
-    private static async Task<T> FetchPhaseAsync<T>(BucketSpec spec, Func<Task<T>> phase, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await phase();
-        }
-        catch (SourceFetchException e)
-        {
-            throw new ReconcileFailure(e.Reason, e.Message, e.Terminal, e);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ReconcileFailure(Api.Bucket.OperationFailedReason,
-                $"fetching bucket '{spec.BucketName}' timed out after {new GoDuration(spec.GetTimeout())}");
-        }
-    }
-
-    private async Task<Artifact> StoreAsync(ArtifactOwner owner, string tree, string revision, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var stored = await store.PutAsync(owner, (stream, ct) => TarballPacker.PackAsync(tree, stream, exclude: null, ct), cancellationToken);
-            return new Artifact
-            {
-                Digest = stored.Digest,
-                Path = stored.Path,
-                Url = options.ArtifactUrl(stored.Path),
-                Revision = revision,
-                Size = stored.Size,
-                LastUpdateTime = Seconds(time.GetUtcNow()),
-            };
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ReconcileFailure(ConditionReasons.ArchiveOperationFailed, $"unable to archive artifact to storage: {e.Message}", inner: e);
-        }
-    }
-
-    private static ReconcileResult<BucketStatus> Result(
-        BucketStatus status, ConditionSet conditions, List<ReconcileEvent> events, Requeue requeue) =>
-        new(status with { Conditions = conditions.ToList() }, events, requeue);
 }

@@ -22,6 +22,8 @@ public sealed class GitRepositoryReconciler(
     Func<Artifact, CancellationToken, Task<string>>? downloadArtifact = null)
 {
 
+    private readonly SourcePipeline _pipeline = new(store, options, time);
+
     /// <param name="secrets">Auth: the data of spec.secretRef (credentials for the transport); Proxy: the data of
     /// spec.proxySecretRef; Verification: the data of spec.verify.secretRef (PGP public keys).</param>
     public async Task<ReconcileResult<GitRepositoryStatus>> ReconcileAsync(
@@ -33,94 +35,71 @@ public sealed class GitRepositoryReconciler(
 
         var spec = repository.Spec;
         var generation = repository.Metadata.Generation ?? 0;
-        var owner = Owner(repository);
-        var conditions = new ConditionSet(previous.Conditions, generation, time);
-        var events = new List<ReconcileEvent>();
+        var origin = new Origin(this, Owner(repository), spec, secrets, previous);
+        var outcome = await _pipeline.RunAsync(origin, Owner(repository), generation, previous.Conditions, previous.Artifact,
+            spec.Interval, cancellationToken);
         var status = previous with
         {
             LastHandledReconcileAt = LastHandledReconcileAt(repository.Metadata, previous.LastHandledReconcileAt),
+            Conditions = outcome.Conditions,
+            ObservedGeneration = outcome.Observed ? generation : previous.ObservedGeneration,
+            Artifact = outcome.Artifact ?? previous.Artifact,
         };
-        var progress = "reconciliation in progress";
-        MarkProgressing(conditions, progress, drift: false);
-
-        try
-        {
-            var artifact = await VerifyStoredArtifactAsync(store, previous.Artifact, events, cancellationToken);
-            if (artifact is null)
-            {
-                progress = previous.Artifact is null ? "building artifact" : "building artifact: disappeared from storage";
-                MarkProgressing(conditions, progress, drift: true);
-                conditions.Delete(ConditionTypes.ArtifactInStorage);
-            }
-
-            var revision = await FetchAsync(owner, spec, FetchOptions(owner, spec, secrets), cancellationToken);
-            conditions.Delete(ConditionTypes.FetchFailed);
-            status = status with { SourceVerificationMode = await VerifyAsync(owner, spec, revision, secrets, conditions, cancellationToken) };
-            var included = await ResolveIncludesAsync(owner, spec, cancellationToken);
-
-            if (artifact is not null && artifact.Revision == revision.Revision && !ContentConfigChanged(spec, previous, included))
-            {
-                if (HadFailure(previous.Conditions))
-                    events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.Succeeded,
-                        $"stored artifact for commit '{ShortMessage(revision.Message)}'"));
-            }
-            else
-            {
-                progress = $"building artifact: new upstream revision '{revision.Revision}'";
-                if (artifact is not null)
-                    conditions.MarkTrue(ConditionTypes.ArtifactOutdated, ConditionReasons.NewRevision, $"new upstream revision '{revision.Revision}'");
-                MarkProgressing(conditions, progress, drift: true);
-                var built = await BuildArtifactAsync(owner, spec, revision, included, cancellationToken);
-                if (built.Digest != previous.Artifact?.Digest)
-                    events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.NewArtifact,
-                        $"stored artifact for commit '{ShortMessage(revision.Message)}'",
-                        ArtifactAnnotations(built)));
-                artifact = built;
-                status = status with
-                {
-                    ObservedIgnore = spec.Ignore,
-                    // Flux's field is a bool left out when false.
-                    ObservedRecurseSubmodules = spec.RecurseSubmodules == true ? true : null,
-                    ObservedInclude = spec.Include,
-                    IncludedArtifacts = spec.Include is null ? null : included,
-                    ObservedSparseCheckout = spec.SparseCheckout,
-                };
-            }
-            store.CollectGarbage(owner, options.ArtifactRetention, artifact.Path);
-
-            var stored = $"stored artifact for revision '{artifact.Revision}'";
-            conditions.Delete(ConditionTypes.ArtifactOutdated);
-            conditions.Delete(ConditionTypes.StorageOperationFailed);
-            conditions.Delete(ConditionTypes.IncludeUnavailable);
-            conditions.MarkTrue(ConditionTypes.ArtifactInStorage, ConditionReasons.Succeeded, stored);
-            conditions.Delete(ConditionTypes.Reconciling);
-            conditions.Delete(ConditionTypes.Stalled);
-            conditions.MarkTrue(ConditionTypes.Ready, ConditionReasons.Succeeded, stored);
+        if (origin.Verified)
+            status = status with { SourceVerificationMode = origin.VerificationMode };
+        if (outcome.Rebuilt)
             status = status with
             {
-                Artifact = artifact with { Url = options.ArtifactUrl(artifact.Path) },
-                ObservedGeneration = generation,
+                ObservedIgnore = spec.Ignore,
+                // Flux's field is a bool left out when false.
+                ObservedRecurseSubmodules = spec.RecurseSubmodules == true ? true : null,
+                ObservedInclude = spec.Include,
+                IncludedArtifacts = spec.Include is null ? null : origin.Included,
+                ObservedSparseCheckout = spec.SparseCheckout,
             };
-            return Result(status, conditions, events, Requeue.AfterInterval(spec.Interval));
-        }
-        catch (ReconcileFailure failure)
+        return new ReconcileResult<GitRepositoryStatus>(status, outcome.Events, outcome.Requeue);
+    }
+
+    /// <summary>A Git reference: fetched into the clone cache, its signatures verified and its includes resolved;
+    /// the artifact is the exported commit with the includes copied in.</summary>
+    private sealed class Origin(GitRepositoryReconciler reconciler, ArtifactOwner owner, GitRepositorySpec spec,
+        ReferencedSecrets secrets, GitRepositoryStatus previous) : SourceOrigin
+    {
+        private GitRevision? _revision;
+
+        public IReadOnlyList<Artifact> Included { get; private set; } = [];
+
+        /// <summary>Whether verification ran (then <see cref="VerificationMode"/> is what it verified, or null).</summary>
+        public bool Verified { get; private set; }
+
+        public string? VerificationMode { get; private set; }
+
+        public override async Task<string> FetchAsync(SourceRun run, CancellationToken cancellationToken)
         {
-            if (VerificationReasons.Contains(failure.Reason))
-                conditions.MarkFalse(ConditionTypes.SourceVerified, failure.Reason, failure.Message);
-            else if (IncludeReasons.Contains(failure.Reason))
-                conditions.MarkTrue(ConditionTypes.IncludeUnavailable, failure.Reason, failure.Message);
-            else
-                conditions.MarkTrue(FailureCondition(failure.Reason), failure.Reason, failure.Message);
-            conditions.MarkFalse(ConditionTypes.Ready, failure.Reason, failure.Message);
-            events.Add(new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message));
-            if (failure.Terminal)
-            {
-                conditions.MarkStalled(failure.Reason, failure.Message);
-                return Result(status with { ObservedGeneration = generation }, conditions, events, Requeue.OnChange);
-            }
-            conditions.MarkReconciling(ConditionReasons.ProgressingWithRetry, progress);
-            return Result(status, conditions, events, Requeue.WithBackoff(spec.Interval));
+            _revision = await reconciler.FetchAsync(owner, spec, FetchOptions(owner, spec, secrets), cancellationToken);
+            run.Conditions.Delete(ConditionTypes.FetchFailed);
+            VerificationMode = await reconciler.VerifyAsync(owner, spec, _revision, secrets, run.Conditions, cancellationToken);
+            Verified = true;
+            Included = await reconciler.ResolveIncludesAsync(owner, spec, cancellationToken);
+            return _revision.Revision;
         }
+
+        public override bool ContentConfigChanged => GitRepositoryReconciler.ContentConfigChanged(spec, previous, Included);
+
+        public override Task<Artifact> BuildAsync(SourceRun run, CancellationToken cancellationToken) =>
+            reconciler.BuildArtifactAsync(run, spec, _revision!, Included, cancellationToken);
+
+        public override string NewRevision(string revision) => $"new upstream revision '{revision}'";
+
+        public override string NewArtifactMessage(Artifact built) => $"stored artifact for commit '{ShortMessage(_revision!.Message)}'";
+
+        public override string RecoveredMessage(Artifact artifact) => NewArtifactMessage(artifact);
+
+        /// <summary>Signature failures set SourceVerified=False and include failures IncludeUnavailable=True.</summary>
+        public override (string Type, bool Status) FailureCondition(ReconcileFailure failure) =>
+            VerificationReasons.Contains(failure.Reason) ? (ConditionTypes.SourceVerified, false)
+            : IncludeReasons.Contains(failure.Reason) ? (ConditionTypes.IncludeUnavailable, true)
+            : base.FailureCondition(failure);
     }
 
     /// <summary>Cleans up after a deleted GitRepository: its artifacts and its cached clone.</summary>
@@ -142,7 +121,7 @@ public sealed class GitRepositoryReconciler(
     private static readonly HashSet<string> IncludeReasons = ["NotFound", "NoArtifact", "CopyFailure"];
 
     /// <summary>The artifacts of the included GitRepositories, in spec order (Flux waits while one is missing).</summary>
-    private async Task<List<Artifact>> ResolveIncludesAsync(ArtifactOwner owner, GitRepositorySpec spec, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Artifact>> ResolveIncludesAsync(ArtifactOwner owner, GitRepositorySpec spec, CancellationToken cancellationToken)
     {
         var artifacts = new List<Artifact>();
         foreach (var include in spec.Include ?? [])
@@ -181,7 +160,7 @@ public sealed class GitRepositoryReconciler(
                     throw new DirectoryNotFoundException($"'{fromPath}' does not exist in the artifact");
                 CopyDirectory(source, destination);
             }
-            catch (ArtifactException e)
+            catch (Exception e) when (e is ArtifactException or UnsafeArchiveException)
             {
                 throw new ReconcileFailure("NoArtifact", $"artifact of include '{name}' could not be fetched: {e.Message}", inner: e);
             }
@@ -270,15 +249,6 @@ public sealed class GitRepositoryReconciler(
         return mode;
     }
 
-    /// <summary>The abnormal-true condition a failure sets, as source-controller does: storage problems apart
-    /// from fetch problems.</summary>
-    private static string FailureCondition(string reason) =>
-        reason == ConditionReasons.ArchiveOperationFailed ? ConditionTypes.StorageOperationFailed : ConditionTypes.FetchFailed;
-
-    private static ReconcileResult<GitRepositoryStatus> Result(
-        GitRepositoryStatus status, ConditionSet conditions, List<ReconcileEvent> events, Requeue requeue) =>
-        new(status with { Conditions = conditions.ToList() }, events, requeue);
-
     /// <summary>The proxy of spec.proxySecretRef and the credentials of spec.secretRef (checked in that order, as
     /// source-controller does); a named Secret that cannot be read, or a proxy Secret without an address, fails
     /// with AuthenticationFailed as in Flux.</summary>
@@ -329,35 +299,17 @@ public sealed class GitRepositoryReconciler(
 
     /// <summary>Exports the commit, packs it with the ignore rules and stores the tarball.</summary>
     private async Task<Artifact> BuildArtifactAsync(
-        ArtifactOwner owner, GitRepositorySpec spec, GitRevision revision, IReadOnlyList<Artifact> included, CancellationToken cancellationToken)
+        SourceRun run, GitRepositorySpec spec, GitRevision revision, IReadOnlyList<Artifact> included, CancellationToken cancellationToken)
     {
-        var workDirectory = options.WorkDirectory ?? Path.GetTempPath();
-        Directory.CreateDirectory(workDirectory);
-        var tree = Path.Combine(workDirectory, $"tide-git-{Guid.NewGuid():N}");
+        var tree = options.NewWorkDirectory("tide-git");
         try
         {
-            await fetcher.ExportAsync(owner.ToString(), revision.Commit, tree, spec.SparseCheckout, spec.RecurseSubmodules == true, cancellationToken);
+            await fetcher.ExportAsync(run.Owner.ToString(), revision.Commit, tree, spec.SparseCheckout, spec.RecurseSubmodules == true, cancellationToken);
             await CopyIncludesAsync(spec, included, tree, cancellationToken);
             var ignore = SourceIgnore.ForDirectory(tree, spec.Ignore);
-            var stored = await store.PutAsync(owner,
+            var stored = await store.PutAsync(run.Owner,
                 (stream, ct) => TarballPacker.PackAsync(tree, stream, ignore.IsExcluded, ct), cancellationToken);
-            return new Artifact
-            {
-                Digest = stored.Digest,
-                Path = stored.Path,
-                Url = options.ArtifactUrl(stored.Path),
-                Revision = revision.Revision,
-                Size = stored.Size,
-                LastUpdateTime = Seconds(time.GetUtcNow()),
-            };
-        }
-        catch (SourceFetchException e)
-        {
-            throw new ReconcileFailure(e.Reason, e.Message, e.Terminal, e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ReconcileFailure(ConditionReasons.ArchiveOperationFailed, $"unable to archive artifact to storage: {e.Message}", inner: e);
+            return run.ArtifactOf(stored, revision.Revision);
         }
         finally
         {

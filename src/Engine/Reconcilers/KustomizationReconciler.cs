@@ -115,7 +115,8 @@ public sealed class KustomizationReconciler
             };
             return new ReconcileResult<KustomizationStatus>(status,
                 [new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message)],
-                failure.Terminal ? Requeue.OnChange : Requeue.AfterRetryInterval(ks.Spec.GetRetryInterval()));
+                failure.Terminal ? Requeue.OnChange
+                : Requeue.AfterRetryInterval(failure.WaitsOnDependency ? _options.DependencyRequeueInterval : ks.Spec.GetRetryInterval()));
         }
     }
 

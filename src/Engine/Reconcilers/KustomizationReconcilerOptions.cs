@@ -22,5 +22,9 @@ public sealed record KustomizationReconcilerOptions
     /// sets no spec.serviceAccountName (Flux's --default-service-account); empty: Tide's own identity.</summary>
     public string DefaultServiceAccount { get; init; } = "";
 
+    /// <summary>How soon a Kustomization waiting on a dependency, or on its source's first artifact, looks again
+    /// (Flux's --requeue-dependency). Dependencies also push their readiness, so this is the fallback.</summary>
+    public TimeSpan DependencyRequeueInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -20,6 +20,8 @@ public sealed class OciRepositoryReconciler(
     private const string DockerConfigKey = ".dockerconfigjson";
     private const string CosignProvider = "cosign";
 
+    private readonly SourcePipeline _pipeline = new(store, options, time);
+
     /// <param name="secrets">The data of the Secrets spec.secretRef (a .dockerconfigjson), spec.certSecretRef and
     /// spec.verify.secretRef (cosign public keys) name.</param>
     public async Task<ReconcileResult<OciRepositoryStatus>> ReconcileAsync(
@@ -31,74 +33,99 @@ public sealed class OciRepositoryReconciler(
 
         var spec = repository.Spec;
         var generation = repository.Metadata.Generation ?? 0;
-        var owner = Owner(repository);
-        var conditions = new ConditionSet(previous.Conditions, generation, time);
-        var events = new List<ReconcileEvent>();
-        var status = previous with { LastHandledReconcileAt = LastHandledReconcileAt(repository.Metadata, previous.LastHandledReconcileAt) };
-        var progress = "reconciliation in progress";
-        MarkProgressing(conditions, progress, drift: false);
-
-        try
+        using var origin = new Origin(this, http, repository, secrets, previous);
+        var outcome = await _pipeline.RunAsync(origin, Owner(repository), generation, previous.Conditions, previous.Artifact,
+            spec.Interval, cancellationToken);
+        var status = previous with
         {
-            var artifact = await VerifyStoredArtifactAsync(store, previous.Artifact, events, cancellationToken);
-            if (artifact is null)
-            {
-                progress = previous.Artifact is null ? "building artifact" : "building artifact: disappeared from storage";
-                MarkProgressing(conditions, progress, drift: true);
-                conditions.Delete(ConditionTypes.ArtifactInStorage);
-            }
+            LastHandledReconcileAt = LastHandledReconcileAt(repository.Metadata, previous.LastHandledReconcileAt),
+            Conditions = outcome.Conditions,
+            ObservedGeneration = outcome.Observed ? generation : previous.ObservedGeneration,
+        };
+        if (outcome.Rebuilt)
+            status = status with { ObservedIgnore = spec.Ignore, ObservedLayerSelector = spec.LayerSelector };
+        if (outcome.Artifact is { } artifact)
+            status = status with { Artifact = artifact, Url = artifact.Url };
+        return new ReconcileResult<OciRepositoryStatus>(status, outcome.Events, outcome.Requeue);
+    }
 
-            var reference = ParseUrl(spec);
-            using var tlsHttp = TlsClient(repository.Spec.CertSecretRef, repository.Metadata, secrets.Cert);
-            var client = new OciClient(tlsHttp ?? http, reference.Registry, spec.Insecure == true, Credentials(repository.Metadata, spec, reference, secrets.Auth));
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(spec.GetTimeout());
-            var resolution = await WithTimeoutAsync(spec, () => OciArtifactFetcher.ResolveAsync(client, reference, spec.Reference, timeout.Token), cancellationToken);
-            conditions.Delete(ConditionTypes.FetchFailed);
+    /// <summary>An OCI artifact: the reference resolved to a manifest digest (its signature verified), then the
+    /// selected layer pulled and extracted (or copied).</summary>
+    private sealed class Origin(OciRepositoryReconciler reconciler, HttpClient http, OciRepository repository,
+        ReferencedSecrets secrets, OciRepositoryStatus previous) : SourceOrigin
+    {
+        private readonly CancellationTokenSource _timeout = new();
+        private HttpClient? _tlsHttp;
+        private OciClient? _client;
+        private OciReference? _reference;
+        private OciResolution? _resolution;
+
+        private OciRepositorySpec Spec => repository.Spec;
+
+        public override async Task<string> FetchAsync(SourceRun run, CancellationToken cancellationToken)
+        {
+            _reference = ParseUrl(Spec);
+            _tlsHttp = TlsClient(Spec.CertSecretRef, repository.Metadata, secrets.Cert);
+            _client = new OciClient(_tlsHttp ?? http, _reference.Registry, Spec.Insecure == true,
+                Credentials(repository.Metadata, Spec, _reference, secrets.Auth));
+            _timeout.CancelAfter(Spec.GetTimeout());
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timeout.Token);
+            _resolution = await TimedAsync(() => OciArtifactFetcher.ResolveAsync(_client, _reference, Spec.Reference, linked.Token),
+                cancellationToken);
+            run.Conditions.Delete(ConditionTypes.FetchFailed);
 
             // As source-controller: verify a new revision, a changed spec, or again after a failed verification; an
             // already verified revision is not verified on every interval.
-            if (spec.Verify is null)
-                conditions.Delete(ConditionTypes.SourceVerified);
-            else if (previous.Artifact?.Revision != resolution.Revision ||
-                     conditions.Get(ConditionTypes.SourceVerified)?.ObservedGeneration != generation ||
-                     conditions.IsFalse(ConditionTypes.SourceVerified))
+            if (Spec.Verify is null)
+                run.Conditions.Delete(ConditionTypes.SourceVerified);
+            else if (previous.Artifact?.Revision != _resolution.Revision ||
+                     run.Conditions.Get(ConditionTypes.SourceVerified)?.ObservedGeneration != run.Generation ||
+                     run.Conditions.IsFalse(ConditionTypes.SourceVerified))
             {
-                await VerifySignatureAsync(repository, secrets, client, reference, resolution, timeout.Token, cancellationToken);
-                conditions.MarkTrue(ConditionTypes.SourceVerified, ConditionReasons.Succeeded, $"verified signature of revision {resolution.Revision}");
+                await VerifySignatureAsync(repository, secrets, _client, _reference, _resolution, linked.Token, cancellationToken);
+                run.Conditions.MarkTrue(ConditionTypes.SourceVerified, ConditionReasons.Succeeded,
+                    $"verified signature of revision {_resolution.Revision}");
             }
-
-            if (artifact is not null && artifact.Revision == resolution.Revision && !ContentConfigChanged(spec, previous))
-            {
-                if (HadFailure(previous.Conditions))
-                    events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.Succeeded, StoredMessage(artifact, spec.Url)));
-            }
-            else
-            {
-                progress = $"building artifact: new revision '{resolution.Revision}' for '{spec.Url}'";
-                if (artifact is not null)
-                    conditions.MarkTrue(ConditionTypes.ArtifactOutdated, ConditionReasons.NewRevision, $"new revision '{resolution.Revision}' for '{spec.Url}'");
-                MarkProgressing(conditions, progress, drift: true);
-                var built = await WithTimeoutAsync(spec, () => BuildArtifactAsync(owner, spec, client, reference, resolution, timeout.Token), cancellationToken);
-                if (built.Digest != previous.Artifact?.Digest)
-                    events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.NewArtifact, StoredMessage(built, spec.Url), ArtifactAnnotations(built)));
-                artifact = built;
-                status = status with { ObservedIgnore = spec.Ignore, ObservedLayerSelector = spec.LayerSelector };
-            }
-            store.CollectGarbage(owner, options.ArtifactRetention, artifact.Path);
-
-            // source-controller reports an OCI artifact by its digest revision.
-            MarkReady(conditions, $"stored artifact for digest '{artifact.Revision}'");
-            artifact = artifact with { Url = options.ArtifactUrl(artifact.Path) };
-            status = status with { Artifact = artifact, Url = artifact.Url, ObservedGeneration = generation };
-            return Result(status, conditions, events, Requeue.AfterInterval(spec.Interval));
+            return _resolution.Revision;
         }
-        catch (ReconcileFailure failure)
+
+        public override bool ContentConfigChanged =>
+            Spec.Ignore != previous.ObservedIgnore || Spec.LayerSelector != previous.ObservedLayerSelector;
+
+        public override async Task<Artifact> BuildAsync(SourceRun run, CancellationToken cancellationToken)
         {
-            var requeue = MarkFailed(conditions, failure, progress, events, spec.Interval);
-            if (failure.Terminal)
-                status = status with { ObservedGeneration = generation };
-            return Result(status, conditions, events, requeue);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timeout.Token);
+            return await TimedAsync(() => reconciler.BuildArtifactAsync(run, Spec, _client!, _reference!, _resolution!, linked.Token),
+                cancellationToken);
+        }
+
+        public override string NewRevision(string revision) => $"new revision '{revision}' for '{Spec.Url}'";
+
+        public override string NewArtifactMessage(Artifact built) => StoredMessage(built, Spec.Url);
+
+        public override string RecoveredMessage(Artifact artifact) => StoredMessage(artifact, Spec.Url);
+
+        /// <summary>source-controller reports an OCI artifact by its digest revision.</summary>
+        public override string ReadyMessage(Artifact artifact) => $"stored artifact for digest '{artifact.Revision}'";
+
+        /// <summary>The spec's timeout ends a remote phase as Flux reports it.</summary>
+        private async Task<T> TimedAsync<T>(Func<Task<T>> phase, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await phase();
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ReconcileFailure(OciRepository.PullFailedReason,
+                    $"failed to pull artifact from '{Spec.Url}': timed out after {new GoDuration(Spec.GetTimeout())}");
+            }
+        }
+
+        public override void Dispose()
+        {
+            _tlsHttp?.Dispose();
+            _timeout.Dispose();
         }
     }
 
@@ -190,27 +217,9 @@ public sealed class OciRepositoryReconciler(
         }
     }
 
-    /// <summary>Runs a remote phase, mapping its failures (and the spec's timeout) to Flux's reasons.</summary>
-    private static async Task<T> WithTimeoutAsync<T>(OciRepositorySpec spec, Func<Task<T>> phase, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await phase();
-        }
-        catch (SourceFetchException e)
-        {
-            throw new ReconcileFailure(e.Reason, e.Message, e.Terminal, e);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ReconcileFailure(OciRepository.PullFailedReason,
-                $"failed to pull artifact from '{spec.Url}': timed out after {new GoDuration(spec.GetTimeout())}");
-        }
-    }
-
     /// <summary>Pulls the selected layer and stores it: extracted and repacked with the ignore rules, or copied.</summary>
     private async Task<Artifact> BuildArtifactAsync(
-        ArtifactOwner owner, OciRepositorySpec spec, OciClient client, OciReference reference, OciResolution resolution,
+        SourceRun run, OciRepositorySpec spec, OciClient client, OciReference reference, OciResolution resolution,
         CancellationToken cancellationToken)
     {
         var layer = OciArtifactFetcher.SelectLayer(resolution.Manifest, spec.LayerSelector?.MediaType);
@@ -220,29 +229,17 @@ public sealed class OciRepositoryReconciler(
             StoredArtifact stored;
             if (spec.LayerSelector?.Operation == OciLayerSelector.Copy)
             {
-                stored = await store.PutAsync(owner,
+                stored = await store.PutAsync(run.Owner,
                     (stream, ct) => OciArtifactFetcher.DownloadLayerAsync(client, reference, layer, stream, ct), cancellationToken);
             }
             else
             {
                 await OciArtifactFetcher.ExtractLayerAsync(client, reference, layer, tree, options.UnpackLimits, cancellationToken);
                 var ignore = SourceIgnore.ForDirectory(tree, spec.Ignore);
-                stored = await store.PutAsync(owner, (stream, ct) => TarballPacker.PackAsync(tree, stream, ignore.IsExcluded, ct), cancellationToken);
+                stored = await store.PutAsync(run.Owner, (stream, ct) => TarballPacker.PackAsync(tree, stream, ignore.IsExcluded, ct), cancellationToken);
             }
-            return new Artifact
-            {
-                Digest = stored.Digest,
-                Path = stored.Path,
-                Url = options.ArtifactUrl(stored.Path),
-                Revision = resolution.Revision,
-                Size = stored.Size,
-                LastUpdateTime = Seconds(time.GetUtcNow()),
-                Metadata = resolution.Manifest.Annotations.Count == 0 ? null : resolution.Manifest.Annotations,
-            };
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ReconcileFailure(ConditionReasons.ArchiveOperationFailed, $"unable to archive artifact to storage: {e.Message}", inner: e);
+            return run.ArtifactOf(stored, resolution.Revision,
+                resolution.Manifest.Annotations.Count == 0 ? null : resolution.Manifest.Annotations);
         }
         finally
         {
@@ -250,11 +247,6 @@ public sealed class OciRepositoryReconciler(
                 Directory.Delete(tree, recursive: true);
         }
     }
-
-    /// <summary>Whether settings that shape the artifact's content changed since it was built (Flux's
-    /// ociContentConfigChanged).</summary>
-    private static bool ContentConfigChanged(OciRepositorySpec spec, OciRepositoryStatus status) =>
-        spec.Ignore != status.ObservedIgnore || spec.LayerSelector != status.ObservedLayerSelector;
 
     /// <summary>Flux's NewArtifact message, naming the origin when the artifact carries both of Flux's annotations.</summary>
     private static string StoredMessage(Artifact artifact, string url)
@@ -265,8 +257,4 @@ public sealed class OciRepositoryReconciler(
             message += $", origin source '{source}', origin revision '{revision}'";
         return message;
     }
-
-    private static ReconcileResult<OciRepositoryStatus> Result(
-        OciRepositoryStatus status, ConditionSet conditions, List<ReconcileEvent> events, Requeue requeue) =>
-        new(status with { Conditions = conditions.ToList() }, events, requeue);
 }

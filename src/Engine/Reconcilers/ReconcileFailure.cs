@@ -9,4 +9,8 @@ public sealed class ReconcileFailure(string reason, string message, bool termina
 {
     public string Reason { get; } = reason;
     public bool Terminal { get; } = terminal;
+
+    /// <summary>A wait on something else (a dependency not ready, a source without an artifact yet): retried after
+    /// the controller's dependency requeue interval (Flux's --requeue-dependency), not the object's retryInterval.</summary>
+    public bool WaitsOnDependency { get; init; }
 }

@@ -47,7 +47,9 @@ public static class UpCommand
             Console.WriteLine($"tide: try `kubectl --kubeconfig {kubeconfig} get all -A`");
 
             // Quiet by default: `up` prints its own progress; a --config file can turn Akka's logging back up.
-            var hocon = TideConfig.Load(parse.GetValue(config)?.FullName, commandDefaults: "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
+            var hocon = TideConfig.Load(parse.GetValue(config)?.FullName, commandDefaults: "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n" +
+                // Zero set-up: the source may be this machine's own repository.
+                "tide.sources.allow-local = on");
             await using var runtime = await TideRuntime.StartAsync(hocon, kubeconfig, Console.WriteLine, ct);
             await CreateObjectsAsync(runtime.Kube, url, parse.GetValue(branch) ?? defaultBranch, parse.GetValue(path)!,
                 parse.GetValue(interval)!, ct);

@@ -12,7 +12,8 @@ namespace Tide.Host.Runtime;
 
 /// <summary>
 /// Serves this node's artifact store over HTTP at Flux's path shape (<c>/&lt;kind&gt;/&lt;namespace&gt;/&lt;name&gt;/&lt;file&gt;</c>),
-/// so consumers on other nodes can download artifacts by url.
+/// so consumers on other nodes can download artifacts by url, and the node's probes: <c>/healthz</c> (the process
+/// answers) and <c>/readyz</c> (the node is an Up member of its cluster).
 /// </summary>
 public sealed class ArtifactServer : IAsyncDisposable
 {
@@ -24,6 +25,9 @@ public sealed class ArtifactServer : IAsyncDisposable
         Url = url;
     }
 
+    /// <summary>Whether the node is ready for work (<c>/readyz</c>); false until the node says otherwise.</summary>
+    public Func<bool> IsReady { get; set; } = () => false;
+
     /// <summary>The base URL, e.g. http://127.0.0.1:41234.</summary>
     public Uri Url { get; }
 
@@ -34,6 +38,9 @@ public sealed class ArtifactServer : IAsyncDisposable
         builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.UseUrls($"http://{host}:{port}");
         var app = builder.Build();
+        ArtifactServer? self = null;
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", () => self?.IsReady() == true ? Results.Text("ok") : Results.Text("not ready", statusCode: 503));
         var rootFull = Path.GetFullPath(root);
         Directory.CreateDirectory(rootFull);
         app.MapGet("/{**path}", (string? path) =>
@@ -45,7 +52,8 @@ public sealed class ArtifactServer : IAsyncDisposable
         });
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ArtifactServer(app, new Uri(address));
+        self = new ArtifactServer(app, new Uri(address));
+        return self;
     }
 
     public async ValueTask DisposeAsync()

@@ -19,9 +19,14 @@ public sealed class TideRuntime : IAsyncDisposable
     private readonly ArtifactServer _artifactServer;
     private readonly HttpClient _http;
 
+    private readonly NodeLease _lease;
+
     private TideRuntime(ArtifactServer artifactServer, HttpClient http, KubeClient kube, TideNode node)
     {
+        _lease = NodeLease.Start(kube, node.Address.ToString());
         _artifactServer = artifactServer;
+        var cluster = Akka.Cluster.Cluster.Get(node.System);
+        artifactServer.IsReady = () => cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up;
         _http = http;
         Kube = kube;
         Node = node;
@@ -64,7 +69,7 @@ public sealed class TideRuntime : IAsyncDisposable
         var status = new StatusWriter(kube, settings.FieldManager, new EventRecorder(kube, TimeProvider.System),
             TimeProvider.System, progress);
         var gitReconciler = new GitRepositoryReconciler(
-            new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git")), store, sourceOptions, TimeProvider.System,
+            new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git"), settings.AllowLocalSources), store, sourceOptions, TimeProvider.System,
             async (ns, name, token) => await kube.GetAsync(new ObjectRef(GitRepository.ApiVersionV1, GitRepository.KindName, ns, name), token)
                 is { } found ? FluxJson.FromNode<GitRepository>(found) : null,
             (artifact, token) => artifactCache.GetAsync(artifact.Url, artifact.Digest ?? "", token));
@@ -109,6 +114,7 @@ public sealed class TideRuntime : IAsyncDisposable
                     NoCrossNamespaceRefs = settings.NoCrossNamespaceRefs,
                     DefaultServiceAccount = settings.DefaultServiceAccount,
                     UnpackLimits = settings.UnpackLimits,
+                    DependencyRequeueInterval = settings.RequeueDependency,
                 }),
             status, applies, progress);
         var node = await TideNode.StartAsync(config, kube,
@@ -124,6 +130,7 @@ public sealed class TideRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _lease.DisposeAsync();
         await Node.DisposeAsync();
         await _artifactServer.DisposeAsync();
         _http.Dispose();

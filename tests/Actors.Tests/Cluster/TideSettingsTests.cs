@@ -17,6 +17,17 @@ public sealed class TideSettingsTests
     }
 
     [Fact]
+    public void Retries_DefaultToFluxs_AndAreReadFromTheConfiguration()
+    {
+        var defaults = TideSettings.From(TideConfig.Load(path: null));
+        Assert.Equal((TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(30)), (defaults.BackoffMax, defaults.RequeueDependency));
+
+        var settings = TideSettings.From(TideConfig.Load(path: null,
+            overrides: "tide.backoff.max = 5m\ntide.requeue-dependency = 10s"));
+        Assert.Equal((TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10)), (settings.BackoffMax, settings.RequeueDependency));
+    }
+
+    [Fact]
     public void UnpackLimits_AreReadFromTheConfiguration()
     {
         var settings = TideSettings.From(TideConfig.Load(path: null,
@@ -32,5 +43,12 @@ public sealed class TideSettingsTests
             overrides: "tide.artifacts.retention-records = 5\ntide.artifacts.retention-ttl = 10m"));
 
         Assert.Equal(new ArtifactRetention(5, TimeSpan.FromMinutes(10)), settings.ArtifactRetention);
+    }
+
+    [Fact]
+    public void LocalSources_AreRefusedUnlessTheConfigurationAllowsThem()
+    {
+        Assert.False(TideSettings.From(TideConfig.Load(path: null)).AllowLocalSources);
+        Assert.True(TideSettings.From(TideConfig.Load(path: null, overrides: "tide.sources.allow-local = on")).AllowLocalSources);
     }
 }

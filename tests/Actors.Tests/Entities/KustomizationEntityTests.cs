@@ -33,12 +33,12 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
     }
 
     [Fact]
-    public void FailedReconcile_IsRetriedOnItsBackoff_NotAgainWhenARenewedSubscriptionRepeatsTheArtifact()
+    public void FailedReconcile_IsRetriedOnItsRetryInterval_NotAgainWhenARenewedSubscriptionRepeatsTheArtifact()
     {
         var sources = CreateTestProbe();
+        // Retried after 10 minutes: any reconcile within this test is one the messages caused.
         var handler = new RecordingHandler(_ => new ReconcileOutcome(false, TimeSpan.FromMinutes(10)));
-        // Retries no sooner than 10 s: any reconcile within this test is one the messages caused.
-        var entity = Start(handler, sources, backoffMin: TimeSpan.FromSeconds(10));
+        var entity = Start(handler, sources);
         entity.Tell(Objects.Changed(App, sourceName: "repo"));
         sources.ExpectMsg<Subscribe>();
         entity.Tell(new ArtifactChanged(App, Source, V1));

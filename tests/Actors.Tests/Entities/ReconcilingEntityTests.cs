@@ -140,6 +140,36 @@ public sealed class ReconcilingEntityTests() : TestKit("akka.actor.serialize-mes
     }
 
     [Fact]
+    public void NewRevision_DuringAFinalizeRound_DoesNotStopIt()
+    {
+        var release = new TaskCompletionSource();
+        var completed = 0;
+        var handler = new ScriptedHandler(
+            (_, artifact, _) => Task.FromResult(new ReconcileOutcome(true, TimeSpan.FromMinutes(10), artifact)),
+            async (_, ct) =>
+            {
+                await release.Task.WaitAsync(ct);
+                Interlocked.Increment(ref completed);
+                return null;
+            });
+        var (entity, sources) = Start(handler);
+        entity.Tell(Objects.Changed(App, sourceName: "repo", resourceVersion: 1));
+        sources.ExpectMsg<Subscribe>();
+        entity.Tell(Objects.Changed(App, sourceName: "repo", resourceVersion: 2, deleting: true));
+        AwaitCondition(() => handler.Finalized.Count == 1);
+
+        entity.Tell(new ArtifactChanged(App, "GitRepository/ns/repo", V1));
+        // A later message with a visible effect: once it shows, the artifact was handled.
+        entity.Tell(Objects.Changed(App, sourceName: "moved", resourceVersion: 3, deleting: true));
+        sources.ExpectMsg<Unsubscribe>();
+        release.SetResult();
+
+        AwaitCondition(() => Volatile.Read(ref completed) == 1);
+        Assert.False(Assert.Single(handler.Finalized).Token.IsCancellationRequested);
+        Assert.DoesNotContain(handler.Calls, c => c.Artifact == V1);
+    }
+
+    [Fact]
     public void FailedReconcile_IsRetriedAfterItsRetryInterval_NotOnAGrowingBackoff()
     {
         // A Kustomization's failure carries its retryInterval (300ms here); the node's backoff starts at 100ms.

@@ -12,7 +12,7 @@ public sealed class ScriptedHandler(Func<JsonObject, ArtifactLocation?, Cancella
 {
     public ConcurrentQueue<(JsonObject Object, ArtifactLocation? Artifact, CancellationToken Token)> Calls { get; } = new();
 
-    public ConcurrentQueue<JsonObject> Finalized { get; } = new();
+    public ConcurrentQueue<(JsonObject Object, CancellationToken Token)> Finalized { get; } = new();
 
     public Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactLocation? artifact, CancellationToken ct)
     {
@@ -22,7 +22,7 @@ public sealed class ScriptedHandler(Func<JsonObject, ArtifactLocation?, Cancella
 
     public Task<TimeSpan?> FinalizeAsync(JsonObject obj, CancellationToken ct)
     {
-        Finalized.Enqueue(obj);
+        Finalized.Enqueue((obj, ct));
         return finalize?.Invoke(obj, ct) ?? Task.FromResult<TimeSpan?>(null);
     }
 }

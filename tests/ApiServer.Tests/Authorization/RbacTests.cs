@@ -64,7 +64,7 @@ public sealed class RbacTests(ApiServerFixture fixture)
         using var client = fixture.As(Sa(ns, "app"));
 
         Assert.Equal("v", (await client.CoreV1.ReadNamespacedConfigMapAsync("x", ns)).Data["k"]);
-        Assert.Single((await client.CoreV1.ListNamespacedConfigMapAsync(ns)).Items);
+        Assert.Single(NamespaceContent.OwnConfigMaps(await client.CoreV1.ListNamespacedConfigMapAsync(ns)));
         await ForbiddenAsync(() => client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("y"), ns),
             $"configmaps is forbidden: User \"{Sa(ns, "app")}\" cannot create resource \"configmaps\" in API group \"\" in the namespace \"{ns}\"");
         await ForbiddenAsync(() => client.CoreV1.DeleteNamespacedConfigMapAsync("x", ns),
@@ -139,7 +139,7 @@ public sealed class RbacTests(ApiServerFixture fixture)
         await ForbiddenAsync(() => client.CoreV1.DeleteCollectionNamespacedConfigMapAsync(ns),
             $"configmaps is forbidden: User \"{user}\" cannot deletecollection resource \"configmaps\" in API group \"\" in the namespace \"{ns}\"");
         await client.CoreV1.DeleteNamespacedConfigMapAsync("mine", ns);
-        Assert.Equal(["other"], (await fixture.Client.CoreV1.ListNamespacedConfigMapAsync(ns)).Items.Select(c => c.Metadata.Name));
+        Assert.Equal(["other"], NamespaceContent.OwnConfigMaps(await fixture.Client.CoreV1.ListNamespacedConfigMapAsync(ns)));
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public sealed class RbacTests(ApiServerFixture fixture)
         await fixture.Client.RoleBindingAsync(ns, "accounts", "Role", "secrets", Group("system:serviceaccounts:" + ns));
 
         using var dev = fixture.As("jane", "devs-" + ns);
-        Assert.Empty((await dev.CoreV1.ListNamespacedConfigMapAsync(ns)).Items);
+        Assert.Empty(NamespaceContent.OwnConfigMaps(await dev.CoreV1.ListNamespacedConfigMapAsync(ns)));
         using var outsider = fixture.As("jane", "ops");
         await ForbiddenAsync(() => outsider.CoreV1.ListNamespacedConfigMapAsync(ns),
             $"configmaps is forbidden: User \"jane\" cannot list resource \"configmaps\" in API group \"\" in the namespace \"{ns}\"");
@@ -218,9 +218,9 @@ public sealed class RbacTests(ApiServerFixture fixture)
         await fixture.Client.RoleBindingAsync(ns, "visitor", "Role", "cm", ServiceAccount("visitor", other));
 
         using var local = fixture.As(Sa(ns, "local"));
-        Assert.Empty((await local.CoreV1.ListNamespacedConfigMapAsync(ns)).Items);
+        Assert.Empty(NamespaceContent.OwnConfigMaps(await local.CoreV1.ListNamespacedConfigMapAsync(ns)));
         using var visitor = fixture.As(Sa(other, "visitor"));
-        Assert.Empty((await visitor.CoreV1.ListNamespacedConfigMapAsync(ns)).Items);
+        Assert.Empty(NamespaceContent.OwnConfigMaps(await visitor.CoreV1.ListNamespacedConfigMapAsync(ns)));
         using var sameNameElsewhere = fixture.As(Sa(other, "local"));
         await Assert.ThrowsAsync<HttpOperationException>(() => sameNameElsewhere.CoreV1.ListNamespacedConfigMapAsync(ns));
     }
@@ -234,7 +234,7 @@ public sealed class RbacTests(ApiServerFixture fixture)
 
         await fixture.Client.RoleAsync(ns, "cm", Rule(["list"], [""], ["configmaps"]));
         await fixture.Client.RoleBindingAsync(ns, "cm", "Role", "cm", ServiceAccount("app"));
-        Assert.Empty((await client.CoreV1.ListNamespacedConfigMapAsync(ns)).Items);
+        Assert.Empty(NamespaceContent.OwnConfigMaps(await client.CoreV1.ListNamespacedConfigMapAsync(ns)));
 
         await fixture.Client.RbacAuthorizationV1.PatchNamespacedRoleAsync(
             new V1Patch("""{"rules":[{"apiGroups":[""],"resources":["secrets"],"verbs":["list"]}]}""", V1Patch.PatchType.MergePatch), "cm", ns);
@@ -278,7 +278,7 @@ public sealed class RbacTests(ApiServerFixture fixture)
             Metadata = new() { Name = "part-" + ns, Labels = new Dictionary<string, string> { [label] = "true" } },
             Rules = [Rule(["list"], [""], ["configmaps"])],
         });
-        Assert.Empty((await client.CoreV1.ListNamespacedConfigMapAsync(ns)).Items);
+        Assert.Empty(NamespaceContent.OwnConfigMaps(await client.CoreV1.ListNamespacedConfigMapAsync(ns)));
     }
 
     [Fact]

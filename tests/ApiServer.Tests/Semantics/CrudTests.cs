@@ -57,20 +57,21 @@ public sealed class CrudTests(ApiServerFixture fixture)
 
         Assert.Equal(["a", "c"], await Names("tier=web"));
         Assert.Equal(["b", "d"], await Names("tier in (db,cache)"));
-        Assert.Equal(["a", "c", "e"], await Names("tier notin (db,cache)"));
-        Assert.Equal(["e"], await Names("!tier"));
+        // Every namespace also holds the root CA's ConfigMap, which has no tier label.
+        Assert.Equal(["a", "c", "e", NamespaceContent.RootCa], await Names("tier notin (db,cache)"));
+        Assert.Equal(["e", NamespaceContent.RootCa], await Names("!tier"));
         Assert.Equal(["a", "b", "c", "d"], await Names("tier"));
         Assert.Equal(["b", "d"], await Names("tier,tier!=web"));
         Assert.Equal(["c"], await Names(fields: "metadata.name=c"));
-        Assert.Equal(["a", "b", "d", "e"], await Names(fields: "metadata.name!=c"));
+        Assert.Equal(["a", "b", "d", "e", NamespaceContent.RootCa], await Names(fields: "metadata.name!=c"));
 
         var first = await Client.CoreV1.ListNamespacedConfigMapAsync(ns, limit: 2);
         Assert.Equal(["a", "b"], first.Items.Select(i => i.Metadata.Name));
-        Assert.Equal(3, first.Metadata.RemainingItemCount);
+        Assert.Equal(4, first.Metadata.RemainingItemCount);
         var second = await Client.CoreV1.ListNamespacedConfigMapAsync(ns, limit: 2, continueParameter: first.Metadata.ContinueProperty);
         Assert.Equal(["c", "d"], second.Items.Select(i => i.Metadata.Name));
         var last = await Client.CoreV1.ListNamespacedConfigMapAsync(ns, limit: 2, continueParameter: second.Metadata.ContinueProperty);
-        Assert.Equal(["e"], last.Items.Select(i => i.Metadata.Name));
+        Assert.Equal(["e", NamespaceContent.RootCa], last.Items.Select(i => i.Metadata.Name));
         Assert.Null(last.Metadata.ContinueProperty);
     }
 

@@ -79,7 +79,7 @@ public sealed class DeletionTests(ApiServerFixture fixture)
 
         child.Metadata.Finalizers = [];
         await Client.CoreV1.ReplaceNamespacedConfigMapAsync(child, "child", ns);
-        Assert.Empty((await Client.CoreV1.ListNamespacedConfigMapAsync(ns)).Items);
+        Assert.Empty(NamespaceContent.OwnConfigMaps(await Client.CoreV1.ListNamespacedConfigMapAsync(ns)));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class DeletionTests(ApiServerFixture fixture)
         await Client.CoreV1.DeleteNamespaceAsync(ns);
         var terminating = await Client.CoreV1.ReadNamespaceAsync(ns);
         Assert.Equal("Terminating", terminating.Status.Phase);
-        Assert.Equal(["held"], (await Client.CoreV1.ListNamespacedConfigMapAsync(ns)).Items.Select(i => i.Metadata.Name));
+        Assert.Equal(["held"], NamespaceContent.OwnConfigMaps(await Client.CoreV1.ListNamespacedConfigMapAsync(ns)));
         await StatusAssert.FailsAsync(HttpStatusCode.Forbidden, "Forbidden",
             () => Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new() { Name = "late" } }, ns));
 
@@ -114,7 +114,7 @@ public sealed class DeletionTests(ApiServerFixture fixture)
             }, ns);
         }
         await Client.CoreV1.DeleteCollectionNamespacedConfigMapAsync(ns, labelSelector: "keep=no");
-        Assert.Equal(["b"], (await Client.CoreV1.ListNamespacedConfigMapAsync(ns)).Items.Select(i => i.Metadata.Name));
+        Assert.Equal(["b"], NamespaceContent.OwnConfigMaps(await Client.CoreV1.ListNamespacedConfigMapAsync(ns)));
     }
 
     private static V1OwnerReference Owner(string apiVersion, string kind, string name, string uid) =>

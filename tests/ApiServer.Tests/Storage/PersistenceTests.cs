@@ -40,7 +40,7 @@ public sealed class PersistenceTests : IDisposable
         {
             var client = ClientFor(restarted);
             Assert.Equal(lastVersion, restarted.ResourceVersion);
-            var names = (await client.CoreV1.ListNamespacedConfigMapAsync("keep")).Items.Select(i => i.Metadata.Name).ToList();
+            var names = NamespaceContent.OwnConfigMaps(await client.CoreV1.ListNamespacedConfigMapAsync("keep"));
             Assert.Equal(19, names.Count);
             Assert.DoesNotContain("c0", names);
             var note = (JsonElement)await client.CustomObjects.GetNamespacedCustomObjectAsync("persist.example.com", "v1", "keep", "notes", "n1");

@@ -50,25 +50,4 @@ public sealed class ManifestReaderTests
         var error = Assert.Throws<ManifestException>(() => ManifestReader.Read(yaml, "apps/bad.yaml"));
         Assert.StartsWith(expected, error.Message);
     }
-
-    [Fact]
-    public void ReadDirectory_ReadsYamlFilesRecursively_InPathOrder()
-    {
-        var dir = Directory.CreateTempSubdirectory("tide-manifests-").FullName;
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(dir, "b"));
-            File.WriteAllText(Path.Combine(dir, "b", "one.yml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\n");
-            File.WriteAllText(Path.Combine(dir, "a.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: zero}\n");
-            File.WriteAllText(Path.Combine(dir, "README.md"), "not yaml: [");
-
-            var names = ManifestReader.ReadDirectory(dir).Select(o => o["metadata"]!["name"]!.GetValue<string>());
-
-            Assert.Equal(["zero", "one"], names);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
 }

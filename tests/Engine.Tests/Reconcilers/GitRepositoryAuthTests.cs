@@ -28,7 +28,7 @@ public sealed class GitRepositoryAuthTests : IAsyncLifetime
         _sha = await work.CommitAsync("private app", ("deploy/app.yaml", "kind: ConfigMap\n"));
         await work.PushAsync(bare);
         _reconciler = new GitRepositoryReconciler(
-            new GitFetcher(_temp.Combine("cache")), new ArtifactStore(_temp.Combine("store"), _time),
+            new GitFetcher(_temp.Combine("cache"), allowLocal: true), new ArtifactStore(_temp.Combine("store"), _time),
             new SourceReconcilerOptions { ArtifactBaseUrl = "http://127.0.0.1:9090", WorkDirectory = _temp.Combine("work-dirs") }, _time);
     }
 

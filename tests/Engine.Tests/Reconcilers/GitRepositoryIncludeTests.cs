@@ -26,7 +26,7 @@ public sealed class GitRepositoryIncludeTests : IAsyncLifetime
         _lib = await WorkRepository.InitAsync(_temp.Combine("lib"));
         _store = new ArtifactStore(_temp.Combine("store"), _time);
         _reconciler = new GitRepositoryReconciler(
-            new GitFetcher(_temp.Combine("cache")), _store,
+            new GitFetcher(_temp.Combine("cache"), allowLocal: true), _store,
             new SourceReconcilerOptions { ArtifactBaseUrl = "http://127.0.0.1:9090", WorkDirectory = _temp.Combine("work-dirs") }, _time,
             (ns, name, _) => Task.FromResult(ns == "apps" && _objects.TryGetValue(name, out var found) ? found : null));
     }
@@ -156,7 +156,7 @@ public sealed class GitRepositoryIncludeTests : IAsyncLifetime
         // This node has its own, empty store; the included artifact lives in the other node's store (_store).
         var otherStore = new ArtifactStore(_temp.Combine("store-2"), _time);
         var downloads = new List<string>();
-        var reconciler = new GitRepositoryReconciler(new GitFetcher(_temp.Combine("cache-2")), otherStore,
+        var reconciler = new GitRepositoryReconciler(new GitFetcher(_temp.Combine("cache-2"), allowLocal: true), otherStore,
             new SourceReconcilerOptions { ArtifactBaseUrl = "http://127.0.0.1:9091", WorkDirectory = _temp.Combine("work-dirs-2") }, _time,
             (ns, name, _) => Task.FromResult(ns == "apps" && _objects.TryGetValue(name, out var found) ? found : null),
             (artifact, _) =>
@@ -173,7 +173,7 @@ public sealed class GitRepositoryIncludeTests : IAsyncLifetime
             await TarballUnpacker.UnpackAsync(file, target, UnpackLimits.Default, CancellationToken.None);
         Assert.Equal("a", File.ReadAllText(Path.Combine(target, "lib", "a.yaml")));
 
-        var failing = new GitRepositoryReconciler(new GitFetcher(_temp.Combine("cache-3")), new ArtifactStore(_temp.Combine("store-3"), _time),
+        var failing = new GitRepositoryReconciler(new GitFetcher(_temp.Combine("cache-3"), allowLocal: true), new ArtifactStore(_temp.Combine("store-3"), _time),
             new SourceReconcilerOptions { ArtifactBaseUrl = "http://127.0.0.1:9092", WorkDirectory = _temp.Combine("work-dirs-3") }, _time,
             (ns, name, _) => Task.FromResult(ns == "apps" && _objects.TryGetValue(name, out var found) ? found : null),
             (_, _) => throw new ArtifactException("failed to download artifact: HTTP 404"));

@@ -30,7 +30,7 @@ public sealed class GitRepositoryProxyTests : IAsyncLifetime
         _proxy = await HttpProxyServer.StartAsync("proxy-user", ProxyPassword);
         _sha = await PushAppAsync(_git);
         _reconciler = new GitRepositoryReconciler(
-            new GitFetcher(_temp.Combine("cache")), new ArtifactStore(_temp.Combine("store"), _time),
+            new GitFetcher(_temp.Combine("cache"), allowLocal: true), new ArtifactStore(_temp.Combine("store"), _time),
             new SourceReconcilerOptions { ArtifactBaseUrl = "http://127.0.0.1:9090", WorkDirectory = _temp.Combine("work-dirs") }, _time);
     }
 

@@ -28,7 +28,7 @@ public sealed class GitRepositoryReconcilerTests : IAsyncLifetime
         _repo = await WorkRepository.InitAsync(_temp.Combine("work"));
         _store = new ArtifactStore(_temp.Combine("store"), _time);
         _reconciler = new GitRepositoryReconciler(
-            new GitFetcher(_temp.Combine("cache")), _store,
+            new GitFetcher(_temp.Combine("cache"), allowLocal: true), _store,
             new SourceReconcilerOptions { ArtifactBaseUrl = BaseUrl, WorkDirectory = _temp.Combine("work-dirs") }, _time);
     }
 

@@ -37,7 +37,7 @@ public sealed class GitRepositorySubmoduleTests : IAsyncLifetime
         await PushAsync(_app, "app");
         _store = new ArtifactStore(_temp.Combine("store"), _time);
         _reconciler = new GitRepositoryReconciler(
-            new GitFetcher(_temp.Combine("cache")), _store,
+            new GitFetcher(_temp.Combine("cache"), allowLocal: true), _store,
             new SourceReconcilerOptions { ArtifactBaseUrl = "http://127.0.0.1:9090", WorkDirectory = _temp.Combine("work-dirs") }, _time);
     }
 

@@ -26,7 +26,7 @@ public sealed class GitRepositoryVerificationTests : IAsyncLifetime
         _stranger = await GpgSigner.CreateAsync("Untrusted Signer");
         _repo = await WorkRepository.InitAsync(_temp.Combine("repo"));
         _reconciler = new GitRepositoryReconciler(
-            new GitFetcher(_temp.Combine("cache")), new ArtifactStore(_temp.Combine("store"), _time),
+            new GitFetcher(_temp.Combine("cache"), allowLocal: true), new ArtifactStore(_temp.Combine("store"), _time),
             new SourceReconcilerOptions { ArtifactBaseUrl = "http://127.0.0.1:9090", WorkDirectory = _temp.Combine("work-dirs") }, _time);
     }
 

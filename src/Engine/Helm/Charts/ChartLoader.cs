@@ -13,7 +13,18 @@ public static class ChartLoader
     public static Chart Load(string path)
     {
         if (File.Exists(path))
-            return LoadArchive(File.ReadAllBytes(path));
+        {
+            var bytes = File.ReadAllBytes(path);
+            // Helm sniffs the content type before it unpacks anything.
+            if (bytes.Length < 2 || bytes[0] != 0x1f || bytes[1] != 0x8b)
+            {
+                var full = Path.GetFullPath(path);
+                throw new ChartException(full.EndsWith(".yml", StringComparison.Ordinal) || full.EndsWith(".yaml", StringComparison.Ordinal)
+                    ? $"file '{full}' seems to be a YAML file, but expected a gzipped archive"
+                    : $"file '{full}' does not appear to be a gzipped archive; got '{ContentType(bytes)}'");
+            }
+            return LoadArchive(bytes);
+        }
         if (!Directory.Exists(path))
             throw new ChartException($"path \"{path}\" not found");
         return LoadFiles(ReadDirectory(path));
@@ -48,7 +59,31 @@ public static class ChartLoader
         }
     }
 
+    /// <summary>Go's http.DetectContentType for what a chart archive is not: text, or bytes. Helm sniffs a
+    /// 512-byte buffer, so a shorter file is padded with zero bytes and reads as binary.</summary>
+    private static string ContentType(byte[] bytes)
+    {
+        var head = new byte[512];
+        bytes.AsSpan(0, Math.Min(bytes.Length, 512)).CopyTo(head);
+        foreach (var b in head)
+            if (b is < 0x20 and not (0x09 or 0x0a or 0x0c or 0x0d or 0x1b))
+                return "application/octet-stream";
+        return "text/plain; charset=utf-8";
+    }
+
     public static Chart LoadArchive(byte[] tgz)
+    {
+        try
+        {
+            return LoadFiles(Unpack(tgz));
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
+        {
+            throw new ChartException($"unable to load chart archive: {e.Message}");
+        }
+    }
+
+    private static List<ChartFile> Unpack(byte[] tgz)
     {
         var files = new List<ChartFile>();
         using var gz = new GZipStream(new MemoryStream(tgz), CompressionMode.Decompress);
@@ -64,7 +99,7 @@ public static class ChartLoader
             entry.DataStream.CopyTo(ms);
             files.Add(new ChartFile(parts[1], ms.ToArray()));
         }
-        return LoadFiles(files);
+        return files;
     }
 
     public static Chart LoadFiles(List<ChartFile> files)

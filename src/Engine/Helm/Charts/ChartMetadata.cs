@@ -35,6 +35,7 @@ public sealed class ChartMetadata : IGoObject, IJsonValue
     public string ApiVersion => Str("apiVersion");
     public string Type => Str("type");
     public string KubeVersion => Str("kubeVersion");
+    public bool Deprecated => _raw.GetValueOrDefault("deprecated") is true;
     public List<ChartDependency> Dependencies { get; set; }
 
     /// <summary>Set on the copy that renders the root chart (Helm adds IsRoot to .Chart).</summary>

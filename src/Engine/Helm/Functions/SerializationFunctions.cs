@@ -21,6 +21,7 @@ public static class SerializationFunctions
         GoFunction.Fixed("toRawJson", a => Try(() => GoJson.Marshal(a[0], escapeHtml: false), ""), P.Any),
         GoFunction.Fixed("mustToRawJson", a => GoJson.Marshal(a[0], escapeHtml: false), P.Any),
         GoFunction.Fixed("fromJson", a => FromJson((string)a[0]!), P.String),
+        GoFunction.Fixed("mustFromJson", a => MustFromJson((string)a[0]!), P.String),
         GoFunction.Fixed("fromJsonArray", a => FromJsonArray((string)a[0]!), P.String),
         GoFunction.Fixed("toToml", a => ToToml(a[0]), P.Any),
         GoFunction.Fixed("fromToml", a => FromToml((string)a[0]!), P.String),
@@ -85,6 +86,19 @@ public static class SerializationFunctions
     };
 
     private static Dictionary<string, object?> ErrorMap(string message) => new() { ["Error"] = message };
+
+    /// <summary>Sprig's mustFromJson: json.Unmarshal into interface{}, failing with the decoder's error.</summary>
+    private static object? MustFromJson(string s)
+    {
+        try
+        {
+            return GoJson.Parse(s);
+        }
+        catch (FormatException e)
+        {
+            throw new FunctionException(e.Message);
+        }
+    }
 
     private static Dictionary<string, object?> FromJson(string s)
     {

@@ -32,13 +32,24 @@ public static class SprigMisc
         GoFunction.Fixed("sha256sum", a => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes((string)a[0]!))), P.String),
         GoFunction.Fixed("sha512sum", a => Convert.ToHexStringLower(SHA512.HashData(Encoding.UTF8.GetBytes((string)a[0]!))), P.String),
         GoFunction.Fixed("adler32sum", a => Adler32(Encoding.UTF8.GetBytes((string)a[0]!)).ToString(System.Globalization.CultureInfo.InvariantCulture), P.String),
-        GoFunction.Fixed("regexMatch", a => Re((string)a[0]!).IsMatch((string)a[1]!), P.String, P.String),
+        // regexMatch alone swallows a bad pattern (false); the others fail with it, the must forms as an error
+        // and the plain forms as regexp.MustCompile's panic, which text/template reports the same way.
+        GoFunction.Fixed("regexMatch", a => TryRe((string)a[0]!)?.IsMatch((string)a[1]!) ?? false, P.String, P.String),
         GoFunction.Fixed("mustRegexMatch", a => Re((string)a[0]!).IsMatch((string)a[1]!), P.String, P.String),
-        GoFunction.Fixed("regexFind", a => Re((string)a[0]!).Match((string)a[1]!) is { Success: true } m ? m.Value : "", P.String, P.String),
-        GoFunction.Fixed("regexFindAll", a => FindAll((string)a[0]!, (string)a[1]!, (int)a[2]!), P.String, P.String, P.Int),
-        GoFunction.Fixed("regexReplaceAll", a => Re((string)a[0]!).Replace((string)a[1]!, GoExpand((string)a[2]!)), P.String, P.String, P.String),
-        GoFunction.Fixed("regexReplaceAllLiteral", a => Re((string)a[0]!).Replace((string)a[1]!, ((string)a[2]!).Replace("$", "$$")), P.String, P.String, P.String),
-        GoFunction.Fixed("regexSplit", a => RegexSplit((string)a[0]!, (string)a[1]!, (int)a[2]!), P.String, P.String, P.Int),
+        GoFunction.Fixed("regexFind", a => Find(MustCompile((string)a[0]!), (string)a[1]!), P.String, P.String),
+        GoFunction.Fixed("mustRegexFind", a => Find(Re((string)a[0]!), (string)a[1]!), P.String, P.String),
+        GoFunction.Fixed("regexFindAll", a => FindAll(MustCompile((string)a[0]!), (string)a[1]!, (int)a[2]!), P.String, P.String, P.Int),
+        GoFunction.Fixed("mustRegexFindAll", a => FindAll(Re((string)a[0]!), (string)a[1]!, (int)a[2]!), P.String, P.String, P.Int),
+        GoFunction.Fixed("regexReplaceAll", a => ReplaceAll(MustCompile((string)a[0]!), (string)a[1]!, (string)a[2]!, literal: false), P.String, P.String, P.String),
+        GoFunction.Fixed("mustRegexReplaceAll", a => ReplaceAll(Re((string)a[0]!), (string)a[1]!, (string)a[2]!, literal: false), P.String, P.String, P.String),
+        GoFunction.Fixed("regexReplaceAllLiteral", a => ReplaceAll(MustCompile((string)a[0]!), (string)a[1]!, (string)a[2]!, literal: true), P.String, P.String, P.String),
+        GoFunction.Fixed("mustRegexReplaceAllLiteral", a => ReplaceAll(Re((string)a[0]!), (string)a[1]!, (string)a[2]!, literal: true), P.String, P.String, P.String),
+        GoFunction.Fixed("regexSplit", a => RegexSplit(MustCompile((string)a[0]!), (string)a[1]!, (int)a[2]!), P.String, P.String, P.Int),
+        GoFunction.Fixed("mustRegexSplit", a => RegexSplit(Re((string)a[0]!), (string)a[1]!, (int)a[2]!), P.String, P.String, P.Int),
+        GoFunction.Fixed("b32dec", a => B32Dec((string)a[0]!), P.String),
+        GoFunction.Fixed("hello", _ => "Hello!", []),
+        // helm replaces Sprig's getHostByName unless DNS lookups are enabled (--enable-dns), which Tide never does.
+        GoFunction.Fixed("getHostByName", _ => "", P.String),
         GoFunction.Fixed("regexQuoteMeta", a => QuoteMeta((string)a[0]!), P.String),
         GoFunction.Fixed("semver", a => Semver.Parse((string)a[0]!), P.String),
         GoFunction.Fixed("semverCompare", a => SemverCompare((string)a[0]!, (string)a[1]!), P.String, P.String),
@@ -47,7 +58,6 @@ public static class SprigMisc
         GoFunction.Fixed("randNumeric", a => RandomString((int)a[0]!, "0123456789"), P.Int),
         GoFunction.Fixed("randAscii", a => RandomString((int)a[0]!, string.Concat(Enumerable.Range(32, 95).Select(i => (char)i))), P.Int),
         GoFunction.Fixed("uuidv4", _ => Guid.NewGuid().ToString(), []),
-        GoFunction.Fixed("htpasswd", a => Htpasswd((string)a[0]!, (string)a[1]!), P.String, P.String),
         GoFunction.Fixed("urlParse", a => UrlParse((string)a[0]!), P.String),
         GoFunction.Fixed("urlJoin", a => UrlJoin((Dictionary<string, object?>?)a[0] ?? []), P.Map),
     ];
@@ -87,10 +97,76 @@ public static class SprigMisc
         return (b << 16) | a;
     }
 
+    private static Regex? TryRe(string pattern)
+    {
+        try { return new Regex(DotNetSyntax(pattern), RegexOptions.CultureInvariant); }
+        catch (ArgumentException) { return null; }
+    }
+
+    private static string Find(Regex re, string s) => re.Match(s) is { Success: true } m ? m.Value : "";
+
+    /// <summary>Sprig's base32decode: the text, or the decoder's error as the result.</summary>
+    private static string B32Dec(string s)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var bytes = new List<byte>();
+        int buffer = 0, bits = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c == '=')
+                break;
+            var v = alphabet.IndexOf(c, StringComparison.Ordinal);
+            if (v < 0)
+                return $"illegal base32 data at input byte {i}";
+            buffer = (buffer << 5) | v;
+            bits += 5;
+            if (bits >= 8)
+            {
+                bits -= 8;
+                bytes.Add((byte)(buffer >> bits));
+                buffer &= (1 << bits) - 1;
+            }
+        }
+        return Encoding.UTF8.GetString(bytes.ToArray());
+    }
+
+    /// <summary>regexp.MustCompile: a bad pattern panics, and text/template reports the panic's text.</summary>
+    private static Regex MustCompile(string pattern)
+    {
+        try { return Re(pattern); }
+        catch (FunctionException e) { throw new FunctionException($"regexp: Compile({Backquoted(pattern)}): {e.Message}"); }
+    }
+
+    /// <summary>regexp's quote: backquoted when strconv.CanBackquote allows it, else Go-quoted.</summary>
+    private static string Backquoted(string s) =>
+        s.Any(c => c == '`' || (char.IsControl(c) && c != '\t')) ? GoFormat.GoQuote(s) : "`" + s + "`";
+
     private static Regex Re(string pattern)
     {
-        try { return new Regex(pattern, RegexOptions.CultureInvariant); }
-        catch (ArgumentException e) { throw new FunctionException("error parsing regexp: " + e.Message); }
+        try { return new Regex(DotNetSyntax(pattern), RegexOptions.CultureInvariant); }
+        catch (RegexParseException e) { throw new FunctionException("error parsing regexp: " + GoRegexpError(e, pattern)); }
+    }
+
+    /// <summary>RE2 names groups (?P&lt;name&gt;...); .NET knows them as (?&lt;name&gt;...).</summary>
+    private static string DotNetSyntax(string pattern) => pattern.Replace("(?P<", "(?<", StringComparison.Ordinal);
+
+    /// <summary>Go's regexp/syntax wording for the errors .NET reports on the same patterns.</summary>
+    private static string GoRegexpError(RegexParseException e, string pattern)
+    {
+        var at = Math.Clamp(e.Offset - 1, 0, Math.Max(0, pattern.Length - 1));
+        return e.Error switch
+        {
+            RegexParseError.InsufficientClosingParentheses => $"missing closing ): `{pattern}`",
+            RegexParseError.InsufficientOpeningParentheses => $"unexpected ): `{pattern}`",
+            RegexParseError.UnterminatedBracket => $"missing closing ]: `{pattern[Math.Max(0, pattern.LastIndexOf('['))..]}`",
+            RegexParseError.QuantifierAfterNothing => $"missing argument to repetition operator: `{pattern[at]}`",
+            RegexParseError.NestedQuantifiersNotParenthesized => $"invalid nested repetition operator: `{pattern[Math.Max(0, at - 1)..(at + 1)]}`",
+            RegexParseError.UnrecognizedEscape => $"invalid escape sequence: `{pattern[Math.Max(0, at - 1)..(at + 1)]}`",
+            RegexParseError.ReversedCharacterRange => $"invalid character class range: `{pattern[Math.Max(0, at - 2)..(at + 1)]}`",
+            RegexParseError.UnescapedEndingBackslash => "trailing backslash at end of expression: ``",
+            _ => e.Message,
+        };
     }
 
     /// <summary>Go's regexp.Expand template syntax ($1, ${1}, ${name}) as .NET replacement text.</summary>
@@ -98,28 +174,60 @@ public static class SprigMisc
         Regex.Replace(repl, @"\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))", m =>
             m.Groups[1].Value == "$" ? "$$" : "${" + (m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value) + "}");
 
-    private static List<object?> FindAll(string pattern, string s, int n)
+    /// <summary>regexp's FindAll: an empty match right after the previous match is skipped, as Go does.</summary>
+    private static List<Match> GoMatches(Regex re, string s, int n)
     {
-        var matches = Re(pattern).Matches(s).Select(m => (object?)m.Value);
-        return (n < 0 ? matches : matches.Take(n)).ToList();
+        var matches = new List<Match>();
+        var previousEnd = -1;
+        foreach (Match m in re.Matches(s))
+        {
+            if (n >= 0 && matches.Count == n)
+                break;
+            if (m.Length == 0 && m.Index == previousEnd)
+                continue;
+            matches.Add(m);
+            previousEnd = m.Index + m.Length;
+        }
+        return matches;
     }
 
-    /// <summary>Go's regexp.Split.</summary>
-    private static List<object?> RegexSplit(string pattern, string s, int n)
+    /// <summary>regexp's ReplaceAllString (with $1/${name} expansion) or ReplaceAllLiteralString, over Go's matches.</summary>
+    private static string ReplaceAll(Regex re, string s, string replacement, bool literal)
     {
-        if (n == 0) return [];
-        if (pattern.Length > 0 && s.Length == 0) return [""];
-        var result = new List<object?>();
-        var beg = 0;
-        foreach (Match m in Re(pattern).Matches(s))
+        var sb = new StringBuilder();
+        var last = 0;
+        var expand = literal ? null : GoExpand(replacement);
+        foreach (var m in GoMatches(re, s, -1))
         {
-            if (n > 0 && result.Count == n - 1) break;
-            var end = m.Index;
-            if (m.Length == 0 && end == 0) continue;
-            result.Add(s[beg..end]);
+            sb.Append(s, last, m.Index - last).Append(expand is null ? replacement : m.Result(expand));
+            last = m.Index + m.Length;
+        }
+        return sb.Append(s, last, s.Length - last).ToString();
+    }
+
+    private static List<object?> FindAll(Regex re, string s, int n) =>
+        GoMatches(re, s, n).Select(m => (object?)m.Value).ToList();
+
+    /// <summary>Go's regexp.Split.</summary>
+    private static List<object?> RegexSplit(Regex re, string s, int n)
+    {
+        if (n == 0)
+            return [];
+        if (re.ToString().Length > 0 && s.Length == 0)
+            return [""];
+        var result = new List<object?>();
+        int beg = 0, end = 0;
+        foreach (var m in GoMatches(re, s, n))
+        {
+            if (n > 0 && result.Count == n - 1)
+                break;
+            end = m.Index;
+            if (m.Index + m.Length != 0)
+                result.Add(s[beg..end]);
             beg = m.Index + m.Length;
         }
-        result.Add(s[beg..]);
+        if (end != s.Length)
+            result.Add(s[beg..]);
         return result;
     }
 
@@ -137,21 +245,12 @@ public static class SprigMisc
     private static bool SemverCompare(string constraint, string version)
     {
         if (!Semver.TryParse(version, out var v))
-            throw new FunctionException("Invalid Semantic Version");
+            throw new FunctionException("invalid semantic version");
         return Semver.Satisfies(constraint, v!);
     }
 
     private static string RandomString(int count, string alphabet) =>
         string.Concat(Enumerable.Range(0, Math.Max(0, count)).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]));
-
-    /// <summary>Sprig's htpasswd: "user:" + a bcrypt hash of the password.</summary>
-    private static string Htpasswd(string user, string password)
-    {
-        if (user.Contains(':'))
-            return "invalid username: " + user;
-        var salt = RandomNumberGenerator.GetBytes(16);
-        return user + ":" + Org.BouncyCastle.Crypto.Generators.OpenBsdBCrypt.Generate("2a", password.ToCharArray(), salt, 10);
-    }
 
     private static Dictionary<string, object?> UrlParse(string s)
     {

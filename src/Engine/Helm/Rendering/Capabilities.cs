@@ -1,10 +1,11 @@
+using Tide.Engine.Helm.Charts;
 using Tide.Engine.Helm.Template;
 
 namespace Tide.Engine.Helm.Rendering;
 
 /// <summary>.Capabilities as `helm template` v4.1.4 reports it without a cluster: Kubernetes v1.35.0 and the
 /// API versions client-go knows.</summary>
-public sealed class Capabilities : IGoObject
+public sealed partial class Capabilities : IGoObject
 {
     /// <summary>The default API versions of helm v4.1.4 (`helm template` prints these for .Capabilities.APIVersions).</summary>
     public static readonly IReadOnlyList<string> DefaultApiVersions =
@@ -27,9 +28,9 @@ public sealed class Capabilities : IGoObject
         "apiextensions.k8s.io/v1beta1", "apiextensions.k8s.io/v1",
     ];
 
-    public Capabilities(string kubeVersion = "v1.35.0", IEnumerable<string>? extraApiVersions = null)
+    public Capabilities(KubeVersionInfo kubeVersion, IEnumerable<string>? extraApiVersions = null)
     {
-        KubeVersion = new KubeVersionInfo(kubeVersion);
+        KubeVersion = kubeVersion;
         ApiVersions = new VersionSet([.. DefaultApiVersions, .. extraApiVersions ?? []]);
     }
 
@@ -50,32 +51,59 @@ public sealed class Capabilities : IGoObject
         return value is not null;
     }
 
-    /// <summary>Kubernetes version with Go's fields (Version, Major, Minor) and methods (GitVersion, String).</summary>
-    public sealed class KubeVersionInfo(string version) : IGoObject
+    /// <summary>Kubernetes version as helm's ParseKubeVersion reads --kube-version: Version keeps the text (with a
+    /// "v"), String() is the normalized "v" + numbers that kubeVersion constraints are checked against.</summary>
+    public sealed partial class KubeVersionInfo : IGoObject
     {
-        public string Version { get; } = version;
+        public KubeVersionInfo(string version)
+        {
+            var m = GenericVersion().Match(version);
+            if (!m.Success)
+                throw new ChartException($"invalid kube version '{version}': could not parse \"{version}\" as version");
+            var components = m.Groups[1].Value.Split('.');
+            if (components.Length < 2)
+                throw new ChartException($"invalid kube version '{version}': illegal version string \"{version}\"");
+            Version = version.StartsWith('v') ? version : "v" + version;
+            Normalized = "v" + string.Join('.', components.Select(c => ulong.Parse(c, System.Globalization.CultureInfo.InvariantCulture)));
+            Major = components[0].TrimStart('0') is { Length: > 0 } major ? major : "0";
+            Minor = components[1].TrimStart('0') is { Length: > 0 } minor ? minor : "0";
+        }
 
-        public string GoType => "common.KubeVersion";
+        [System.Text.RegularExpressions.GeneratedRegex(@"^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)*$")]
+        private static partial System.Text.RegularExpressions.Regex GenericVersion();
+
+        public string Version { get; }
+        public string Normalized { get; }
+        public string Major { get; }
+        public string Minor { get; }
+
+        public string GoType => "*common.KubeVersion";
 
         public bool TryGetMember(string name, object?[] args, out object? value)
         {
-            var parts = Version.TrimStart('v').Split('.');
             value = name switch
             {
-                "Version" or "GitVersion" or "String" => Version,
-                "Major" => parts[0],
-                "Minor" => parts.Length > 1 ? parts[1] : "0",
+                "Version" or "GitVersion" => Version,
+                "String" => Normalized,
+                "Major" => Major,
+                "Minor" => Minor,
                 _ => null,
             };
             return value is not null;
         }
 
-        public override string ToString() => Version;
+        public override string ToString() => Normalized;
     }
 
-    /// <summary>Go's VersionSet: a list of "group/version" strings with Has.</summary>
-    public sealed class VersionSet(List<string> versions) : IGoObject
+    /// <summary>Go's VersionSet: a []string of "group/version" (and "group/version/Kind") entries, so `range`,
+    /// `has`, `len` and `toJson` see a list, with the Has method.</summary>
+    public sealed class VersionSet : List<object?>, IGoObject
     {
+        public VersionSet(IEnumerable<string> versions)
+            : base(versions)
+        {
+        }
+
         public string GoType => "common.VersionSet";
 
         public bool TryGetMember(string name, object?[] args, out object? value)
@@ -85,11 +113,9 @@ public sealed class Capabilities : IGoObject
                 return false;
             if (args.Length != 1 || args[0] is not string s)
                 throw new FunctionException($"wrong number of args for Has: want 1 got {args.Length}");
-            value = versions.Contains(s);
+            value = Contains(s);
             return true;
         }
-
-        public override string ToString() => "[" + string.Join(' ', versions) + "]";
     }
 
     private sealed class HelmBuildInfo : IGoObject

@@ -7,20 +7,53 @@ using Tide.Engine.Helm.Yaml;
 namespace Tide.Engine.Helm.Rendering;
 
 /// <summary>`helm template` in process: load, coalesce values, validate, render, sort and print as helm v4 does.</summary>
-public static class HelmTemplate
+public static partial class HelmTemplate
 {
-    public static string Render(HelmTemplateOptions options) => Render(ChartLoader.Load(options.ChartPath), options);
+    public static string Render(HelmTemplateOptions options) => TemplateOutput.Print(RenderRelease(options), options);
 
     /// <summary>Renders a loaded chart; the chart itself is not changed, so it can be rendered again.</summary>
-    public static string Render(Chart loaded, HelmTemplateOptions options)
+    public static string Render(Chart loaded, HelmTemplateOptions options) =>
+        TemplateOutput.Print(RenderRelease(loaded, ReadUserValues(options), options), options);
+
+    /// <summary>`helm template`'s steps in its order: values from the flags, then the chart, its dependencies, its
+    /// kubeVersion, the values schema, and the templates.</summary>
+    public static RenderedRelease RenderRelease(HelmTemplateOptions options)
+    {
+        LocateChart(options.ChartPath);
+        var userValues = ReadUserValues(options);
+        return RenderRelease(ChartLoader.Load(options.ChartPath), userValues, options);
+    }
+
+    /// <summary>helm's LocateChart offline: a path that is not there is either a missing local path or a
+    /// repository reference, which cannot be fetched here.</summary>
+    private static void LocateChart(string name)
+    {
+        if (File.Exists(name) || Directory.Exists(name))
+            return;
+        if (Path.IsPathRooted(name) || name.StartsWith('.'))
+            throw new ChartException($"path \"{name}\" not found");
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        throw new ChartException(slash < 0
+            ? $"non-absolute URLs should be in form of repo_name/path_to_chart, got: {name}"
+            : $"repo {name[..slash]} not found");
+    }
+
+    private static RenderedRelease RenderRelease(Chart loaded, Dictionary<string, object?> userValues, HelmTemplateOptions options)
     {
         var chart = loaded.CloneForRender();
-        var userValues = ReadUserValues(options);
-        CheckKubeVersion(chart, options.KubeVersion);
+        // helm's checkIfInstallable: only application charts (type "" or "application") render.
+        if (chart.Metadata.Type is not ("" or "application"))
+            throw new ChartException($"{chart.Metadata.Type} charts are not installable");
+        if (chart.Metadata.Deprecated)
+            options.Log?.Invoke("level=WARN msg=\"this chart is deprecated\"");
         CheckDependencies(chart);
+        CheckReleaseName(options.ReleaseName);
+        var kubeVersion = new Capabilities.KubeVersionInfo(options.KubeVersion);
+        CheckKubeVersion(chart, kubeVersion.ToString());
         ValueTables.ProcessDependencies(chart, userValues);
         var values = ValueTables.Coalesce(chart, userValues);
-        ValuesSchema.Validate(chart, values);
+        if (!options.SkipSchemaValidation)
+            ValuesSchema.Validate(chart, values);
         var top = new Dictionary<string, object?>
         {
             ["Values"] = values,
@@ -28,12 +61,12 @@ public static class HelmTemplate
             {
                 ["Name"] = options.ReleaseName,
                 ["Namespace"] = options.Namespace,
-                ["IsUpgrade"] = false,
-                ["IsInstall"] = true,
+                ["IsUpgrade"] = options.IsUpgrade,
+                ["IsInstall"] = !options.IsUpgrade,
                 ["Revision"] = 1,
                 ["Service"] = "Helm",
             },
-            ["Capabilities"] = new Capabilities(options.KubeVersion),
+            ["Capabilities"] = new Capabilities(kubeVersion, options.ApiVersions),
         };
         Dictionary<string, string> rendered;
         try
@@ -49,9 +82,11 @@ public static class HelmTemplate
             rendered.Remove(key);
         var (manifests, hooks) = ManifestSorter.Sort(rendered);
         var crds = options.IncludeCrds ? CrdObjects(chart) : [];
-        return ManifestSorter.Print(crds, manifests, hooks, options.SkipTests);
+        return new RenderedRelease(crds, manifests, hooks);
     }
 
+    /// <summary>Helm's values.Options.MergeValues: -f files, then --set-json, --set, --set-string, --set-file and
+    /// --set-literal, each kind in its flags' order.</summary>
     private static Dictionary<string, object?> ReadUserValues(HelmTemplateOptions options)
     {
         var values = new Dictionary<string, object?>();
@@ -60,7 +95,7 @@ public static class HelmTemplate
             object? parsed;
             try
             {
-                parsed = GoYaml.Parse(File.ReadAllText(file));
+                parsed = GoYaml.Parse(ReadFile(file, options));
             }
             catch (FormatException e)
             {
@@ -69,12 +104,84 @@ public static class HelmTemplate
             if (parsed is null)
                 continue;
             if (parsed is not Dictionary<string, object?> map)
-                throw new RenderException($"failed to parse {file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal non-object into Go value of type map[string]interface {{}}");
+                throw new RenderException($"failed to parse {file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {GoJsonKind(parsed)} into Go value of type map[string]interface {{}}");
             values = ValueTables.MergeMaps(values, map);
         }
-        foreach (var set in options.SetValues)
-            StrVals.ParseInto(set, values);
+        foreach (var json in options.JsonValues)
+        {
+            var trimmed = json.Trim();
+            try
+            {
+                if (trimmed.StartsWith('{'))
+                    values = ValueTables.MergeMaps(values, GoJson.Parse(trimmed) as Dictionary<string, object?> ?? throw new FormatException());
+                else
+                    StrVals.ParseInto(json, values, StrVals.Mode.Json);
+            }
+            catch (Exception e) when (e is FormatException or ChartException or FunctionException)
+            {
+                throw new RenderException(trimmed.StartsWith('{') ? $"failed parsing --set-json data JSON: {json}" : $"failed parsing --set-json data {json}");
+            }
+        }
+        Parse(options.SetValues, "--set", StrVals.Mode.Typed);
+        Parse(options.StringValues, "--set-string", StrVals.Mode.String);
+        Parse(options.FileValues, "--set-file", StrVals.Mode.File);
+        Parse(options.LiteralValues, "--set-literal", StrVals.Mode.Literal);
         return values;
+
+        void Parse(IReadOnlyList<string> sets, string flag, StrVals.Mode mode)
+        {
+            foreach (var set in sets)
+            {
+                try
+                {
+                    StrVals.ParseInto(set, values, mode, path => ReadFile(path, options));
+                }
+                catch (ChartException e)
+                {
+                    throw new RenderException($"failed parsing {flag} data: {e.Message}");
+                }
+            }
+        }
+    }
+
+    private static string GoJsonKind(object? parsed) => parsed switch
+    {
+        List<object?> => "array",
+        string => "string",
+        bool => "bool",
+        _ => "number",
+    };
+
+    /// <summary>A values file or --set-file path: "-" is standard input; a missing file fails as os.ReadFile.</summary>
+    private static string ReadFile(string path, HelmTemplateOptions options)
+    {
+        if (path.Trim() == "-")
+            return options.Stdin?.Invoke() ?? "";
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ChartException($"open {path}: no such file or directory");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ChartException($"open {path}: permission denied");
+        }
+    }
+
+    // Helm's chartutil.ValidateReleaseName: a DNS-1123 subdomain of at most 53 characters.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial System.Text.RegularExpressions.Regex ReleaseNamePattern();
+
+    private static void CheckReleaseName(string name)
+    {
+        const string check = "release name check failed";
+        if (name.Length == 0)
+            throw new RenderException($"{check}: release name \"\": no name provided", loggedAs: check);
+        if (name.Length > 53 || !ReleaseNamePattern().IsMatch(name))
+            throw new RenderException($"{check}: release name {GoFormat.GoQuote(name)}: invalid release name, must match regex {ReleaseNamePattern()} and the length must not be longer than 53", loggedAs: check);
     }
 
     private static void CheckKubeVersion(Chart chart, string kubeVersion)
@@ -83,7 +190,7 @@ public static class HelmTemplate
         if (constraint.Length == 0 || !Semver.TryParse(kubeVersion, out var v))
             return;
         if (!Semver.Satisfies(constraint, v!))
-            throw new RenderException($"chart requires kubeVersion: {constraint} which is incompatible with Kubernetes {kubeVersion}");
+            throw new RenderException($"chart requires kubeVersion: {constraint} which is incompatible with Kubernetes {kubeVersion}", duringRender: true);
     }
 
     private static void CheckDependencies(Chart chart)
@@ -93,17 +200,18 @@ public static class HelmTemplate
             .Select(d => d.Name)
             .ToList();
         if (missing.Count > 0)
-            throw new RenderException($"found in Chart.yaml, but missing in charts/ directory: {string.Join(", ", missing)}");
+            throw new RenderException("an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: " +
+                                      $"found in Chart.yaml, but missing in charts/ directory: {string.Join(", ", missing)}");
     }
 
-    private static List<(string, string)> CrdObjects(Chart chart)
+    private static List<ManifestSorter.Document> CrdObjects(Chart chart)
     {
-        var result = new List<(string, string)>();
+        var result = new List<ManifestSorter.Document>();
         foreach (var f in chart.Files)
         {
             if (f.Name.StartsWith("crds/", StringComparison.Ordinal) &&
                 (f.Name.EndsWith(".yaml", StringComparison.Ordinal) || f.Name.EndsWith(".yml", StringComparison.Ordinal) || f.Name.EndsWith(".json", StringComparison.Ordinal)))
-                result.Add((chart.FullPath + "/" + f.Name, Encoding.UTF8.GetString(f.Data)));
+                result.Add(new ManifestSorter.Document(chart.FullPath + "/" + f.Name, Encoding.UTF8.GetString(f.Data), "CustomResourceDefinition", false));
         }
         foreach (var dep in chart.Dependencies)
             result.AddRange(CrdObjects(dep));

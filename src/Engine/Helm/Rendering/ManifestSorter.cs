@@ -130,23 +130,4 @@ public static partial class ManifestSorter
             throw new RenderException($"YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {(parsed is List<object?> ? "array" : parsed is string ? "string" : "number")} into Go value of type releaseutil.SimpleHead", duringRender: true);
         return new Head(kind, annotations);
     }
-
-    /// <summary>The stdout of `helm template`: CRDs (with --include-crds), manifests, then hooks.</summary>
-    public static string Print(IEnumerable<(string Path, string Content)> crds, List<Document> manifests, List<Document> hooks, bool skipTests)
-    {
-        var release = new StringBuilder();
-        foreach (var (path, content) in crds)
-            release.Append("---\n# Source: ").Append(path).Append('\n').Append(content).Append('\n');
-        foreach (var m in manifests)
-            release.Append("---\n# Source: ").Append(m.Path).Append('\n').Append(m.Content).Append('\n');
-        var output = new StringBuilder();
-        output.Append(release.ToString().Trim(GoSpace)).Append('\n');
-        foreach (var h in hooks)
-        {
-            if (skipTests && h.IsTestHook)
-                continue;
-            output.Append("---\n# Source: ").Append(h.Path).Append('\n').Append(h.Content).Append('\n');
-        }
-        return output.ToString();
-    }
 }

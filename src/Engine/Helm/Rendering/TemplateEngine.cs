@@ -26,6 +26,7 @@ public static class TemplateEngine
                      .Concat(SprigMisc.All())
                      .Concat(SprigDates.All())
                      .Concat(SprigCrypto.All())
+                     .Concat(SprigPaths.All())
                      .Concat(SerializationFunctions.All()))
             map[f.Name] = f;
         return map;
@@ -64,6 +65,19 @@ public static class TemplateEngine
         return rendered;
     }
 
+    /// <summary>--name-template: the text run as a Go template with Sprig's functions and no data.</summary>
+    public static string RenderNameTemplate(string text)
+    {
+        try
+        {
+            return NewSet().ParseAndExecute("name-template", text, null);
+        }
+        catch (TemplateException e)
+        {
+            throw new ChartException(e.Message);
+        }
+    }
+
     /// <summary>Helm's cleanupParseError: "template: NAME:LINE: ...: MSG" becomes "parse error at (NAME:LINE): MSG".</summary>
     private static string DescribeParseError(string message)
     {
@@ -80,7 +94,7 @@ public static class TemplateEngine
     private static IEnumerable<GoFunction> BoundFunctions(TemplateSet set, Dictionary<string, int> includeCounts) =>
     [
         GoFunction.Fixed("include", a => Include(set, includeCounts, (string)a[0]!, a[1]), GoParam.String, GoParam.Any),
-        GoFunction.Fixed("tpl", a => Tpl(set, (string)a[0]!, a[1]), GoParam.String, GoParam.Map),
+        GoFunction.Fixed("tpl", a => Tpl(set, (string)a[0]!, a[1]), GoParam.String, GoParam.Any),
     ];
 
     private static string Include(TemplateSet set, Dictionary<string, int> counts, string name, object? data)
@@ -113,6 +127,11 @@ public static class TemplateEngine
         catch (TemplateException e) when (e.ExecLocation is null)
         {
             throw new FunctionException($"cannot parse template \"{text}\": {e.Message}");
+        }
+        catch (TemplateException e) when (e.FailMessage is not null)
+        {
+            // helm finds a `fail`/`required` message through any wrapping, tpl's included.
+            throw new FunctionException(e.FailMessage, isFail: true);
         }
         catch (TemplateException e)
         {

@@ -10,6 +10,9 @@ internal sealed class Executor
     /// <summary>Go's "missing" final value: no value piped in (distinct from a piped nil).</summary>
     private static readonly object Missing = new();
 
+    // Set by each map field lookup: whether it produced a nil entry; read right after a field chain as an argument.
+    private bool _nilMapEntry;
+
     private enum Flow { Normal, Break, Continue }
 
     private readonly TemplateSet _set;
@@ -290,6 +293,7 @@ internal sealed class Executor
     private object? EvalFieldChain(object? dot, object? receiver, Node node, string[] idents, List<Node>? args, object? final,
         bool receiverInvalid = false)
     {
+        _nilMapEntry = false;
         if (receiver is null && receiverInvalid)
             return null;
         for (var i = 0; i < idents.Length - 1; i++)
@@ -299,6 +303,7 @@ internal sealed class Executor
 
     private object? EvalField(object? dot, string name, Node node, List<Node>? args, object? final, object? receiver)
     {
+        _nilMapEntry = false;
         var hasArgs = (args is not null && args.Count > 1) || final != Missing;
         switch (receiver)
         {
@@ -308,9 +313,13 @@ internal sealed class Executor
                 if (hasArgs)
                     throw Fail($"{name} is not a method but has arguments");
                 if (map.TryGetValue(name, out var v))
+                {
+                    _nilMapEntry = v is null;
                     return v;
+                }
                 if (_set.MissingKeyError)
                     throw Fail($"map has no entry for key \"{name}\"");
+                _nilMapEntry = true;
                 return null;
             case IGoObject obj:
                 var callArgs = new List<object?>();
@@ -376,6 +385,13 @@ internal sealed class Executor
             _at = cmd;
             throw Fail($"error calling {name}: {e.Message}");
         }
+        catch (Exception e) when (e is ArithmeticException or ArgumentException or InvalidOperationException or InvalidCastException
+                                      or IndexOutOfRangeException or FormatException or NotSupportedException or System.Security.Cryptography.CryptographicException)
+        {
+            // text/template recovers a panicking function and reports it as that function's error.
+            _at = cmd;
+            throw Fail($"error calling {name}: {e.Message}");
+        }
     }
 
     /// <summary>Go 1.18+ and/or: arguments are evaluated only until the result is known.</summary>
@@ -407,14 +423,21 @@ internal sealed class Executor
                     return null;
                 throw Fail($"cannot assign nil to {ParamName(param)}");
             case FieldNode f:
-                return Validate(EvalFieldChain(dot, dot, f, f.Idents, null, Missing), param);
+                {
+                    var value = EvalFieldChain(dot, dot, f, f.Idents, null, Missing);
+                    return Validate(value, param, _nilMapEntry);
+                }
             case VariableNode v:
                 {
                     var value = VarValue(v.Idents[0]);
+                    var fromMap = false;
                     if (v.Idents.Length > 1)
+                    {
                         value = EvalFieldChain(dot, value, v, v.Idents[1..], null, Missing, receiverInvalid: true);
+                        fromMap = _nilMapEntry;
+                    }
                     _at = n;
-                    return Validate(value, param);
+                    return Validate(value, param, fromMap);
                 }
             case PipeNode p:
                 {
@@ -433,7 +456,7 @@ internal sealed class Executor
                     var target = EvalArg(dot, c.Target, GoParam.Any);
                     var value = EvalFieldChain(dot, target, c, c.Fields, null, Missing, receiverInvalid: true);
                     _at = n;
-                    return Validate(value, param);
+                    return Validate(value, param, _nilMapEntry);
                 }
         }
         return param switch
@@ -463,13 +486,18 @@ internal sealed class Executor
         GoParam.Bool => "bool",
         GoParam.Map => "map[string]interface {}",
         GoParam.List => "[]interface {}",
+        GoParam.Time => "time.Time",
         _ => "interface {}",
     };
 
-    private object? Validate(object? value, GoParam param)
+    /// <param name="nilMapEntry">The value is a nil map entry (present or, under helm's missingkey=zero, absent):
+    /// Go sees an interface{} holding nil, which no typed parameter accepts.</param>
+    private object? Validate(object? value, GoParam param, bool nilMapEntry = false)
     {
         if (value == Missing)
             value = null;
+        if (value is null && nilMapEntry && param is not GoParam.Any)
+            throw Fail($"wrong type for value; expected {ParamName(param)}; got interface {{}}");
         var ok = param switch
         {
             GoParam.Any => true,
@@ -480,6 +508,7 @@ internal sealed class Executor
             GoParam.Bool => value is bool,
             GoParam.Map => value is null or Dictionary<string, object?>,
             GoParam.List => value is null or List<object?>,
+            GoParam.Time => value is IGoObject { GoType: "time.Time" },
             _ => true,
         };
         if (ok)

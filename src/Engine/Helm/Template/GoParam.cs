@@ -11,4 +11,7 @@ public enum GoParam
     Bool,
     Map,
     List,
+
+    /// <summary>time.Time: a value whose Go type is time.Time.</summary>
+    Time,
 }

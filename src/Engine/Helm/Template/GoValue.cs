@@ -21,9 +21,9 @@ public static class GoValue
         ulong => "uint64",
         double => "float64",
         byte[] => "[]uint8",
+        IGoObject o => o.GoType,
         List<object?> => "[]interface {}",
         Dictionary<string, object?> => "map[string]interface {}",
-        IGoObject o => o.GoType,
         _ => v.GetType().Name,
     };
 

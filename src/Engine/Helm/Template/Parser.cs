@@ -353,6 +353,22 @@ internal sealed class Parser
         }
     }
 
+    /// <summary>A Go hexadecimal float ("1p60", "1.8p-3" after "0x"): hex mantissa times a power of two.</summary>
+    private static double? HexFloat(string s)
+    {
+        var p = s.IndexOfAny(['p', 'P']);
+        if (p <= 0 || !int.TryParse(s[(p + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent))
+            return null;
+        var mantissa = s[..p];
+        var dot = mantissa.IndexOf('.', StringComparison.Ordinal);
+        var digits = mantissa.Replace(".", "", StringComparison.Ordinal);
+        if (digits.Length == 0 || !digits.All(char.IsAsciiHexDigit))
+            return null;
+        var fraction = dot < 0 ? 0 : mantissa.Length - dot - 1;
+        var value = digits.Aggregate(0.0, (acc, c) => acc * 16 + Convert.ToInt32(c.ToString(), 16));
+        return value * Math.Pow(2, exponent - 4 * fraction);
+    }
+
     private object ParseNumber(Token t)
     {
         var s = t.Text.Replace("_", "");
@@ -375,6 +391,8 @@ internal sealed class Parser
             var value = neg ? -integer.Value : integer.Value;
             return value is >= int.MinValue and <= int.MaxValue ? (object)(int)value : value;
         }
+        if (body.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && HexFloat(body[2..]) is { } hex)
+            return neg ? -hex : hex;
         if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
         {
             // Go treats a float constant with an integral value as an int only when written without '.', 'e' or 'p'.

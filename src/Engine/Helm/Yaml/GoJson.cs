@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Tide.Engine.GoCompat;
 using Tide.Engine.Helm.Template;
 
 namespace Tide.Engine.Helm.Yaml;
@@ -98,35 +99,7 @@ public static class GoJson
         return GoValue.FormatFloat(d, 'f', -1);
     }
 
-    private static void WriteString(StringBuilder sb, string s, bool escapeHtml)
-    {
-        sb.Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '<' or '>' or '&' when escapeHtml:
-                    sb.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    break;
-                case '\u2028': sb.Append("\\u2028"); break;
-                case '\u2029': sb.Append("\\u2029"); break;
-                default:
-                    if (c < ' ')
-                        sb.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    else
-                        sb.Append(c);
-                    break;
-            }
-        }
-        sb.Append('"');
-    }
+    private static void WriteString(StringBuilder sb, string s, bool escapeHtml) => GoJsonString.Write(sb, s, escapeHtml);
 
     /// <summary>json.Unmarshal into interface{}; throws <see cref="FormatException"/> with Go's message.</summary>
     public static object? Parse(string text)

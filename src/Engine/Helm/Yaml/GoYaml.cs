@@ -12,6 +12,38 @@ namespace Tide.Engine.Helm.Yaml;
 /// </summary>
 public static partial class GoYaml
 {
+    [GeneratedRegex(@"\n[ ]+\r?\n")]
+    private static partial Regex SpacesOnlyLine();
+
+    /// <summary>
+    /// A literal block scalar whose first lines hold only spaces (`key: |` then "    " then "    text", which
+    /// `nindent` produces) is valid YAML to go-yaml but refused by YamlDotNet ("extra spaces in first line"). Such
+    /// lines, when no longer than the indentation of the text that follows, are empty lines in either reading, so
+    /// they are emptied here; line numbers stay as they were.
+    /// </summary>
+    private static string WithoutLeadingBlankSpaces(string text)
+    {
+        if (!SpacesOnlyLine().IsMatch(text))
+            return text;
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length - 1; i++)
+        {
+            var header = lines[i].TrimEnd(' ', '\r');
+            if (!(header.EndsWith('|') || header.EndsWith("|-", StringComparison.Ordinal) || header.EndsWith("|+", StringComparison.Ordinal)))
+                continue;
+            var next = i + 1;
+            while (next < lines.Length && lines[next].TrimEnd('\r').Length > 0 && lines[next].TrimEnd('\r').All(c => c == ' '))
+                next++;
+            if (next == i + 1 || next >= lines.Length)
+                continue;
+            var indent = lines[next].Length - lines[next].TrimStart(' ').Length;
+            for (var j = i + 1; j < next; j++)
+                if (lines[j].TrimEnd('\r').Length <= indent)
+                    lines[j] = lines[j].EndsWith('\r') ? "\r" : "";
+        }
+        return string.Join('\n', lines);
+    }
+
     /// <summary>Parses the first document; null for an empty one. Throws <see cref="FormatException"/>
     /// with a go-yaml style message ("yaml: line N: ...").</summary>
     public static object? Parse(string text) => ParseDocuments(text, firstOnly: true).FirstOrDefault();
@@ -21,7 +53,7 @@ public static partial class GoYaml
         var docs = new List<object?>();
         try
         {
-            var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+            var parser = new YamlDotNet.Core.Parser(new StringReader(WithoutLeadingBlankSpaces(text)));
             parser.Consume<StreamStart>();
             while (parser.TryConsume<DocumentStart>(out _))
             {
@@ -51,7 +83,7 @@ public static partial class GoYaml
         document = null;
         try
         {
-            var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+            var parser = new YamlDotNet.Core.Parser(new StringReader(WithoutLeadingBlankSpaces(text)));
             parser.Consume<StreamStart>();
             if (!parser.TryConsume<DocumentStart>(out _) || parser.Accept<DocumentEnd>(out _))
                 return false;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Tide.Engine.Helm.Template;
-using Tide.Engine.Manifests;
+using Tide.Engine.GoCompat;
 
 namespace Tide.Engine.Helm.Yaml;
 

@@ -119,7 +119,7 @@ public static class KustomizationSchema
                 return;
             case (ListOf list, YSequence seq):
                 foreach (var item in seq.Items)
-                    Check(item, list.Item, list.Item is Struct inner ? inner.GoName : structName, path);
+                    Check(item, list.Item, structName, path);
                 return;
             case (MapOf map, YMapping m):
                 foreach (var (_, v) in m.Entries)

@@ -1,11 +1,11 @@
-using System.Globalization;
 using System.Text;
+using Tide.Engine.GoCompat;
 
 namespace Tide.Engine.Kustomize.Yaml;
 
 /// <summary>
-/// Go's encoding/json output for a node: map keys sorted, no spaces, and Go's escaping (&lt; &gt; &amp; as \u003c...,
-/// non-ASCII kept). kustomize hashes generated ConfigMaps and Secrets over this text.
+/// Go's encoding/json output for a node: map keys sorted, no spaces, strings escaped as Go does
+/// (<see cref="GoJsonString"/>). kustomize hashes generated ConfigMaps and Secrets over this text.
 /// </summary>
 public static class GoJson
 {
@@ -45,27 +45,5 @@ public static class GoJson
         }
     }
 
-    public static void WriteString(string s, StringBuilder sb)
-    {
-        sb.Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '<' or '>' or '&' or '\u2028' or '\u2029':
-                    sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    break;
-                case < ' ':
-                    sb.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    break;
-                default: sb.Append(c); break;
-            }
-        }
-        sb.Append('"');
-    }
+    public static void WriteString(string s, StringBuilder sb) => GoJsonString.Write(sb, s);
 }

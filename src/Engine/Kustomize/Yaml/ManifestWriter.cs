@@ -1,5 +1,5 @@
 using System.Text;
-using Tide.Engine.Manifests;
+using Tide.Engine.GoCompat;
 
 namespace Tide.Engine.Kustomize.Yaml;
 

@@ -6,7 +6,8 @@ namespace Tide.Engine.Reconcilers.Kustomizations;
 /// <summary>
 /// Flux's dependsOn: each dependency must exist, be Ready for its current generation, and have applied its source's
 /// latest revision. The dependencies tell a Kustomization when they become ready (push); this check is what a
-/// reconcile relies on. Fails with DependencyNotReady; a cycle is a configuration error (terminal).
+/// reconcile relies on. Fails with DependencyNotReady (retried after the dependency requeue interval); a cycle is a
+/// configuration error (terminal).
 /// </summary>
 public sealed class DependencyGate(KubeClient kube)
 {
@@ -22,7 +23,7 @@ public sealed class DependencyGate(KubeClient kube)
             }
             var name = $"{ns}/{dependency.Name}";
             var obj = await kube.GetAsync(new ObjectRef(Kustomization.ApiVersionV1, Kustomization.KindName, ns, dependency.Name), ct)
-                ?? throw new ReconcileFailure(ConditionReasons.DependencyNotReady, $"dependency '{name}' not found");
+                ?? throw NotReady($"dependency '{name}' not found");
             var other = FluxJson.FromNode<Kustomization>(obj);
             var ready = other.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
             if (ready?.Status != ConditionStatus.True || other.Status?.ObservedGeneration != other.Metadata.Generation)
@@ -30,17 +31,19 @@ public sealed class DependencyGate(KubeClient kube)
                 if (await CycleThroughAsync(ks, other, ct) is { } cycle)
                     throw new ReconcileFailure(ConditionReasons.DependencyNotReady,
                         $"dependency cycle: {cycle}: remove one of these dependsOn entries", terminal: true);
-                throw new ReconcileFailure(ConditionReasons.DependencyNotReady, $"dependency '{name}' is not ready");
+                throw NotReady($"dependency '{name}' is not ready");
             }
             var source = other.Spec.SourceRef;
             var sourceObj = await kube.GetAsync(new ObjectRef(source.ApiVersion ?? "source.toolkit.fluxcd.io/v1", source.Kind,
                 source.Namespace ?? ns, source.Name), ct);
             var latest = sourceObj?["status"]?["artifact"]?["revision"]?.GetValue<string>();
             if (latest is not null && latest != other.Status?.LastAppliedRevision)
-                throw new ReconcileFailure(ConditionReasons.DependencyNotReady,
-                    $"dependency '{name}' is not ready: it has not applied its source's revision {latest} yet");
+                throw NotReady($"dependency '{name}' is not ready: it has not applied its source's revision {latest} yet");
         }
     }
+
+    private static ReconcileFailure NotReady(string message) =>
+        new(ConditionReasons.DependencyNotReady, message) { WaitsOnDependency = true };
 
     /// <summary>The path "a -> b -> a" when <paramref name="dependency"/> depends, directly or not, on
     /// <paramref name="ks"/>; null when it does not.</summary>

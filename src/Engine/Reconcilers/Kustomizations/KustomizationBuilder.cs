@@ -30,6 +30,10 @@ public sealed class KustomizationBuilder(KubeClient kube, ArtifactCache artifact
     public async Task<ArtifactLocation> RequireArtifactAsync(Kustomization ks, ArtifactLocation? artifact, CancellationToken ct)
     {
         var reference = ks.Spec.SourceRef;
+        if (!CrossNamespaceSourceReference.ServedKinds.Contains(reference.Kind))
+            throw new ReconcileFailure(ConditionReasons.ArtifactFailed,
+                $"source '{reference.Name}' kind '{reference.Kind}' is not supported: sourceRef.kind must be one of " +
+                string.Join(", ", CrossNamespaceSourceReference.ServedKinds), terminal: true);
         if (options.NoCrossNamespaceRefs && reference.Namespace is { Length: > 0 } refNamespace && refNamespace != ks.Metadata.NamespaceProperty)
             throw new ReconcileFailure(ConditionReasons.ArtifactFailed,
                 $"cannot access {reference.Kind}/{refNamespace}/{reference.Name}: cross-namespace references are not allowed on this cluster (tide.no-cross-namespace-refs)",
@@ -45,9 +49,10 @@ public sealed class KustomizationBuilder(KubeClient kube, ArtifactCache artifact
             && stored["revision"]?.GetValue<string>() is { } revision && stored["digest"]?.GetValue<string>() is { } digest
             && stored["url"]?.GetValue<string>() is { } url)
             return new ArtifactLocation(revision, digest, url);
-        throw new ReconcileFailure(ConditionReasons.ArtifactFailed, found is not null
-            ? "Source is not ready, artifact not found"
-            : $"Source '{reference.Kind}/{sourceNamespace}/{reference.Name}' not found");
+        // As Flux: a source that has no artifact yet is waited for like a dependency; a missing one is a failure.
+        throw found is not null
+            ? new ReconcileFailure(ConditionReasons.ArtifactFailed, "Source is not ready, artifact not found") { WaitsOnDependency = true }
+            : new ReconcileFailure(ConditionReasons.ArtifactFailed, $"Source '{reference.Kind}/{sourceNamespace}/{reference.Name}' not found");
     }
 
     /// <summary>The objects of <paramref name="source"/>'s path, decrypted and substituted.</summary>
@@ -55,7 +60,7 @@ public sealed class KustomizationBuilder(KubeClient kube, ArtifactCache artifact
     {
         var decryptor = await DecryptorAsync(ks, ct);
         var built = await BuildPathAsync(ks, source, decryptor, ct);
-        return await SubstituteAsync(ks, Decrypt(built, decryptor), ct);
+        return await SubstituteAsync(kube, ks, Decrypt(built, decryptor), options.StrictSubstitution, ct);
     }
 
     /// <summary>Builds from the artifact unpacked in memory (shared with every Kustomization of the same revision);
@@ -128,8 +133,9 @@ public sealed class KustomizationBuilder(KubeClient kube, ArtifactCache artifact
     }
 
     /// <summary>Flux's postBuild: variables from substitute and substituteFrom (ConfigMaps and Secrets of the
-    /// Kustomization's namespace) expanded in every object that does not opt out.</summary>
-    private async Task<IReadOnlyList<JsonObject>> SubstituteAsync(Kustomization ks, IReadOnlyList<JsonObject> objects, CancellationToken ct)
+    /// Kustomization's namespace) expanded in every object that does not opt out. Also `tide build` and `tide diff`'s.</summary>
+    public static async Task<IReadOnlyList<JsonObject>> SubstituteAsync(KubeClient kube, Kustomization ks,
+        IReadOnlyList<JsonObject> objects, bool strict, CancellationToken ct)
     {
         if (ks.Spec.PostBuild is not { } postBuild)
             return objects;
@@ -140,6 +146,6 @@ public sealed class KustomizationBuilder(KubeClient kube, ArtifactCache artifact
                 fetched.Add(found);
         }
         var variables = PostBuildVariables.Resolve(postBuild, fetched);
-        return PostBuildSubstitution.Apply(objects, variables, SubstitutionOptions.For(postBuild, options.StrictSubstitution));
+        return PostBuildSubstitution.Apply(objects, variables, SubstitutionOptions.For(postBuild, strict));
     }
 }

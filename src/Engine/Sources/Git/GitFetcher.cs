@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LibGit2Sharp;
 using Tide.Engine.Api;
-using Tide.Engine.Versions;
+using Tide.Engine.GoCompat;
 
 namespace Tide.Engine.Sources.Git;
 
@@ -14,7 +14,8 @@ namespace Tide.Engine.Sources.Git;
 /// ('master' when nothing is set). With credentials, a proxy, or over SSH, the remote is reached with the system git
 /// (<see cref="GitCliTransport"/>) into the same cache; anonymous remotes use libgit2. With submodules, the commits
 /// the superproject records are fetched (recursively) into the same cache too, with the superproject's credentials
-/// and proxy.
+/// and proxy. Local URLs (file:// and paths) are refused unless allowed (<c>tide.sources.allow-local</c>): a tenant must
+/// never read the controller's filesystem; even when allowed, the clone cache itself is never a source.
 /// </summary>
 public sealed class GitFetcher
 {
@@ -28,12 +29,16 @@ public sealed class GitFetcher
     private const int SubmoduleDepth = 10;
 
     private readonly string _cacheRoot;
+    private readonly bool _allowLocal;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
 
     /// <param name="cacheRoot">Where the per-source bare clones live.</param>
-    public GitFetcher(string cacheRoot)
+    /// <param name="allowLocal">Whether file:// URLs and local paths may be fetched (a single-user set-up such as
+    /// <c>tide up</c>); off, they are refused as terminal.</param>
+    public GitFetcher(string cacheRoot, bool allowLocal = false)
     {
         _cacheRoot = Path.GetFullPath(cacheRoot);
+        _allowLocal = allowLocal;
         Directory.CreateDirectory(_cacheRoot);
     }
 
@@ -45,6 +50,8 @@ public sealed class GitFetcher
         string cacheKey, string url, GitRepositoryRef? reference, GitFetchOptions? options, CancellationToken cancellationToken)
     {
         var remote = NormalizeUrl(url);
+        if (IsLocal(remote))
+            RequireLocalAllowed(url, remote);
         options ??= new GitFetchOptions();
         return WithCacheAsync(cacheKey, cancellationToken, repository =>
         {
@@ -334,7 +341,7 @@ public sealed class GitFetcher
     /// <see cref="SubmoduleDepth"/>), unless the cache has it, and pins each with a ref so it stays in the cache.
     /// URLs come from the commit's .gitmodules; relative ones ("../lib.git") resolve against
     /// <paramref name="parentLocation"/>, the URL of the repository that records them.</summary>
-    private static void FetchSubmodules(
+    private void FetchSubmodules(
         Repository repository, Commit commit, string parentLocation, string parentPath, GitFetchOptions options,
         HashSet<string> pinned, int depth, CancellationToken cancellationToken)
     {
@@ -435,7 +442,7 @@ public sealed class GitFetcher
     /// <summary>The URL a submodule is fetched from: a relative URL ("./x", "../x") is taken against the parent's URL
     /// as git does (the parent URL counts as a directory). A local path or file:// URL is only followed from a local
     /// parent, so a remote repository cannot make Tide read the repositories of its own host.</summary>
-    private static string SubmoduleLocation(string parentLocation, string url, string path)
+    private string SubmoduleLocation(string parentLocation, string url, string path)
     {
         var location = url.StartsWith("./", StringComparison.Ordinal) || url.StartsWith("../", StringComparison.Ordinal)
             ? ResolveRelativeUrl(parentLocation, url, path)
@@ -453,7 +460,41 @@ public sealed class GitFetcher
         }
         if (IsLocal(normalized) && !IsLocal(parentLocation))
             throw SubmoduleFailure(path, $"local URL '{url}' is not allowed in a repository fetched from '{parentLocation}'");
+        if (IsLocal(normalized))
+            RequireLocalAllowed(url, normalized);
         return normalized;
+    }
+
+    /// <summary>Refuses a local location unless local sources are allowed, and always when it lies in the clone
+    /// cache (where other sources' repositories are), symbolic links resolved.</summary>
+    private void RequireLocalAllowed(string url, string location)
+    {
+        if (!_allowLocal)
+            throw new SourceFetchException(ConditionReasons.UrlInvalid,
+                $"failed to parse url '{url}': local Git URLs (file:// and paths) are not allowed on this cluster; " +
+                "set tide.sources.allow-local = on to allow them", terminal: true);
+        var path = RealPath(location.StartsWith("file:", StringComparison.Ordinal) ? new Uri(location).LocalPath : location);
+        var cache = RealPath(_cacheRoot);
+        if (path == cache || path.StartsWith(cache + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new SourceFetchException(ConditionReasons.UrlInvalid,
+                $"failed to parse url '{url}': Tide's clone cache is not a source", terminal: true);
+    }
+
+    /// <summary>The absolute path with every symbolic link along it resolved (as far as it exists).</summary>
+    private static string RealPath(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        var root = Path.GetPathRoot(full)!;
+        var resolved = root;
+        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(resolved, part);
+            var info = new FileInfo(next);
+            resolved = info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target
+                ? Path.TrimEndingDirectorySeparator(target.FullName)
+                : next;
+        }
+        return resolved;
     }
 
     /// <summary>git's resolution of a relative submodule URL, except that it never climbs above the host.</summary>

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
-using Tide.Engine.Versions;
+using Tide.Engine.GoCompat;
 
 namespace Tide.Engine.Sources.Oci;
 

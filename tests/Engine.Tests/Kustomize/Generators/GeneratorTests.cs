@@ -21,6 +21,13 @@ public sealed class GeneratorTests
             """,
             ("app.properties", "a=1\nlong line with trailing space \n"),
             ("vars.env", "# comment\nX=1\n\n  Y=two words\nZ=\n")),
+        // The name hash is taken over Go's JSON: \b and \f have short escapes since Go 1.22, < > & are \u00XX.
+        ["configMap_ControlCharactersAndHtml_HashAsGoEscapesThem"] = Fixtures.App("""
+            configMapGenerator:
+            - name: escapes
+              literals:
+              - "text=a\bb\fc\x01d<e>&f\u2028g"
+            """),
         ["secret_TypeAndLongValueWrapped"] = Fixtures.App("""
             secretGenerator:
             - name: creds

@@ -82,6 +82,21 @@ public sealed class RealRepositoryBehaviourTests
             ["kustomization.yaml"] = "resources:\n- sts.yaml\nlabels:\n- includeSelectors: true\n  pairs:\n    app: a\n",
             ["sts.yaml"] = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: s\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        image: i\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: t\nspec:\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n",
         }, "."),
+        ["strategicMergeCollapsesDuplicateKeysAsKyaml"] = (new()
+        {
+            ["kustomization.yaml"] = "resources:\n- r.yaml\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: d\n    spec:\n      template:\n        spec:\n          volumes:\n          - name: w\n            $patch: delete\n          - name: z\n            emptyDir: {}\n          containers:\n          - name: b\n            imagePullPolicy: Always\n          - name: a\n            env:\n            - name: B\n              value: \"y\"\n            - name: C\n              value: new\n",
+            ["r.yaml"] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      volumes:\n      - name: v\n        emptyDir: {}\n      - name: w\n        emptyDir: {}\n      - name: v\n        configMap:\n          name: x\n      containers:\n      - name: a\n        image: i\n        env:\n        - name: A\n          value: \"1\"\n        - name: B\n          value: x\n        - name: A\n          value: \"2\"\n        - value: nokey\n        ports:\n        - containerPort: 80\n          name: a\n        - containerPort: 80\n          protocol: UDP\n          name: b\n        - containerPort: 80\n          name: c\n      - name: b\n        image: j\n",
+        }, "."),
+        ["strategicMergeOfDuplicateContainers"] = (new()
+        {
+            ["kustomization.yaml"] = "resources:\n- r.yaml\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: d\n    spec:\n      template:\n        spec:\n          containers:\n          - name: c\n            imagePullPolicy: Always\n",
+            ["r.yaml"] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        image: i\n        env:\n        - name: A\n          value: \"1\"\n        - name: B\n          value: x\n        - name: A\n          value: \"2\"\n        ports:\n        - containerPort: 80\n          name: a\n        - containerPort: 80\n          name: b\n      - name: c\n        image: j\n",
+        }, "."),
+        ["strategicMergeOfAScalarSet"] = (new()
+        {
+            ["kustomization.yaml"] = "resources:\n- r.yaml\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: c\n      finalizers: [c, a]\n",
+            ["r.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  finalizers: [a, b, a]\n",
+        }, "."),
     };
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];

@@ -58,6 +58,7 @@ public sealed class HostileInputTests
     [InlineData("resources:\n- cm.yaml\npatches:\n- path: p.yaml\n  target:\n    knd: ConfigMap\n", "unknown field \"knd\"")]
     [InlineData("resources: cm.yaml\n", "cannot unmarshal string into Go struct field Kustomization.resources of type []string")]
     [InlineData("resources:\n- cm.yaml\ngeneratorOptions:\n  labels:\n    x: y\n", "cannot unmarshal bool into Go struct field GeneratorOptions.generatorOptions.labels of type string")]
+    [InlineData("resources:\n- cm.yaml\npatches:\n- p.yaml\n", "cannot unmarshal string into Go struct field Kustomization.patches of type types.Patch")]
     [InlineData("resources:\n- cm.yaml\nreplicas:\n- name: c\n  count: \"2\"\n", "cannot unmarshal string into Go struct field Replica.replicas.count of type int64")]
     public void KustomizationFieldsAreChecked_AsKustomizeChecksThem(string kustomization, string error)
     {

@@ -15,7 +15,7 @@ public sealed class DependencyGateTests(KustomizationCluster cluster) : IClassFi
 
         var failure = await Assert.ThrowsAsync<ReconcileFailure>(() => Gate.RequireReadyAsync(ks, CancellationToken.None));
 
-        Assert.Equal((ConditionReasons.DependencyNotReady, false), (failure.Reason, failure.Terminal));
+        Assert.Equal((ConditionReasons.DependencyNotReady, false, true), (failure.Reason, failure.Terminal, failure.WaitsOnDependency));
         Assert.Equal("dependency 'flux-system/nowhere' not found", failure.Message);
     }
 

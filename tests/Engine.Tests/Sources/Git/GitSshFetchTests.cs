@@ -14,7 +14,7 @@ public sealed class GitSshFetchTests : IDisposable
     private readonly TempDirectory _temp = new();
     private readonly GitFetcher _fetcher;
 
-    public GitSshFetchTests() => _fetcher = new GitFetcher(_temp.Combine("cache"));
+    public GitSshFetchTests() => _fetcher = new GitFetcher(_temp.Combine("cache"), allowLocal: true);
 
     public void Dispose() => _temp.Dispose();
 

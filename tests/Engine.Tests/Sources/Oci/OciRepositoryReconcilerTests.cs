@@ -261,6 +261,27 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
         Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("work")));
     }
 
+    [Fact]
+    public async Task Reconcile_LayerWhoseGzipChecksumDoesNotMatch_IsRejected()
+    {
+        var layer = new MemoryStream();
+        await using (var gzip = new GZipStream(layer, CompressionLevel.Fastest, leaveOpen: true))
+        await using (var tar = new TarWriter(gzip))
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "app.yaml") { DataStream = new MemoryStream("x"u8.ToArray()) });
+        var corrupt = layer.ToArray();
+        corrupt[^8] ^= 0xFF; // the CRC32 of the gzip trailer; the registry's digest is of these very bytes
+        await PushRawAsync("corrupt", corrupt);
+
+        var result = await _reconciler.ReconcileAsync(Repository(new OciRepositoryRef { Tag = "corrupt" }), ReferencedSecrets.None, CancellationToken.None);
+
+        var ready = Get(result.Status, ConditionTypes.Ready);
+        Assert.Equal((ConditionStatus.False, OciRepository.LayerOperationFailedReason,
+                "failed to extract layer contents from artifact: refusing archive: the gzip stream is corrupt (its data, CRC32 or length does not match)"),
+            (ready.Status, ready.Reason, ready.Message));
+        Assert.Null(result.Status.Artifact);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("work")));
+    }
+
     /// <summary>Pushes a manifest with one Flux content layer of the given bytes, bypassing the packer.</summary>
     private async Task PushRawAsync(string tag, byte[] layer)
     {

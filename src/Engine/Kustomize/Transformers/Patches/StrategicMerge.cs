@@ -23,7 +23,7 @@ public static class StrategicMerge
             return StripDirectives((YMapping)patch.DeepClone());
         var merger = new Merger(mergeKey);
         var merged = merger.MergeMap(target, patch, "");
-        merger.DropBareNulls(merged, "");
+        merger.TidyAsKyamlWalks(merged, "");
         return merged;
     }
 
@@ -32,9 +32,9 @@ public static class StrategicMerge
         /// <summary>
         /// kyaml's merge walks every map of the target it can reach through maps and keyed lists, and its field setter
         /// drops a field whose value is a null written as nothing ("x:"); a null spelled out ("x: null", "x: ~") is
-        /// kept. Lists merged as a whole are not walked.
+        /// kept. Keyed lists lose their duplicates as in a merge; lists merged as a whole are not walked.
         /// </summary>
-        public void DropBareNulls(YNode node, string path)
+        public void TidyAsKyamlWalks(YNode node, string path)
         {
             switch (node)
             {
@@ -44,12 +44,15 @@ public static class StrategicMerge
                         if (value is YScalar { Value: "", Style: ScalarStyle.Plain, Tag: null })
                             map.Remove(key);
                         else
-                            DropBareNulls(value, path.Length == 0 ? key : path + "/" + key);
+                            TidyAsKyamlWalks(value, path.Length == 0 ? key : path + "/" + key);
                     }
                     break;
-                case YSequence seq when mergeKey(path) is { Length: > 0 }:
+                case YSequence seq when mergeKey(path) is { Length: > 0 } key:
+                    var unique = Deduplicate(seq, key).Items;
+                    seq.Items.Clear();
+                    seq.Items.AddRange(unique);
                     foreach (var item in seq.Items)
-                        DropBareNulls(item, path);
+                        TidyAsKyamlWalks(item, path);
                     break;
             }
         }
@@ -107,34 +110,71 @@ public static class StrategicMerge
                 return (YSequence)StripAll(patch.DeepClone());
             if (strategy.Length == 0)
             {
-                // A list of scalars merged as a set (finalizers): keep ours, add what is new.
-                var set = (YSequence)existing.DeepClone();
-                foreach (var item in patch.Items.OfType<YScalar>())
+                // A list of scalars merged as a set (finalizers): the patch's values, then the target's others.
+                var set = new YSequence();
+                foreach (var item in patch.Items.Concat(existing.Items).OfType<YScalar>())
                     if (!set.Items.OfType<YScalar>().Any(s => s.Value == item.Value))
                         set.Items.Add(item.DeepClone());
                 return set;
             }
-            // Like Kubernetes' strategic merge: the patch's elements first, in patch order (merged with the element they
-            // match), then the target's other elements in their order.
-            var merged = new List<YNode>();
-            var consumed = new HashSet<YNode>(ReferenceEqualityComparer.Instance);
-            foreach (var item in patch.Items)
+            // kyaml's associative merge: one slot per key, the patch's keys first (each merged into the first target
+            // element with that key), then the target's other keys; a later target element with the same key takes
+            // its slot (the last duplicate wins, unmerged).
+            var slots = new List<(string? Key, YNode Node)>();
+            var deleted = new HashSet<string>(StringComparer.Ordinal);
+            var keyless = new List<YNode>();
+            foreach (var pm in patch.Items.OfType<YMapping>())
             {
-                if (item is not YMapping pm)
-                    continue;
                 var keyValue = pm.GetString(strategy);
-                var match = keyValue is null
-                    ? null
-                    : existing.Items.OfType<YMapping>().FirstOrDefault(m => m.GetString(strategy) == keyValue && !consumed.Contains(m));
-                if (match is not null)
-                    consumed.Add(match);
-                if (pm.GetString("$patch") == "delete")
+                if (keyValue is null)
+                {
+                    keyless.Add(MergeMap(new YMapping(), pm, path));
                     continue;
-                merged.Add(MergeMap(match ?? new YMapping(), pm, path));
+                }
+                if (slots.Any(slot => slot.Key == keyValue) || deleted.Contains(keyValue))
+                    continue;
+                if (pm.GetString("$patch") == "delete")
+                {
+                    deleted.Add(keyValue);
+                    continue;
+                }
+                var match = existing.Items.OfType<YMapping>().FirstOrDefault(m => m.GetString(strategy) == keyValue);
+                slots.Add((keyValue, MergeMap(match ?? new YMapping(), pm, path)));
             }
-            merged.AddRange(existing.Items.Where(i => !consumed.Contains(i)));
-            return new YSequence(merged);
+            return new YSequence(Deduplicate(existing.Items, strategy, slots, deleted).Concat(keyless));
         }
+
+        /// <summary>
+        /// Target elements into their key's slot (added after the others when new), as kyaml's element setter does; a
+        /// target element without the key leaves only itself in the list (kyaml's setter keeps nothing it cannot
+        /// match), and the elements after it are added to it.
+        /// </summary>
+        private static IEnumerable<YNode> Deduplicate(IEnumerable<YNode> items, string key, List<(string? Key, YNode Node)> slots,
+            HashSet<string> deleted)
+        {
+            foreach (var item in items)
+            {
+                if ((item as YMapping)?.GetString(key) is not { } value)
+                {
+                    slots.Clear();
+                    slots.Add((null, item));
+                    continue;
+                }
+                if (deleted.Contains(value))
+                    continue;
+                var index = slots.FindIndex(slot => slot.Key == value);
+                if (index < 0)
+                    slots.Add((value, item));
+                else
+                    slots[index] = (value, item);
+            }
+            return slots.Select(slot => slot.Node);
+        }
+
+        /// <summary>A keyed list of the target that the patch does not touch still goes through kyaml's associative
+        /// merge: duplicates collapse the same way.</summary>
+        private static YSequence Deduplicate(YSequence list, string key) =>
+            new(Deduplicate(list.Items, key, [], []));
     }
 
     private static YMapping StripDirectives(YMapping map)

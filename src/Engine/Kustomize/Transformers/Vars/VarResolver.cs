@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Tide.Engine.Kustomize.FieldSpecs;
 using Tide.Engine.Kustomize.Transformers.Replacements;
 using Tide.Engine.Kustomize.Yaml;
@@ -9,7 +10,7 @@ namespace Tide.Engine.Kustomize.Transformers.Vars;
 /// `vars` (deprecated in kustomize, still honoured): substitutes $(NAME) in the varReference fields, with the value
 /// the var's field has in the resource <see cref="MarkReferencedResources"/> picked for it ("$$" escapes a "$").
 /// </summary>
-public sealed class VarResolver(IReadOnlyList<YMapping> vars, IReadOnlyList<FieldSpec> varReference) : ITransformer
+public sealed partial class VarResolver(IReadOnlyList<YMapping> vars, IReadOnlyList<FieldSpec> varReference) : ITransformer
 {
     /// <summary>
     /// kustomize's MergeVars: each var of a kustomization is tied to the one resource its objref names among those
@@ -131,6 +132,8 @@ public sealed class VarResolver(IReadOnlyList<YMapping> vars, IReadOnlyList<Fiel
     };
 
     /// <summary>"spec.ports[0].port" -> "spec.ports.0.port".</summary>
-    private static string BracketIndexes(string path) =>
-        System.Text.RegularExpressions.Regex.Replace(path, @"\[(\d+)\]", ".$1");
+    private static string BracketIndexes(string path) => BracketIndex().Replace(path, ".$1");
+
+    [GeneratedRegex(@"\[(\d+)\]")]
+    private static partial Regex BracketIndex();
 }

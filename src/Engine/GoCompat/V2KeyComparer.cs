@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Tide.Engine.Manifests;
+namespace Tide.Engine.GoCompat;
 
 /// <summary>go-yaml v2's map key order (keyList.Less): letters before other characters, digit runs compared as
 /// numbers. kustomize's and Helm's output both sort mapping keys this way.</summary>

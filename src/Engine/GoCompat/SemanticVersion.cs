@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Tide.Engine.Versions;
+namespace Tide.Engine.GoCompat;
 
 /// <summary>
 /// A semantic version read as loosely as Masterminds/semver (what Flux uses): an optional 'v', then

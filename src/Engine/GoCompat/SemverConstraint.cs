@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Tide.Engine.Versions;
+namespace Tide.Engine.GoCompat;
 
 /// <summary>
 /// A version range in Masterminds/semver syntax, as Flux accepts in spec.ref.semver: comparators joined by spaces or

@@ -1,6 +1,6 @@
-using Tide.Engine.Versions;
+using Tide.Engine.GoCompat;
 
-namespace Tide.Engine.Tests.Versions;
+namespace Tide.Engine.Tests.GoCompat;
 
 public sealed class SemverConstraintTests
 {

@@ -55,7 +55,8 @@ public static class ReleaseRenderer
                 ["Revision"] = revision,
                 ["Service"] = "Helm",
             },
-            ["Capabilities"] = new Capabilities(),
+            // The Kubernetes version helm template and helm install assume without a cluster to ask.
+            ["Capabilities"] = new Capabilities(new Capabilities.KubeVersionInfo(new HelmTemplateOptions("", "").KubeVersion)),
         };
         Dictionary<string, string> rendered;
         try

@@ -61,14 +61,14 @@ public sealed class HelmChartReconciler(
         var events = new List<ReconcileEvent>();
         var status = previous with { LastHandledReconcileAt = LastHandledReconcileAt(chart.Metadata, previous.LastHandledReconcileAt) };
         var progress = "reconciliation in progress";
-        MarkProgressing(conditions, progress, drift: false);
+        SourcePipeline.MarkProgressing(conditions, progress, drift: false);
         try
         {
-            var artifact = await VerifyStoredArtifactAsync(store, previous.Artifact, events, cancellationToken);
+            var artifact = await new SourcePipeline(store, options, time).VerifyStoredArtifactAsync(previous.Artifact, events, cancellationToken);
             if (artifact is null)
             {
                 progress = previous.Artifact is null ? "building artifact" : "building artifact: disappeared from storage";
-                MarkProgressing(conditions, progress, drift: true);
+                SourcePipeline.MarkProgressing(conditions, progress, drift: true);
                 conditions.Delete(ConditionTypes.ArtifactInStorage);
             }
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -83,12 +83,12 @@ public sealed class HelmChartReconciler(
                 artifact = stored;
                 events.Add(new ReconcileEvent(ReconcileEvent.Normal, built.Reason, built.Summary, ArtifactAnnotations(stored)));
             }
-            else if (HadFailure(previous.Conditions) || previous.Conditions?.Any(c => c.Type == ConditionTypes.BuildFailed) == true)
+            else if (HelmSourceSteps.HadFailure(previous.Conditions) || previous.Conditions?.Any(c => c.Type == ConditionTypes.BuildFailed) == true)
             {
                 events.Add(new ReconcileEvent(ReconcileEvent.Normal, built.Reason, built.Summary));
             }
             store.CollectGarbage(Owner(chart), options.ArtifactRetention, artifact!.Path);
-            MarkReady(conditions, built.Summary);
+            SourcePipeline.MarkReady(conditions, built.Summary);
             conditions.MarkTrue(ConditionTypes.Ready, built.Reason, built.Summary);
             artifact = artifact with { Url = options.ArtifactUrl(artifact.Path) };
             status = status with
@@ -105,7 +105,7 @@ public sealed class HelmChartReconciler(
         }
         catch (ReconcileFailure failure)
         {
-            var requeue = MarkFailed(conditions, failure, progress, events, spec.Interval.Value);
+            var requeue = HelmSourceSteps.MarkFailed(conditions, failure, progress, events, spec.Interval.Value);
             if (BuildReasons.Contains(failure.Reason))
             {
                 conditions.Delete(ConditionTypes.FetchFailed);
@@ -212,7 +212,7 @@ public sealed class HelmChartReconciler(
         {
             // An exact version is a tag; a range picks among the registry's tags (Helm writes '+' as '_' in tags).
             resolution = await OciArtifactFetcher.ResolveAsync(client, reference,
-                Versions.SemanticVersion.TryParse(version, out _) ? new OciRepositoryRef { Tag = version.Replace('+', '_') } : new OciRepositoryRef { Semver = version }, ct);
+                GoCompat.SemanticVersion.TryParse(version, out _) ? new OciRepositoryRef { Tag = version.Replace('+', '_') } : new OciRepositoryRef { Semver = version }, ct);
         }
         catch (SourceFetchException e)
         {

@@ -33,14 +33,14 @@ public sealed class HelmRepositoryReconciler(HttpClient http, ArtifactStore stor
         var events = new List<ReconcileEvent>();
         var status = previous with { LastHandledReconcileAt = LastHandledReconcileAt(repository.Metadata, previous.LastHandledReconcileAt) };
         var progress = "reconciliation in progress";
-        MarkProgressing(conditions, progress, drift: false);
+        SourcePipeline.MarkProgressing(conditions, progress, drift: false);
         try
         {
-            var artifact = await VerifyStoredArtifactAsync(store, previous.Artifact, events, cancellationToken);
+            var artifact = await new SourcePipeline(store, options, time).VerifyStoredArtifactAsync(previous.Artifact, events, cancellationToken);
             if (artifact is null)
             {
                 progress = previous.Artifact is null ? "building artifact" : "building artifact: disappeared from storage";
-                MarkProgressing(conditions, progress, drift: true);
+                SourcePipeline.MarkProgressing(conditions, progress, drift: true);
                 conditions.Delete(ConditionTypes.ArtifactInStorage);
             }
             if (!Uri.TryCreate(spec.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
@@ -69,7 +69,7 @@ public sealed class HelmRepositoryReconciler(HttpClient http, ArtifactStore stor
 
             if (artifact is not null && artifact.Revision == revision)
             {
-                if (HadFailure(previous.Conditions))
+                if (HelmSourceSteps.HadFailure(previous.Conditions))
                     events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.Succeeded, StoredMessage(artifact, spec.Url)));
             }
             else
@@ -86,7 +86,7 @@ public sealed class HelmRepositoryReconciler(HttpClient http, ArtifactStore stor
                 if (artifact is not null)
                     conditions.MarkTrue(ConditionTypes.ArtifactOutdated, ConditionReasons.NewRevision, $"new index revision '{revision}'");
                 progress = $"building artifact: new index revision '{revision}'";
-                MarkProgressing(conditions, progress, drift: true);
+                SourcePipeline.MarkProgressing(conditions, progress, drift: true);
                 var json = Encoding.UTF8.GetBytes(index.ToJson());
                 StoredArtifact stored;
                 try
@@ -110,14 +110,14 @@ public sealed class HelmRepositoryReconciler(HttpClient http, ArtifactStore stor
                 artifact = built;
             }
             store.CollectGarbage(owner, options.ArtifactRetention, artifact.Path);
-            MarkReady(conditions, $"stored artifact: revision '{artifact.Revision}'");
+            SourcePipeline.MarkReady(conditions, $"stored artifact: revision '{artifact.Revision}'");
             artifact = artifact with { Url = options.ArtifactUrl(artifact.Path) };
             status = status with { Artifact = artifact, Url = artifact.Url, ObservedGeneration = generation, Conditions = conditions.ToList() };
             return new ReconcileResult<HelmRepositoryStatus>(status, events, Requeue.AfterInterval(spec.GetInterval()));
         }
         catch (ReconcileFailure failure)
         {
-            var requeue = MarkFailed(conditions, failure, progress, events, spec.GetInterval());
+            var requeue = HelmSourceSteps.MarkFailed(conditions, failure, progress, events, spec.GetInterval());
             if (failure.Terminal)
                 status = status with { ObservedGeneration = generation };
             return new ReconcileResult<HelmRepositoryStatus>(status with { Conditions = conditions.ToList() }, events, requeue);

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tide.Engine.Api;
 using Tide.Engine.Manifests;
-using Tide.Engine.Versions;
+using Tide.Engine.GoCompat;
 
 namespace Tide.Engine.Sources.Helm;
 

@@ -243,13 +243,16 @@ public sealed class KustomizationEntity : ReconcilingEntity
             Regions.Tell(new WatchReadiness(dependency, EntityId));
     }
 
+    /// <summary>The entities this one depends on: of its own kind (a Kustomization on Kustomizations, a HelmRelease on
+    /// HelmReleases) unless an entry names another kind.</summary>
     private static IReadOnlyList<string> DependenciesOf(JsonObject obj)
     {
         var ns = obj["metadata"]?["namespace"]?.GetValue<string>() ?? "";
+        var ownKind = obj["kind"]?.GetValue<string>() ?? "Kustomization";
         return (obj["spec"]?["dependsOn"] as JsonArray ?? [])
             .OfType<JsonObject>()
             .Where(d => d["name"] is not null)
-            .Select(d => Sharding.EntityId.Of("Kustomization", d["namespace"]?.GetValue<string>() ?? ns, d["name"]!.GetValue<string>()))
+            .Select(d => Sharding.EntityId.Of(d["kind"]?.GetValue<string>() ?? ownKind, d["namespace"]?.GetValue<string>() ?? ns, d["name"]!.GetValue<string>()))
             .ToList();
     }
 
@@ -261,13 +264,18 @@ public sealed class KustomizationEntity : ReconcilingEntity
 
     private static string? SourceIdOf(JsonObject obj)
     {
-        var sourceRef = obj["spec"]?["sourceRef"];
+        var ns = obj["metadata"]?["namespace"]?.GetValue<string>() ?? "";
+        // A HelmRelease's source is the HelmChart its chart template makes ("<namespace>-<name>" in the source's
+        // namespace), or the chart source its chartRef names.
+        if (obj["spec"]?["chart"]?["spec"]?["sourceRef"] is JsonObject chartSource)
+            return Sharding.EntityId.Of("HelmChart", chartSource["namespace"]?.GetValue<string>() ?? ns,
+                $"{ns}-{obj["metadata"]?["name"]?.GetValue<string>()}");
+        var sourceRef = obj["spec"]?["sourceRef"] ?? obj["spec"]?["chartRef"];
         var kind = sourceRef?["kind"]?.GetValue<string>();
         var name = sourceRef?["name"]?.GetValue<string>();
         if (kind is null || name is null)
             return null;
-        var ns = sourceRef?["namespace"]?.GetValue<string>() ?? obj["metadata"]?["namespace"]?.GetValue<string>() ?? "";
-        return Sharding.EntityId.Of(kind, ns, name);
+        return Sharding.EntityId.Of(kind, sourceRef?["namespace"]?.GetValue<string>() ?? ns, name);
     }
 
     private sealed class RenewSubscription

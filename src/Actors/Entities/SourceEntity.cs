@@ -52,6 +52,10 @@ public sealed class SourceEntity : ReconcilingEntity
             .OfType<string>()
             .Select(name => Sharding.EntityId.Of(kind, ns, name))
             .ToList();
+        // A HelmChart follows its source (HelmRepository, GitRepository, Bucket): a new index or revision rebuilds it now.
+        if (obj["spec"]?["sourceRef"] is JsonObject sourceRef && sourceRef["kind"]?.GetValue<string>() is { } sourceKind &&
+            sourceRef["name"]?.GetValue<string>() is { } sourceName)
+            includes.Add(Sharding.EntityId.Of(sourceKind, ns, sourceName));
         if (includes.SequenceEqual(_includes))
             return;
         _includes = includes;

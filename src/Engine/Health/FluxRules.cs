@@ -16,6 +16,9 @@ internal static class FluxRules
     public static HealthResult Compute(JsonObject obj)
     {
         var kind = Kstatus.Kind(obj);
+        // A HelmRepository of type oci is a static object in Flux (no status at all): it exists, so it is ready.
+        if (kind == "HelmRepository" && (string?)obj["spec"]?["type"] == "oci")
+            return HealthResult.Current("HelmRepository of type oci is static");
         if (obj.IntOrNull("status", "observedGeneration") is null)
             return HealthResult.InProgress($"{kind} status.observedGeneration not found");
         if (obj.Condition("Ready") is not { } ready)

@@ -108,7 +108,7 @@ internal sealed class SourcePipeline(ArtifactStore store, SourceReconcilerOption
     }
 
     /// <summary>Flux's ProgressiveStatus: Reconciling=True, and Ready=Unknown when there is news or no Ready yet.</summary>
-    private static void MarkProgressing(ConditionSet conditions, string message, bool drift)
+    internal static void MarkProgressing(ConditionSet conditions, string message, bool drift)
     {
         conditions.MarkReconciling(ConditionReasons.Progressing, message);
         if (drift || !conditions.Has(ConditionTypes.Ready) || conditions.Get(ConditionTypes.Ready)!.Status == ConditionStatus.Unknown)
@@ -116,7 +116,7 @@ internal sealed class SourcePipeline(ArtifactStore store, SourceReconcilerOption
     }
 
     /// <summary>The artifact in the status, if its file is still in the store with the same digest.</summary>
-    private async Task<Artifact?> VerifyStoredArtifactAsync(Artifact? artifact, List<ReconcileEvent> events, CancellationToken cancellationToken)
+    internal async Task<Artifact?> VerifyStoredArtifactAsync(Artifact? artifact, List<ReconcileEvent> events, CancellationToken cancellationToken)
     {
         if (artifact is null || !store.Exists(artifact.Path))
             return null;
@@ -128,7 +128,7 @@ internal sealed class SourcePipeline(ArtifactStore store, SourceReconcilerOption
     }
 
     /// <summary>ArtifactInStorage and Ready true; the in-progress and failure conditions gone.</summary>
-    private static void MarkReady(ConditionSet conditions, string message)
+    internal static void MarkReady(ConditionSet conditions, string message)
     {
         conditions.Delete(ConditionTypes.FetchFailed);
         conditions.Delete(ConditionTypes.ArtifactOutdated);

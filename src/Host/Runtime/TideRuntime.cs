@@ -123,6 +123,7 @@ public sealed class TideRuntime : IAsyncDisposable
             new EntityKind(OciRepository.KindName, OciRepository.ApiVersionV1, IsSource: true, oci),
             new EntityKind(Bucket.KindName, Bucket.ApiVersionV1, IsSource: true, buckets),
             new EntityKind(Kustomization.KindName, Kustomization.ApiVersionV1, IsSource: false, kustomizations),
+            .. HelmKinds.Create(settings, kube, http, store, artifactCache, sourceOptions, secrets, status, fetches, applies, progress),
         ], progress, ct);
         return new TideRuntime(artifactServer, http, kube, node);
     }

@@ -73,7 +73,59 @@ public static class Crds
         PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
     };
 
-    public static IReadOnlyList<CrdDefinition> All { get; } = [GitRepository, OciRepository, Bucket, Kustomization];
+    public static CrdDefinition HelmRepository { get; } = new()
+    {
+        Type = typeof(Api.HelmRepository),
+        Group = Api.HelmRepository.Group,
+        Version = Api.HelmRepository.Version,
+        Kind = Api.HelmRepository.KindName,
+        Plural = "helmrepositories",
+        ShortNames = ["helmrepo"],
+        Categories = ["all", "fluxcd", "fluxcd-sources"],
+        PrinterColumns =
+        [
+            new PrinterColumn("URL", "string", ".spec.url"),
+            PrinterColumn.Age,
+            PrinterColumn.Ready,
+            PrinterColumn.Status,
+        ],
+    };
+
+    public static CrdDefinition HelmChart { get; } = new()
+    {
+        Type = typeof(Api.HelmChart),
+        Group = Api.HelmChart.Group,
+        Version = Api.HelmChart.Version,
+        Kind = Api.HelmChart.KindName,
+        Plural = "helmcharts",
+        ShortNames = ["hc"],
+        Categories = ["all", "fluxcd", "fluxcd-sources"],
+        PrinterColumns =
+        [
+            new PrinterColumn("Chart", "string", ".spec.chart"),
+            new PrinterColumn("Version", "string", ".spec.version"),
+            new PrinterColumn("Source Kind", "string", ".spec.sourceRef.kind"),
+            new PrinterColumn("Source Name", "string", ".spec.sourceRef.name"),
+            PrinterColumn.Age,
+            PrinterColumn.Ready,
+            PrinterColumn.Status,
+        ],
+    };
+
+    public static CrdDefinition HelmRelease { get; } = new()
+    {
+        Type = typeof(Api.HelmRelease),
+        Group = Api.HelmRelease.Group,
+        Version = Api.HelmRelease.Version,
+        Kind = Api.HelmRelease.KindName,
+        Plural = "helmreleases",
+        ShortNames = ["hr"],
+        Categories = ["all", "fluxcd", "fluxcd-appliers"],
+        PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
+    };
+
+    public static IReadOnlyList<CrdDefinition> All { get; } =
+        [GitRepository, OciRepository, Bucket, Kustomization, HelmRepository, HelmChart, HelmRelease];
 
     public static IReadOnlyList<JsonObject> Manifests() => All.Select(d => d.ToManifest()).ToList();
 

@@ -88,8 +88,12 @@ public static class OpenApiSchemaGenerator
             return new JsonObject { ["type"] = "boolean" };
         if (type == typeof(long))
             return new JsonObject { ["type"] = "integer", ["format"] = "int64" };
+        // Go's int, as controller-gen declares it: an integer of no stated width.
         if (type == typeof(int))
-            return new JsonObject { ["type"] = "integer", ["format"] = "int32" };
+            return new JsonObject { ["type"] = "integer" };
+        // Free-form JSON (HelmRelease values): any content, kept as given.
+        if (type == typeof(JsonObject))
+            return new JsonObject { ["x-kubernetes-preserve-unknown-fields"] = true };
         if (type == typeof(DateTimeOffset))
             return new JsonObject { ["type"] = "string", ["format"] = "date-time" };
         // The API server validates metadata itself; a CRD schema only says it is an object.

@@ -16,6 +16,11 @@ public sealed class DependencyGate(KubeClient kube)
         foreach (var dependency in ks.Spec.DependsOn ?? [])
         {
             var ns = dependency.Namespace ?? ks.Metadata.NamespaceProperty ?? "";
+            if (dependency.Kind == HelmRelease.KindName)
+            {
+                await DependencyReadiness.RequireReadyAsync(kube, HelmRelease.ApiVersionV2, HelmRelease.KindName, ns, dependency.Name, ct);
+                continue;
+            }
             var name = $"{ns}/{dependency.Name}";
             var obj = await kube.GetAsync(new ObjectRef(Kustomization.ApiVersionV1, Kustomization.KindName, ns, dependency.Name), ct)
                 ?? throw NotReady($"dependency '{name}' not found");

@@ -22,8 +22,9 @@ public sealed class CrdsTests
         (Tide.Engine.Api.Crds.Crds.All.Single(d => d.Name == name).ToManifest(),
          FluxCrds.Value.Single(d => (string?)d["metadata"]!["name"] == name));
 
+    /// <summary>The version Tide serves: v1, or v2 for HelmRelease.</summary>
     private static JsonNode V1(JsonNode crd) =>
-        crd["spec"]!["versions"]!.AsArray().Single(v => (string?)v!["name"] == "v1")!;
+        crd["spec"]!["versions"]!.AsArray().Single(v => (string?)v!["name"] is "v1" or "v2")!;
 
     [Theory]
     [MemberData(nameof(Definitions))]
@@ -60,6 +61,7 @@ public sealed class CrdsTests
     private static readonly Dictionary<(string Crd, string Rule), string> NewerThanReference = new()
     {
         [("kustomizations.kustomize.toolkit.fluxcd.io", ".spec.healthCheckExprs[] required")] = "apiVersion,current",
+        [("helmreleases.helm.toolkit.fluxcd.io", ".spec.healthCheckExprs[] required")] = "apiVersion,current",
         [("gitrepositories.source.toolkit.fluxcd.io", ".spec.provider enum")] = "generic,aws,azure,github",
     };
 
@@ -89,7 +91,10 @@ public sealed class CrdsTests
     public static TheoryData<string> SampleManifests => new(
         FluxSamples.GitRepositoryWithStatus,
         FluxSamples.KustomizationWithStatus,
-        File.ReadAllText(Path.Combine(TestPaths.Corpus, "kustomize", "flux-mt-tenants-production", "expected.yaml")));
+        File.ReadAllText(Path.Combine(TestPaths.Corpus, "kustomize", "flux-mt-tenants-production", "expected.yaml")),
+        // flux2-kustomize-helm-example: HelmRepositories (default and oci) and HelmReleases.
+        File.ReadAllText(Path.Combine(TestPaths.Corpus, "kustomize", "flux-example-apps-production", "expected.yaml")),
+        File.ReadAllText(Path.Combine(TestPaths.Corpus, "kustomize", "flux-example-infra-controllers", "expected.yaml")));
 
     [Theory]
     [MemberData(nameof(SampleManifests))]
@@ -121,6 +126,8 @@ public sealed class CrdsTests
             [
                 "gitrepositories.source.toolkit.fluxcd.io", "ocirepositories.source.toolkit.fluxcd.io",
                 "buckets.source.toolkit.fluxcd.io", "kustomizations.kustomize.toolkit.fluxcd.io",
+                "helmrepositories.source.toolkit.fluxcd.io", "helmcharts.source.toolkit.fluxcd.io",
+                "helmreleases.helm.toolkit.fluxcd.io",
             ],
             documents.Select(d => (string?)d["metadata"]!["name"]));
     }

@@ -1,0 +1,13 @@
+namespace Tide.Engine.Api;
+
+/// <summary>What happens when an install fails: how often to retry (uninstalling first).</summary>
+public sealed record InstallRemediation
+{
+    /// <summary>Retries after a failure; 0 when not set, negative for no limit.</summary>
+    public int? Retries { get; init; }
+
+    public bool? IgnoreTestFailures { get; init; }
+
+    /// <summary>Remediate the last failure too (retries exhausted); true when retries &gt; 0.</summary>
+    public bool? RemediateLastFailure { get; init; }
+}

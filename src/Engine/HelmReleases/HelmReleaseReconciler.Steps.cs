@@ -1,0 +1,309 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Tide.Engine.Api;
+using Tide.Engine.Apply;
+using Tide.Engine.Artifacts;
+using Tide.Engine.Helm.Charts;
+using Tide.Engine.Helm.Rendering;
+using Tide.Engine.Helm.Yaml;
+using Tide.Engine.Kube;
+using Tide.Engine.Reconcilers;
+using Tide.Engine.Sources.Helm;
+
+namespace Tide.Engine.HelmReleases;
+
+/// <summary>The phases of <see cref="HelmReleaseReconciler"/> and the pieces its actions share.</summary>
+public sealed partial class HelmReleaseReconciler
+{
+    private async Task EnsureFinalizerAsync(HelmRelease hr, CancellationToken ct)
+    {
+        var finalizers = hr.Metadata.Finalizers ?? [];
+        if (finalizers.Contains(Finalizer))
+            return;
+        await kube.PatchAsync(Ref(hr), new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["finalizers"] = new JsonArray(finalizers.Append(Finalizer).Select(f => (JsonNode)f).ToArray()) },
+        }, ct);
+    }
+
+    /// <summary>The chart's artifact: spec.chart makes Tide own the HelmChart "&lt;namespace&gt;-&lt;name&gt;" in the
+    /// source's namespace (written by server-side apply, so the spec follows the template); spec.chartRef names one.
+    /// Returns "namespace/name" of the HelmChart and its artifact.</summary>
+    private async Task<(string? HelmChart, ArtifactLocation Artifact)> RequireChartAsync(HelmRelease hr, ArtifactLocation? known, CancellationToken ct)
+    {
+        ObjectRef source;
+        if (hr.Spec.Chart is { } template)
+        {
+            var (ns, name) = ReleaseNames.HelmChart(hr);
+            source = new ObjectRef(HelmChart.ApiVersionV1, HelmChart.KindName, ns, name);
+            await kube.ApplyAsync(HelmChartObject(hr, template, ns, name), new ApplyOptions { FieldManager = options.FieldManager, Force = true }, ct);
+        }
+        else if (hr.Spec.ChartRef is { } chartRef)
+        {
+            var apiVersion = chartRef.ApiVersion ?? (chartRef.Kind == OciRepository.KindName ? OciRepository.ApiVersionV1 : HelmChart.ApiVersionV1);
+            source = new ObjectRef(apiVersion, chartRef.Kind, chartRef.Namespace ?? hr.Metadata.NamespaceProperty ?? "default", chartRef.Name);
+        }
+        else
+        {
+            throw new ReconcileFailure(HelmReleaseReasons.SourceNotReady, "spec.chart or spec.chartRef must be set", terminal: true);
+        }
+        var found = await kube.GetAsync(source, ct)
+            ?? throw new ReconcileFailure(HelmReleaseReasons.SourceNotReady, $"{source.Kind} '{source.Namespace}/{source.Name}' not found");
+        var sourceStatus = found["status"];
+        var ready = (sourceStatus?["conditions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == ConditionTypes.Ready);
+        var observed = (long?)sourceStatus?["observedGeneration"] == (long?)found["metadata"]?["generation"];
+        if ((string?)ready?["status"] != ConditionStatus.True || !observed || sourceStatus?["artifact"] is not JsonObject artifact)
+            throw new ReconcileFailure(HelmReleaseReasons.SourceNotReady,
+                $"{source.Kind} '{source.Namespace}/{source.Name}' is not ready: {(string?)ready?["message"] ?? "no artifact yet"}");
+        var location = new ArtifactLocation((string)artifact["revision"]!, (string)artifact["digest"]!, (string)artifact["url"]!);
+        // A message may have brought a newer artifact than the status read here shows: take the message's.
+        if (known is not null && known.Digest != location.Digest && known.Revision == location.Revision)
+            location = known;
+        return (source.Kind == HelmChart.KindName ? $"{source.Namespace}/{source.Name}" : null, location);
+    }
+
+    private JsonObject HelmChartObject(HelmRelease hr, HelmChartTemplate template, string ns, string name)
+    {
+        var spec = template.Spec;
+        var chart = new HelmChart
+        {
+            Metadata = new k8s.Models.V1ObjectMeta
+            {
+                Name = name,
+                NamespaceProperty = ns,
+                Labels = new Dictionary<string, string>(template.Metadata?.Labels ?? new Dictionary<string, string>())
+                {
+                    [NameLabel] = hr.Metadata.Name,
+                    [NamespaceLabel] = hr.Metadata.NamespaceProperty ?? "default",
+                },
+                Annotations = template.Metadata?.Annotations is { } annotations ? new Dictionary<string, string>(annotations) : null,
+            },
+            Spec = new HelmChartSpec
+            {
+                Chart = spec.Chart,
+                Version = spec.Version ?? "*",
+                SourceRef = new LocalHelmChartSourceReference { Kind = spec.SourceRef.Kind, Name = spec.SourceRef.Name, ApiVersion = spec.SourceRef.ApiVersion },
+                Interval = spec.Interval ?? hr.Spec.Interval,
+                ReconcileStrategy = spec.ReconcileStrategy ?? HelmChart.StrategyChartVersion,
+                ValuesFiles = spec.ValuesFiles,
+                IgnoreMissingValuesFiles = spec.IgnoreMissingValuesFiles,
+                Verify = spec.Verify,
+            },
+        };
+        return FluxJson.ToNode(chart).AsObject();
+    }
+
+    private async Task<Dictionary<string, object?>> ComposeValuesAsync(HelmRelease hr, CancellationToken ct)
+    {
+        try
+        {
+            return await ValuesComposer.ComposeAsync(kube, hr, ct);
+        }
+        catch (ValuesException e)
+        {
+            throw new ReconcileFailure(HelmReleaseReasons.ValuesError, e.Message);
+        }
+    }
+
+    /// <summary>The chart of the artifact (downloaded once per node and verified by digest), read under the archive
+    /// rules.</summary>
+    private async Task<Chart> LoadChartAsync(ArtifactLocation artifact, CancellationToken ct)
+    {
+        try
+        {
+            var path = await artifacts.GetAsync(artifact.Url, artifact.Digest, ct);
+            return ChartLoader.LoadFiles(await ChartArchive.ReadAsync(await File.ReadAllBytesAsync(path, ct), options.UnpackLimits, ct));
+        }
+        catch (Exception e) when (e is ArtifactException or UnsafeArchiveException or ChartException or FormatException)
+        {
+            throw new ReconcileFailure(HelmReleaseReasons.ChartLoadError, $"failed to load chart from artifact '{artifact.Revision}': {e.Message}");
+        }
+    }
+
+    private static RenderedRelease Render(ReleaseContext context, int version, bool upgrade)
+    {
+        var validate = upgrade ? context.Hr.Spec.Upgrade?.DisableSchemaValidation != true : context.Hr.Spec.Install?.DisableSchemaValidation != true;
+        return ReleaseRenderer.Render(context.Chart, context.Values, context.Name, context.Namespace, version, upgrade, validate,
+            context.Hr.Spec.PostRenderers);
+    }
+
+    private Task<IReadOnlyList<JsonObject>> PrepareAsync(IReadOnlyList<JsonObject> objects, ReleaseContext context, CancellationToken ct) =>
+        PrepareAsync(objects, context.Name, context.Namespace, ct);
+
+    /// <summary>What Helm does to each object before it applies it: the release namespace on namespaced objects that
+    /// name none, and the ownership metadata by which helm recognizes its release's objects.</summary>
+    private async Task<IReadOnlyList<JsonObject>> PrepareAsync(IReadOnlyList<JsonObject> objects, string release, string @namespace, CancellationToken ct)
+    {
+        var prepared = new List<JsonObject>();
+        foreach (var source in objects)
+        {
+            var obj = source.DeepClone().AsObject();
+            var target = ObjectRef.Of(obj);
+            var metadata = obj["metadata"] as JsonObject ?? (JsonObject)(obj["metadata"] = new JsonObject());
+            if (target.Namespace.Length == 0 && (await kube.ResolveAsync(target.ApiVersion, target.Kind, ct)).Namespaced)
+                metadata["namespace"] = @namespace;
+            var labels = metadata["labels"] as JsonObject ?? (JsonObject)(metadata["labels"] = new JsonObject());
+            labels["app.kubernetes.io/managed-by"] = "Helm";
+            var annotations = metadata["annotations"] as JsonObject ?? (JsonObject)(metadata["annotations"] = new JsonObject());
+            annotations["meta.helm.sh/release-name"] = release;
+            annotations["meta.helm.sh/release-namespace"] = @namespace;
+            prepared.Add(obj);
+        }
+        return prepared;
+    }
+
+    private async Task<IReadOnlyList<ChangeSetEntry>> ApplyAsync(IReadOnlyList<JsonObject> objects, HelmRelease hr, CancellationToken ct) =>
+        await new Applier(kube).ApplyStagedAsync(objects, new ApplierOptions
+        {
+            FieldManager = options.FieldManager,
+            Force = hr.Spec.Upgrade?.Force == true,
+            OwnerLabels = new Dictionary<string, string>
+            {
+                [NameLabel] = hr.Metadata.Name,
+                [NamespaceLabel] = hr.Metadata.NamespaceProperty ?? "default",
+            },
+        }, ct);
+
+    /// <summary>driftDetection.mode warn: which objects a server-side dry-run apply would change.</summary>
+    private async Task<IReadOnlyList<ChangeSetEntry>> DiffAsync(IReadOnlyList<JsonObject> objects, CancellationToken ct)
+    {
+        var changes = new List<ChangeSetEntry>();
+        foreach (var obj in objects)
+        {
+            var target = ObjectRef.Of(obj);
+            var live = await kube.GetAsync(target, ct);
+            if (live is null)
+            {
+                changes.Add(new ChangeSetEntry(target, ChangeAction.Created));
+                continue;
+            }
+            var dryRun = await kube.ApplyAsync(obj.DeepClone().AsObject(), new ApplyOptions { FieldManager = options.FieldManager, Force = true, DryRun = true }, ct);
+            changes.Add(new ChangeSetEntry(target, JsonNode.DeepEquals(live["spec"], dryRun["spec"]) && JsonNode.DeepEquals(live["data"], dryRun["data"])
+                ? ChangeAction.Unchanged : ChangeAction.Configured));
+        }
+        return changes;
+    }
+
+    /// <summary>Deletes what the previous release had and the new one does not (Helm's upgrade does).</summary>
+    private async Task DeleteRemovedAsync(Release previous, IReadOnlyList<JsonObject> current, CancellationToken ct)
+    {
+        var kept = current.Select(o => ObjectRef.Of(o).InventoryId).ToHashSet(StringComparer.Ordinal);
+        foreach (var obj in ReleaseRenderer.ObjectsOf(previous.Manifest).Select(o => WithNamespace(o, previous.Namespace)))
+        {
+            var target = ObjectRef.Of(obj);
+            if (!kept.Contains(target.InventoryId))
+                await kube.DeleteAsync(target, "Background", ct);
+        }
+    }
+
+    private async Task CreateNamespaceAsync(string @namespace, CancellationToken ct)
+    {
+        if (await kube.GetAsync(new ObjectRef("v1", "Namespace", "", @namespace), ct) is null)
+            await kube.ApplyAsync(new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Namespace",
+                ["metadata"] = new JsonObject { ["name"] = @namespace },
+            }, new ApplyOptions { FieldManager = options.FieldManager }, ct);
+    }
+
+    /// <summary>Keeps the newest <paramref name="max"/> revisions (0: all), as Helm's MaxHistory; the deployed one always.</summary>
+    private static async Task PruneHistoryAsync(ReleaseStorage storage, string name, int max, CancellationToken ct)
+    {
+        if (max <= 0)
+            return;
+        var history = await storage.HistoryAsync(name, ct);
+        foreach (var old in history.SkipLast(max).Where(r => r.Info.Status != ReleaseStatus.Deployed))
+            await storage.DeleteAsync(old, ct);
+    }
+
+    private static TimeSpan ActionTimeout(HelmRelease hr, bool upgrade) =>
+        (upgrade ? hr.Spec.Upgrade?.Timeout : hr.Spec.Install?.Timeout)?.Value ?? hr.Spec.GetTimeout();
+
+    /// <summary>The message of a failed action; null for what is not an action failure (the caller's cancellation).</summary>
+    private static string? ActionError(Exception e) => e switch
+    {
+        RenderException r => r.Message,
+        Kustomize.KustomizeException k => "post-renderer: " + k.Message,
+        ChartException c => c.Message,
+        HookFailedException h => h.Message,
+        ApplyException a => a.Message,
+        KubeApiException k => k.ApiMessage,
+        HttpRequestException h => "the API server could not be reached: " + h.Message,
+        _ => null,
+    };
+
+    /// <summary>The digest of a stored release's values, computed as for the values a reconcile composes.</summary>
+    private static string ConfigDigestOf(Release release) => DigestOf(GoJson.Marshal(ReleaseRenderer.FromJson(release.Config)));
+
+    internal static string DigestOf(string text) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>status.history: the stored revisions, newest first, as helm-controller's snapshots.</summary>
+    private static IReadOnlyList<HelmReleaseSnapshot> Snapshots(IReadOnlyList<Release> history, HelmRelease hr) =>
+        history.OrderByDescending(r => r.Version).Take(Math.Max(hr.Spec.GetMaxHistory(), 1)).Select(r => new HelmReleaseSnapshot
+        {
+            ApiVersion = "helm.toolkit.fluxcd.io/v2",
+            Digest = DigestOf(ReleaseCodec.Encode(r)),
+            Name = r.Name,
+            Namespace = r.Namespace,
+            Version = r.Version,
+            Status = r.Info.Status,
+            ChartName = r.ChartName,
+            ChartVersion = r.ChartVersion,
+            AppVersion = r.AppVersion,
+            ConfigDigest = ConfigDigestOf(r),
+            FirstDeployed = Seconds(ReleaseCodec.ParseTime(r.Info.FirstDeployed)),
+            LastDeployed = Seconds(ReleaseCodec.ParseTime(r.Info.LastDeployed)),
+            Deleted = r.Info.Deleted is { } deleted ? Seconds(ReleaseCodec.ParseTime(deleted)) : null,
+            TestHooks = (r.Hooks ?? []).Where(h => h.Events.Contains("test") && h.LastRun.Phase.Length > 0)
+                .ToDictionary(h => h.Name, h => new TestHookStatus
+                {
+                    Phase = h.LastRun.Phase,
+                    LastStarted = h.LastRun.StartedAt is { } s ? Seconds(ReleaseCodec.ParseTime(s)) : null,
+                    LastCompleted = h.LastRun.CompletedAt is { } c ? Seconds(ReleaseCodec.ParseTime(c)) : null,
+                }) is { Count: > 0 } tests ? tests : null,
+        }).ToList();
+
+    private static DateTimeOffset Seconds(DateTimeOffset time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+
+    private static ResourceInventory Inventory(Release release) => new()
+    {
+        Entries = ReleaseRenderer.ObjectsOf(release.Manifest)
+            .Select(o => ObjectRef.Of(WithNamespace(o, release.Namespace)))
+            .Select(r => new ResourceRef { Id = r.InventoryId, Version = r.Version })
+            .DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal).ToList(),
+    };
+
+    /// <summary>The namespace a stored manifest's object lives in (for lookups; cluster-scoped kinds ignore it on the
+    /// server, and the API server answers for them without a namespace in the path only when it is empty).</summary>
+    private static JsonObject WithNamespace(JsonObject obj, string @namespace)
+    {
+        var copy = obj.DeepClone().AsObject();
+        if (copy["metadata"] is JsonObject metadata && metadata["namespace"] is null && !ClusterScoped.Contains((string?)copy["kind"] ?? ""))
+            metadata["namespace"] = @namespace;
+        return copy;
+    }
+
+    private static readonly HashSet<string> ClusterScoped =
+    [
+        "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume", "StorageClass",
+        "PriorityClass", "IngressClass", "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "Node",
+    ];
+
+    private static void MarkReady(ConditionSet conditions, string reason, string message)
+    {
+        conditions.Delete(ConditionTypes.Reconciling);
+        conditions.Delete(ConditionTypes.Stalled);
+        conditions.MarkTrue(ConditionTypes.Ready, reason, message);
+    }
+
+    private static ReconcileResult<HelmReleaseStatus> Result(HelmReleaseStatus status, ConditionSet conditions, List<ReconcileEvent> events, Requeue requeue) =>
+        new(status with { Conditions = conditions.ToList() }, events, requeue);
+
+    private static string? Annotation(HelmRelease hr, string key) =>
+        hr.Metadata.Annotations is { } annotations && annotations.TryGetValue(key, out var value) ? value : null;
+
+    private static ObjectRef Ref(HelmRelease hr) =>
+        new(HelmRelease.ApiVersionV2, HelmRelease.KindName, hr.Metadata.NamespaceProperty ?? "default", hr.Metadata.Name);
+}

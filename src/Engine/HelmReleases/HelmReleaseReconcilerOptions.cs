@@ -1,0 +1,21 @@
+using Tide.Engine.Artifacts;
+
+namespace Tide.Engine.HelmReleases;
+
+/// <summary>Settings of the HelmRelease reconciler.</summary>
+public sealed record HelmReleaseReconcilerOptions
+{
+    /// <summary>Field manager of the server-side applies of the release's objects.</summary>
+    public string FieldManager { get; init; } = "tide";
+
+    /// <summary>Limits for reading chart archives.</summary>
+    public UnpackLimits UnpackLimits { get; init; } = UnpackLimits.Default;
+
+    /// <summary>How often readiness is looked at again while a release waits (Flux polls every 5s).</summary>
+    public TimeSpan HealthTick { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a running hook is looked at.</summary>
+    public TimeSpan HookPoll { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

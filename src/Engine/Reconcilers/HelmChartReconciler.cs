@@ -1,0 +1,424 @@
+using System.Text;
+using Tide.Engine.Api;
+using Tide.Engine.Artifacts;
+using Tide.Engine.Helm.Charts;
+using Tide.Engine.Helm.Yaml;
+using Tide.Engine.Sources;
+using Tide.Engine.Sources.Helm;
+using Tide.Engine.Sources.Oci;
+using static Tide.Engine.Reconcilers.SourceReconcileSteps;
+
+namespace Tide.Engine.Reconcilers;
+
+/// <summary>
+/// Reconciles a HelmChart as source-controller does: pick the chart version from its HelmRepository (the index
+/// artifact for type default, the registry's tags for type oci) with Helm's semver rules, download the packaged chart
+/// (or package the chart directory of a GitRepository or Bucket artifact), merge spec.valuesFiles into its values.yaml,
+/// and store the .tgz as the artifact, its revision the chart version.
+/// </summary>
+public sealed class HelmChartReconciler(
+    HttpClient http,
+    ArtifactStore store,
+    SourceReconcilerOptions options,
+    TimeProvider time,
+    HelmChartReconciler.Sources sources)
+{
+    /// <summary>How the reconciler reaches what a HelmChart refers to.</summary>
+    /// <param name="GetRepository">A HelmRepository by namespace and name (null: not found).</param>
+    /// <param name="SecretsOf">The Secrets (secretRef, certSecretRef) of a HelmRepository.</param>
+    /// <param name="GetSourceArtifact">The artifact of a GitRepository or Bucket (kind, namespace, name; null: none yet).</param>
+    /// <param name="GetTree">A source artifact unpacked (cached by digest).</param>
+    /// <param name="GetFile">A local copy of an artifact's file (the index), verified by digest.</param>
+    public sealed record Sources(
+        Func<string, string, CancellationToken, Task<HelmRepository?>> GetRepository,
+        Func<HelmRepository, CancellationToken, Task<ReferencedSecrets>> SecretsOf,
+        Func<string, string, string, CancellationToken, Task<Artifact?>> GetSourceArtifact,
+        Func<ArtifactLocation, CancellationToken, Task<ArchiveTree>> GetTree,
+        Func<ArtifactLocation, CancellationToken, Task<string>> GetFile);
+
+    // source-controller's chart build error reasons and their summaries (internal/helm/chart/errors.go).
+    private static readonly (string Reason, string Summary) ChartReference = ("InvalidChartReference", "invalid chart reference");
+    public const string ChartPullErrorReason = "ChartPullError";
+    private static readonly (string Reason, string Summary) ChartPull = (ChartPullErrorReason, "chart pull error");
+    private static readonly (string Reason, string Summary) ValuesFilesMerge = ("ValuesFilesError", "values files merge error");
+    private static readonly (string Reason, string Summary) ChartPackage = ("ChartPackageError", "chart package error");
+    private static readonly HashSet<string> BuildReasons = [ChartReference.Reason, ChartPull.Reason, ValuesFilesMerge.Reason, ChartPackage.Reason];
+
+    private const string HelmChartLayerMediaType = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+    private const string NoSourceArtifactReason = "NoSourceArtifact";
+    private const string SourceUnavailableReason = "SourceUnavailable";
+
+    private readonly IndexCache _indexes = new();
+
+    public async Task<ReconcileResult<HelmChartStatus>> ReconcileAsync(HelmChart chart, CancellationToken cancellationToken)
+    {
+        var previous = chart.Status ?? new HelmChartStatus();
+        if (chart.Spec.Suspend == true)
+            return new ReconcileResult<HelmChartStatus>(previous, [], Requeue.OnChange);
+        var spec = chart.Spec;
+        var generation = chart.Metadata.Generation ?? 0;
+        var conditions = new ConditionSet(previous.Conditions, generation, time);
+        var events = new List<ReconcileEvent>();
+        var status = previous with { LastHandledReconcileAt = LastHandledReconcileAt(chart.Metadata, previous.LastHandledReconcileAt) };
+        var progress = "reconciliation in progress";
+        SourcePipeline.MarkProgressing(conditions, progress, drift: false);
+        try
+        {
+            var artifact = await new SourcePipeline(store, options, time).VerifyStoredArtifactAsync(previous.Artifact, events, cancellationToken);
+            if (artifact is null)
+            {
+                progress = previous.Artifact is null ? "building artifact" : "building artifact: disappeared from storage";
+                SourcePipeline.MarkProgressing(conditions, progress, drift: true);
+                conditions.Delete(ConditionTypes.ArtifactInStorage);
+            }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromMinutes(1));
+            var built = await BuildAsync(chart, artifact, timeout.Token, cancellationToken);
+            conditions.Delete(ConditionTypes.FetchFailed);
+            conditions.Delete(ConditionTypes.BuildFailed);
+            if (built.Stored is { } stored)
+            {
+                if (artifact is not null)
+                    conditions.MarkTrue(ConditionTypes.ArtifactOutdated, ConditionReasons.NewRevision, $"new chart version '{built.Version}'");
+                artifact = stored;
+                events.Add(new ReconcileEvent(ReconcileEvent.Normal, built.Reason, built.Summary, ArtifactAnnotations(stored)));
+            }
+            else if (HelmSourceSteps.HadFailure(previous.Conditions) || previous.Conditions?.Any(c => c.Type == ConditionTypes.BuildFailed) == true)
+            {
+                events.Add(new ReconcileEvent(ReconcileEvent.Normal, built.Reason, built.Summary));
+            }
+            store.CollectGarbage(Owner(chart), options.ArtifactRetention, artifact!.Path);
+            SourcePipeline.MarkReady(conditions, built.Summary);
+            conditions.MarkTrue(ConditionTypes.Ready, built.Reason, built.Summary);
+            artifact = artifact with { Url = options.ArtifactUrl(artifact.Path) };
+            status = status with
+            {
+                Artifact = artifact,
+                Url = artifact.Url,
+                ObservedGeneration = generation,
+                ObservedChartName = spec.Chart,
+                ObservedSourceArtifactRevision = built.SourceRevision,
+                ObservedValuesFiles = spec.ValuesFiles is { Count: > 0 } files ? files : null,
+                Conditions = conditions.ToList(),
+            };
+            return new ReconcileResult<HelmChartStatus>(status, events, Requeue.AfterInterval(spec.Interval.Value));
+        }
+        catch (ReconcileFailure failure)
+        {
+            var requeue = HelmSourceSteps.MarkFailed(conditions, failure, progress, events, spec.Interval.Value);
+            if (BuildReasons.Contains(failure.Reason))
+            {
+                conditions.Delete(ConditionTypes.FetchFailed);
+                conditions.MarkTrue(ConditionTypes.BuildFailed, failure.Reason, failure.Message);
+            }
+            if (failure.Terminal)
+                status = status with { ObservedGeneration = generation };
+            return new ReconcileResult<HelmChartStatus>(status with { Conditions = conditions.ToList() }, events, requeue);
+        }
+    }
+
+    /// <summary>Cleans up after a deleted HelmChart: its artifacts.</summary>
+    public void Delete(HelmChart chart) => store.DeleteAll(Owner(chart));
+
+    private static ArtifactOwner Owner(HelmChart chart) =>
+        new(HelmChart.KindName, chart.Metadata.NamespaceProperty ?? "default", chart.Metadata.Name);
+
+    /// <summary>What a build did: the chart version, the source revision it came from, and the new artifact (null: the
+    /// stored one is still right).</summary>
+    private sealed record Build(string Version, string SourceRevision, Artifact? Stored, string Reason, string Summary);
+
+    private async Task<Build> BuildAsync(HelmChart chart, Artifact? current, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        var ns = chart.Metadata.NamespaceProperty ?? "default";
+        var source = chart.Spec.SourceRef;
+        try
+        {
+            if (source.Kind == HelmRepository.KindName)
+            {
+                var repository = await sources.GetRepository(ns, source.Name, timeout)
+                    ?? throw new ReconcileFailure(SourceUnavailableReason,
+                        $"failed to get source: HelmRepository.source.toolkit.fluxcd.io \"{source.Name}\" not found");
+                return repository.Spec.IsOci()
+                    ? await PullFromRegistryAsync(chart, repository, current, timeout)
+                    : await PullFromIndexAsync(chart, repository, current, timeout);
+            }
+            return await PackageFromSourceAsync(chart, ns, current, timeout);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failure(ChartPull, "timed out after 1m0s");
+        }
+    }
+
+    private async Task<Build> PullFromIndexAsync(HelmChart chart, HelmRepository repository, Artifact? current, CancellationToken ct)
+    {
+        if (repository.Status?.Artifact is not { } indexArtifact)
+            throw new ReconcileFailure(NoSourceArtifactReason, $"no artifact available for HelmRepository source '{repository.Metadata.Name}'");
+        var index = await _indexes.GetAsync(indexArtifact, async () =>
+        {
+            var file = await sources.GetFile(new ArtifactLocation(indexArtifact.Revision, indexArtifact.Digest, indexArtifact.Url), ct);
+            return HelmIndex.Parse(await File.ReadAllTextAsync(file, ct));
+        });
+        ChartVersionEntry entry;
+        try
+        {
+            entry = index.Select(chart.Spec.Chart, chart.Spec.GetVersion());
+        }
+        catch (SourceFetchException e)
+        {
+            throw Failure(ChartReference, $"failed to get chart version for remote reference: {e.Message}", e.Terminal);
+        }
+        if (UpToDate(chart, current, entry.Version))
+            return new Build(entry.Version, indexArtifact.Revision, null, HelmChart.ChartPullSucceededReason, PulledSummary(chart, entry.Version));
+        var secrets = await sources.SecretsOf(repository, ct);
+        using var tlsHttp = TlsClient(repository.Spec.CertSecretRef, repository.Metadata, secrets.Cert);
+        var client = new HelmRepositoryClient(tlsHttp ?? http, repository.Spec.Url, HelmRepositoryReconciler.Credentials(repository, secrets.Auth));
+        byte[] tgz;
+        try
+        {
+            tgz = await client.DownloadChartAsync(entry, ct);
+        }
+        catch (SourceFetchException e)
+        {
+            throw Failure(ChartPull, e.Message);
+        }
+        return await StoreAsync(chart, entry.Version, indexArtifact.Revision, tgz, ct);
+    }
+
+    private async Task<Build> PullFromRegistryAsync(HelmChart chart, HelmRepository repository, Artifact? current, CancellationToken ct)
+    {
+        var url = repository.Spec.Url.TrimEnd('/') + "/" + chart.Spec.Chart;
+        OciReference reference;
+        try
+        {
+            reference = OciReference.Parse(url);
+        }
+        catch (FormatException e)
+        {
+            throw new ReconcileFailure(ConditionReasons.UrlInvalid, $"invalid OCI registry URL '{url}': {e.Message}", terminal: true, e);
+        }
+        var secrets = await sources.SecretsOf(repository, ct);
+        OciCredentials? credentials = null;
+        if (secrets.Auth is { } auth)
+            credentials = auth.TryGetValue(".dockerconfigjson", out var config)
+                ? OciCredentials.FromDockerConfigJson(Encoding.UTF8.GetString(config), reference.Registry)
+                : auth.TryGetValue("username", out var user) && auth.TryGetValue("password", out var password)
+                    ? new OciCredentials(Encoding.UTF8.GetString(user), Encoding.UTF8.GetString(password)) : null;
+        using var tlsHttp = TlsClient(repository.Spec.CertSecretRef, repository.Metadata, secrets.Cert);
+        var client = new OciClient(tlsHttp ?? http, reference.Registry, repository.Spec.Insecure == true, credentials);
+        var version = chart.Spec.GetVersion();
+        OciResolution resolution;
+        try
+        {
+            // An exact version is a tag; a range picks among the registry's tags (Helm writes '+' as '_' in tags).
+            resolution = await OciArtifactFetcher.ResolveAsync(client, reference,
+                GoCompat.SemanticVersion.TryParse(version, out _) ? new OciRepositoryRef { Tag = version.Replace('+', '_') } : new OciRepositoryRef { Semver = version }, ct);
+        }
+        catch (SourceFetchException e)
+        {
+            throw Failure(ChartReference, $"failed to get chart version for remote reference: {e.Message}");
+        }
+        var chartVersion = (resolution.Tag ?? version).Replace('_', '+');
+        if (UpToDate(chart, current, chartVersion))
+            return new Build(chartVersion, resolution.Revision, null, HelmChart.ChartPullSucceededReason, PulledSummary(chart, chartVersion));
+        using var buffer = new MemoryStream();
+        try
+        {
+            var layer = OciArtifactFetcher.SelectLayer(resolution.Manifest, HelmChartLayerMediaType);
+            await OciArtifactFetcher.DownloadLayerAsync(client, reference, layer, buffer, ct);
+        }
+        catch (SourceFetchException e)
+        {
+            throw Failure(ChartPull, e.Message);
+        }
+        return await StoreAsync(chart, chartVersion, resolution.Revision, buffer.ToArray(), ct);
+    }
+
+    /// <summary>A chart directory of a GitRepository or Bucket artifact, packaged; with reconcileStrategy Revision its
+    /// version gets Flux's '+&lt;first 12 hex of the source digest&gt;' suffix.</summary>
+    private async Task<Build> PackageFromSourceAsync(HelmChart chart, string ns, Artifact? current, CancellationToken ct)
+    {
+        var source = chart.Spec.SourceRef;
+        var artifact = await sources.GetSourceArtifact(source.Kind, ns, source.Name, ct)
+            ?? throw new ReconcileFailure(NoSourceArtifactReason, $"no artifact available for {source.Kind} source '{source.Name}'");
+        var tree = await sources.GetTree(new ArtifactLocation(artifact.Revision, artifact.Digest, artifact.Url), ct);
+        var path = "/" + chart.Spec.Chart.TrimStart('.', '/');
+        if (!tree.DirectoryExists(path) || !tree.FileExists(path + "/Chart.yaml"))
+            throw Failure(ChartPackage, $"path '{chart.Spec.Chart}' does not exist or is not a chart directory in {source.Kind} artifact revision '{artifact.Revision}'", terminal: true);
+        var files = ChartArchive.FilesOf(tree, path);
+        var loaded = Load(files);
+        var version = loaded.Metadata.Version;
+        if (chart.Spec.GetReconcileStrategy() == HelmChart.StrategyRevision)
+        {
+            var hex = artifact.Revision[(artifact.Revision.LastIndexOf(':') + 1)..];
+            version = $"{version}+{hex[..Math.Min(12, hex.Length)]}";
+            files = WithVersion(files, version);
+        }
+        if (UpToDate(chart, current, version) && current?.Metadata?.GetValueOrDefault("sourceRevision") == artifact.Revision)
+            return new Build(version, artifact.Revision, null, HelmChart.ChartPackageSucceededReason, PackagedSummary(chart, loaded.Name, version));
+        var build = await StoreFilesAsync(chart, loaded.Name, version, artifact.Revision, files, ct);
+        return build with { Reason = HelmChart.ChartPackageSucceededReason, Summary = PackagedSummary(chart, loaded.Name, version) };
+    }
+
+    private static bool UpToDate(HelmChart chart, Artifact? current, string version) =>
+        current is not null && current.Revision == version && chart.Status?.ObservedChartName == chart.Spec.Chart &&
+        (chart.Status?.ObservedValuesFiles ?? []).SequenceEqual(chart.Spec.ValuesFiles ?? []);
+
+    /// <summary>Reads a downloaded chart under the archive rules, merges the values files, stores the package.</summary>
+    private async Task<Build> StoreAsync(HelmChart chart, string version, string sourceRevision, byte[] tgz, CancellationToken ct)
+    {
+        List<ChartFile> files;
+        try
+        {
+            files = await ChartArchive.ReadAsync(tgz, options.UnpackLimits, ct);
+        }
+        catch (UnsafeArchiveException e)
+        {
+            throw Failure(ChartPull, $"unsafe chart archive: {e.Message}");
+        }
+        catch (ChartException e)
+        {
+            throw Failure(ChartPull, $"failed to load chart: {e.Message}");
+        }
+        var loaded = Load(files);
+        if (chart.Spec.ValuesFiles is not { Count: > 0 })
+            return await PutAsync(chart, version, sourceRevision, tgz, HelmChart.ChartPullSucceededReason, PulledSummary(chart, version), ct);
+        return await StoreFilesAsync(chart, loaded.Name, version, sourceRevision, files, ct);
+    }
+
+    private async Task<Build> StoreFilesAsync(HelmChart chart, string name, string version, string sourceRevision,
+        List<ChartFile> files, CancellationToken ct)
+    {
+        var merged = MergeValuesFiles(chart, files);
+        var package = ChartArchive.Pack(name, merged);
+        var summary = $"packaged '{name}' chart with version '{version}'" + ValuesFilesSuffix(chart);
+        return await PutAsync(chart, version, sourceRevision, package, HelmChart.ChartPackageSucceededReason, summary, ct);
+    }
+
+    private async Task<Build> PutAsync(HelmChart chart, string version, string sourceRevision, byte[] tgz, string reason, string summary, CancellationToken ct)
+    {
+        StoredArtifact stored;
+        try
+        {
+            stored = await store.PutAsync(Owner(chart), (stream, token) => stream.WriteAsync(tgz, token).AsTask(), ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReconcileFailure(ConditionReasons.ArchiveOperationFailed, $"unable to save artifact to storage: {e.Message}", inner: e);
+        }
+        var artifact = new Artifact
+        {
+            Digest = stored.Digest,
+            Path = stored.Path,
+            Url = options.ArtifactUrl(stored.Path),
+            Revision = version,
+            Size = stored.Size,
+            LastUpdateTime = Seconds(time.GetUtcNow()),
+            Metadata = new Dictionary<string, string> { ["sourceRevision"] = sourceRevision },
+        };
+        return new Build(version, sourceRevision, artifact, reason, summary);
+    }
+
+    /// <summary>spec.valuesFiles merged, in order, over values.yaml (Helm's map merge), as the packaged values.yaml.</summary>
+    private static List<ChartFile> MergeValuesFiles(HelmChart chart, List<ChartFile> files)
+    {
+        var valuesFiles = chart.Spec.ValuesFiles ?? [];
+        if (valuesFiles.Count == 0)
+            return files;
+        var byName = files.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var merged = new Dictionary<string, object?>();
+        foreach (var name in valuesFiles)
+        {
+            var relative = name.TrimStart('.', '/');
+            if (!byName.TryGetValue(relative, out var file))
+            {
+                if (chart.Spec.IgnoreMissingValuesFiles == true)
+                    continue;
+                throw Failure(ValuesFilesMerge, $"no values file found at path '{name}'", terminal: true);
+            }
+            try
+            {
+                if (GoYaml.Parse(file.Text) is Dictionary<string, object?> values)
+                    merged = ValueTables.MergeMaps(merged, values);
+            }
+            catch (FormatException e)
+            {
+                throw Failure(ValuesFilesMerge, $"failed to parse values file '{name}': {e.Message}", terminal: true);
+            }
+        }
+        var yaml = Encoding.UTF8.GetBytes(GoYaml.ToYaml(merged));
+        return [.. files.Where(f => f.Name != "values.yaml"), new ChartFile("values.yaml", yaml)];
+    }
+
+    private static List<ChartFile> WithVersion(List<ChartFile> files, string version)
+    {
+        var chartYaml = files.Single(f => f.Name == "Chart.yaml");
+        if (GoYaml.Parse(chartYaml.Text) is not Dictionary<string, object?> metadata)
+            return files;
+        metadata["version"] = version;
+        return [.. files.Where(f => f.Name != "Chart.yaml"), new ChartFile("Chart.yaml", Encoding.UTF8.GetBytes(GoYaml.ToYaml(metadata)))];
+    }
+
+    private static Chart Load(List<ChartFile> files)
+    {
+        try
+        {
+            return ChartLoader.LoadFiles(files);
+        }
+        catch (ChartException e)
+        {
+            throw Failure(ChartPackage, $"failed to load chart: {e.Message}");
+        }
+    }
+
+    private static string PulledSummary(HelmChart chart, string version) =>
+        chart.Spec.ValuesFiles is { Count: > 0 }
+            ? $"packaged '{chart.Spec.Chart}' chart with version '{version}'" + ValuesFilesSuffix(chart)
+            : $"pulled '{chart.Spec.Chart}' chart with version '{version}'";
+
+    private static string PackagedSummary(HelmChart chart, string name, string version) =>
+        $"packaged '{name}' chart with version '{version}'" + ValuesFilesSuffix(chart);
+
+    private static string ValuesFilesSuffix(HelmChart chart) =>
+        chart.Spec.ValuesFiles is { Count: > 0 } files ? $" and merged values files [{string.Join(" ", files)}]" : "";
+
+    private static ReconcileFailure Failure((string Reason, string Summary) kind, string message, bool terminal = false) =>
+        new(kind.Reason, $"{kind.Summary}: {message}", terminal);
+
+    /// <summary>Parsed indexes by digest: every HelmChart of a repository shares one parse of its index.</summary>
+    private sealed class IndexCache
+    {
+        private const int Capacity = 16;
+        private readonly Dictionary<string, Task<HelmIndex>> _byDigest = new(StringComparer.Ordinal);
+        private readonly Queue<string> _order = new();
+
+        public async Task<HelmIndex> GetAsync(Artifact artifact, Func<Task<HelmIndex>> load)
+        {
+            Task<HelmIndex> task;
+            lock (_byDigest)
+            {
+                if (!_byDigest.TryGetValue(artifact.Digest, out task!))
+                {
+                    task = load();
+                    _byDigest[artifact.Digest] = task;
+                    _order.Enqueue(artifact.Digest);
+                    if (_order.Count > Capacity)
+                        _byDigest.Remove(_order.Dequeue());
+                }
+            }
+            try
+            {
+                return await task;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A failed load (or a cancelled one) is not kept: the next reconcile tries again.
+                lock (_byDigest)
+                    _byDigest.Remove(artifact.Digest);
+                if (e is not (FormatException or ArtifactException))
+                    throw;
+                throw new ReconcileFailure(NoSourceArtifactReason, $"failed to load the index of HelmRepository: {e.Message}", inner: e);
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using Microsoft.Extensions.Time.Testing;
+using System.Formats.Tar;
+using System.IO.Compression;
+using k8s.Models;
+using Tide.Engine.Api;
+using Tide.Engine.Artifacts;
+using Tide.Engine.Reconcilers;
+
+namespace Tide.Engine.Tests.Sources.Helm;
+
+/// <summary>The HelmChart reconciler with charts from a chart repository made by real helm, from a registry filled by
+/// `helm push`, and from a Git-like source artifact; the packaged artifacts are checked with `helm template`.</summary>
+public sealed class HelmChartReconcilerTests : IAsyncLifetime
+{
+    private const string BaseUrl = "http://127.0.0.1:9090";
+    private readonly TempDirectory _temp = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly HttpClient _http = new();
+    private ChartRepository _charts = null!;
+    private ArtifactStore _store = null!;
+    private HelmRepository _repository = null!;
+    private Artifact? _gitArtifact;
+
+    private static string Podinfo => HelmRepositoryReconcilerTests.Podinfo;
+
+    public async Task InitializeAsync()
+    {
+        _charts = await ChartRepository.StartAsync([Podinfo]);
+        _store = new ArtifactStore(_temp.Combine("store"), _time);
+        var repository = new HelmRepository
+        {
+            Metadata = new V1ObjectMeta { Name = "charts", NamespaceProperty = "flux-system", Generation = 1 },
+            Spec = new HelmRepositorySpec { Url = _charts.Url, Interval = GoDuration.Parse("5m") },
+        };
+        var indexed = await new HelmRepositoryReconciler(_http, _store, Options, _time).ReconcileAsync(repository, ReferencedSecrets.None, CancellationToken.None);
+        // Every test needs the index artifact: a failure to make it is reported here, with the repository's message.
+        Assert.True(indexed.Status.Artifact is not null, string.Join("; ", indexed.Status.Conditions?.Select(c => c.Message) ?? []));
+        _repository = repository with { Status = indexed.Status };
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _charts.DisposeAsync();
+        _http.Dispose();
+        _temp.Dispose();
+    }
+
+    private SourceReconcilerOptions Options => new() { ArtifactBaseUrl = BaseUrl };
+
+    private HelmChartReconciler Reconciler(HelmRepository? repository = null) => new(_http, _store, Options, _time, new HelmChartReconciler.Sources(
+        (ns, name, _) => Task.FromResult(name == (repository ?? _repository).Metadata.Name ? repository ?? _repository : null),
+        (_, _) => Task.FromResult(ReferencedSecrets.None),
+        (_, _, _, _) => Task.FromResult(_gitArtifact),
+        async (artifact, ct) =>
+        {
+            await using var file = _store.Open(_store.LocalPath(artifact.Url[(BaseUrl.Length + 1)..])[(_store.Root.Length + 1)..]);
+            return await TarballUnpacker.UnpackToMemoryAsync(file, UnpackLimits.Default, ct);
+        },
+        (artifact, _) => Task.FromResult(_store.LocalPath(artifact.Url[(BaseUrl.Length + 1)..]))));
+
+    private static HelmChart Chart(string chart = "podinfo", string? version = null, string kind = "HelmRepository", string source = "charts",
+        IReadOnlyList<string>? valuesFiles = null, string? strategy = null) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "flux-system-podinfo", NamespaceProperty = "flux-system", Generation = 1 },
+        Spec = new HelmChartSpec
+        {
+            Chart = chart,
+            Version = version,
+            SourceRef = new LocalHelmChartSourceReference { Kind = kind, Name = source },
+            Interval = GoDuration.Parse("5m"),
+            ValuesFiles = valuesFiles,
+            ReconcileStrategy = strategy,
+        },
+    };
+
+    private static Condition Ready(ReconcileResult<HelmChartStatus> result) => result.Status.Conditions!.Single(c => c.Type == "Ready");
+
+    private async Task<string> RenderArtifactAsync(Artifact artifact)
+    {
+        var copy = _temp.Combine("artifact-" + Guid.NewGuid().ToString("N") + ".tgz");
+        File.Copy(_store.LocalPath(artifact.Path), copy);
+        return await Tide.Testing.Helm.RunCheckedAsync(["template", "release", copy, "--skip-tests"]);
+    }
+
+    [Fact]
+    public async Task Reconcile_FromRepository_PullsTheChartHelmPackaged()
+    {
+        var result = await Reconciler().ReconcileAsync(Chart(version: ">=6.0.0 <7.0.0"), CancellationToken.None);
+
+        Assert.Equal(ConditionStatus.True, Ready(result).Status);
+        Assert.Equal("ChartPullSucceeded", Ready(result).Reason);
+        Assert.Equal("pulled 'podinfo' chart with version '6.14.1'", Ready(result).Message);
+        var artifact = result.Status.Artifact!;
+        Assert.Equal("6.14.1", artifact.Revision);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_charts.Directory, "podinfo-6.14.1.tgz")),
+            await File.ReadAllBytesAsync(_store.LocalPath(artifact.Path)));
+        Assert.Equal(_repository.Status!.Artifact!.Revision, result.Status.ObservedSourceArtifactRevision);
+        Assert.Equal("podinfo", result.Status.ObservedChartName);
+        Assert.Contains(result.Events, e => e.Reason == "ChartPullSucceeded");
+    }
+
+    [Fact]
+    public async Task Reconcile_Again_KeepsTheArtifactWithoutEvent()
+    {
+        var first = await Reconciler().ReconcileAsync(Chart(), CancellationToken.None);
+        var second = await Reconciler().ReconcileAsync(Chart() with { Status = first.Status }, CancellationToken.None);
+
+        Assert.Equal(first.Status.Artifact, second.Status.Artifact);
+        Assert.Empty(second.Events);
+    }
+
+    [Fact]
+    public async Task Reconcile_VersionThatDoesNotExist_InvalidChartReference()
+    {
+        var result = await Reconciler().ReconcileAsync(Chart(version: "9.9.9"), CancellationToken.None);
+
+        Assert.Equal(ConditionStatus.False, Ready(result).Status);
+        Assert.Equal("InvalidChartReference", Ready(result).Reason);
+        Assert.Equal("invalid chart reference: failed to get chart version for remote reference: no 'podinfo' chart with version matching '9.9.9' found",
+            Ready(result).Message);
+        Assert.Contains(result.Status.Conditions!, c => c.Type == "BuildFailed" && c.Reason == "InvalidChartReference");
+    }
+
+    [Fact]
+    public async Task Reconcile_ValuesFiles_PackagedChartRendersAsHelmWithThoseFiles()
+    {
+        var result = await Reconciler().ReconcileAsync(Chart(valuesFiles: ["values.yaml", "values-prod.yaml"]), CancellationToken.None);
+
+        Assert.Equal("ChartPackageSucceeded", Ready(result).Reason);
+        Assert.Equal("packaged 'podinfo' chart with version '6.14.1' and merged values files [values.yaml values-prod.yaml]", Ready(result).Message);
+        var expected = await Tide.Testing.Helm.RunCheckedAsync(["template", "release", Podinfo, "--skip-tests",
+            "-f", Path.Combine(Podinfo, "values.yaml"), "-f", Path.Combine(Podinfo, "values-prod.yaml")]);
+        Assert.Equal(expected, await RenderArtifactAsync(result.Status.Artifact!));
+    }
+
+    [Fact]
+    public async Task Reconcile_MissingValuesFile_ValuesFilesError()
+    {
+        var result = await Reconciler().ReconcileAsync(Chart(valuesFiles: ["values-missing.yaml"]), CancellationToken.None);
+
+        Assert.True(Ready(result).Reason == "ValuesFilesError", Ready(result).Message);
+        Assert.Contains("values-missing.yaml", Ready(result).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reconcile_HostileArchive_RefusedAndNamed()
+    {
+        await using (var file = File.Create(Path.Combine(_charts.Directory, "evil-1.0.0.tgz")))
+        await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        await using (var tar = new TarWriter(gzip))
+        {
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, "evil/../../escape.yaml") { DataStream = new MemoryStream("x: 1"u8.ToArray()) };
+            await tar.WriteEntryAsync(entry);
+        }
+        await File.AppendAllTextAsync(Path.Combine(_charts.Directory, "index.yaml"), "");
+        var index = await File.ReadAllTextAsync(Path.Combine(_charts.Directory, "index.yaml"));
+        await File.WriteAllTextAsync(Path.Combine(_charts.Directory, "index.yaml"),
+            index.Replace("entries:\n", "entries:\n  evil:\n  - name: evil\n    version: 1.0.0\n    apiVersion: v2\n    urls: [evil-1.0.0.tgz]\n"));
+        var reindexed = await new HelmRepositoryReconciler(_http, _store, Options, _time).ReconcileAsync(_repository, ReferencedSecrets.None, CancellationToken.None);
+
+        var result = await Reconciler(_repository with { Status = reindexed.Status }).ReconcileAsync(Chart("evil"), CancellationToken.None);
+
+        Assert.Equal(ConditionStatus.False, Ready(result).Status);
+        Assert.Equal("ChartPullError", Ready(result).Reason);
+        Assert.Contains("unsafe chart archive", Ready(result).Message, StringComparison.Ordinal);
+        Assert.Contains("escape.yaml", Ready(result).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reconcile_FromGitArtifact_RevisionStrategyAppendsTheDigest()
+    {
+        var stored = await _store.PutAsync(new ArtifactOwner("GitRepository", "flux-system", "apps"),
+            (stream, ct) => TarballPacker.PackAsync(Path.Combine(TestPaths.Corpus, "helm", "podinfo"), stream, null, ct), CancellationToken.None);
+        _gitArtifact = new Artifact
+        {
+            Digest = stored.Digest, Path = stored.Path, Url = $"{BaseUrl}/{stored.Path}", Size = stored.Size,
+            Revision = "main@sha1:0123456789abcdef0123456789abcdef01234567", LastUpdateTime = _time.GetUtcNow(),
+        };
+
+        var result = await Reconciler().ReconcileAsync(Chart("./chart", kind: "GitRepository", source: "apps", strategy: "Revision"), CancellationToken.None);
+
+        Assert.Equal("ChartPackageSucceeded", Ready(result).Reason);
+        Assert.Equal("6.14.1+0123456789ab", result.Status.Artifact!.Revision);
+        var shown = await Tide.Testing.Helm.RunCheckedAsync(["show", "chart", _store.LocalPath(result.Status.Artifact.Path)]);
+        Assert.Contains("version: 6.14.1+0123456789ab", shown, StringComparison.Ordinal);
+        var expected = await Tide.Testing.Helm.RunCheckedAsync(["template", "release", Podinfo, "--skip-tests"]);
+        Assert.Equal(expected.Replace("helm.sh/chart: podinfo-6.14.1", "helm.sh/chart: podinfo-6.14.1_0123456789ab"),
+            await RenderArtifactAsync(result.Status.Artifact));
+    }
+
+    [Fact]
+    public async Task Reconcile_FromOciRegistry_PullsWhatHelmPushed()
+    {
+        await using var registry = await OciRegistryServer.StartAsync();
+        await Tide.Testing.Helm.RunCheckedAsync(["push", Path.Combine(_charts.Directory, "podinfo-6.14.1.tgz"), $"oci://{registry.Host}/charts", "--plain-http"]);
+        var oci = new HelmRepository
+        {
+            Metadata = new V1ObjectMeta { Name = "oci", NamespaceProperty = "flux-system" },
+            Spec = new HelmRepositorySpec { Url = $"oci://{registry.Host}/charts", Type = "oci", Insecure = true },
+        };
+
+        var result = await Reconciler(oci).ReconcileAsync(Chart(version: "6.x", source: "oci"), CancellationToken.None);
+
+        Assert.True(Ready(result).Status == ConditionStatus.True, Ready(result).Message);
+        Assert.Equal("6.14.1", result.Status.Artifact!.Revision);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_charts.Directory, "podinfo-6.14.1.tgz")),
+            await File.ReadAllBytesAsync(_store.LocalPath(result.Status.Artifact.Path)));
+    }
+}

@@ -1,12 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Tide.ApiServer;
 
 namespace Tide.Host.Runtime;
 
@@ -14,43 +7,18 @@ namespace Tide.Host.Runtime;
 /// Serves this node's artifact store over HTTP at Flux's path shape (<c>/&lt;kind&gt;/&lt;namespace&gt;/&lt;name&gt;/&lt;file&gt;</c>),
 /// so consumers on other nodes can download artifacts by url.
 /// </summary>
-public sealed class ArtifactServer : IAsyncDisposable
+public static class ArtifactServer
 {
-    private readonly WebApplication _app;
-
-    private ArtifactServer(WebApplication app, Uri url)
+    public static Task<HttpEndpoint> StartAsync(string root, string host, int port, CancellationToken ct)
     {
-        _app = app;
-        Url = url;
-    }
-
-    /// <summary>The base URL, e.g. http://127.0.0.1:41234.</summary>
-    public Uri Url { get; }
-
-    public static async Task<ArtifactServer> StartAsync(string root, string host, int port, CancellationToken ct)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
-        builder.WebHost.UseUrls($"http://{host}:{port}");
-        var app = builder.Build();
         var rootFull = Path.GetFullPath(root);
         Directory.CreateDirectory(rootFull);
-        app.MapGet("/{**path}", (string? path) =>
+        return HttpEndpoint.StartAsync(host, port, app => app.MapGet("/{**path}", (string? path) =>
         {
             var full = Path.GetFullPath(Path.Combine(rootFull, path ?? ""));
             if (!full.StartsWith(rootFull + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(full))
                 return Results.NotFound();
             return Results.File(full, "application/gzip", enableRangeProcessing: true);
-        });
-        await app.StartAsync(ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ArtifactServer(app, new Uri(address));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        }), ct);
     }
 }

@@ -4,6 +4,7 @@ using Tide.Actors.Handlers;
 using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Kube;
+using Tide.Engine.Notifications;
 using Tide.Engine.Reconcilers;
 using Tide.Engine.Sources.Git;
 using k8s;
@@ -16,12 +17,15 @@ namespace Tide.Host.Runtime;
 /// </summary>
 public sealed class TideRuntime : IAsyncDisposable
 {
-    private readonly ArtifactServer _artifactServer;
+    private readonly HttpEndpoint _artifactServer;
+    private readonly HttpEndpoint _webhookServer;
     private readonly HttpClient _http;
 
-    private TideRuntime(ArtifactServer artifactServer, HttpClient http, KubeClient kube, TideNode node)
+    private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpClient http, KubeClient kube,
+        TideNode node)
     {
         _artifactServer = artifactServer;
+        _webhookServer = webhookServer;
         _http = http;
         Kube = kube;
         Node = node;
@@ -32,6 +36,9 @@ public sealed class TideRuntime : IAsyncDisposable
     public TideNode Node { get; }
 
     public Uri ArtifactUrl => _artifactServer.Url;
+
+    /// <summary>Where this node serves Receivers' webhooks (a Receiver's status.webhookPath is relative to it).</summary>
+    public Uri WebhookUrl => _webhookServer.Url;
 
     /// <param name="kubeconfigPath">The cluster's kubeconfig; null: in-cluster configuration inside a pod, else
     /// the default kubeconfig (KUBECONFIG or ~/.kube/config).</param>
@@ -118,12 +125,18 @@ public sealed class TideRuntime : IAsyncDisposable
             new EntityKind(OciRepository.KindName, OciRepository.ApiVersionV1, IsSource: true, oci),
             new EntityKind(Bucket.KindName, Bucket.ApiVersionV1, IsSource: true, buckets),
             new EntityKind(Kustomization.KindName, Kustomization.ApiVersionV1, IsSource: false, kustomizations),
+            // A Receiver publishes no artifact and has no subscribers: a source entity with nothing to publish.
+            new EntityKind(Receiver.KindName, Receiver.ApiVersionV1, IsSource: true,
+                new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
         ], progress, ct);
-        return new TideRuntime(artifactServer, http, kube, node);
+        var webhookServer = await WebhookServer.StartAsync(new WebhookReceiver(kube, TimeProvider.System),
+            settings.WebhooksHost, settings.WebhooksPort, progress, ct);
+        return new TideRuntime(artifactServer, webhookServer, http, kube, node);
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _webhookServer.DisposeAsync();
         await Node.DisposeAsync();
         await _artifactServer.DisposeAsync();
         _http.Dispose();

@@ -17,6 +17,16 @@ public sealed class TideSettingsTests
     }
 
     [Fact]
+    public void Webhooks_DefaultToFluxsReceiverPort_OnLoopback_AndAreReadFromTheConfiguration()
+    {
+        var defaults = TideSettings.From(TideConfig.Load(path: null));
+        Assert.Equal(("127.0.0.1", 9292), (defaults.WebhooksHost, defaults.WebhooksPort));
+
+        var settings = TideSettings.From(TideConfig.Load(path: null, overrides: "tide.webhooks.host = 0.0.0.0\ntide.webhooks.port = 9393"));
+        Assert.Equal(("0.0.0.0", 9393), (settings.WebhooksHost, settings.WebhooksPort));
+    }
+
+    [Fact]
     public void Retries_DefaultToFluxs_AndAreReadFromTheConfiguration()
     {
         var defaults = TideSettings.From(TideConfig.Load(path: null));

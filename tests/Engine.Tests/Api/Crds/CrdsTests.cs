@@ -121,6 +121,7 @@ public sealed class CrdsTests
             [
                 "gitrepositories.source.toolkit.fluxcd.io", "ocirepositories.source.toolkit.fluxcd.io",
                 "buckets.source.toolkit.fluxcd.io", "kustomizations.kustomize.toolkit.fluxcd.io",
+                "receivers.notification.toolkit.fluxcd.io",
             ],
             documents.Select(d => (string?)d["metadata"]!["name"]));
     }

@@ -14,6 +14,7 @@ public sealed class ReceiverTests
     private const string Token = "s3cr3t-webhook-token";
     private const string RequestedAt = "{.metadata.annotations.reconcile\\.fluxcd\\.io/requestedAt}";
     private static readonly HttpClient Http = new();
+    private static readonly byte[] NexusBody = """{"action":"CREATED","repositoryName":"docker-hosted"}"""u8.ToArray();
 
     [Fact]
     public async Task EachType_AnnotatesItsResourcesOnAValidCall_AndNothingOnAnInvalidOne()
@@ -45,6 +46,28 @@ public sealed class ReceiverTests
                 () => Post(body, ("X-Gitlab-Token", Token), ("X-Gitlab-Event", "Tag Push Hook")),
             ],
                 () => Post(body, ("X-Gitlab-Token", Token), ("X-Gitlab-Event", "push hook"))),
+            ("bitbucket", "[repo:refs_changed]",
+            [
+                () => Post(body, ("X-Hub-Signature", Hmac256("wrong-token", body)), ("X-Event-Key", "repo:refs_changed")),
+                () => Post(body, ("X-Hub-Signature", Hmac256(Token, body)), ("X-Event-Key", "pr:opened")),
+            ],
+                () => Post(body, ("X-Hub-Signature", Hmac256(Token, body)), ("X-Event-Key", "repo:refs_changed"))),
+            ("harbor", null,
+            [
+                () => Post(body, ("Authorization", "wrong-token")),
+                () => Post(body),
+            ],
+                () => Post(body, ("Authorization", Token))),
+            ("quay", null, [() => Post("not json"u8.ToArray())],
+                () => Post("""{"docker_url":"quay.io/team/app","updated_tags":["1.0.0"]}"""u8.ToArray())),
+            ("dockerhub", null, [() => Post("[]"u8.ToArray())],
+                () => Post("""{"push_data":{"tag":"1.0.0"},"repository":{"repo_url":"https://hub.example/r/team/app"}}"""u8.ToArray())),
+            ("nexus", null,
+            [
+                () => Post(NexusBody),
+                () => Post(NexusBody, ("X-Nexus-Webhook-Signature", Convert.ToHexStringLower(HMACSHA1.HashData("wrong-token"u8.ToArray(), NexusBody)))),
+            ],
+                () => Post(NexusBody, ("X-Nexus-Webhook-Signature", Convert.ToHexStringLower(HMACSHA1.HashData(Encoding.UTF8.GetBytes(Token), NexusBody))))),
         };
         foreach (var (type, events, _, _) in cases)
         {

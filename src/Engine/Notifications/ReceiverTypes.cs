@@ -10,8 +10,14 @@ public static class ReceiverTypes
     public const string GenericHmac = "generic-hmac";
     public const string GitHub = "github";
     public const string GitLab = "gitlab";
+    public const string Bitbucket = "bitbucket";
+    public const string Harbor = "harbor";
+    public const string Quay = "quay";
+    public const string DockerHub = "dockerhub";
+    public const string Nexus = "nexus";
 
-    public static IReadOnlyList<string> Supported { get; } = [Generic, GenericHmac, GitHub, GitLab];
+    public static IReadOnlyList<string> Supported { get; } = [Generic, GenericHmac, GitHub, GitLab, Bitbucket, Harbor, Quay,
+        DockerHub, Nexus];
 
     /// <summary>Flux's path: /hook/ and the hex SHA-256 of token + name + namespace.</summary>
     public static string WebhookPath(string token, string name, string @namespace) =>

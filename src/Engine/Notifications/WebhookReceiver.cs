@@ -72,7 +72,7 @@ public sealed class WebhookReceiver(KubeClient kube, TimeProvider time)
     {
         var ns = string.IsNullOrEmpty(resource.Namespace) ? receiverNamespace : resource.Namespace;
         var apiVersion = resource.ApiVersion ?? (DefaultApiVersions.TryGetValue(resource.Kind, out var known) ? known
-            : throw new InvalidOperationException($"no apiVersion given for kind '{resource.Kind}'"));
+            : throw new InvalidOperationException($"apiVersion must be specified for kind '{resource.Kind}'"));
         var names = new List<string>();
         if (resource.Name == "*")
         {

@@ -73,6 +73,7 @@ public sealed class TideEnvironment : IAsyncDisposable
             akka.cluster.min-nr-of-members = 1
             tide.artifacts.directory = "{{_dir.Combine("node" + index)}}"
             tide.webhooks.port = 0
+            tide.metrics.port = 0
             tide.backoff.min = 500ms
             tide.jitter = 0
             {{_extraConfig}}

@@ -20,6 +20,8 @@ public sealed record TideSettings
     public UnpackLimits UnpackLimits { get; init; } = UnpackLimits.Default;
     public string WebhooksHost { get; init; } = "127.0.0.1";
     public int WebhooksPort { get; init; } = 9292;
+    public string MetricsHost { get; init; } = "127.0.0.1";
+    public int MetricsPort { get; init; } = 8080;
     public int FetchWorkers { get; init; } = 4;
     public int ApplyWorkers { get; init; } = 4;
     public bool StrictSubstitution { get; init; }
@@ -53,6 +55,8 @@ public sealed record TideSettings
             },
             WebhooksHost = tide.GetString("webhooks.host", "127.0.0.1"),
             WebhooksPort = tide.GetInt("webhooks.port", 9292),
+            MetricsHost = tide.GetString("metrics.host", "127.0.0.1"),
+            MetricsPort = tide.GetInt("metrics.port", 8080),
             FetchWorkers = tide.GetInt("workers.fetch", 4),
             ApplyWorkers = tide.GetInt("workers.apply", 4),
             StrictSubstitution = tide.GetBoolean("strict-substitution", false),

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using Tide.Actors.Cluster;
 using Tide.Actors.Sharding;
 using Tide.Engine.Artifacts;
 
@@ -79,6 +81,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         base.PreStart();
+        TideMetrics.EntityStarted(EntityId);
         // Sharding (remember-entities) restarts entities of a lost node's shards with no message: fetch the object.
         if (_loader is not null)
             Self.Tell(LoadObject.Instance);
@@ -87,6 +90,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _work.Cancel();
+        TideMetrics.EntityStopped(EntityId);
         base.PostStop();
     }
 
@@ -173,6 +177,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             return;
         Object = obj;
         _view = view;
+        TideMetrics.Observe(EntityId, obj);
         OnObjectSeen(obj);
         if (view.Deleting)
         {
@@ -254,8 +259,10 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         OnReconcileStarting();
         var obj = Object!;
         var artifact = InputArtifact;
+        var started = Stopwatch.GetTimestamp();
         StartWork(ct => Handler.ReconcileAsync(obj, artifact, ct), (outcome, error) =>
         {
+            TideMetrics.Reconciled(EntityId, Stopwatch.GetElapsedTime(started), outcome is { Succeeded: true });
             if (outcome is null)
             {
                 // The handler writes status for every failure it knows of; this one escaped it (e.g. the status

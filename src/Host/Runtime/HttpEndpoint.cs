@@ -24,11 +24,14 @@ public sealed class HttpEndpoint : IAsyncDisposable
     /// <summary>The base URL, e.g. http://127.0.0.1:41234 (port 0 resolved to the one picked).</summary>
     public Uri Url { get; }
 
-    public static async Task<HttpEndpoint> StartAsync(string host, int port, Action<WebApplication> map, CancellationToken ct)
+    /// <param name="services">Services the routes need (e.g. the metrics exporter).</param>
+    public static async Task<HttpEndpoint> StartAsync(string host, int port, Action<WebApplication> map, CancellationToken ct,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        services?.Invoke(builder.Services);
         builder.WebHost.UseUrls($"http://{host}:{port}");
         var app = builder.Build();
         map(app);

@@ -19,13 +19,15 @@ public sealed class TideRuntime : IAsyncDisposable
 {
     private readonly HttpEndpoint _artifactServer;
     private readonly HttpEndpoint _webhookServer;
+    private readonly HttpEndpoint _metricsServer;
     private readonly HttpClient _http;
 
-    private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpClient http, KubeClient kube,
-        TideNode node)
+    private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpEndpoint metricsServer, HttpClient http,
+        KubeClient kube, TideNode node)
     {
         _artifactServer = artifactServer;
         _webhookServer = webhookServer;
+        _metricsServer = metricsServer;
         _http = http;
         Kube = kube;
         Node = node;
@@ -39,6 +41,9 @@ public sealed class TideRuntime : IAsyncDisposable
 
     /// <summary>Where this node serves Receivers' webhooks (a Receiver's status.webhookPath is relative to it).</summary>
     public Uri WebhookUrl => _webhookServer.Url;
+
+    /// <summary>Where this node serves /metrics.</summary>
+    public Uri MetricsUrl => _metricsServer.Url;
 
     /// <param name="kubeconfigPath">The cluster's kubeconfig; null: in-cluster configuration inside a pod, else
     /// the default kubeconfig (KUBECONFIG or ~/.kube/config).</param>
@@ -131,11 +136,13 @@ public sealed class TideRuntime : IAsyncDisposable
         ], progress, ct);
         var webhookServer = await WebhookServer.StartAsync(new WebhookReceiver(kube, TimeProvider.System),
             settings.WebhooksHost, settings.WebhooksPort, progress, ct);
-        return new TideRuntime(artifactServer, webhookServer, http, kube, node);
+        var metricsServer = await MetricsServer.StartAsync(settings.MetricsHost, settings.MetricsPort, ct);
+        return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node);
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _metricsServer.DisposeAsync();
         await _webhookServer.DisposeAsync();
         await Node.DisposeAsync();
         await _artifactServer.DisposeAsync();

@@ -35,7 +35,16 @@ public sealed class HttpEndpoint : IAsyncDisposable
         builder.WebHost.UseUrls($"http://{host}:{port}");
         var app = builder.Build();
         map(app);
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            // Kestrel's message names the address; the caller's settings decide it.
+            throw new IOException($"cannot listen on {host}:{port}: {e.Message}", e);
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new HttpEndpoint(app, new Uri(address));
     }

@@ -124,6 +124,10 @@ public sealed class TideRuntime : IAsyncDisposable
                     DependencyRequeueInterval = settings.RequeueDependency,
                 }),
             status, applies, progress);
+        // Before the node joins: a port in use fails the start without leaving a cluster member behind.
+        var webhookServer = await WebhookServer.StartAsync(new WebhookReceiver(kube, TimeProvider.System),
+            settings.WebhooksHost, settings.WebhooksPort, progress, ct);
+        var metricsServer = await MetricsServer.StartAsync(settings.MetricsHost, settings.MetricsPort, ct);
         var node = await TideNode.StartAsync(config, kube,
         [
             new EntityKind(GitRepository.KindName, GitRepository.ApiVersionV1, IsSource: true, git),
@@ -134,9 +138,6 @@ public sealed class TideRuntime : IAsyncDisposable
             new EntityKind(Receiver.KindName, Receiver.ApiVersionV1, IsSource: true,
                 new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
         ], progress, ct);
-        var webhookServer = await WebhookServer.StartAsync(new WebhookReceiver(kube, TimeProvider.System),
-            settings.WebhooksHost, settings.WebhooksPort, progress, ct);
-        var metricsServer = await MetricsServer.StartAsync(settings.MetricsHost, settings.MetricsPort, ct);
         return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node);
     }
 

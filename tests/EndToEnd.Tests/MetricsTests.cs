@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Tide.Testing;
 
 namespace Tide.EndToEnd.Tests;
@@ -41,5 +43,28 @@ public sealed class MetricsTests
         Assert.Equal("2", Assert.Single(entities).Value);
         var succeeded = await prometheus.QueryAsync("""tide_reconciles_total{kind="Kustomization",outcome="success"}""");
         Assert.True(double.Parse(Assert.Single(succeeded).Value) >= 1);
+    }
+
+    [Fact]
+    public async Task TakenMetricsPort_EndsTideRunWithOneLineNamingTheAddress()
+    {
+        await using var env = await TideEnvironment.StartAsync(nodes: 0);
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var dir = new TempDirectory("tide-port-");
+        var config = dir.Combine("tide.conf");
+        await File.WriteAllTextAsync(config, $"""
+            tide.metrics.port = {port}
+            tide.webhooks.port = 0
+            tide.artifacts.directory = "{dir.Combine("artifacts")}"
+            """);
+
+        var run = await ProcessRunner.RunAsync("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "tide.dll"), "run", "--kubeconfig", env.Kubeconfig, "--config", config]);
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"tide: cannot listen on 127.0.0.1:{port}: ", line);
     }
 }

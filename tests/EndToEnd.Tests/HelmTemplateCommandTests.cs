@@ -107,12 +107,14 @@ public sealed class HelmTemplateCommandTests : IDisposable
         Assert.Equal((helm.ExitCode, helm.Stdout, Absolute(helm.Stderr)), (tide.ExitCode, tide.Stdout, Absolute(tide.Stderr)));
     }
 
-    [Fact]
-    public async Task HelmTemplate_ValuesFromStdin_SameOutputAsHelm()
+    [Theory]
+    [InlineData("-f", "-")]
+    [InlineData("--set-file", "fromStdin=-")]
+    public async Task HelmTemplate_ValuesFromStdin_SameOutputAsHelm(string flag, string value)
     {
         const string stdin = "fromStdin: yes\nreplicas: 9\n";
-        var helm = await ProcessRunner.RunAsync(Helm.Path, ["template", "r", "c", "-f", "-"], workingDirectory: _dir.Path, stdin: stdin);
-        var tide = await RunTideAsync(["r", "c", "-f", "-"], stdin);
+        var helm = await ProcessRunner.RunAsync(Helm.Path, ["template", "r", "c", flag, value], workingDirectory: _dir.Path, stdin: stdin);
+        var tide = await RunTideAsync(["r", "c", flag, value], stdin);
         Assert.Equal(0, helm.ExitCode);
         Assert.Equal((helm.ExitCode, helm.Stdout), (tide.ExitCode, tide.Stdout));
     }

@@ -63,6 +63,9 @@ public sealed class GitSshServer : IAsyncDisposable
         return new GitSshServer(root, process, $"[127.0.0.1]:{port} {hostKey[0]} {hostKey[1]}\n");
     }
 
+    /// <summary>Lets a client key in too (as adding a deploy key does); sshd reads the file on every login.</summary>
+    public void Authorize(string publicKey) => File.AppendAllText(Path.Combine(_root, "authorized_keys"), publicKey.Trim() + "\n");
+
     /// <summary>Creates an empty bare repository and returns its path (push to it with the git CLI).</summary>
     public async Task<string> CreateBareRepositoryAsync(string name)
     {

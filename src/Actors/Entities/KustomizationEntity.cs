@@ -28,6 +28,12 @@ public sealed class KustomizationEntity : ReconcilingEntity
     private string? _sourceId;
     private ArtifactLocation? _artifact;
     private ArtifactLocation? _reconciledArtifact;
+    /// <summary>The artifact handed to the reconcile under way (null: it reads the one in its source's status).</summary>
+    private ArtifactLocation? _reconcilingWith;
+    /// <summary>Drift reported while a reconcile runs, latest per object: mostly the watch events of that reconcile's
+    /// own apply, which only its result can tell apart from someone else's change.</summary>
+    private readonly Dictionary<string, DriftDetected> _driftWhileReconciling = new(StringComparer.Ordinal);
+    private bool _dependencyReadyWhileReconciling;
     private IReadOnlyDictionary<string, string> _applied = new Dictionary<string, string>();
     private IReadOnlyList<string> _dependencies = [];
     private readonly HashSet<string> _dependents = new(StringComparer.Ordinal);
@@ -50,6 +56,10 @@ public sealed class KustomizationEntity : ReconcilingEntity
             // failed reconcile of it is retried on its retry schedule, not on every renewal.
             if (_artifact == previous || _artifact == _reconciledArtifact)
                 return;
+            // A reconcile that started without an artifact reads its source's, most likely this very one: whether
+            // this is news is known when it ends (OnReconciled), so it is neither cancelled nor repeated now.
+            if (Reconciling && _reconcilingWith is null)
+                return;
             // A new revision makes the work under way (an apply, a health round of the previous revision) stale:
             // Flux's CancelHealthCheckOnNewRevision, here for every phase.
             CancelWork();
@@ -69,8 +79,13 @@ public sealed class KustomizationEntity : ReconcilingEntity
         Receive<DependencyReady>(m =>
         {
             // Only a Kustomization still waiting needs the news: one that already applied (its dependencies were
-            // ready when it looked) does not build again, as in Flux.
-            if (_dependencies.Contains(m.DependencyId) && !_ready)
+            // ready when it looked) does not build again, as in Flux. The reconcile under way may be that one: judged
+            // once it ends.
+            if (!_dependencies.Contains(m.DependencyId))
+                return;
+            if (Reconciling)
+                _dependencyReadyWhileReconciling = true;
+            else if (!_ready)
                 RequestReconcile();
         });
         Receive<HealthTick>(tick =>
@@ -92,16 +107,12 @@ public sealed class KustomizationEntity : ReconcilingEntity
         });
         Receive<DriftDetected>(m =>
         {
-            // The watch also reports this entity's own writes: an object exactly as the last apply left it is no drift.
-            if (m.Fingerprint.Length > 0 && _applied.TryGetValue(m.Object, out var applied) && applied == m.Fingerprint)
-                return;
-            // Reverting drift right away, but at most once a second: an object that keeps changing under us must
-            // not turn into a reconcile loop.
-            var wait = _lastReconcile + DriftQuietPeriod - DateTimeOffset.UtcNow;
-            if (wait <= TimeSpan.Zero)
-                RequestReconcile();
-            else if (!Timers.IsTimerActive(DriftTimerKey))
-                Timers.StartSingleTimer(DriftTimerKey, m, wait);
+            // The watch events of the apply under way arrive before its result (the status write comes last): judged
+            // against what it applied, once it ends.
+            if (Reconciling)
+                _driftWhileReconciling[m.Object] = m;
+            else
+                JudgeDrift(m);
         });
     }
 
@@ -144,6 +155,7 @@ public sealed class KustomizationEntity : ReconcilingEntity
     protected override void OnReconcileStarting()
     {
         _healthEpoch++;
+        _reconcilingWith = _artifact;
         Timers.Cancel(HealthTimerKey);
     }
 
@@ -152,12 +164,19 @@ public sealed class KustomizationEntity : ReconcilingEntity
         _lastReconcile = DateTimeOffset.UtcNow;
         if (outcome.Applied is { } fingerprints)
             _applied = fingerprints;
+        foreach (var drift in _driftWhileReconciling.Values)
+            JudgeDrift(drift);
+        _driftWhileReconciling.Clear();
         // A reconcile that ran before any message brought the artifact read it from the source's status.
-        _artifact ??= outcome.Artifact;
+        var used = outcome.Artifact ?? _reconcilingWith;
+        _artifact ??= used;
         var appliedOk = outcome.Succeeded || outcome.HealthCheckAfter is not null;
-        var applied = appliedOk && _reconciledArtifact != _artifact;
+        var applied = appliedOk && _reconciledArtifact != used;
         if (appliedOk)
-            _reconciledArtifact = _artifact;
+            _reconciledArtifact = used;
+        // An artifact that arrived meanwhile and differs from the one this reconcile read itself is news.
+        if (_artifact != used && _artifact != _reconciledArtifact)
+            RequestReconcile();
         if (outcome.HealthCheckAfter is { } tick)
         {
             _healthWaitStarted = DateTimeOffset.UtcNow;
@@ -166,6 +185,24 @@ public sealed class KustomizationEntity : ReconcilingEntity
         if (outcome.AppliedKinds.Count > 0)
             _driftWatcher?.Tell(new DriftWatcher.WatchKinds(outcome.AppliedKinds));
         UpdateReadiness(outcome, applied);
+        if (_dependencyReadyWhileReconciling && !appliedOk)
+            RequestReconcile();
+        _dependencyReadyWhileReconciling = false;
+    }
+
+    private void JudgeDrift(DriftDetected m)
+    {
+        // The watch also reports this entity's own writes: an object exactly as the last apply left it (or a deletion
+        // of one it pruned) is no drift.
+        if (_applied.TryGetValue(m.Object, out var applied) && applied == m.Fingerprint)
+            return;
+        // Reverting drift right away, but at most once a second: an object that keeps changing under us must not
+        // turn into a reconcile loop.
+        var wait = _lastReconcile + DriftQuietPeriod - DateTimeOffset.UtcNow;
+        if (wait <= TimeSpan.Zero)
+            RequestReconcile();
+        else if (!Timers.IsTimerActive(DriftTimerKey))
+            Timers.StartSingleTimer(DriftTimerKey, m, wait);
     }
 
     private void AfterHealthRound(ReconcileOutcome outcome)

@@ -22,8 +22,9 @@ public sealed record ReconcileOutcome(bool Succeeded, TimeSpan? RequeueAfter, Ar
     /// once, with its stack.</summary>
     public Exception? Error { get; init; }
 
-    /// <summary>Fingerprints of the objects a consumer's apply left, by object (null: nothing applied this time), so
-    /// that the watch events of its own writes are not taken for drift.</summary>
+    /// <summary>Fingerprints of the objects a consumer's apply left, by object (empty for those it pruned; null:
+    /// nothing applied this time), so that the watch events of its own writes and deletions are not taken for
+    /// drift.</summary>
     public IReadOnlyDictionary<string, string>? Applied { get; init; }
 
     /// <summary>The kinds a consumer applied (for drift watches).</summary>

@@ -70,6 +70,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             var then = _running!;
             _running = null;
             _finalizing = false;
+            Reconciling = false;
             // Work cancelled as stale reports nothing: what cancelled it asked for the work that follows.
             if (!(m.Error is OperationCanceledException && _runningToken.IsCancellationRequested))
                 then(m.Result, m.Error);
@@ -143,6 +144,10 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
 
     /// <summary>Whether work (a reconcile, a health round, a finalize round) is under way.</summary>
     protected bool Busy => _running is not null;
+
+    /// <summary>Whether the work under way is a reconcile: news about what it may change (its own writes coming back
+    /// through a watch) is judged against its result, once it ends.</summary>
+    protected bool Reconciling { get; private set; }
 
     /// <summary>A new version of the object arrived (before the decision to reconcile).</summary>
     protected virtual void OnObjectSeen(JsonObject obj)
@@ -260,6 +265,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         var obj = Object!;
         var artifact = InputArtifact;
         var started = Stopwatch.GetTimestamp();
+        Reconciling = true;
         StartWork(ct => Handler.ReconcileAsync(obj, artifact, ct), (outcome, error) =>
         {
             TideMetrics.Reconciled(EntityId, Stopwatch.GetElapsedTime(started), outcome is { Succeeded: true });

@@ -19,14 +19,23 @@ public sealed class StatusWriter(KubeClient kube, string fieldManager, EventReco
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Writes <paramref name="status"/> as the object's whole status and records
-    /// <paramref name="recorded"/>; returns the object as the server holds it after the write.</summary>
-    public async Task<JsonObject> WriteAsync(JsonObject obj, JsonNode status, IReadOnlyList<ReconcileEvent> recorded,
+    /// <paramref name="recorded"/>; returns the object as the server holds it after the write, or null when the
+    /// object is gone (deleted while it was reconciled: there is nothing left to report on).</summary>
+    public async Task<JsonObject?> WriteAsync(JsonObject obj, JsonNode status, IReadOnlyList<ReconcileEvent> recorded,
         string controller)
     {
         using var timeout = new CancellationTokenSource(WriteTimeout, time);
         var ct = timeout.Token;
         var target = ObjectRef.Of(obj);
-        var written = await kube.ApplyStatusAsync(target, status.AsObject(), fieldManager, ct);
+        JsonObject written;
+        try
+        {
+            written = await kube.ApplyStatusAsync(target, status.AsObject(), fieldManager, ct);
+        }
+        catch (KubeApiException e) when (e.IsNotFound)
+        {
+            return null;
+        }
         foreach (var e in recorded)
         {
             progress?.Invoke($"{target}: {e.Message.Replace("\n", "; ")}");
@@ -43,9 +52,10 @@ public sealed class StatusWriter(KubeClient kube, string fieldManager, EventReco
     /// <summary>
     /// Writes the status of a reconcile that threw <paramref name="error"/>: the object's last status with Ready=False
     /// for <paramref name="failure"/>'s reason (and its kind's abnormal condition, e.g. FetchFailed) and the error's
-    /// message, Reconciling=True (ProgressingWithRetry); everything else as it was. Returns the written object.
+    /// message, Reconciling=True (ProgressingWithRetry); everything else as it was. Returns the written object (null:
+    /// the object is gone).
     /// </summary>
-    public async Task<JsonObject> WriteUnexpectedFailureAsync(JsonObject obj, Exception error, UnexpectedFailure failure,
+    public async Task<JsonObject?> WriteUnexpectedFailureAsync(JsonObject obj, Exception error, UnexpectedFailure failure,
         string controller)
     {
         var message = error.Message;

@@ -78,7 +78,7 @@ public sealed class DriftWatcher : ReceiveActor
         if (owner is null || ownerNamespace is null)
             return;
         var key = ObjectRef.Of(obj).ToString();
-        var fingerprint = deleted ? "" : ObjectFingerprint.Of(obj);
+        var fingerprint = deleted ? ObjectFingerprint.Deleted : ObjectFingerprint.Of(obj);
         if (seen.TryGetValue(key, out var previous) && previous == fingerprint)
             return;
         if (deleted)

@@ -24,7 +24,10 @@ internal sealed class WatchStreamer(ObjectStore store, TableConverter tables)
             : $"metadata.name={name}" + (query["fieldSelector"].ToString() is { Length: > 0 } f ? "," + f : ""));
         var rv = query["resourceVersion"].ToString();
         long? from = null;
-        if (rv.Length > 0 && rv != "0")
+        // A streaming list (client-go's WatchListClient, as helm's wait uses it): the current objects, then a bookmark
+        // that says so, then the changes.
+        var initialEvents = query["sendInitialEvents"] == "true";
+        if (rv.Length > 0 && rv != "0" && !initialEvents)
         {
             from = long.TryParse(rv, out var parsed) && parsed >= 0 ? parsed
                 : throw ApiException.BadRequest($"invalid resource version: {rv}");
@@ -70,6 +73,8 @@ internal sealed class WatchStreamer(ObjectStore store, TableConverter tables)
                         if (sent++ >= limit) return;
                         await WriteEventAsync(response, type, WatchEvent.Added, o, shape, includeObject, ct);
                     }
+                    if (initialEvents)
+                        await WriteBookmarkAsync(response, type, snapshot.Revision, initialEventsEnd: true, ct);
                     await response.Body.FlushAsync(ct);
                 }
                 var reader = subscription.Events;
@@ -79,16 +84,7 @@ internal sealed class WatchStreamer(ObjectStore store, TableConverter tables)
                     {
                         if (e.Type == WatchEvent.Bookmark)
                         {
-                            await WriteLineAsync(response, new JsonObject
-                            {
-                                ["type"] = WatchEvent.Bookmark,
-                                ["object"] = new JsonObject
-                                {
-                                    ["kind"] = type.Kind,
-                                    ["apiVersion"] = type.GroupVersion,
-                                    ["metadata"] = new JsonObject { ["resourceVersion"] = e.ResourceVersion.ToString() },
-                                },
-                            }, ct, flush: false);
+                            await WriteBookmarkAsync(response, type, e.ResourceVersion, initialEventsEnd: false, ct);
                             continue;
                         }
                         var now = e.Type != WatchEvent.Deleted && Matches(e.Object);
@@ -113,6 +109,19 @@ internal sealed class WatchStreamer(ObjectStore store, TableConverter tables)
                 // timeoutSeconds elapsed or the client left: the stream simply ends, as in Kubernetes.
             }
         }
+    }
+
+    private static Task WriteBookmarkAsync(HttpResponse response, ResourceType type, long resourceVersion, bool initialEventsEnd,
+        CancellationToken ct)
+    {
+        var metadata = new JsonObject { ["resourceVersion"] = resourceVersion.ToString() };
+        if (initialEventsEnd)
+            metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+        return WriteLineAsync(response, new JsonObject
+        {
+            ["type"] = WatchEvent.Bookmark,
+            ["object"] = new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.GroupVersion, ["metadata"] = metadata },
+        }, ct, flush: false);
     }
 
     private async Task WriteEventAsync(HttpResponse response, ResourceType type, string kind, StoredObject o, ResponseShape shape,

@@ -36,7 +36,7 @@ public sealed class Pruner(KubeClient kube)
                 continue;
             }
             if (await kube.DeleteAsync(target, "Background", ct))
-                changes.Add(new ChangeSetEntry(target, ChangeAction.Deleted));
+                changes.Add(new ChangeSetEntry(target, ChangeAction.Deleted) { Fingerprint = ObjectFingerprint.Deleted });
         }
         return changes;
     }

@@ -10,6 +10,9 @@ namespace Tide.Engine.Kube;
 /// </summary>
 public static class ObjectFingerprint
 {
+    /// <summary>The fingerprint of an object that is gone.</summary>
+    public const string Deleted = "";
+
     private static readonly string[] ServerMetadata = ["resourceVersion", "managedFields", "generation", "uid", "creationTimestamp"];
 
     public static string Of(JsonObject obj)

@@ -79,8 +79,11 @@ public sealed class KustomizationReconciler
                 History = ReconcileHistory.Record(previous.History, buildDigest, started, _options.Time.GetUtcNow(),
                     ConditionReasons.ReconciliationSucceeded, new Dictionary<string, string> { ["revision"] = source.Revision }),
             };
-            var applied = changes.Where(c => c.Fingerprint is not null)
-                .ToDictionary(c => c.Object.ToString(), c => c.Fingerprint!, StringComparer.Ordinal);
+            // The key (kind/namespace/name) leaves out the API group: of two objects it cannot tell apart, the first
+            // stays, so what the apply left comes before what the prune deleted.
+            var applied = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var change in changes.Where(c => c.Fingerprint is not null))
+                applied.TryAdd(change.Object.ToString(), change.Fingerprint!);
             var targets = HealthTargets.Select(ks.Spec, changes);
             if (targets.Count == 0)
             {

@@ -10,6 +10,7 @@ public sealed record ReconcileResult<TStatus>(TStatus Status, IReadOnlyList<Reco
     public ArtifactLocation? Input { get; init; }
 
     /// <summary>What a consumer's apply left in the cluster: the <see cref="Kube.ObjectFingerprint"/> of each object,
-    /// by its <see cref="Kube.ObjectRef"/> text. Null when nothing was applied.</summary>
+    /// by its <see cref="Kube.ObjectRef"/> text (<see cref="Kube.ObjectFingerprint.Deleted"/> for those it pruned).
+    /// Null when nothing was applied.</summary>
     public IReadOnlyDictionary<string, string>? Applied { get; init; }
 }

@@ -61,17 +61,16 @@ public static class HelmCommand
                 var (name, chart) = NameAndChart(positional, parse.GetValue(generateName), parse.GetValue(nameTemplate));
                 CheckLabels(parse.GetValue(labels)!);
                 var valueFiles = CommaSeparated(parse.GetValue(values)!);
-                var fileSets = parse.GetValue(setFile)!;
                 var options = new HelmTemplateOptions(name, chart)
                 {
                     Namespace = parse.GetValue(ns)!,
                     ValuesFiles = valueFiles,
                     SetValues = parse.GetValue(set)!,
                     StringValues = parse.GetValue(setString)!,
-                    FileValues = fileSets,
+                    FileValues = parse.GetValue(setFile)!,
                     JsonValues = parse.GetValue(setJson)!,
                     LiteralValues = parse.GetValue(setLiteral)!,
-                    Stdin = valueFiles.Any(f => f.Trim() == "-") || fileSets.Any(f => f.Contains("=-", StringComparison.Ordinal)) ? Console.In.ReadToEnd() : null,
+                    Stdin = Console.In.ReadToEnd,
                     ShowOnly = parse.GetValue(showOnly)!,
                     ApiVersions = CommaSeparated(parse.GetValue(apiVersions)!),
                     KubeVersion = parse.GetValue(kubeVersion) is { Length: > 0 } kv ? kv : "v1.35.0",

@@ -22,9 +22,12 @@ public sealed class TideRuntime : IAsyncDisposable
     private readonly HttpEndpoint _metricsServer;
     private readonly HttpClient _http;
 
+    private readonly NodeLease _lease;
+
     private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpEndpoint metricsServer, HttpClient http,
         KubeClient kube, TideNode node)
     {
+        _lease = NodeLease.Start(kube, node.Address.ToString());
         _artifactServer = artifactServer;
         _webhookServer = webhookServer;
         _metricsServer = metricsServer;
@@ -52,7 +55,10 @@ public sealed class TideRuntime : IAsyncDisposable
     {
         var settings = TideSettings.From(config);
         var storeDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "store"));
-        var artifactServer = await ArtifactServer.StartAsync(storeDirectory, settings.ArtifactsHost, settings.ArtifactsPort, ct);
+        // /readyz answers once the node (started last) is an Up member of its cluster.
+        TideNode? started = null;
+        var artifactServer = await ArtifactServer.StartAsync(storeDirectory, settings.ArtifactsHost, settings.ArtifactsPort,
+            () => started is { } n && Akka.Cluster.Cluster.Get(n.System).SelfMember.Status == Akka.Cluster.MemberStatus.Up, ct);
         var baseUrl = settings.AdvertiseUrl.Length > 0 ? settings.AdvertiseUrl : artifactServer.Url.ToString().TrimEnd('/');
         var kube = kubeconfigPath is not null ? KubeClient.FromKubeconfig(kubeconfigPath)
             : new KubeClient(KubernetesClientConfiguration.IsInCluster()
@@ -138,11 +144,13 @@ public sealed class TideRuntime : IAsyncDisposable
             new EntityKind(Receiver.KindName, Receiver.ApiVersionV1, IsSource: true,
                 new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
         ], progress, ct);
+        started = node;
         return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node);
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _lease.DisposeAsync();
         await _metricsServer.DisposeAsync();
         await _webhookServer.DisposeAsync();
         await Node.DisposeAsync();

@@ -33,12 +33,12 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
     }
 
     [Fact]
-    public void FailedReconcile_IsRetriedOnItsBackoff_NotAgainWhenARenewedSubscriptionRepeatsTheArtifact()
+    public void FailedReconcile_IsRetriedOnItsRetryInterval_NotAgainWhenARenewedSubscriptionRepeatsTheArtifact()
     {
         var sources = CreateTestProbe();
+        // Retried after 10 minutes: any reconcile within this test is one the messages caused.
         var handler = new RecordingHandler(_ => new ReconcileOutcome(false, TimeSpan.FromMinutes(10)));
-        // Retries no sooner than 10 s: any reconcile within this test is one the messages caused.
-        var entity = Start(handler, sources, backoffMin: TimeSpan.FromSeconds(10));
+        var entity = Start(handler, sources);
         entity.Tell(Objects.Changed(App, sourceName: "repo"));
         sources.ExpectMsg<Subscribe>();
         entity.Tell(new ArtifactChanged(App, Source, V1));
@@ -79,6 +79,72 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
     }
 
     [Fact]
+    public void DriftDetected_OfItsOwnApplyOrPrune_ArrivingBeforeTheReconcileEnds_IsIgnored()
+    {
+        var applied = new Dictionary<string, string> { ["ConfigMap/ns/a"] = "AS-APPLIED", ["ConfigMap/ns/old"] = "" };
+        // The watch events of the apply and the prune reach the entity while the reconcile still writes its status.
+        var handler = StartWithNewsWhileReconciling((entity, _, _) =>
+        {
+            entity.Tell(new DriftDetected(App, "ConfigMap/ns/a", "AS-APPLIED"));
+            entity.Tell(new DriftDetected(App, "ConfigMap/ns/old", ""));
+            return new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1) { Applied = applied };
+        });
+        AwaitCondition(() => !handler.Calls.IsEmpty);
+
+        // Drift is reverted within the 1 s quiet period after a reconcile: wait past it.
+        ExpectNoMsg(TimeSpan.FromMilliseconds(1500));
+        Assert.Single(handler.Calls);
+    }
+
+    [Fact]
+    public void DriftDetected_OfAnotherChange_ArrivingBeforeTheReconcileEnds_ReconcilesAfterIt()
+    {
+        var applied = new Dictionary<string, string> { ["ConfigMap/ns/a"] = "AS-APPLIED", ["ConfigMap/ns/b"] = "AS-APPLIED" };
+        // Its own apply of a and b, then someone deletes b right after the apply wrote it.
+        var handler = StartWithNewsWhileReconciling((entity, _, _) =>
+        {
+            entity.Tell(new DriftDetected(App, "ConfigMap/ns/a", "AS-APPLIED"));
+            entity.Tell(new DriftDetected(App, "ConfigMap/ns/b", "AS-APPLIED"));
+            entity.Tell(new DriftDetected(App, "ConfigMap/ns/b", ""));
+            return new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1) { Applied = applied };
+        });
+
+        AwaitCondition(() => handler.Calls.Count >= 2, TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void ArtifactChanged_WhileAReconcileReadsTheSameOneFromTheSourceStatus_DoesNotReconcileAgain()
+    {
+        // The subscription's answer arrives while the first reconcile (no artifact yet) applies what it read from
+        // the source's status.
+        var handler = StartWithNewsWhileReconciling((entity, artifact, _) =>
+        {
+            if (artifact is null)
+                entity.Tell(new ArtifactChanged(App, Source, V1));
+            return new ReconcileOutcome(true, TimeSpan.FromMinutes(10), artifact ?? V1);
+        });
+        AwaitCondition(() => !handler.Calls.IsEmpty);
+
+        ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        Assert.Single(handler.Calls);
+    }
+
+    [Fact]
+    public void ArtifactChanged_WhileAReconcileReadsAnOlderOneFromTheSourceStatus_ReconcilesTheNewOneAfterIt()
+    {
+        var v2 = V1 with { Revision = "main@sha1:2222", Digest = "sha256:" + new string('c', 64) };
+        var handler = StartWithNewsWhileReconciling((entity, artifact, _) =>
+        {
+            if (artifact is null)
+                entity.Tell(new ArtifactChanged(App, Source, v2));
+            return new ReconcileOutcome(true, TimeSpan.FromMinutes(10), artifact ?? V1);
+        });
+
+        AwaitCondition(() => handler.Calls.Any(c => c.Artifact == v2), TimeSpan.FromSeconds(3));
+        Assert.Equal(2, handler.Calls.Count);
+    }
+
+    [Fact]
     public void ArtifactReadFromTheSourceStatus_IsNotAppliedAgainWhenTheMessageBringsIt()
     {
         var sources = CreateTestProbe();
@@ -113,6 +179,37 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
         entity.Tell(new DependencyReady(App, "Kustomization/ns/infra"));
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         Assert.Equal(2, handler.Calls.Count);
+    }
+
+    [Fact]
+    public void DependencyReady_ArrivingWhileTheReconcileThatFoundItReadyRuns_DoesNotReconcileAgain()
+    {
+        // The dependency's news (the answer to this entity's watch request) arrives after the reconcile read it as
+        // ready, while it applies.
+        var handler = StartWithNewsWhileReconciling((entity, _, _) =>
+        {
+            entity.Tell(new DependencyReady(App, "Kustomization/ns/infra"));
+            return new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1);
+        }, dependsOn: "infra");
+        AwaitCondition(() => !handler.Calls.IsEmpty);
+
+        ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        Assert.Single(handler.Calls);
+    }
+
+    [Fact]
+    public void DependencyReady_ArrivingWhileAReconcileWaitingOnItRuns_ReconcilesAfterIt()
+    {
+        // The dependency became ready just after the first reconcile found it not ready (retried only after 10 s).
+        var handler = StartWithNewsWhileReconciling((entity, _, call) =>
+        {
+            if (call > 1)
+                return new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1);
+            entity.Tell(new DependencyReady(App, "Kustomization/ns/infra"));
+            return new ReconcileOutcome(false, TimeSpan.FromSeconds(10));
+        }, dependsOn: "infra");
+
+        AwaitCondition(() => handler.Calls.Count == 2, TimeSpan.FromSeconds(3));
     }
 
     [Fact]
@@ -169,6 +266,21 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
         router.Tell(new Router.Register(Source, Sys.ActorOf(SourceEntity.Props(Source, movedHandler, regions, timing()))));
         router.Tell(Objects.Changed(Source));
         AwaitCondition(() => consumerHandler.Calls.Any(c => c.Artifact == V2), TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>Starts an entity for Kustomization App (source repo) whose reconciles run <paramref name="reconcile"/>
+    /// (given the entity, the artifact handed over and the call's number): what it tells the entity reaches it while
+    /// that reconcile runs, before its result.</summary>
+    private ScriptedHandler StartWithNewsWhileReconciling(Func<IActorRef, ArtifactLocation?, int, ReconcileOutcome> reconcile,
+        string? dependsOn = null)
+    {
+        IActorRef entity = ActorRefs.Nobody;
+        var calls = 0;
+        var handler = new ScriptedHandler((_, artifact, _) =>
+            Task.FromResult(reconcile(entity, artifact, Interlocked.Increment(ref calls))));
+        entity = Start(handler, CreateTestProbe(), backoffMin: TimeSpan.FromSeconds(10));
+        entity.Tell(Objects.Changed(App, sourceName: "repo", dependsOn: dependsOn));
+        return handler;
     }
 
     private IActorRef Start(IReconcileHandler handler, Akka.TestKit.TestProbe sources, TimeSpan? backoffMin = null)

@@ -54,6 +54,13 @@ public sealed class FunctionMapTests
         """{{ duration 95 }}|{{ duration "3600" }}|{{ duration 0 }}|{{ duration 1.5 }}|{{ durationRound "2h30m" }}|{{ durationRound "400h" }}|{{ durationRound "1m0s" }}|{{ durationRound (int64 3000000000) }}|{{ durationRound "9000h" }}""",
         """{{ range $i, $v := .Capabilities.APIVersions }}{{ if lt $i 2 }}{{ $v }},{{ end }}{{ end }}|{{ has "apps/v1" .Capabilities.APIVersions }}|{{ typeOf .Capabilities.APIVersions }}|{{ .Capabilities.APIVersions.Has "policy/v1" }}""",
         """{{ tpl "{{ . }}" "str" }}|{{ tpl "{{ .a }}" (dict "a" 1) }}|{{ tpl "{{ len . }}" (list 1 2) }}|{{ tpl "{{ . }}" nil }}""",
+        """{{ camelcase "GOLANG_IS_GREAT" }}|{{ camelcase "HTTPServer" }}|{{ camelcase "FooBar" }}|{{ camelcase "_complex__case_" }}|{{ camelcase "foo bar  baz" }}|{{ camelcase "--" }}|{{ camelcase "aBC dEF" }}""",
+        """{{ wrapWith 5 "\t" "abcdefghij" }}|{{ wrap 5 "abcdefghij kl" }}|{{ wrapWith 3 "" "ab cd efgh" }}""",
+        """{{ seq 0 }}|{{ seq 5 }}|{{ seq -3 }}|{{ seq 2 -2 }}|{{ seq 1 2 10 }}|{{ seq 10 -3 1 }}|{{ seq 10 3 1 }}|{{ seq 1 0 3 }}""",
+        """{{ slice (list 1 2 3) 1 | toJson }}|{{ slice list | toJson }}|{{ chunk -1 (list 1 2) | toJson }}|{{ chunk 3 (list 1 2 3 4 5 6 7) | toJson }}|{{ concat (list 1) (list 2 3) | toJson }}""",
+        """{{ int .Values.big }}|{{ printf "%s|%d|%5s" .Values.l .Values.l (list "a" "bb") }}|{{ printf "%U" 65 }}|{{ round -2.5 0 }}|{{ round 2.5 0 }}|{{ typeOf .Files }}""",
+        """{{ regexReplaceAll "(?P<x>a)" "aa" "${x}b" }}|{{ regexSplit "a*" "baaac" -1 | toJson }}|{{ regexFindAll "a*" "baaac" -1 | toJson }}|{{ regexReplaceAll "a|" "xay" "-" }}|{{ regexReplaceAll "x*" "abc" "-" }}""",
+        """{{ replace "" "x" "ab" }}|{{ splitList "" "ab" | toJson }}|{{ split "" "ab" | toJson }}|{{ mergeOverwrite (dict "b" (list 1)) (dict "a" 1 "b" (list "x")) | toJson }}""",
         """{{ mustToDate "2006-01-02" "2024-02-29" | date "2006-01-02" }}|{{ toDate "02/01/06 15:04" "31/12/99 23:59" | date "2006-01-02T15:04" }}""",
     ];
 
@@ -71,6 +78,19 @@ public sealed class FunctionMapTests
         """{{ genSelfSignedCert "x" (list 1) nil 3 }}""",
         """{{ genSelfSignedCert "x" (list "nope") nil 3 }}""",
         """{{ mustFromJson "{" }}""",
+        """{{ slice (list 1 2) 3 }}""",
+        """{{ mustSlice 1 }}""",
+        """{{ semver "x" }}""",
+        """{{ semverCompare ">1" "x" }}""",
+        """{{ chunk 0 (list 1 2) }}""",
+        """{{ deepCopy nil }}""",
+        """{{ dig "a" "b" "d" (dict "a" "s") }}""",
+        """{{ dig 1 "d" (dict) }}""",
+        """{{ concat 1 2 }}""",
+        """{{ concat (list 1) nil }}""",
+        """{{ randInt 1 1 }}""",
+        """{{ repeat -1 "a" }}""",
+        """{{ indent -1 "a" }}""",
         """{{ genCAWithKey "x" 3 "not a key" }}""",
     ];
 
@@ -96,7 +116,7 @@ public sealed class FunctionMapTests
         var files = new Dictionary<string, string>
         {
             ["Chart.yaml"] = "apiVersion: v2\nname: fns\nversion: 0.1.0\n",
-            ["values.yaml"] = "n: 1\n",
+            ["values.yaml"] = "n: 1\nbig: 12345678901\nl: [1, 2]\n",
         };
         var i = 0;
         foreach (var snippet in snippets)

@@ -85,6 +85,32 @@ public sealed class InformerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Run_ResumeVersionExpired_ListsAgain()
+    {
+        // One event of history, and every watch ends after one event: while the consumer holds the informer on the
+        // first change, two more writes push that change's resourceVersion out of the history.
+        var kube = await StartServerAsync(new ApiServerOptions { WatchHistory = 1, Faults = new FaultOptions { WatchCloseAfterEvents = 1 } });
+        var create = new ApplyOptions { FieldManager = "test" };
+        var events = Channel.CreateUnbounded<InformerEvent>();
+        var release = new TaskCompletionSource();
+        _ = new Informer(kube, "v1", "ConfigMap", "app=web").RunAsync(async e =>
+        {
+            await events.Writer.WriteAsync(e);
+            if (e is InformerEvent.Changed)
+                await release.Task;
+        }, _stop.Token);
+
+        Assert.Equal("listed ", Describe(await NextAsync(events.Reader)));
+        await kube.ApplyAsync(ConfigMap("a", "web"), create, CancellationToken.None);
+        Assert.Equal("changed a", Describe(await NextAsync(events.Reader)));
+        await kube.ApplyAsync(ConfigMap("b", "web"), create, CancellationToken.None);
+        await kube.ApplyAsync(ConfigMap("c", "web"), create, CancellationToken.None);
+        release.SetResult();
+
+        Assert.Equal("listed a,b,c", Describe(await NextAsync(events.Reader)));
+    }
+
+    [Fact]
     public async Task Run_ListsEverythingAgain_EveryRelistInterval()
     {
         var kube = await StartServerAsync(new ApiServerOptions());

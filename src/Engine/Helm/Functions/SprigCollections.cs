@@ -27,8 +27,8 @@ public static class SprigCollections
         GoFunction.Variadic("mustMerge", P.Map, a => Merge(Map(a[0]), a[1..], overwrite: false), P.Map),
         GoFunction.Variadic("mergeOverwrite", P.Map, a => Merge(Map(a[0]), a[1..], overwrite: true), P.Map),
         GoFunction.Variadic("mustMergeOverwrite", P.Map, a => Merge(Map(a[0]), a[1..], overwrite: true), P.Map),
-        GoFunction.Fixed("deepCopy", a => DeepCopy(a[0]), P.Any),
-        GoFunction.Fixed("mustDeepCopy", a => DeepCopy(a[0]), P.Any),
+        GoFunction.Fixed("deepCopy", a => DeepCopy(a[0] ?? throw NilReflect()), P.Any),
+        GoFunction.Fixed("mustDeepCopy", a => DeepCopy(a[0] ?? throw NilReflect()), P.Any),
         GoFunction.Variadic("dig", P.Any, Dig),
         GoFunction.Fixed("first", a => ListOf(a[0], "find first") is { Count: > 0 } l ? l[0] : null, P.Any),
         GoFunction.Fixed("mustFirst", a => ListOf(a[0], "find first") is { Count: > 0 } l ? l[0] : null, P.Any),
@@ -44,7 +44,12 @@ public static class SprigCollections
         GoFunction.Fixed("mustPush", a => new List<object?>(ListOf(a[0], "push")) { a[1] }, P.Any, P.Any),
         GoFunction.Fixed("prepend", a => ListOf(a[0], "prepend").Prepend(a[1]).ToList(), P.Any, P.Any),
         GoFunction.Fixed("mustPrepend", a => ListOf(a[0], "prepend").Prepend(a[1]).ToList(), P.Any, P.Any),
-        GoFunction.Variadic("concat", P.Any, a => a.SelectMany(l => ListOf(l, "concat")).ToList()),
+        GoFunction.Variadic("concat", P.Any, a => a.SelectMany(l => l switch
+        {
+            List<object?> or byte[] => ListOf(l, "concat"),
+            null => throw new FunctionException("runtime error: invalid memory address or nil pointer dereference"),
+            _ => throw new FunctionException($"Cannot concat type {GoValue.KindName(l)} as list"),
+        }).ToList()),
         GoFunction.Fixed("reverse", a => Enumerable.Reverse(ListOf(a[0], "find reverse")).ToList(), P.Any),
         GoFunction.Fixed("mustReverse", a => Enumerable.Reverse(ListOf(a[0], "find reverse")).ToList(), P.Any),
         GoFunction.Fixed("uniq", a => Uniq(ListOf(a[0], "find uniq")), P.Any),
@@ -71,21 +76,29 @@ public static class SprigCollections
         return map;
     }
 
+    /// <summary>Sprig's dig: keys (strings) into nested maps; a missing key gives the default, a step that is not a
+    /// map fails as Go's type assertion does.</summary>
     private static object? Dig(object?[] a)
     {
         if (a.Length < 3)
             throw new FunctionException("dig needs at least three arguments");
-        var dict = a[^1] as Dictionary<string, object?> ?? throw new FunctionException("last argument to dig must be a map");
-        var def = a[^2];
-        object? current = dict;
+        object? current = AsMap(a[^1]);
         foreach (var k in a[..^2])
         {
-            if (current is not Dictionary<string, object?> m || !m.TryGetValue(StrVal(k), out var next))
-                return def;
+            var key = k as string ?? throw new FunctionException($"interface conversion: interface {{}} is {Kind(k)}, not string");
+            if (!AsMap(current).TryGetValue(key, out var next))
+                return a[^2];
             current = next;
         }
         return current;
+
+        static Dictionary<string, object?> AsMap(object? v) =>
+            v as Dictionary<string, object?> ?? throw new FunctionException($"interface conversion: interface {{}} is {Kind(v)}, not map[string]interface {{}}");
+
+        static string Kind(object? v) => v is null ? "nil" : GoValue.TypeName(v);
     }
+
+    private static FunctionException NilReflect() => new("reflect: call of reflect.Value.Type on zero Value");
 
     private static List<object?> Uniq(List<object?> list)
     {
@@ -96,19 +109,30 @@ public static class SprigCollections
         return result;
     }
 
+    /// <summary>Sprig's slice/mustSlice: reflect's Slice on a list, which panics past its bounds.</summary>
     private static object? SliceList(object? list, object?[] idx)
     {
+        if (list is not (List<object?> or byte[]))
+            throw new FunctionException($"list should be type of slice or array but {GoValue.KindName(list)}");
         var l = ListOf(list, "slice");
+        if (l.Count == 0)
+            return null;
         var start = idx.Length > 0 ? ToInt(idx[0]) : 0;
         var end = idx.Length > 1 ? ToInt(idx[1]) : l.Count;
+        if (start < 0 || end < start || end > l.Count)
+            throw new FunctionException("reflect.Value.Slice: slice index out of bounds");
         return l.GetRange(start, end - start);
     }
 
+    /// <summary>Sprig's chunk: ceil(len/size) lists; a size that gives no sensible count fails as Go's make does.</summary>
     private static List<object?> Chunk(int size, List<object?> list)
     {
+        var count = Math.Floor((list.Count - 1) / (double)size) + 1;
+        if (double.IsNaN(count) || count < 0 || count > int.MaxValue)
+            throw new FunctionException("runtime error: makeslice: len out of range");
         var result = new List<object?>();
-        for (var i = 0; i < list.Count; i += size)
-            result.Add(list.GetRange(i, Math.Min(size, list.Count - i)));
+        for (var i = 0; i < (int)count; i++)
+            result.Add(list.GetRange(i * size, Math.Min(size, list.Count - i * size)));
         return result;
     }
 
@@ -135,7 +159,7 @@ public static class SprigCollections
                 MergeInto(dstMap, srcMap, overwrite);
                 continue;
             }
-            if (exists && !Empty(dstValue) && srcValue is Dictionary<string, object?> or List<object?>)
+            if (!overwrite && exists && !Empty(dstValue) && srcValue is Dictionary<string, object?> or List<object?>)
                 continue;
             if (overwrite || !exists || Empty(dstValue))
                 dst[key] = srcValue;

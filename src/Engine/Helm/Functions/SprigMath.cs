@@ -30,7 +30,8 @@ public static class SprigMath
         GoFunction.Fixed("floor", a => Math.Floor(ToFloat64(a[0])), P.Any),
         GoFunction.Fixed("ceil", a => Math.Ceiling(ToFloat64(a[0])), P.Any),
         GoFunction.Variadic("round", P.Any, a => Round(ToFloat64(a[0]), ToInt(a[1]), a.Length > 2 ? ToFloat64(a[2]) : 0.5), P.Any, P.Int),
-        GoFunction.Fixed("int", a => ToInt(a[0]), P.Any),
+        // Go's int is 64 bits; Tide keeps Go ints as C# int where they fit.
+        GoFunction.Fixed("int", a => GoInt(ToInt64(a[0])), P.Any),
         GoFunction.Fixed("int64", a => ToInt64(a[0]), P.Any),
         GoFunction.Fixed("float64", a => ToFloat64(a[0]), P.Any),
         GoFunction.Fixed("atoi", a => int.TryParse((string)a[0]!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i) ? i : 0, P.String),
@@ -38,7 +39,8 @@ public static class SprigMath
         GoFunction.Fixed("until", a => UntilStep(0, (int)a[0]!, (int)a[0]! < 0 ? -1 : 1), P.Int),
         GoFunction.Fixed("untilStep", a => UntilStep((int)a[0]!, (int)a[1]!, (int)a[2]!), P.Int, P.Int, P.Int),
         GoFunction.Variadic("seq", P.Int, a => Seq(a.Select(x => (int)x!).ToArray())),
-        GoFunction.Fixed("randInt", a => Random.Shared.Next((int)a[0]!, (int)a[1]!), P.Int, P.Int),
+        // rand.Intn(max-min)+min: an empty range panics as math/rand does.
+        GoFunction.Fixed("randInt", a => (int)a[1]! > (int)a[0]! ? Random.Shared.Next((int)a[0]!, (int)a[1]!) : throw new FunctionException("invalid argument to Intn"), P.Int, P.Int),
     ];
 
     private static long TryOctal(string s)
@@ -75,8 +77,9 @@ public static class SprigMath
     {
         var pow = Math.Pow(10, p);
         var digit = pow * a;
-        var (intPart, div) = (Math.Truncate(digit), digit - Math.Truncate(digit));
-        var round = div >= r ? Math.Ceiling(digit) : intPart;
+        // math.Modf's fraction (negative below zero), then Ceil or Floor, as Sprig's round.
+        var div = digit - Math.Truncate(digit);
+        var round = div >= r ? Math.Ceiling(digit) : Math.Floor(digit);
         return round / pow;
     }
 
@@ -92,26 +95,33 @@ public static class SprigMath
     }
 
     /// <summary>Sprig's seq, after GNU seq: [end] | start end | start step end.</summary>
+    /// <summary>Sprig's seq: like GNU seq (1..N, START..END, START STEP END), through untilStep.</summary>
     private static string Seq(int[] p)
     {
-        int start = 1, step = 1, end;
+        List<object?> values;
         switch (p.Length)
         {
-            case 0: return "";
-            case 1: end = p[0]; break;
-            case 2: start = p[0]; end = p[1]; step = end >= start ? 1 : -1; break;
-            default: start = p[0]; step = p[1]; end = p[2]; break;
+            case 1:
+                var up = p[0] < 1 ? -1 : 1;
+                values = UntilStep(1, p[0] + up, up);
+                break;
+            case 2:
+                var step = p[1] < p[0] ? -1 : 1;
+                values = UntilStep(p[0], p[1] + step, step);
+                break;
+            case 3:
+                var increment = p[2] < p[0] ? -1 : 1;
+                if (p[2] < p[0] && p[1] > 0)
+                    return "";
+                values = UntilStep(p[0], p[2] + increment, p[1]);
+                break;
+            default:
+                return "";
         }
-        if (step == 0 || (end < start && step > 0) || (end > start && step < 0))
-            return "";
-        var sb = new StringBuilder();
-        for (var i = start; step > 0 ? i <= end : i >= end; i += step)
-        {
-            if (sb.Length > 0) sb.Append(' ');
-            sb.Append(i.ToString(CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
+        return string.Join(' ', values);
     }
 
     private static object Biggest(object?[] a) => a[1..].Aggregate(ToInt64(a[0]), (acc, x) => Math.Max(acc, ToInt64(x)));
+
+    private static object GoInt(long n) => n is >= int.MinValue and <= int.MaxValue ? (object)(int)n : n;
 }

@@ -40,10 +40,10 @@ public static class SprigMisc
         GoFunction.Fixed("mustRegexFind", a => Find(Re((string)a[0]!), (string)a[1]!), P.String, P.String),
         GoFunction.Fixed("regexFindAll", a => FindAll(MustCompile((string)a[0]!), (string)a[1]!, (int)a[2]!), P.String, P.String, P.Int),
         GoFunction.Fixed("mustRegexFindAll", a => FindAll(Re((string)a[0]!), (string)a[1]!, (int)a[2]!), P.String, P.String, P.Int),
-        GoFunction.Fixed("regexReplaceAll", a => MustCompile((string)a[0]!).Replace((string)a[1]!, GoExpand((string)a[2]!)), P.String, P.String, P.String),
-        GoFunction.Fixed("mustRegexReplaceAll", a => Re((string)a[0]!).Replace((string)a[1]!, GoExpand((string)a[2]!)), P.String, P.String, P.String),
-        GoFunction.Fixed("regexReplaceAllLiteral", a => MustCompile((string)a[0]!).Replace((string)a[1]!, ((string)a[2]!).Replace("$", "$$")), P.String, P.String, P.String),
-        GoFunction.Fixed("mustRegexReplaceAllLiteral", a => Re((string)a[0]!).Replace((string)a[1]!, ((string)a[2]!).Replace("$", "$$")), P.String, P.String, P.String),
+        GoFunction.Fixed("regexReplaceAll", a => ReplaceAll(MustCompile((string)a[0]!), (string)a[1]!, (string)a[2]!, literal: false), P.String, P.String, P.String),
+        GoFunction.Fixed("mustRegexReplaceAll", a => ReplaceAll(Re((string)a[0]!), (string)a[1]!, (string)a[2]!, literal: false), P.String, P.String, P.String),
+        GoFunction.Fixed("regexReplaceAllLiteral", a => ReplaceAll(MustCompile((string)a[0]!), (string)a[1]!, (string)a[2]!, literal: true), P.String, P.String, P.String),
+        GoFunction.Fixed("mustRegexReplaceAllLiteral", a => ReplaceAll(Re((string)a[0]!), (string)a[1]!, (string)a[2]!, literal: true), P.String, P.String, P.String),
         GoFunction.Fixed("regexSplit", a => RegexSplit(MustCompile((string)a[0]!), (string)a[1]!, (int)a[2]!), P.String, P.String, P.Int),
         GoFunction.Fixed("mustRegexSplit", a => RegexSplit(Re((string)a[0]!), (string)a[1]!, (int)a[2]!), P.String, P.String, P.Int),
         GoFunction.Fixed("b32dec", a => B32Dec((string)a[0]!), P.String),
@@ -99,7 +99,7 @@ public static class SprigMisc
 
     private static Regex? TryRe(string pattern)
     {
-        try { return new Regex(pattern, RegexOptions.CultureInvariant); }
+        try { return new Regex(DotNetSyntax(pattern), RegexOptions.CultureInvariant); }
         catch (ArgumentException) { return null; }
     }
 
@@ -144,9 +144,12 @@ public static class SprigMisc
 
     private static Regex Re(string pattern)
     {
-        try { return new Regex(pattern, RegexOptions.CultureInvariant); }
+        try { return new Regex(DotNetSyntax(pattern), RegexOptions.CultureInvariant); }
         catch (RegexParseException e) { throw new FunctionException("error parsing regexp: " + GoRegexpError(e, pattern)); }
     }
+
+    /// <summary>RE2 names groups (?P&lt;name&gt;...); .NET knows them as (?&lt;name&gt;...).</summary>
+    private static string DotNetSyntax(string pattern) => pattern.Replace("(?P<", "(?<", StringComparison.Ordinal);
 
     /// <summary>Go's regexp/syntax wording for the errors .NET reports on the same patterns.</summary>
     private static string GoRegexpError(RegexParseException e, string pattern)
@@ -171,28 +174,60 @@ public static class SprigMisc
         Regex.Replace(repl, @"\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))", m =>
             m.Groups[1].Value == "$" ? "$$" : "${" + (m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value) + "}");
 
-    private static List<object?> FindAll(Regex re, string s, int n)
+    /// <summary>regexp's FindAll: an empty match right after the previous match is skipped, as Go does.</summary>
+    private static List<Match> GoMatches(Regex re, string s, int n)
     {
-        var matches = re.Matches(s).Select(m => (object?)m.Value);
-        return (n < 0 ? matches : matches.Take(n)).ToList();
+        var matches = new List<Match>();
+        var previousEnd = -1;
+        foreach (Match m in re.Matches(s))
+        {
+            if (n >= 0 && matches.Count == n)
+                break;
+            if (m.Length == 0 && m.Index == previousEnd)
+                continue;
+            matches.Add(m);
+            previousEnd = m.Index + m.Length;
+        }
+        return matches;
     }
+
+    /// <summary>regexp's ReplaceAllString (with $1/${name} expansion) or ReplaceAllLiteralString, over Go's matches.</summary>
+    private static string ReplaceAll(Regex re, string s, string replacement, bool literal)
+    {
+        var sb = new StringBuilder();
+        var last = 0;
+        var expand = literal ? null : GoExpand(replacement);
+        foreach (var m in GoMatches(re, s, -1))
+        {
+            sb.Append(s, last, m.Index - last).Append(expand is null ? replacement : m.Result(expand));
+            last = m.Index + m.Length;
+        }
+        return sb.Append(s, last, s.Length - last).ToString();
+    }
+
+    private static List<object?> FindAll(Regex re, string s, int n) =>
+        GoMatches(re, s, n).Select(m => (object?)m.Value).ToList();
 
     /// <summary>Go's regexp.Split.</summary>
     private static List<object?> RegexSplit(Regex re, string s, int n)
     {
-        if (n == 0) return [];
-        if (re.ToString().Length > 0 && s.Length == 0) return [""];
+        if (n == 0)
+            return [];
+        if (re.ToString().Length > 0 && s.Length == 0)
+            return [""];
         var result = new List<object?>();
-        var beg = 0;
-        foreach (Match m in re.Matches(s))
+        int beg = 0, end = 0;
+        foreach (var m in GoMatches(re, s, n))
         {
-            if (n > 0 && result.Count == n - 1) break;
-            var end = m.Index;
-            if (m.Length == 0 && end == 0) continue;
-            result.Add(s[beg..end]);
+            if (n > 0 && result.Count == n - 1)
+                break;
+            end = m.Index;
+            if (m.Index + m.Length != 0)
+                result.Add(s[beg..end]);
             beg = m.Index + m.Length;
         }
-        result.Add(s[beg..]);
+        if (end != s.Length)
+            result.Add(s[beg..]);
         return result;
     }
 
@@ -210,7 +245,7 @@ public static class SprigMisc
     private static bool SemverCompare(string constraint, string version)
     {
         if (!Semver.TryParse(version, out var v))
-            throw new FunctionException("Invalid Semantic Version");
+            throw new FunctionException("invalid semantic version");
         return Semver.Satisfies(constraint, v!);
     }
 

@@ -28,23 +28,23 @@ public static class SprigStrings
         GoFunction.Fixed("abbrevboth", a => AbbrevBoth((int)a[0]!, (int)a[1]!, (string)a[2]!), P.Int, P.Int, P.String),
         GoFunction.Fixed("trimall", a => ((string)a[1]!).Trim(((string)a[0]!).ToCharArray()), P.String, P.String),
         GoFunction.Fixed("substr", a => Substr((int)a[0]!, (int)a[1]!, (string)a[2]!), P.Int, P.Int, P.String),
-        GoFunction.Fixed("repeat", a => string.Concat(Enumerable.Repeat((string)a[1]!, Math.Max(0, (int)a[0]!))), P.Int, P.String),
-        GoFunction.Fixed("replace", a => ((string)a[2]!).Replace((string)a[0]!, (string)a[1]!, StringComparison.Ordinal), P.String, P.String, P.String),
+        GoFunction.Fixed("repeat", a => string.Concat(Enumerable.Repeat((string)a[1]!, NonNegative((int)a[0]!))), P.Int, P.String),
+        GoFunction.Fixed("replace", a => Replace((string)a[2]!, (string)a[0]!, (string)a[1]!), P.String, P.String, P.String),
         GoFunction.Fixed("contains", a => ((string)a[1]!).Contains((string)a[0]!, StringComparison.Ordinal), P.String, P.String),
         GoFunction.Fixed("hasPrefix", a => ((string)a[1]!).StartsWith((string)a[0]!, StringComparison.Ordinal), P.String, P.String),
         GoFunction.Fixed("hasSuffix", a => ((string)a[1]!).EndsWith((string)a[0]!, StringComparison.Ordinal), P.String, P.String),
         GoFunction.Variadic("cat", P.Any, a => string.Join(" ", a.Where(x => x is not null).Select(StrVal))),
         GoFunction.Fixed("nospace", a => string.Concat(((string)a[0]!).Where(c => !char.IsWhiteSpace(c))), P.String),
         GoFunction.Fixed("initials", a => string.Concat(((string)a[0]!).Split(GoSpace, StringSplitOptions.RemoveEmptyEntries).Select(w => w[0])), P.String),
-        GoFunction.Fixed("wrap", a => Wrap((string)a[1]!, (int)a[0]!, "\n"), P.Int, P.String),
-        GoFunction.Fixed("wrapWith", a => Wrap((string)a[2]!, (int)a[0]!, (string)a[1]!), P.Int, P.String, P.String),
+        GoFunction.Fixed("wrap", a => Wrap((string)a[1]!, (int)a[0]!, "\n", wrapLongWords: false), P.Int, P.String),
+        GoFunction.Fixed("wrapWith", a => Wrap((string)a[2]!, (int)a[0]!, (string)a[1]! is { Length: > 0 } sep ? sep : "\n", wrapLongWords: true), P.Int, P.String, P.String),
         GoFunction.Fixed("indent", a => Indent((int)a[0]!, (string)a[1]!), P.Int, P.String),
         GoFunction.Fixed("nindent", a => "\n" + Indent((int)a[0]!, (string)a[1]!), P.Int, P.String),
         GoFunction.Fixed("plural", a => (int)a[2]! == 1 ? a[0] : a[1], P.String, P.String, P.Int),
         GoFunction.Variadic("quote", P.Any, a => string.Join(" ", a.Where(x => x is not null).Select(x => GoFormat.GoQuote(StrVal(x))))),
         GoFunction.Variadic("squote", P.Any, a => string.Join(" ", a.Where(x => x is not null).Select(x => "'" + StrVal(x) + "'"))),
-        GoFunction.Fixed("split", a => SplitMap(((string)a[1]!).Split((string)a[0]!)), P.String, P.String),
-        GoFunction.Fixed("splitList", a => ((string)a[1]!).Split((string)a[0]!).Select(x => (object?)x).ToList(), P.String, P.String),
+        GoFunction.Fixed("split", a => SplitMap(Split((string)a[1]!, (string)a[0]!)), P.String, P.String),
+        GoFunction.Fixed("splitList", a => Split((string)a[1]!, (string)a[0]!).Select(x => (object?)x).ToList(), P.String, P.String),
         GoFunction.Fixed("splitn", a => SplitMap(SplitN((string)a[2]!, (string)a[0]!, (int)a[1]!)), P.String, P.Int, P.String),
         GoFunction.Fixed("join", a => string.Join((string)a[0]!, StrSlice(a[1])), P.String, P.Any),
         GoFunction.Fixed("sortAlpha", a => SortAlpha(a[0]), P.Any),
@@ -76,9 +76,23 @@ public static class SprigStrings
         return list.Select(x => (object?)x).ToList();
     }
 
+    /// <summary>strings.Repeat's count: a negative one panics.</summary>
+    private static int NonNegative(int count) =>
+        count >= 0 ? count : throw new FunctionException("strings: negative Repeat count");
+
+    /// <summary>strings.Replace: an empty old string matches before every character and at the end.</summary>
+    private static string Replace(string s, string old, string replacement) =>
+        old.Length > 0
+            ? s.Replace(old, replacement, StringComparison.Ordinal)
+            : replacement + string.Concat(s.EnumerateRunes().Select(r => r + replacement));
+
+    /// <summary>strings.Split: an empty separator splits into characters.</summary>
+    private static string[] Split(string s, string sep) =>
+        sep.Length > 0 ? s.Split(sep) : s.EnumerateRunes().Select(r => r.ToString()).ToArray();
+
     public static string Indent(int spaces, string v)
     {
-        var pad = new string(' ', Math.Max(0, spaces));
+        var pad = new string(' ', NonNegative(spaces));
         return pad + v.Replace("\n", "\n" + pad, StringComparison.Ordinal);
     }
 
@@ -157,23 +171,48 @@ public static class SprigStrings
     private static string SwapCase(string s) =>
         string.Concat(s.Select(c => char.IsUpper(c) ? char.ToLowerInvariant(c) : char.IsLower(c) ? char.ToUpperInvariant(c) : c));
 
-    /// <summary>xstrings.ToCamelCase: "_"-separated words, each capitalised.</summary>
+    /// <summary>xstrings.ToCamelCase (v1.5.0): words separated by spaces, underscores or hyphens are joined, each
+    /// started upper-case, and a word that starts upper-case has the capitals right after its first letter lowered
+    /// ("HTTPServer" is "Httpserver", "FooBar" stays); leading and trailing separators stay, a run of them between
+    /// words loses one, and a text of separators only gains one (as the library's loop does).</summary>
     private static string CamelCase(string s)
     {
+        var runes = s.EnumerateRunes().Select(r => r.Value).ToList();
+        if (runes.Count == 0)
+            return "";
+        if (runes.All(IsConnector))
+            return s + char.ConvertFromUtf32(runes[^1]);
         var sb = new StringBuilder();
-        var upperNext = true;
-        foreach (var c in s)
+        var i = 0;
+        while (i < runes.Count)
         {
-            if (c == '_')
+            var start = i;
+            var connector = IsConnector(runes[i]);
+            while (i < runes.Count && IsConnector(runes[i]) == connector)
+                i++;
+            if (connector)
             {
-                upperNext = true;
+                // Between two words one separator of the run is dropped; at either end all stay.
+                var keep = start > 0 && i < runes.Count ? i - start - 1 : i - start;
+                for (var k = start; k < start + keep; k++)
+                    sb.Append(char.ConvertFromUtf32(runes[k]));
                 continue;
             }
-            sb.Append(upperNext ? char.ToUpperInvariant(c) : c);
-            upperNext = false;
+            var lowerCapitals = Rune.IsUpper(new Rune(runes[start]));
+            sb.Append(char.ConvertFromUtf32(Upper(runes[start])));
+            for (var k = start + 1; k < i; k++)
+            {
+                var r = new Rune(runes[k]);
+                lowerCapitals &= Rune.IsUpper(r);
+                sb.Append((lowerCapitals ? Rune.ToLowerInvariant(r) : r).ToString());
+            }
         }
         return sb.ToString();
     }
+
+    private static bool IsConnector(int r) => r is '-' or '_' || Rune.IsWhiteSpace(new Rune(r));
+
+    private static int Upper(int r) => Rune.ToUpperInvariant(new Rune(r)).Value;
 
     /// <summary>xstrings.ToSnakeCase / ToKebabCase: words split at case changes, lower-cased, joined by a delimiter.</summary>
     private static string Delimited(string s, char delimiter)
@@ -206,9 +245,14 @@ public static class SprigStrings
     }
 
     /// <summary>goutils.WrapCustom: break lines longer than <paramref name="width"/> at spaces.</summary>
-    private static string Wrap(string s, int width, string newline)
+    /// <summary>goutils.WrapCustom: breaks at the last space within the width; a longer word is cut at the width
+    /// (wrapWith) or left whole up to the next space (wrap).</summary>
+    private static string Wrap(string s, int width, string newline, bool wrapLongWords)
     {
-        if (width < 1) width = 1;
+        if (s.Length == 0)
+            return "";
+        if (width < 1)
+            width = 1;
         var sb = new StringBuilder();
         var offset = 0;
         while (s.Length - offset > width)
@@ -224,22 +268,26 @@ public static class SprigStrings
                 sb.Append(s, offset, spaceToWrapAt - offset).Append(newline);
                 offset = spaceToWrapAt + 1;
             }
+            else if (wrapLongWords)
+            {
+                sb.Append(s, offset, width).Append(newline);
+                offset += width;
+            }
             else
             {
-                spaceToWrapAt = s.IndexOf(' ', offset + width);
-                if (spaceToWrapAt >= 0)
-                {
-                    sb.Append(s, offset, spaceToWrapAt - offset).Append(newline);
-                    offset = spaceToWrapAt + 1;
-                }
-                else
+                var next = s.IndexOf(' ', offset + width);
+                if (next < 0)
                 {
                     sb.Append(s, offset, s.Length - offset);
                     offset = s.Length;
                 }
+                else
+                {
+                    sb.Append(s, offset, next - offset).Append(newline);
+                    offset = next + 1;
+                }
             }
         }
-        sb.Append(s, offset, s.Length - offset);
-        return sb.ToString();
+        return sb.Append(s, offset, s.Length - offset).ToString();
     }
 }

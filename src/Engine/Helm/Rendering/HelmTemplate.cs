@@ -156,7 +156,7 @@ public static partial class HelmTemplate
     private static string ReadFile(string path, HelmTemplateOptions options)
     {
         if (path.Trim() == "-")
-            return options.Stdin ?? "";
+            return options.Stdin?.Invoke() ?? "";
         try
         {
             return File.ReadAllText(path);

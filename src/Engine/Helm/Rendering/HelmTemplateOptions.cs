@@ -23,8 +23,8 @@ public sealed record HelmTemplateOptions(string ReleaseName, string ChartPath)
     /// <summary>--set-literal key=value, applied last; the value is taken verbatim.</summary>
     public IReadOnlyList<string> LiteralValues { get; init; } = [];
 
-    /// <summary>What "-" stands for in -f and --set-file.</summary>
-    public string? Stdin { get; init; }
+    /// <summary>Reads what "-" stands for in -f and --set-file (standard input, read when first needed).</summary>
+    public Func<string>? Stdin { get; init; }
 
     public bool SkipTests { get; init; }
     public bool IncludeCrds { get; init; }

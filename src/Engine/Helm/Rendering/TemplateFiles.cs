@@ -22,7 +22,7 @@ public sealed class TemplateFiles : IGoMap
         _files = files;
     }
 
-    public string GoType => "common.files";
+    public string GoType => "engine.files";
 
     public IReadOnlyList<KeyValuePair<string, object?>> SortedEntries =>
         _files.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value)).ToList();

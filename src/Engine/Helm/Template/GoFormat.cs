@@ -130,6 +130,35 @@ public static class GoFormat
 
     private static void FormatOne(StringBuilder sb, char verb, Spec spec, object? arg)
     {
+        // fmt applies any verb but %v and %T to the elements of a slice or map, each padded on its own.
+        if (verb is not ('v' or 'T') && arg is List<object?> list)
+        {
+            sb.Append('[');
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (i > 0)
+                    sb.Append(' ');
+                FormatOne(sb, verb, spec, list[i]);
+            }
+            sb.Append(']');
+            return;
+        }
+        if (verb is not ('v' or 'T') && arg is Dictionary<string, object?> map)
+        {
+            sb.Append("map[");
+            var first = true;
+            foreach (var key in GoValue.SortedKeys(map))
+            {
+                if (!first)
+                    sb.Append(' ');
+                first = false;
+                FormatOne(sb, verb, spec, key);
+                sb.Append(':');
+                FormatOne(sb, verb, spec, map[key]);
+            }
+            sb.Append(']');
+            return;
+        }
         string? text = verb switch
         {
             'v' => FormatV(arg, spec),
@@ -138,7 +167,6 @@ public static class GoFormat
             {
                 string s => spec.Precision is { } p && p < s.Length ? s[..p] : s,
                 byte[] b => Encoding.UTF8.GetString(b),
-                List<object?> or Dictionary<string, object?> => FormatV(arg, spec),
                 IGoObject => GoValue.Format(arg),
                 _ => null,
             },
@@ -159,6 +187,7 @@ public static class GoFormat
             'o' => GoValue.IsInteger(arg) ? Convert.ToString(GoValue.ToLong(arg!), 8) : null,
             'b' => GoValue.IsInteger(arg) ? Convert.ToString(GoValue.ToLong(arg!), 2) : null,
             'c' => GoValue.IsInteger(arg) ? char.ConvertFromUtf32((int)GoValue.ToLong(arg!)) : null,
+            'U' => GoValue.IsInteger(arg) ? "U+" + GoValue.ToLong(arg!).ToString("X4", CultureInfo.InvariantCulture) : null,
             't' => arg is bool b ? (b ? "true" : "false") : null,
             'e' or 'E' or 'f' or 'F' or 'g' or 'G' => arg is double d ? FloatVerb(d, verb, spec) : null,
             _ => null,

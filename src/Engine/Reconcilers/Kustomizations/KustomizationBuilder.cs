@@ -60,7 +60,7 @@ public sealed class KustomizationBuilder(KubeClient kube, ArtifactCache artifact
     {
         var decryptor = await DecryptorAsync(ks, ct);
         var built = await BuildPathAsync(ks, source, decryptor, ct);
-        return await SubstituteAsync(ks, Decrypt(built, decryptor), ct);
+        return await SubstituteAsync(kube, ks, Decrypt(built, decryptor), options.StrictSubstitution, ct);
     }
 
     /// <summary>Builds from the artifact unpacked in memory (shared with every Kustomization of the same revision);
@@ -133,8 +133,9 @@ public sealed class KustomizationBuilder(KubeClient kube, ArtifactCache artifact
     }
 
     /// <summary>Flux's postBuild: variables from substitute and substituteFrom (ConfigMaps and Secrets of the
-    /// Kustomization's namespace) expanded in every object that does not opt out.</summary>
-    private async Task<IReadOnlyList<JsonObject>> SubstituteAsync(Kustomization ks, IReadOnlyList<JsonObject> objects, CancellationToken ct)
+    /// Kustomization's namespace) expanded in every object that does not opt out. Also `tide build` and `tide diff`'s.</summary>
+    public static async Task<IReadOnlyList<JsonObject>> SubstituteAsync(KubeClient kube, Kustomization ks,
+        IReadOnlyList<JsonObject> objects, bool strict, CancellationToken ct)
     {
         if (ks.Spec.PostBuild is not { } postBuild)
             return objects;
@@ -145,6 +146,6 @@ public sealed class KustomizationBuilder(KubeClient kube, ArtifactCache artifact
                 fetched.Add(found);
         }
         var variables = PostBuildVariables.Resolve(postBuild, fetched);
-        return PostBuildSubstitution.Apply(objects, variables, SubstitutionOptions.For(postBuild, options.StrictSubstitution));
+        return PostBuildSubstitution.Apply(objects, variables, SubstitutionOptions.For(postBuild, strict));
     }
 }

@@ -35,6 +35,20 @@ public sealed class KustomizationBuilderTests(KustomizationCluster cluster) : IC
     }
 
     [Fact]
+    public async Task ExternalArtifactSource_IsRefusedNamingTheKind_EvenWithAnArtifact()
+    {
+        var ks = KustomizationCluster.Kustomization("build-external");
+        ks = ks with { Spec = ks.Spec with { SourceRef = ks.Spec.SourceRef with { Kind = "ExternalArtifact", Name = "generated" } } };
+        var artifact = new ArtifactLocation("sha256:1", "sha256:" + new string('a', 64), "http://127.0.0.1:1/a.tar.gz");
+
+        var refused = await Assert.ThrowsAsync<ReconcileFailure>(() => Builder().RequireArtifactAsync(ks, artifact, CancellationToken.None));
+
+        Assert.Equal((ConditionReasons.ArtifactFailed, true), (refused.Reason, refused.Terminal));
+        Assert.Equal("source 'generated' kind 'ExternalArtifact' is not supported: sourceRef.kind must be one of GitRepository, OCIRepository, Bucket",
+            refused.Message);
+    }
+
+    [Fact]
     public async Task WithoutAnArtifactMessage_TheSourcesStatusNamesIt_OrSaysWhyNot()
     {
         var ks = KustomizationCluster.Kustomization("build-status");

@@ -17,6 +17,7 @@ declare -A APT=(
   [curl]=curl
   [npm]=npm
   [tinyproxy]=tinyproxy
+  [prometheus]=prometheus
 )
 missing=()
 for cmd in "${!APT[@]}"; do

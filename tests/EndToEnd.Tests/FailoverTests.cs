@@ -40,6 +40,8 @@ public sealed class FailoverTests
                     akka.cluster.seed-nodes = [{{seeds}}]
                     tide.artifacts.directory = "{{dir.Combine($"node{n}")}}"
                     tide.artifacts.port = {{artifactPorts[n]}}
+                    tide.webhooks.port = 0
+                    tide.metrics.port = 0
                     tide.backoff.min = 500ms
                     """);
                 nodes.Add(StartNode(kubeconfig, config, output[n] = []));

@@ -72,6 +72,8 @@ public sealed class TideEnvironment : IAsyncDisposable
             akka.cluster.seed-nodes = {{seeds}}
             akka.cluster.min-nr-of-members = 1
             tide.artifacts.directory = "{{_dir.Combine("node" + index)}}"
+            tide.webhooks.port = 0
+            tide.metrics.port = 0
             tide.backoff.min = 500ms
             tide.jitter = 0
             {{_extraConfig}}

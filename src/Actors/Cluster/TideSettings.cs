@@ -18,6 +18,10 @@ public sealed record TideSettings
     public string AdvertiseUrl { get; init; } = "";
     public ArtifactRetention ArtifactRetention { get; init; } = ArtifactRetention.Default;
     public UnpackLimits UnpackLimits { get; init; } = UnpackLimits.Default;
+    public string WebhooksHost { get; init; } = "127.0.0.1";
+    public int WebhooksPort { get; init; } = 9292;
+    public string MetricsHost { get; init; } = "127.0.0.1";
+    public int MetricsPort { get; init; } = 8080;
     public int FetchWorkers { get; init; } = 4;
     public int ApplyWorkers { get; init; } = 4;
     public bool StrictSubstitution { get; init; }
@@ -49,6 +53,10 @@ public sealed record TideSettings
                 MaxTotalBytes = tide.GetByteSize("artifacts.unpack.max-size") ?? UnpackLimits.Default.MaxTotalBytes,
                 MaxEntries = tide.GetInt("artifacts.unpack.max-files", UnpackLimits.Default.MaxEntries),
             },
+            WebhooksHost = tide.GetString("webhooks.host", "127.0.0.1"),
+            WebhooksPort = tide.GetInt("webhooks.port", 9292),
+            MetricsHost = tide.GetString("metrics.host", "127.0.0.1"),
+            MetricsPort = tide.GetInt("metrics.port", 8080),
             FetchWorkers = tide.GetInt("workers.fetch", 4),
             ApplyWorkers = tide.GetInt("workers.apply", 4),
             StrictSubstitution = tide.GetBoolean("strict-substitution", false),

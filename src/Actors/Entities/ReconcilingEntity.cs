@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using Tide.Actors.Cluster;
 using Tide.Actors.Sharding;
 using Tide.Engine.Artifacts;
 
@@ -80,6 +82,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         base.PreStart();
+        TideMetrics.EntityStarted(EntityId);
         // Sharding (remember-entities) restarts entities of a lost node's shards with no message: fetch the object.
         if (_loader is not null)
             Self.Tell(LoadObject.Instance);
@@ -88,6 +91,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _work.Cancel();
+        TideMetrics.EntityStopped(EntityId);
         base.PostStop();
     }
 
@@ -178,6 +182,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             return;
         Object = obj;
         _view = view;
+        TideMetrics.Observe(EntityId, obj);
         OnObjectSeen(obj);
         if (view.Deleting)
         {
@@ -259,9 +264,11 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         OnReconcileStarting();
         var obj = Object!;
         var artifact = InputArtifact;
+        var started = Stopwatch.GetTimestamp();
         Reconciling = true;
         StartWork(ct => Handler.ReconcileAsync(obj, artifact, ct), (outcome, error) =>
         {
+            TideMetrics.Reconciled(EntityId, Stopwatch.GetElapsedTime(started), outcome is { Succeeded: true });
             if (outcome is null)
             {
                 // The handler writes status for every failure it knows of; this one escaped it (e.g. the status

@@ -21,8 +21,18 @@ public static class RunCommand
         command.SetAction(async (parse, ct) =>
         {
             var hocon = TideConfig.Load(parse.GetValue(config)?.FullName);
-            await using var runtime = await TideRuntime.StartAsync(hocon, parse.GetValue(kubeconfig)?.FullName,
-                Console.WriteLine, ct);
+            TideRuntime runtime;
+            try
+            {
+                runtime = await TideRuntime.StartAsync(hocon, parse.GetValue(kubeconfig)?.FullName, Console.WriteLine, ct);
+            }
+            catch (IOException e)
+            {
+                // A port taken (artifacts, webhooks, metrics): say which, without a stack trace.
+                Console.Error.WriteLine($"tide: {e.Message}");
+                return 1;
+            }
+            await using var _ = runtime;
             Console.WriteLine($"tide: node {runtime.Node.Address} up; artifacts at {runtime.ArtifactUrl}");
             await WaitForShutdownAsync(ct);
             Console.WriteLine("tide: leaving the cluster");

@@ -4,6 +4,7 @@ using Tide.Actors.Handlers;
 using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Kube;
+using Tide.Engine.Notifications;
 using Tide.Engine.Reconcilers;
 using Tide.Engine.Sources.Git;
 using k8s;
@@ -16,17 +17,20 @@ namespace Tide.Host.Runtime;
 /// </summary>
 public sealed class TideRuntime : IAsyncDisposable
 {
-    private readonly ArtifactServer _artifactServer;
+    private readonly HttpEndpoint _artifactServer;
+    private readonly HttpEndpoint _webhookServer;
+    private readonly HttpEndpoint _metricsServer;
     private readonly HttpClient _http;
 
     private readonly NodeLease _lease;
 
-    private TideRuntime(ArtifactServer artifactServer, HttpClient http, KubeClient kube, TideNode node)
+    private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpEndpoint metricsServer, HttpClient http,
+        KubeClient kube, TideNode node)
     {
         _lease = NodeLease.Start(kube, node.Address.ToString());
         _artifactServer = artifactServer;
-        var cluster = Akka.Cluster.Cluster.Get(node.System);
-        artifactServer.IsReady = () => cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up;
+        _webhookServer = webhookServer;
+        _metricsServer = metricsServer;
         _http = http;
         Kube = kube;
         Node = node;
@@ -38,6 +42,12 @@ public sealed class TideRuntime : IAsyncDisposable
 
     public Uri ArtifactUrl => _artifactServer.Url;
 
+    /// <summary>Where this node serves Receivers' webhooks (a Receiver's status.webhookPath is relative to it).</summary>
+    public Uri WebhookUrl => _webhookServer.Url;
+
+    /// <summary>Where this node serves /metrics.</summary>
+    public Uri MetricsUrl => _metricsServer.Url;
+
     /// <param name="kubeconfigPath">The cluster's kubeconfig; null: in-cluster configuration inside a pod, else
     /// the default kubeconfig (KUBECONFIG or ~/.kube/config).</param>
     public static async Task<TideRuntime> StartAsync(Config config, string? kubeconfigPath, Action<string>? progress,
@@ -45,7 +55,10 @@ public sealed class TideRuntime : IAsyncDisposable
     {
         var settings = TideSettings.From(config);
         var storeDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "store"));
-        var artifactServer = await ArtifactServer.StartAsync(storeDirectory, settings.ArtifactsHost, settings.ArtifactsPort, ct);
+        // /readyz answers once the node (started last) is an Up member of its cluster.
+        TideNode? started = null;
+        var artifactServer = await ArtifactServer.StartAsync(storeDirectory, settings.ArtifactsHost, settings.ArtifactsPort,
+            () => started is { } n && Akka.Cluster.Cluster.Get(n.System).SelfMember.Status == Akka.Cluster.MemberStatus.Up, ct);
         var baseUrl = settings.AdvertiseUrl.Length > 0 ? settings.AdvertiseUrl : artifactServer.Url.ToString().TrimEnd('/');
         var kube = kubeconfigPath is not null ? KubeClient.FromKubeconfig(kubeconfigPath)
             : new KubeClient(KubernetesClientConfiguration.IsInCluster()
@@ -117,6 +130,10 @@ public sealed class TideRuntime : IAsyncDisposable
                     DependencyRequeueInterval = settings.RequeueDependency,
                 }),
             status, applies, progress);
+        // Before the node joins: a port in use fails the start without leaving a cluster member behind.
+        var webhookServer = await WebhookServer.StartAsync(new WebhookReceiver(kube, TimeProvider.System),
+            settings.WebhooksHost, settings.WebhooksPort, progress, ct);
+        var metricsServer = await MetricsServer.StartAsync(settings.MetricsHost, settings.MetricsPort, ct);
         var node = await TideNode.StartAsync(config, kube,
         [
             new EntityKind(GitRepository.KindName, GitRepository.ApiVersionV1, IsSource: true, git),
@@ -124,13 +141,19 @@ public sealed class TideRuntime : IAsyncDisposable
             new EntityKind(Bucket.KindName, Bucket.ApiVersionV1, IsSource: true, buckets),
             new EntityKind(Kustomization.KindName, Kustomization.ApiVersionV1, IsSource: false, kustomizations),
             .. HelmKinds.Create(settings, kube, http, store, artifactCache, sourceOptions, secrets, status, fetches, applies, progress),
+            // A Receiver publishes no artifact and has no subscribers: a source entity with nothing to publish.
+            new EntityKind(Receiver.KindName, Receiver.ApiVersionV1, IsSource: true,
+                new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
         ], progress, ct);
-        return new TideRuntime(artifactServer, http, kube, node);
+        started = node;
+        return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _lease.DisposeAsync();
+        await _metricsServer.DisposeAsync();
+        await _webhookServer.DisposeAsync();
         await Node.DisposeAsync();
         await _artifactServer.DisposeAsync();
         _http.Dispose();

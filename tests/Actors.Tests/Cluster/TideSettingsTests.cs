@@ -17,6 +17,19 @@ public sealed class TideSettingsTests
     }
 
     [Fact]
+    public void WebhooksAndMetrics_DefaultToFluxsPorts_OnLoopback_AndAreReadFromTheConfiguration()
+    {
+        var defaults = TideSettings.From(TideConfig.Load(path: null));
+        Assert.Equal(("127.0.0.1", 9292), (defaults.WebhooksHost, defaults.WebhooksPort));
+        Assert.Equal(("127.0.0.1", 8080), (defaults.MetricsHost, defaults.MetricsPort));
+
+        var settings = TideSettings.From(TideConfig.Load(path: null,
+            overrides: "tide.webhooks.host = 0.0.0.0\ntide.webhooks.port = 9393\ntide.metrics.host = 0.0.0.0\ntide.metrics.port = 0"));
+        Assert.Equal(("0.0.0.0", 9393), (settings.WebhooksHost, settings.WebhooksPort));
+        Assert.Equal(("0.0.0.0", 0), (settings.MetricsHost, settings.MetricsPort));
+    }
+
+    [Fact]
     public void Retries_DefaultToFluxs_AndAreReadFromTheConfiguration()
     {
         var defaults = TideSettings.From(TideConfig.Load(path: null));

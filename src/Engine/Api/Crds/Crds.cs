@@ -124,8 +124,20 @@ public static class Crds
         PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
     };
 
+    public static CrdDefinition Receiver { get; } = new()
+    {
+        Type = typeof(Api.Receiver),
+        Group = Api.Receiver.Group,
+        Version = Api.Receiver.Version,
+        Kind = Api.Receiver.KindName,
+        Plural = "receivers",
+        ShortNames = [],
+        Categories = ["all", "fluxcd"],
+        PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
+    };
+
     public static IReadOnlyList<CrdDefinition> All { get; } =
-        [GitRepository, OciRepository, Bucket, Kustomization, HelmRepository, HelmChart, HelmRelease];
+        [GitRepository, OciRepository, Bucket, Kustomization, HelmRepository, HelmChart, HelmRelease, Receiver];
 
     public static IReadOnlyList<JsonObject> Manifests() => All.Select(d => d.ToManifest()).ToList();
 

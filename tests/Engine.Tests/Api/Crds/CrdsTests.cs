@@ -128,6 +128,7 @@ public sealed class CrdsTests
                 "buckets.source.toolkit.fluxcd.io", "kustomizations.kustomize.toolkit.fluxcd.io",
                 "helmrepositories.source.toolkit.fluxcd.io", "helmcharts.source.toolkit.fluxcd.io",
                 "helmreleases.helm.toolkit.fluxcd.io",
+                "receivers.notification.toolkit.fluxcd.io",
             ],
             documents.Select(d => (string?)d["metadata"]!["name"]));
     }

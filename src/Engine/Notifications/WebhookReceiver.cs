@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Tide.Engine.Api;
+using Tide.Engine.Kube;
+using Tide.Engine.Reconcilers;
+
+namespace Tide.Engine.Notifications;
+
+/// <summary>
+/// Handles a call to /hook/&lt;digest&gt; as notification-controller's receiver server does: finds the Receiver whose
+/// status.webhookPath is the path (404 if none), refuses it while suspended or not Ready (503), validates the call for
+/// its type (400, nothing triggered), then asks every resource of spec.resources to reconcile by setting its
+/// reconcile.fluxcd.io/requestedAt annotation (500 when one of them could not be annotated).
+/// </summary>
+public sealed class WebhookReceiver(KubeClient kube, TimeProvider time)
+{
+    /// <summary>The API version of a resource that names none (Flux's defaults, with the versions Tide serves).</summary>
+    private static readonly Dictionary<string, string> DefaultApiVersions = new(StringComparer.Ordinal)
+    {
+        [GitRepository.KindName] = GitRepository.ApiVersionV1,
+        [OciRepository.KindName] = OciRepository.ApiVersionV1,
+        [Bucket.KindName] = Bucket.ApiVersionV1,
+        [Kustomization.KindName] = Kustomization.ApiVersionV1,
+        ["HelmRelease"] = "helm.toolkit.fluxcd.io/v2",
+        ["HelmChart"] = "source.toolkit.fluxcd.io/v1",
+        ["HelmRepository"] = "source.toolkit.fluxcd.io/v1",
+        ["ImageRepository"] = "image.toolkit.fluxcd.io/v1beta2",
+        ["ImagePolicy"] = "image.toolkit.fluxcd.io/v1beta2",
+        ["ImageUpdateAutomation"] = "image.toolkit.fluxcd.io/v1beta2",
+    };
+
+    /// <summary>Returns the HTTP status to answer and, for a refused or failed call, why (for the node's log).</summary>
+    public async Task<(HttpStatusCode Status, string? Error)> HandleAsync(string path, WebhookCall call, CancellationToken ct)
+    {
+        var found = (await kube.ListAsync(Receiver.ApiVersionV1, Receiver.KindName, null, null, ct)).Items
+            .FirstOrDefault(r => r["status"]?["webhookPath"]?.GetValue<string>() == path);
+        if (found is null)
+            return (HttpStatusCode.NotFound, null);
+        var receiver = FluxJson.FromNode<Receiver>(found);
+        var name = $"Receiver/{receiver.Metadata.NamespaceProperty}/{receiver.Metadata.Name}";
+        var ready = receiver.Status?.Conditions?.Any(c => c is { Type: ConditionTypes.Ready, Status: ConditionStatus.True }) == true;
+        if (receiver.Spec.Suspend == true || !ready)
+            return (HttpStatusCode.ServiceUnavailable, $"{name}: {(receiver.Spec.Suspend == true ? "suspended" : "not ready")}");
+
+        var ns = receiver.Metadata.NamespaceProperty ?? "";
+        var secret = await kube.GetAsync(new ObjectRef("v1", "Secret", ns, receiver.Spec.SecretRef.Name), ct);
+        var token = secret?["data"]?["token"]?.GetValue<string>() is { } encoded
+            ? Encoding.UTF8.GetString(Convert.FromBase64String(encoded)) : null;
+        var invalid = token is null
+            ? $"unable to read token from secret '{ns}/{receiver.Spec.SecretRef.Name}'"
+            : WebhookValidator.Validate(receiver.Spec.Type, token, receiver.Spec.Events, call);
+        if (invalid is not null)
+            return (HttpStatusCode.BadRequest, $"{name}: {invalid}");
+
+        var errors = new List<string>();
+        foreach (var resource in receiver.Spec.Resources)
+        {
+            try
+            {
+                await RequestReconcileAsync(resource, ns, ct);
+            }
+            catch (Exception e) when (e is KubeApiException or InvalidOperationException)
+            {
+                errors.Add(e.Message);
+            }
+        }
+        return errors.Count == 0 ? (HttpStatusCode.OK, null) : (HttpStatusCode.InternalServerError, $"{name}: {string.Join("; ", errors)}");
+    }
+
+    private async Task RequestReconcileAsync(ReceiverResourceReference resource, string receiverNamespace, CancellationToken ct)
+    {
+        var ns = string.IsNullOrEmpty(resource.Namespace) ? receiverNamespace : resource.Namespace;
+        var apiVersion = resource.ApiVersion ?? (DefaultApiVersions.TryGetValue(resource.Kind, out var known) ? known
+            : throw new InvalidOperationException($"apiVersion must be specified for kind '{resource.Kind}'"));
+        var names = new List<string>();
+        if (resource.Name == "*")
+        {
+            if (resource.MatchLabels is not { Count: > 0 } labels)
+                throw new InvalidOperationException("matchLabels field not set when using wildcard '*' as name");
+            var selector = string.Join(",", labels.Select(l => $"{l.Key}={l.Value}"));
+            names.AddRange((await kube.ListAsync(apiVersion, resource.Kind, ns, selector, ct)).Items
+                .Select(i => i["metadata"]!["name"]!.GetValue<string>()));
+        }
+        else
+        {
+            names.Add(resource.Name);
+        }
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["annotations"] = new JsonObject
+                {
+                    [SourceReconcileSteps.ReconcileRequestAnnotation] = time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"),
+                },
+            },
+        };
+        foreach (var name in names)
+            await kube.PatchAsync(new ObjectRef(apiVersion, resource.Kind, ns, name), patch, ct);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Sockets;
+using Tide.Testing;
+
+namespace Tide.EndToEnd.Tests;
+
+/// <summary>A node's /metrics as a real Prometheus scrapes it: Flux's gotk_* series with Flux's labels, and Tide's own.</summary>
+public sealed class MetricsTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Prometheus_ScrapesFluxsReconcileMetrics_AndTidesOwn()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        var repo = await env.CreateRepositoryAsync("metrics");
+        repo.Write("app/settings.yaml", Manifests.ConfigMap("default", "settings", "one"));
+        var commit = await repo.CommitAndPushAsync("first");
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("metrics", env.Git.RepositoryUrl("metrics")));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("metrics", "metrics", "./app"));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("paused", "metrics", "./app", suspend: true));
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("kustomization/metrics", "flux-system", "{.status.lastAppliedRevision}"),
+            revision => revision == $"main@sha1:{commit}", Timeout, "the commit to be applied");
+
+        var metrics = env.Nodes[0].MetricsUrl;
+        await using var prometheus = await PrometheusServer.StartAsync([$"{metrics.Host}:{metrics.Port}"]);
+
+        var ready = await Eventually.WaitAsync(() => prometheus.QueryAsync(
+                """gotk_reconcile_condition{kind="Kustomization",name="metrics",namespace="flux-system",type="Ready",status="True"}"""),
+            series => series.Count == 1, Timeout, "Prometheus to scrape the Kustomization's Ready condition");
+        Assert.Equal("1", ready[0].Value);
+        var notFalse = await prometheus.QueryAsync(
+            """gotk_reconcile_condition{kind="Kustomization",name="metrics",type="Ready",status="False"}""");
+        Assert.Equal("0", Assert.Single(notFalse).Value);
+
+        var reconciles = await prometheus.QueryAsync(
+            """gotk_reconcile_duration_seconds_count{kind="GitRepository",name="metrics",namespace="flux-system"}""");
+        Assert.True(double.Parse(Assert.Single(reconciles).Value) >= 1);
+        var suspended = await prometheus.QueryAsync("""gotk_suspend_status{kind="Kustomization",name="paused"}""");
+        Assert.Equal("1", Assert.Single(suspended).Value);
+        var entities = await prometheus.QueryAsync("""tide_entities{kind="Kustomization"}""");
+        Assert.Equal("2", Assert.Single(entities).Value);
+        var succeeded = await prometheus.QueryAsync("""tide_reconciles_total{kind="Kustomization",outcome="success"}""");
+        Assert.True(double.Parse(Assert.Single(succeeded).Value) >= 1);
+    }
+
+    [Fact]
+    public async Task TakenMetricsPort_EndsTideRunWithOneLineNamingTheAddress()
+    {
+        await using var env = await TideEnvironment.StartAsync(nodes: 0);
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var dir = new TempDirectory("tide-port-");
+        var config = dir.Combine("tide.conf");
+        await File.WriteAllTextAsync(config, $"""
+            tide.metrics.port = {port}
+            tide.webhooks.port = 0
+            tide.artifacts.directory = "{dir.Combine("artifacts")}"
+            """);
+
+        var run = await ProcessRunner.RunAsync("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "tide.dll"), "run", "--kubeconfig", env.Kubeconfig, "--config", config]);
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"tide: cannot listen on 127.0.0.1:{port}: ", line);
+    }
+}

@@ -77,7 +77,7 @@ public sealed class DecryptionTests
             """);
         await SingleNodeTests.WaitForAppliedRevisionAsync(env, "generators", $"main@sha1:{commit}");
 
-        var expected = Tide.Engine.Manifests.YamlJson.ParseAll(oracle).OfType<System.Text.Json.Nodes.JsonObject>().ToList();
+        var expected = Tide.Engine.Yaml.YamlJson.ParseAll(oracle).OfType<System.Text.Json.Nodes.JsonObject>().ToList();
         foreach (var (kind, name) in new[] { ("configmap", "envs-configmap"), ("configmap", "files-configmap"), ("secret", "envs-secret"), ("secret", "files-secret") })
         {
             var want = expected.Single(o => o["metadata"]!["name"]!.GetValue<string>() == name)["data"]!.ToJsonString();

@@ -1,4 +1,4 @@
-using Tide.Engine.Manifests;
+using Tide.Engine.Yaml;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Tide.Engine.Kustomize;
-using Tide.Engine.Manifests;
+using Tide.Engine.Yaml;
 
 namespace Tide.Engine.Decryption;
 

@@ -3,8 +3,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Tide.Engine.Manifests;
-using ApiYaml = Tide.Engine.Manifests.YamlJson;
+using Tide.Engine.Yaml;
+using ApiYaml = Tide.Engine.Yaml.YamlJson;
 
 namespace Tide.Engine.Decryption;
 

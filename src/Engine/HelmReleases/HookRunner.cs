@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Tide.Engine.Health;
 using Tide.Engine.Kube;
-using Tide.Engine.Manifests;
+using Tide.Engine.Yaml;
 
 namespace Tide.Engine.HelmReleases;
 

@@ -7,7 +7,7 @@ using Tide.Engine.Helm.Rendering;
 using Tide.Engine.Helm.Template;
 using Tide.Engine.Helm.Yaml;
 using Tide.Engine.Kustomize;
-using Tide.Engine.Manifests;
+using Tide.Engine.Yaml;
 
 namespace Tide.Engine.HelmReleases;
 

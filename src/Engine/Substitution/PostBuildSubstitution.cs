@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Tide.Engine.Manifests;
-using ApiYaml = Tide.Engine.Manifests.YamlJson;
+using Tide.Engine.Yaml;
+using ApiYaml = Tide.Engine.Yaml.YamlJson;
 
 namespace Tide.Engine.Substitution;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Tide.Engine.Manifests;
+using Tide.Engine.Yaml;
 
 namespace Tide.Host.Cli;
 

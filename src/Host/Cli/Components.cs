@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Tide.Engine.Helm.Rendering;
-using Tide.Engine.Manifests;
+using Tide.Engine.Yaml;
 
 namespace Tide.Host.Cli;
 

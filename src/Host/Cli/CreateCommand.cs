@@ -163,7 +163,7 @@ public static class CreateCommand
                 {
                     if (!file.Exists)
                         throw new CliException($"values file '{file.FullName}' not found");
-                    if (Engine.Manifests.YamlJson.Parse(File.ReadAllText(file.FullName)) is JsonObject document)
+                    if (Engine.Yaml.YamlJson.Parse(File.ReadAllText(file.FullName)) is JsonObject document)
                         foreach (var (key, value) in document)
                             merged[key] = value?.DeepClone();
                 }

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.KubeConfigModels;
-using Tide.Engine.Manifests;
+using Tide.Engine.Yaml;
 
 namespace Tide.Host.Cli;
 

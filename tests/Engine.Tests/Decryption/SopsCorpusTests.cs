@@ -1,3 +1,4 @@
+using Tide.Engine.Yaml;
 using System.Text;
 using System.Text.Json.Nodes;
 using Tide.Engine.Decryption;

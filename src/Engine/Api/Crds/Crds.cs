@@ -1,4 +1,4 @@
-using Tide.Engine.Manifests;
+using Tide.Engine.Yaml;
 using System.Text.Json.Nodes;
 
 namespace Tide.Engine.Api.Crds;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tide.Engine.Api;
-using Tide.Engine.Manifests;
+using Tide.Engine.Yaml;
 using Tide.Engine.GoCompat;
 
 namespace Tide.Engine.Sources.Helm;

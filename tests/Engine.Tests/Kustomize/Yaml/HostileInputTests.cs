@@ -1,3 +1,4 @@
+using Tide.Engine.Yaml;
 using System.Text;
 using Tide.Engine.Kustomize;
 using Tide.Engine.Manifests;

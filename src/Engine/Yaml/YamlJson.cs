@@ -4,7 +4,7 @@ using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 
-namespace Tide.Engine.Manifests;
+namespace Tide.Engine.Yaml;
 
 /// <summary>
 /// YAML to JSON and back, resolving plain scalars the way Kubernetes' YAML reader does (true/false, null, integers,

@@ -27,6 +27,15 @@ public sealed class DeploymentTests
         foreach (var expected in new[] { "kind: StatefulSet", "kind: PodDisruptionBudget", "clusterIP: None", "path: /readyz", "path: /healthz", "verbs: [\"get\", \"impersonate\"]" })
             Assert.Contains(expected, helm);
 
+        Assert.DoesNotContain("kind: ServiceMonitor", helm);
+        // With serviceMonitor.enabled, Prometheus Operator scrapes the metrics port that the headless Service names.
+        var monitored = await Helm.RunCheckedAsync(["template", "tide", Chart, "--namespace", "tide-system",
+            "--set", "serviceMonitor.enabled=true", "--set", "serviceMonitor.labels.release=kps"]);
+        Assert.Contains("kind: ServiceMonitor", monitored);
+        Assert.Contains("    - port: metrics\n      path: /metrics\n      interval: 30s\n", monitored);
+        Assert.Contains("    release: kps\n", monitored);
+        Assert.Contains("    - name: metrics\n      port: 8080\n", helm);
+
         var crds = await ProcessRunner.RunCheckedAsync("dotnet", [TideCli.Dll, "crds"]);
         Assert.Equal(crds, File.ReadAllText(Path.Combine(Chart, "crds", "tide-crds.yaml")));
     }

@@ -67,4 +67,27 @@ public sealed class MetricsTests
         var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"tide: cannot listen on 127.0.0.1:{port}: ", line);
     }
+
+    [Fact]
+    public async Task TakenWebhookPort_EndsTideUpWithOneLineNamingTheAddress()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var dir = new TempDirectory("tide-up-port-");
+        var config = dir.Combine("tide.conf");
+        await File.WriteAllTextAsync(config, $"""
+            tide.webhooks.port = {port}
+            tide.metrics.port = 0
+            tide.artifacts.directory = "{dir.Combine("artifacts")}"
+            """);
+
+        var up = await ProcessRunner.RunAsync("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "tide.dll"), "up", "--source", dir.Path, "--config", config,
+                "--kubeconfig-out", dir.Combine("kubeconfig")]);
+
+        Assert.Equal(1, up.ExitCode);
+        var line = Assert.Single(up.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"tide: cannot listen on 127.0.0.1:{port}: ", line);
+    }
 }

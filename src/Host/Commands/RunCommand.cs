@@ -21,17 +21,8 @@ public static class RunCommand
         command.SetAction(async (parse, ct) =>
         {
             var hocon = TideConfig.Load(parse.GetValue(config)?.FullName);
-            TideRuntime runtime;
-            try
-            {
-                runtime = await TideRuntime.StartAsync(hocon, parse.GetValue(kubeconfig)?.FullName, Console.WriteLine, ct);
-            }
-            catch (IOException e)
-            {
-                // A port taken (artifacts, webhooks, metrics): say which, without a stack trace.
-                Console.Error.WriteLine($"tide: {e.Message}");
+            if (await TryStartAsync(hocon, parse.GetValue(kubeconfig)?.FullName, ct) is not { } runtime)
                 return 1;
-            }
             await using var _ = runtime;
             Console.WriteLine($"tide: node {runtime.Node.Address} up; artifacts at {runtime.ArtifactUrl}");
             await WaitForShutdownAsync(ct);
@@ -39,6 +30,21 @@ public static class RunCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Starts a node; a port it cannot listen on (artifacts, webhooks, metrics) is one line on stderr naming
+    /// the address, and null, instead of a stack trace.</summary>
+    public static async Task<TideRuntime?> TryStartAsync(Akka.Configuration.Config hocon, string? kubeconfig, CancellationToken ct)
+    {
+        try
+        {
+            return await TideRuntime.StartAsync(hocon, kubeconfig, Console.WriteLine, ct);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"tide: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Waits until Ctrl+C or SIGTERM cancels the command.</summary>

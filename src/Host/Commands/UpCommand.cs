@@ -50,7 +50,9 @@ public static class UpCommand
             var hocon = TideConfig.Load(parse.GetValue(config)?.FullName, commandDefaults: "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n" +
                 // Zero set-up: the source may be this machine's own repository.
                 "tide.sources.allow-local = on");
-            await using var runtime = await TideRuntime.StartAsync(hocon, kubeconfig, Console.WriteLine, ct);
+            if (await RunCommand.TryStartAsync(hocon, kubeconfig, ct) is not { } runtime)
+                return 1;
+            await using var started = runtime;
             await CreateObjectsAsync(runtime.Kube, url, parse.GetValue(branch) ?? defaultBranch, parse.GetValue(path)!,
                 parse.GetValue(interval)!, ct);
             Console.WriteLine($"tide: reconciling {url} (path {parse.GetValue(path)}) every {parse.GetValue(interval)}; Ctrl+C to stop");

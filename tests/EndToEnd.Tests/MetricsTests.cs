@@ -45,8 +45,11 @@ public sealed class MetricsTests
         Assert.True(double.Parse(Assert.Single(succeeded).Value) >= 1);
     }
 
-    [Fact]
-    public async Task TakenMetricsPort_EndsTideRunWithOneLineNamingTheAddress()
+    /// <summary>`tide run` and `tide up` name the address of a port they cannot listen on, in one line, exit 1.</summary>
+    [Theory]
+    [InlineData("run", "metrics")]
+    [InlineData("up", "webhooks")]
+    public async Task TakenPort_EndsTheCommandWithOneLineNamingTheAddress(string command, string takenSetting)
     {
         await using var env = await TideEnvironment.StartAsync(nodes: 0);
         using var taken = new TcpListener(IPAddress.Loopback, 0);
@@ -55,39 +58,19 @@ public sealed class MetricsTests
         using var dir = new TempDirectory("tide-port-");
         var config = dir.Combine("tide.conf");
         await File.WriteAllTextAsync(config, $"""
-            tide.metrics.port = {port}
-            tide.webhooks.port = 0
-            tide.artifacts.directory = "{dir.Combine("artifacts")}"
-            """);
-
-        var run = await ProcessRunner.RunAsync("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "tide.dll"), "run", "--kubeconfig", env.Kubeconfig, "--config", config]);
-
-        Assert.Equal(1, run.ExitCode);
-        var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"tide: cannot listen on 127.0.0.1:{port}: ", line);
-    }
-
-    [Fact]
-    public async Task TakenWebhookPort_EndsTideUpWithOneLineNamingTheAddress()
-    {
-        using var taken = new TcpListener(IPAddress.Loopback, 0);
-        taken.Start();
-        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
-        using var dir = new TempDirectory("tide-up-port-");
-        var config = dir.Combine("tide.conf");
-        await File.WriteAllTextAsync(config, $"""
-            tide.webhooks.port = {port}
             tide.metrics.port = 0
+            tide.webhooks.port = 0
+            tide.{takenSetting}.port = {port}
             tide.artifacts.directory = "{dir.Combine("artifacts")}"
             """);
+        string[] args = command == "run"
+            ? ["run", "--kubeconfig", env.Kubeconfig, "--config", config]
+            : ["up", "--source", dir.Path, "--config", config, "--kubeconfig-out", dir.Combine("kubeconfig")];
 
-        var up = await ProcessRunner.RunAsync("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "tide.dll"), "up", "--source", dir.Path, "--config", config,
-                "--kubeconfig-out", dir.Combine("kubeconfig")]);
+        var result = await ProcessRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "tide.dll"), .. args]);
 
-        Assert.Equal(1, up.ExitCode);
-        var line = Assert.Single(up.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"tide: cannot listen on 127.0.0.1:{port}: ", line);
     }
 }

@@ -5,6 +5,7 @@ using Tide.Testing;
 namespace Tide.EndToEnd.Tests;
 
 /// <summary>A node's /metrics as a real Prometheus scrapes it: Flux's gotk_* series with Flux's labels, and Tide's own.</summary>
+[Collection(ProcessMetricsCollection.Name)]
 public sealed class MetricsTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);

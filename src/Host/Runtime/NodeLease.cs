@@ -58,6 +58,11 @@ public sealed class NodeLease : IAsyncDisposable
                 // No namespace to announce in yet, or the API server is away: the node works without; try again soon.
                 delay = RetryAfterFailure;
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The node stops while a renewal is on the wire.
+                return;
+            }
             try
             {
                 await Task.Delay(delay, ct);

@@ -64,13 +64,8 @@ public sealed class HelmChartReconciler(
         SourcePipeline.MarkProgressing(conditions, progress, drift: false);
         try
         {
-            var artifact = await new SourcePipeline(store, options, time).VerifyStoredArtifactAsync(previous.Artifact, events, cancellationToken);
-            if (artifact is null)
-            {
-                progress = previous.Artifact is null ? "building artifact" : "building artifact: disappeared from storage";
-                SourcePipeline.MarkProgressing(conditions, progress, drift: true);
-                conditions.Delete(ConditionTypes.ArtifactInStorage);
-            }
+            (var artifact, progress) = await new SourcePipeline(store, options, time)
+                .CheckStoredArtifactAsync(previous.Artifact, progress, conditions, events, cancellationToken);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromMinutes(1));
             var built = await BuildAsync(chart, artifact, timeout.Token, cancellationToken);

@@ -36,13 +36,8 @@ public sealed class HelmRepositoryReconciler(HttpClient http, ArtifactStore stor
         SourcePipeline.MarkProgressing(conditions, progress, drift: false);
         try
         {
-            var artifact = await new SourcePipeline(store, options, time).VerifyStoredArtifactAsync(previous.Artifact, events, cancellationToken);
-            if (artifact is null)
-            {
-                progress = previous.Artifact is null ? "building artifact" : "building artifact: disappeared from storage";
-                SourcePipeline.MarkProgressing(conditions, progress, drift: true);
-                conditions.Delete(ConditionTypes.ArtifactInStorage);
-            }
+            (var artifact, progress) = await new SourcePipeline(store, options, time)
+                .CheckStoredArtifactAsync(previous.Artifact, progress, conditions, events, cancellationToken);
             if (!Uri.TryCreate(spec.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
                 throw new ReconcileFailure(ConditionReasons.UrlInvalid, $"invalid Helm repository URL: '{spec.Url}'", terminal: true);
 

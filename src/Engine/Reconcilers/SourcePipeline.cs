@@ -22,13 +22,7 @@ internal sealed class SourcePipeline(ArtifactStore store, SourceReconcilerOption
         MarkProgressing(conditions, progress, drift: false);
         try
         {
-            var artifact = await VerifyStoredArtifactAsync(previousArtifact, events, cancellationToken);
-            if (artifact is null)
-            {
-                progress = previousArtifact is null ? "building artifact" : "building artifact: disappeared from storage";
-                MarkProgressing(conditions, progress, drift: true);
-                conditions.Delete(ConditionTypes.ArtifactInStorage);
-            }
+            (var artifact, progress) = await CheckStoredArtifactAsync(previousArtifact, progress, conditions, events, cancellationToken);
 
             var revision = await PhaseAsync(() => origin.FetchAsync(run, cancellationToken));
             conditions.Delete(ConditionTypes.FetchFailed);
@@ -115,8 +109,22 @@ internal sealed class SourcePipeline(ArtifactStore store, SourceReconcilerOption
             conditions.MarkUnknown(ConditionTypes.Ready, ConditionReasons.Progressing, message);
     }
 
+    /// <summary>The artifact in the status, verified against the store; when it is missing, gone or corrupt, the
+    /// conditions say that an artifact is being built, and the progress message returned says so too.</summary>
+    internal async Task<(Artifact? Artifact, string Progress)> CheckStoredArtifactAsync(Artifact? previous, string progress,
+        ConditionSet conditions, List<ReconcileEvent> events, CancellationToken cancellationToken)
+    {
+        var artifact = await VerifyStoredArtifactAsync(previous, events, cancellationToken);
+        if (artifact is not null)
+            return (artifact, progress);
+        progress = previous is null ? "building artifact" : "building artifact: disappeared from storage";
+        MarkProgressing(conditions, progress, drift: true);
+        conditions.Delete(ConditionTypes.ArtifactInStorage);
+        return (null, progress);
+    }
+
     /// <summary>The artifact in the status, if its file is still in the store with the same digest.</summary>
-    internal async Task<Artifact?> VerifyStoredArtifactAsync(Artifact? artifact, List<ReconcileEvent> events, CancellationToken cancellationToken)
+    private async Task<Artifact?> VerifyStoredArtifactAsync(Artifact? artifact, List<ReconcileEvent> events, CancellationToken cancellationToken)
     {
         if (artifact is null || !store.Exists(artifact.Path))
             return null;

@@ -317,6 +317,91 @@ public sealed class HelmReleaseTests
         Assert.Equal("b", await env.Kubectl.JsonPathAsync("configmap/frontend", "apps", "{.data.a}"));
     }
 
+    [Fact]
+    public async Task ChartRef_ToAnOCIRepositoryOfAHelmPushedChart_TracksItsDigest_AndToAHelmChart()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        await using var registry = await OciRegistryServer.StartAsync();
+        await using var charts = await ChartRepository.StartAsync([Podinfo]);
+        await SetUpAsync(env, charts);
+        var package = Directory.GetFiles(charts.Directory, "podinfo-*.tgz").Single();
+        await Tide.Testing.Helm.RunCheckedAsync(["push", package, $"oci://{registry.Host}/charts", "--plain-http"]);
+        await env.Kubectl.ApplyAsync($$"""
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: OCIRepository
+            metadata: {name: podinfo, namespace: flux-system}
+            spec:
+              url: oci://{{registry.Host}}/charts/podinfo
+              insecure: true
+              interval: 1m
+              ref: {semver: ">=6.0.0"}
+              layerSelector:
+                mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip
+                operation: copy
+            ---
+            apiVersion: helm.toolkit.fluxcd.io/v2
+            kind: HelmRelease
+            metadata: {name: oci, namespace: apps}
+            spec:
+              interval: 1m
+              chartRef: {kind: OCIRepository, name: podinfo, namespace: flux-system}
+              values: {replicaCount: 2}
+            """);
+
+        // The chart version carries the first 12 hex of the OCI digest, as helm-controller's digest tracking does.
+        var revision = (await WaitAsync(env, () => env.Kubectl.JsonPathAsync("ocirepository/podinfo", "flux-system", "{.status.artifact.revision}"),
+            r => r?.StartsWith("6.14.1@sha256:", StringComparison.Ordinal) == true, "the OCIRepository's artifact"))!;
+        var digest = revision["6.14.1@".Length..];
+        var version = "6.14.1+" + digest["sha256:".Length..][..12];
+        var ready = await WaitForReadyAsync(env, "oci", "InstallSucceeded");
+        Assert.Contains($"Helm install succeeded for release apps/oci.v1 with chart podinfo@{version}", ready);
+        Assert.Equal($"{version}|{digest}|", await env.Kubectl.JsonPathAsync("helmrelease/oci", "apps",
+            "{.status.lastAttemptedRevision}|{.status.lastAttemptedRevisionDigest}|{.status.helmChart}"));
+        var listed = Assert.Single(JsonNode.Parse(await HelmAsync(env, "list", "-n", "apps", "-o", "json"))!.AsArray())!;
+        Assert.Equal($"podinfo-{version}", (string?)listed["chart"]);
+        Assert.Equal("2", await env.Kubectl.JsonPathAsync("deployment/oci-podinfo", "apps", "{.spec.replicas}"));
+
+        // The same tag pushed again with other content is a new digest, hence a new release.
+        using var work = new TempDirectory();
+        var changed = Path.Combine(work.Path, "podinfo");
+        await ProcessRunner.RunCheckedAsync("cp", ["-r", Podinfo, changed]);
+        await File.AppendAllTextAsync(Path.Combine(changed, "values.yaml"), "\nextraNote: pushed-again\n");
+        await Tide.Testing.Helm.RunCheckedAsync(["package", changed, "--destination", work.Path]);
+        await Tide.Testing.Helm.RunCheckedAsync(["push", Path.Combine(work.Path, "podinfo-6.14.1.tgz"), $"oci://{registry.Host}/charts", "--plain-http"]);
+        await env.Kubectl.RunAsync("annotate", "ocirepository/podinfo", "-n", "flux-system", "--overwrite", "reconcile.fluxcd.io/requestedAt=repush");
+        ready = await WaitForReadyAsync(env, "oci", "UpgradeSucceeded");
+        Assert.Contains("apps/oci.v2", ready);
+        Assert.DoesNotContain(version, ready);
+
+        // chartRef to a HelmChart: its chart version as it is (no digest), no HelmChart owned by the release.
+        await env.Kubectl.ApplyAsync($$"""
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: HelmChart
+            metadata: {name: shared, namespace: flux-system}
+            spec:
+              chart: podinfo
+              sourceRef: {kind: HelmRepository, name: charts}
+              interval: 1m
+            ---
+            apiVersion: helm.toolkit.fluxcd.io/v2
+            kind: HelmRelease
+            metadata: {name: shared, namespace: apps}
+            spec:
+              interval: 1m
+              chartRef: {kind: HelmChart, name: shared, namespace: flux-system}
+            """);
+        Assert.Contains("with chart podinfo@6.14.1", await WaitForReadyAsync(env, "shared", "InstallSucceeded"));
+        Assert.Equal("6.14.1||", await env.Kubectl.JsonPathAsync("helmrelease/shared", "apps",
+            "{.status.lastAttemptedRevision}|{.status.lastAttemptedRevisionDigest}|{.status.helmChart}"));
+
+        // A chartRef to a source that does not exist is named in the Ready condition.
+        await env.Kubectl.ApplyAsync(Release("missing", "{}").Replace(
+            "  chart:\n    spec:\n      chart: podinfo\n      version: \">=6.0.0\"\n      sourceRef: {kind: HelmRepository, name: charts, namespace: flux-system}\n",
+            "  chartRef: {kind: OCIRepository, name: absent}\n"));
+        await WaitAsync(env, () => ReadyAsync(env, "missing"),
+            s => s == "False|ArtifactFailed|could not get Source object: OCIRepository 'apps/absent' not found", "the missing chart source to be named");
+    }
+
     /// <summary>`helm install` of the repository's chart into a fresh API server, and its stored manifest.</summary>
     private static async Task<string> HelmInstallManifestAsync(ChartRepository charts, string release, string ns, string set)
     {

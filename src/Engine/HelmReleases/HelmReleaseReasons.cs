@@ -19,6 +19,7 @@ public static class HelmReleaseReasons
     public const string UninstallFailed = "UninstallFailed";
     public const string SourceNotReady = "SourceNotReady";
     public const string ValuesError = "ValuesError";
-    public const string ChartLoadError = "ChartLoadError";
+    public const string ArtifactFailed = "ArtifactFailed";
+    public const string InvalidChartReference = "InvalidChartReference";
     public const string DriftDetected = "DriftDetected";
 }

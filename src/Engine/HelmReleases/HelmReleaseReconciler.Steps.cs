@@ -27,11 +27,19 @@ public sealed partial class HelmReleaseReconciler
         }, ct);
     }
 
+    /// <summary>Where the chart comes from: "namespace/name" of the owned HelmChart (status.helmChart; null with
+    /// chartRef), the artifact, and whether its revision's digest is tracked in the chart version.</summary>
+    private sealed record ChartSource(string? HelmChart, ArtifactLocation Artifact, bool TracksDigest);
+
     /// <summary>The chart's artifact: spec.chart makes Tide own the HelmChart "&lt;namespace&gt;-&lt;name&gt;" in the
-    /// source's namespace (written by server-side apply, so the spec follows the template); spec.chartRef names one.
-    /// Returns "namespace/name" of the HelmChart and its artifact.</summary>
-    private async Task<(string? HelmChart, ArtifactLocation Artifact)> RequireChartAsync(HelmRelease hr, ArtifactLocation? known, CancellationToken ct)
+    /// source's namespace (written by server-side apply, so the spec follows the template); spec.chartRef names any
+    /// source kind that publishes status.artifact (HelmChart, OCIRepository, ExternalArtifact), judged ready as
+    /// helm-controller judges it: its latest generation observed, not stalled, an artifact.</summary>
+    private async Task<ChartSource> RequireChartAsync(HelmRelease hr, ArtifactLocation? known, CancellationToken ct)
     {
+        if ((hr.Spec.Chart is null) == (hr.Spec.ChartRef is null))
+            throw new ReconcileFailure(HelmReleaseReasons.InvalidChartReference,
+                "invalid Chart reference: exactly one of spec.chart and spec.chartRef must be set", terminal: true);
         ObjectRef source;
         if (hr.Spec.Chart is { } template)
         {
@@ -39,28 +47,48 @@ public sealed partial class HelmReleaseReconciler
             source = new ObjectRef(HelmChart.ApiVersionV1, HelmChart.KindName, ns, name);
             await kube.ApplyAsync(HelmChartObject(hr, template, ns, name), new ApplyOptions { FieldManager = options.FieldManager, Force = true }, ct);
         }
-        else if (hr.Spec.ChartRef is { } chartRef)
-        {
-            var apiVersion = chartRef.ApiVersion ?? (chartRef.Kind == OciRepository.KindName ? OciRepository.ApiVersionV1 : HelmChart.ApiVersionV1);
-            source = new ObjectRef(apiVersion, chartRef.Kind, chartRef.Namespace ?? hr.Metadata.NamespaceProperty ?? "default", chartRef.Name);
-        }
         else
         {
-            throw new ReconcileFailure(HelmReleaseReasons.SourceNotReady, "spec.chart or spec.chartRef must be set", terminal: true);
+            var chartRef = hr.Spec.ChartRef!;
+            source = new ObjectRef(chartRef.ApiVersion ?? HelmChart.ApiVersionV1, chartRef.Kind,
+                chartRef.Namespace ?? hr.Metadata.NamespaceProperty ?? "default", chartRef.Name);
+            await DeleteOwnedHelmChartAsync(hr, ct);
         }
         var found = await kube.GetAsync(source, ct)
-            ?? throw new ReconcileFailure(HelmReleaseReasons.SourceNotReady, $"{source.Kind} '{source.Namespace}/{source.Name}' not found");
+            ?? throw new ReconcileFailure(HelmReleaseReasons.ArtifactFailed,
+                $"could not get Source object: {source.Kind} '{source.Namespace}/{source.Name}' not found");
         var sourceStatus = found["status"];
-        var ready = (sourceStatus?["conditions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == ConditionTypes.Ready);
-        var observed = (long?)sourceStatus?["observedGeneration"] == (long?)found["metadata"]?["generation"];
-        if ((string?)ready?["status"] != ConditionStatus.True || !observed || sourceStatus?["artifact"] is not JsonObject artifact)
-            throw new ReconcileFailure(HelmReleaseReasons.SourceNotReady,
-                $"{source.Kind} '{source.Namespace}/{source.Name}' is not ready: {(string?)ready?["message"] ?? "no artifact yet"}");
+        var conditions = sourceStatus?["conditions"] as JsonArray ?? [];
+        string? Condition(string type, string field) =>
+            (string?)conditions.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == type)?[field];
+        // Kinds without status.observedGeneration (ExternalArtifact) are judged by their artifact alone.
+        var hasArtifact = sourceStatus?["artifact"] is JsonObject;
+        var unobserved = sourceStatus?["observedGeneration"] is { } observed
+            ? (long?)observed != (long?)found["metadata"]?["generation"]
+            : !hasArtifact;
+        var notReady = unobserved && Condition(ConditionTypes.Ready, "status") == ConditionStatus.False ? Condition(ConditionTypes.Ready, "message")
+            : unobserved && sourceStatus?["observedGeneration"] is not null ? "latest generation of object has not been reconciled"
+            : Condition(ConditionTypes.Stalled, "status") == ConditionStatus.True ? Condition(ConditionTypes.Stalled, "message")
+            : !hasArtifact ? "does not have an artifact"
+            : null;
+        if (notReady is not null)
+            throw new ReconcileFailure(HelmReleaseReasons.SourceNotReady, $"{source.Kind} '{source.Namespace}/{source.Name}' is not ready: {notReady}");
+        var artifact = (JsonObject)sourceStatus!["artifact"]!;
         var location = new ArtifactLocation((string)artifact["revision"]!, (string)artifact["digest"]!, (string)artifact["url"]!);
         // A message may have brought a newer artifact than the status read here shows: take the message's.
         if (known is not null && known.Digest != location.Digest && known.Revision == location.Revision)
             location = known;
-        return (source.Kind == HelmChart.KindName ? $"{source.Namespace}/{source.Name}" : null, location);
+        return new ChartSource(hr.Spec.Chart is null ? null : $"{source.Namespace}/{source.Name}", location,
+            source.Kind != HelmChart.KindName && ChartDigestTracking.Tracks(location.Revision));
+    }
+
+    /// <summary>A HelmRelease that moved from spec.chart to spec.chartRef no longer owns a HelmChart: the one it made
+    /// goes, as helm-controller cleans it up.</summary>
+    private async Task DeleteOwnedHelmChartAsync(HelmRelease hr, CancellationToken ct)
+    {
+        if (hr.Status?.HelmChart is not { } owned || owned.Split('/') is not [var ns, var name])
+            return;
+        await kube.DeleteAsync(new ObjectRef(HelmChart.ApiVersionV1, HelmChart.KindName, ns, name), "Background", ct);
     }
 
     private JsonObject HelmChartObject(HelmRelease hr, HelmChartTemplate template, string ns, string name)
@@ -117,7 +145,7 @@ public sealed partial class HelmReleaseReconciler
         }
         catch (Exception e) when (e is ArtifactException or UnsafeArchiveException or ChartException or FormatException)
         {
-            throw new ReconcileFailure(HelmReleaseReasons.ChartLoadError, $"failed to load chart from artifact '{artifact.Revision}': {e.Message}");
+            throw new ReconcileFailure(HelmReleaseReasons.ArtifactFailed, $"Could not load chart: artifact '{artifact.Revision}': {e.Message}");
         }
     }
 

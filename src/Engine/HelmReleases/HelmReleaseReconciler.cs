@@ -48,18 +48,22 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
                 await DependencyReadiness.RequireReadyAsync(kube, kind == HelmRelease.KindName ? HelmRelease.ApiVersionV2 : Kustomization.ApiVersionV1,
                     kind, dependency.Namespace ?? hr.Metadata.NamespaceProperty ?? "default", dependency.Name, ct);
             }
-            var (chartName, artifact) = await RequireChartAsync(hr, chartArtifact, ct);
+            var source = await RequireChartAsync(hr, chartArtifact, ct);
+            var artifact = source.Artifact;
             input = artifact;
-            status = status with { HelmChart = chartName };
+            status = status with { HelmChart = source.HelmChart };
             var values = await ComposeValuesAsync(hr, ct);
             var chart = await LoadChartAsync(artifact, ct);
+            string? revisionDigest = null;
+            if (source.TracksDigest)
+                (chart.Metadata.Version, revisionDigest) = ChartDigestTracking.Apply(chart.Metadata.Version, artifact.Revision);
             var context = new ReleaseContext(hr, chart, values, artifact, ReleaseNames.Release(hr), ReleaseNames.Target(hr),
                 new ReleaseStorage(kube, ReleaseNames.Storage(hr), Time));
             status = status with
             {
                 StorageNamespace = ReleaseNames.Storage(hr),
                 LastAttemptedRevision = chart.Metadata.Version,
-                LastAttemptedRevisionDigest = artifact.Digest,
+                LastAttemptedRevisionDigest = revisionDigest,
                 LastAttemptedConfigDigest = context.ConfigDigest,
             };
             var step = await ReleaseAsync(context, status, conditions, events, ct);

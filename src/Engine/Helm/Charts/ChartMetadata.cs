@@ -31,7 +31,12 @@ public sealed class ChartMetadata : IGoObject, IJsonValue
         set => _raw["name"] = value;
     }
 
-    public string Version => Str("version");
+    public string Version
+    {
+        get => Str("version");
+        set => _raw["version"] = value;
+    }
+
     public string ApiVersion => Str("apiVersion");
     public string Type => Str("type");
     public string KubeVersion => Str("kubeVersion");

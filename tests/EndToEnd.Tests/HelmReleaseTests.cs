@@ -109,6 +109,17 @@ public sealed class HelmReleaseTests
         await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("deployment/web-podinfo", "apps", "{.spec.replicas}"),
             r => r == "3", Timeout, "drift to be reverted");
 
+        // With an ignore rule, a hand-set replica count stays while the rest of the drift is corrected.
+        await env.Kubectl.ApplyAsync(Release("web", "{replicaCount: 3}",
+            "  driftDetection:\n    mode: enabled\n    ignore:\n    - paths: [/spec/replicas]\n      target: {kind: Deploy.*}"));
+        await env.Kubectl.RunAsync("scale", "deployment/web-podinfo", "-n", "apps", "--replicas=5");
+        var image = await env.Kubectl.JsonPathAsync("deployment/web-podinfo", "apps", "{.spec.template.spec.containers[0].image}");
+        await env.Kubectl.RunAsync("set", "image", "deployment/web-podinfo", "-n", "apps", "podinfo=example.invalid/edited:1");
+        await env.Kubectl.RunAsync("annotate", "helmrelease/web", "-n", "apps", "--overwrite", "reconcile.fluxcd.io/requestedAt=ignore");
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("deployment/web-podinfo", "apps", "{.spec.template.spec.containers[0].image}"),
+            i => i == image, Timeout, "the edited image to be reverted");
+        Assert.Equal("5", await env.Kubectl.JsonPathAsync("deployment/web-podinfo", "apps", "{.spec.replicas}"));
+
         // forceAt makes a new release of the same chart and values.
         await env.Kubectl.RunAsync("annotate", "helmrelease/web", "-n", "apps", "--overwrite",
             "reconcile.fluxcd.io/forceAt=now", "reconcile.fluxcd.io/requestedAt=now");
@@ -400,6 +411,60 @@ public sealed class HelmReleaseTests
             "  chartRef: {kind: OCIRepository, name: absent}\n"));
         await WaitAsync(env, () => ReadyAsync(env, "missing"),
             s => s == "False|ArtifactFailed|could not get Source object: OCIRepository 'apps/absent' not found", "the missing chart source to be named");
+    }
+
+    [Fact]
+    public async Task CrdPolicies_InstallCreates_UpgradeSkipsByDefault_CreateReplaceUpdates_SkipLeavesThemOut()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        using var work = new TempDirectory();
+        await using var charts = await ChartRepository.StartAsync([WidgetsChart.Write(work.Combine("v1"), "1.0.0")]);
+        await SetUpAsync(env, charts);
+        string Widgets(string name, string version, string extra) => $$"""
+            apiVersion: helm.toolkit.fluxcd.io/v2
+            kind: HelmRelease
+            metadata: {name: {{name}}, namespace: apps}
+            spec:
+              interval: 1m
+              chart:
+                spec:
+                  chart: widgets
+                  version: "{{version}}"
+                  sourceRef: {kind: HelmRepository, name: charts, namespace: flux-system}
+            {{extra}}
+            """;
+        const string crd = "customresourcedefinition/widgets.example.com";
+
+        // install.crds Skip: the chart's CRD is not created, so its Widget cannot be.
+        await env.Kubectl.ApplyAsync(Widgets("skipped", "1.0.0", "  install: {crds: Skip}"));
+        await WaitAsync(env, () => ReadyAsync(env, "skipped"),
+            s => s?.StartsWith("False|InstallFailed|", StringComparison.Ordinal) == true && s.Contains("Widget", StringComparison.Ordinal),
+            "the install without its CRD to fail");
+        Assert.Null(await env.Kubectl.JsonPathAsync(crd, "", "{.metadata.name}"));
+        await env.Kubectl.RunAsync("delete", "helmrelease/skipped", "-n", "apps", "--wait=false");
+
+        // Install (default Create): the CRD is created before the release's objects, outside the release.
+        await env.Kubectl.ApplyAsync(Widgets("widgets", "1.0.0", "  values: {size: 1}"));
+        await WaitForReadyAsync(env, "widgets", "InstallSucceeded");
+        Assert.Equal("1.0.0|widgets", await env.Kubectl.JsonPathAsync(crd, "",
+            "{.metadata.labels.chart-version}|{.metadata.labels.helm\\.toolkit\\.fluxcd\\.io/name}"));
+        Assert.Equal("1", await env.Kubectl.JsonPathAsync("widget/widgets", "apps", "{.spec.size}"));
+        Assert.DoesNotContain("CustomResourceDefinition", await HelmAsync(env, "get", "manifest", "widgets", "-n", "apps"));
+
+        // Upgrade to 2.0.0 (default Skip): the CRD stays as it was.
+        await charts.PublishAsync(WidgetsChart.Write(work.Combine("v2"), "2.0.0"));
+        await env.Kubectl.RunAsync("annotate", "helmrepository/charts", "-n", "flux-system", "--overwrite", "reconcile.fluxcd.io/requestedAt=v2");
+        await env.Kubectl.ApplyAsync(Widgets("widgets", "2.0.0", "  values: {size: 2}"));
+        await WaitAsync(env, () => ReadyAsync(env, "widgets"),
+            s => s?.StartsWith("True|UpgradeSucceeded", StringComparison.Ordinal) == true && s.Contains("widgets@2.0.0", StringComparison.Ordinal),
+            "the upgrade to 2.0.0");
+        Assert.Equal("1.0.0", await env.Kubectl.JsonPathAsync(crd, "", "{.metadata.labels.chart-version}"));
+
+        // upgrade.crds CreateReplace: the next upgrade replaces it.
+        await env.Kubectl.ApplyAsync(Widgets("widgets", "2.0.0", "  values: {size: 3}\n  upgrade: {crds: CreateReplace}"));
+        await WaitAsync(env, () => env.Kubectl.JsonPathAsync("widget/widgets", "apps", "{.spec.size}"), s => s == "3", "the third release");
+        await WaitForReadyAsync(env, "widgets", "UpgradeSucceeded");
+        Assert.Equal("2.0.0", await env.Kubectl.JsonPathAsync(crd, "", "{.metadata.labels.chart-version}"));
     }
 
     /// <summary>`helm install` of the repository's chart into a fresh API server, and its stored manifest.</summary>

@@ -156,86 +156,6 @@ public sealed partial class HelmReleaseReconciler
             context.Hr.Spec.PostRenderers);
     }
 
-    private Task<IReadOnlyList<JsonObject>> PrepareAsync(IReadOnlyList<JsonObject> objects, ReleaseContext context, CancellationToken ct) =>
-        PrepareAsync(objects, context.Name, context.Namespace, ct);
-
-    /// <summary>What Helm does to each object before it applies it: the release namespace on namespaced objects that
-    /// name none, and the ownership metadata by which helm recognizes its release's objects.</summary>
-    private async Task<IReadOnlyList<JsonObject>> PrepareAsync(IReadOnlyList<JsonObject> objects, string release, string @namespace, CancellationToken ct)
-    {
-        var prepared = new List<JsonObject>();
-        foreach (var source in objects)
-        {
-            var obj = source.DeepClone().AsObject();
-            var target = ObjectRef.Of(obj);
-            var metadata = obj["metadata"] as JsonObject ?? (JsonObject)(obj["metadata"] = new JsonObject());
-            if (target.Namespace.Length == 0 && (await kube.ResolveAsync(target.ApiVersion, target.Kind, ct)).Namespaced)
-                metadata["namespace"] = @namespace;
-            var labels = metadata["labels"] as JsonObject ?? (JsonObject)(metadata["labels"] = new JsonObject());
-            labels["app.kubernetes.io/managed-by"] = "Helm";
-            var annotations = metadata["annotations"] as JsonObject ?? (JsonObject)(metadata["annotations"] = new JsonObject());
-            annotations["meta.helm.sh/release-name"] = release;
-            annotations["meta.helm.sh/release-namespace"] = @namespace;
-            prepared.Add(obj);
-        }
-        return prepared;
-    }
-
-    private async Task<IReadOnlyList<ChangeSetEntry>> ApplyAsync(IReadOnlyList<JsonObject> objects, HelmRelease hr, CancellationToken ct) =>
-        await new Applier(kube).ApplyStagedAsync(objects, new ApplierOptions
-        {
-            FieldManager = options.FieldManager,
-            Force = hr.Spec.Upgrade?.Force == true,
-            OwnerLabels = new Dictionary<string, string>
-            {
-                [NameLabel] = hr.Metadata.Name,
-                [NamespaceLabel] = hr.Metadata.NamespaceProperty ?? "default",
-            },
-        }, ct);
-
-    /// <summary>driftDetection.mode warn: which objects a server-side dry-run apply would change.</summary>
-    private async Task<IReadOnlyList<ChangeSetEntry>> DiffAsync(IReadOnlyList<JsonObject> objects, CancellationToken ct)
-    {
-        var changes = new List<ChangeSetEntry>();
-        foreach (var obj in objects)
-        {
-            var target = ObjectRef.Of(obj);
-            var live = await kube.GetAsync(target, ct);
-            if (live is null)
-            {
-                changes.Add(new ChangeSetEntry(target, ChangeAction.Created));
-                continue;
-            }
-            var dryRun = await kube.ApplyAsync(obj.DeepClone().AsObject(), new ApplyOptions { FieldManager = options.FieldManager, Force = true, DryRun = true }, ct);
-            changes.Add(new ChangeSetEntry(target, JsonNode.DeepEquals(live["spec"], dryRun["spec"]) && JsonNode.DeepEquals(live["data"], dryRun["data"])
-                ? ChangeAction.Unchanged : ChangeAction.Configured));
-        }
-        return changes;
-    }
-
-    /// <summary>Deletes what the previous release had and the new one does not (Helm's upgrade does).</summary>
-    private async Task DeleteRemovedAsync(Release previous, IReadOnlyList<JsonObject> current, CancellationToken ct)
-    {
-        var kept = current.Select(o => ObjectRef.Of(o).InventoryId).ToHashSet(StringComparer.Ordinal);
-        foreach (var obj in ReleaseRenderer.ObjectsOf(previous.Manifest).Select(o => WithNamespace(o, previous.Namespace)))
-        {
-            var target = ObjectRef.Of(obj);
-            if (!kept.Contains(target.InventoryId))
-                await kube.DeleteAsync(target, "Background", ct);
-        }
-    }
-
-    private async Task CreateNamespaceAsync(string @namespace, CancellationToken ct)
-    {
-        if (await kube.GetAsync(new ObjectRef("v1", "Namespace", "", @namespace), ct) is null)
-            await kube.ApplyAsync(new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Namespace",
-                ["metadata"] = new JsonObject { ["name"] = @namespace },
-            }, new ApplyOptions { FieldManager = options.FieldManager }, ct);
-    }
-
     /// <summary>Keeps the newest <paramref name="max"/> revisions (0: all), as Helm's MaxHistory; the deployed one always.</summary>
     private static async Task PruneHistoryAsync(ReleaseStorage storage, string name, int max, CancellationToken ct)
     {
@@ -305,7 +225,7 @@ public sealed partial class HelmReleaseReconciler
 
     /// <summary>The namespace a stored manifest's object lives in (for lookups; cluster-scoped kinds ignore it on the
     /// server, and the API server answers for them without a namespace in the path only when it is empty).</summary>
-    private static JsonObject WithNamespace(JsonObject obj, string @namespace)
+    internal static JsonObject WithNamespace(JsonObject obj, string @namespace)
     {
         var copy = obj.DeepClone().AsObject();
         if (copy["metadata"] is JsonObject metadata && metadata["namespace"] is null && !ClusterScoped.Contains((string?)copy["kind"] ?? ""))

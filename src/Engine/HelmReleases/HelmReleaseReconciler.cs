@@ -57,8 +57,8 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
             string? revisionDigest = null;
             if (source.TracksDigest)
                 (chart.Metadata.Version, revisionDigest) = ChartDigestTracking.Apply(chart.Metadata.Version, artifact.Revision);
-            var context = new ReleaseContext(hr, chart, values, artifact, ReleaseNames.Release(hr), ReleaseNames.Target(hr),
-                new ReleaseStorage(kube, ReleaseNames.Storage(hr), Time));
+            using var cluster = await ReleaseCluster.OpenAsync(kube, hr, options, ct);
+            var context = new ReleaseContext(hr, chart, values, artifact, ReleaseNames.Release(hr), ReleaseNames.Target(hr), cluster);
             status = status with
             {
                 StorageNamespace = ReleaseNames.Storage(hr),
@@ -95,8 +95,10 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
 
     /// <summary>Everything one release action needs.</summary>
     private sealed record ReleaseContext(HelmRelease Hr, Chart Chart, Dictionary<string, object?> Values, ArtifactLocation Artifact,
-        string Name, string Namespace, ReleaseStorage Storage)
+        string Name, string Namespace, ReleaseCluster Cluster)
     {
+        public ReleaseStorage Storage => Cluster.Storage;
+
         public string ConfigDigest { get; } = DigestOf(GoJson.Marshal(Values));
 
         public string ChartLabel => $"{Chart.Metadata.Name}@{Chart.Metadata.Version}";
@@ -167,10 +169,12 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
         var mode = hr.Spec.DriftDetection?.Mode ?? DriftDetection.Disabled;
         if (mode != DriftDetection.Disabled)
         {
-            var objects = await PrepareAsync(ReleaseRenderer.ObjectsOf(latest.Manifest), context, ct);
+            var objects = await context.Cluster.MaskDriftAsync(
+                await context.Cluster.PrepareAsync(ReleaseRenderer.ObjectsOf(latest.Manifest), context.Name, context.Namespace, ct),
+                new DriftIgnore(hr.Spec.DriftDetection?.Ignore), ct);
             var changes = mode == DriftDetection.Enabled
-                ? await ApplyAsync(objects, hr, ct)
-                : await DiffAsync(objects, ct);
+                ? await context.Cluster.ApplyAsync(objects, hr, ct)
+                : await context.Cluster.DiffAsync(objects, ct);
             var drifted = changes.Where(c => c.Action is not (ChangeAction.Unchanged or ChangeAction.Skipped)).ToList();
             if (drifted.Count > 0)
                 events.Add(new ReconcileEvent(mode == DriftDetection.Enabled ? ReconcileEvent.Normal : ReconcileEvent.Warning,
@@ -213,8 +217,9 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
         try
         {
             if (!upgrade && hr.Spec.Install?.CreateNamespace == true)
-                await CreateNamespaceAsync(context.Namespace, ct);
+                await context.Cluster.CreateNamespaceAsync(context.Namespace, ct);
             var rendered = Render(context, version, upgrade);
+            await context.Cluster.ApplyCrdsAsync(rendered.Crds, CrdPolicy.For(hr.Spec, upgrade), hr, ct);
             var now = ReleaseCodec.Time(started);
             var firstDeployed = history.FirstOrDefault(r => r.Info.Status != ReleaseStatus.Uninstalled)?.Info.FirstDeployed;
             release = new Release
@@ -240,15 +245,15 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
             var disableHooks = upgrade ? hr.Spec.Upgrade?.DisableHooks == true : hr.Spec.Install?.DisableHooks == true;
             var timeout = ActionTimeout(hr, upgrade);
             if (!disableHooks)
-                release = release with { Hooks = await new HookRunner(kube, options).RunAsync(release.Hooks!, upgrade ? "pre-upgrade" : "pre-install", context.Namespace, timeout, ct) };
-            var objects = await PrepareAsync(rendered.Objects, context, ct);
-            await ApplyAsync(objects, hr, ct);
+                release = release with { Hooks = await context.Cluster.Hooks.RunAsync(release.Hooks!, upgrade ? "pre-upgrade" : "pre-install", context.Namespace, timeout, ct) };
+            var objects = await context.Cluster.PrepareAsync(rendered.Objects, context.Name, context.Namespace, ct);
+            await context.Cluster.ApplyAsync(objects, hr, ct);
             if (upgrade && history.LastOrDefault(r => r.Info.Status is ReleaseStatus.Deployed or ReleaseStatus.Failed) is { } before)
-                await DeleteRemovedAsync(before, objects, ct);
+                await context.Cluster.DeleteRemovedAsync(before, objects, ct);
             await context.Storage.UpdateAsync(release, ct);
             var disableWait = upgrade ? hr.Spec.Upgrade?.DisableWait == true : hr.Spec.Install?.DisableWait == true;
             if (disableWait)
-                return await FinishAsync(hr, context.Storage, release, status, conditions, events, started, ct);
+                return await FinishAsync(hr, context.Cluster, release, status, conditions, events, started, ct);
             var waiting = $"Helm {action} in progress for release {context.Namespace}/{context.Name}.v{version} with chart {context.ChartLabel}: waiting for resources to be ready";
             conditions.MarkReconciling(ConditionReasons.Progressing, waiting);
             conditions.MarkUnknown(ConditionTypes.Ready, ConditionReasons.Progressing, waiting);
@@ -262,7 +267,7 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
                 Name = context.Name, Namespace = context.Namespace, Version = version, Chart = new JsonObject { ["metadata"] = new JsonObject { ["name"] = context.Chart.Metadata.Name, ["version"] = context.Chart.Metadata.Version } },
                 Config = ReleaseRenderer.ToJson(context.Values), Info = new ReleaseInfo { Status = ReleaseStatus.Failed },
             };
-            return await FailAsync(hr, context.Storage, failed, release is not null, upgrade, error, history, status, conditions, events, ct);
+            return await FailAsync(hr, context.Cluster, failed, release is not null, upgrade, error, history, status, conditions, events, ct);
         }
     }
 
@@ -273,49 +278,49 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
         var status = hr.Status ?? new HelmReleaseStatus();
         var conditions = new ConditionSet(status.Conditions, hr.Metadata.Generation ?? 0, Time);
         var events = new List<ReconcileEvent>();
-        var storage = new ReleaseStorage(kube, ReleaseNames.Storage(hr), Time);
-        var history = await storage.HistoryAsync(ReleaseNames.Release(hr), ct);
+        using var cluster = await ReleaseCluster.OpenAsync(kube, hr, options, ct);
+        var history = await cluster.Storage.HistoryAsync(ReleaseNames.Release(hr), ct);
         if (history.LastOrDefault() is not { } release || !ReleaseStatus.IsPending(release.Info.Status))
             return Result(status, conditions, events, Requeue.AfterInterval(hr.Spec.Interval.Value));
         var upgrade = release.Info.Status == ReleaseStatus.PendingUpgrade;
         var objects = ReleaseRenderer.ObjectsOf(release.Manifest).Select(o => WithNamespace(o, release.Namespace)).Select(ObjectRef.Of).ToList();
-        var checker = new HealthChecker((target, token) => kube.GetAsync(target, token), Time, []);
+        var checker = new HealthChecker((target, token) => cluster.Client.GetAsync(target, token), Time, []);
         var report = await checker.CheckAsync(objects, ct);
         var verdict = report.Decide(Time.GetUtcNow() - waitStarted, ActionTimeout(hr, upgrade));
         switch (verdict.Outcome)
         {
             case HealthOutcome.Healthy:
-                return await FinishAsync(hr, storage, release, status, conditions, events, waitStarted, ct);
+                return await FinishAsync(hr, cluster, release, status, conditions, events, waitStarted, ct);
             case HealthOutcome.Waiting:
                 return Result(status, conditions, events, Requeue.HealthCheckIn(options.HealthTick));
             default:
-                return await FailAsync(hr, storage, release, stored: true, upgrade, verdict.Message, history.SkipLast(1).ToList(), status, conditions, events, ct);
+                return await FailAsync(hr, cluster, release, stored: true, upgrade, verdict.Message, history.SkipLast(1).ToList(), status, conditions, events, ct);
         }
     }
 
     /// <summary>The release's objects are ready: post hooks, deployed, the previous one superseded, tests.</summary>
-    private async Task<ReconcileResult<HelmReleaseStatus>> FinishAsync(HelmRelease hr, ReleaseStorage storage, Release release,
+    private async Task<ReconcileResult<HelmReleaseStatus>> FinishAsync(HelmRelease hr, ReleaseCluster cluster, Release release,
         HelmReleaseStatus status, ConditionSet conditions, List<ReconcileEvent> events, DateTimeOffset started, CancellationToken ct)
     {
         var upgrade = release.Info.Status == ReleaseStatus.PendingUpgrade;
         var action = upgrade ? "upgrade" : "install";
         var chartLabel = $"{release.ChartName}@{release.ChartVersion}";
-        var history = await storage.HistoryAsync(release.Name, ct);
+        var history = await cluster.Storage.HistoryAsync(release.Name, ct);
         try
         {
             var disableHooks = upgrade ? hr.Spec.Upgrade?.DisableHooks == true : hr.Spec.Install?.DisableHooks == true;
             if (!disableHooks)
-                release = release with { Hooks = await new HookRunner(kube, options).RunAsync(release.Hooks ?? [], upgrade ? "post-upgrade" : "post-install", release.Namespace, ActionTimeout(hr, upgrade), ct) };
+                release = release with { Hooks = await cluster.Hooks.RunAsync(release.Hooks ?? [], upgrade ? "post-upgrade" : "post-install", release.Namespace, ActionTimeout(hr, upgrade), ct) };
         }
         catch (Exception e) when (ActionError(e) is { } error)
         {
-            return await FailAsync(hr, storage, release, stored: true, upgrade, error, history.Where(r => r.Version != release.Version).ToList(), status, conditions, events, ct);
+            return await FailAsync(hr, cluster, release, stored: true, upgrade, error, history.Where(r => r.Version != release.Version).ToList(), status, conditions, events, ct);
         }
         foreach (var older in history.Where(r => r.Version < release.Version && r.Info.Status == ReleaseStatus.Deployed))
-            await storage.UpdateAsync(older with { Info = older.Info with { Status = ReleaseStatus.Superseded } }, ct);
+            await cluster.Storage.UpdateAsync(older with { Info = older.Info with { Status = ReleaseStatus.Superseded } }, ct);
         release = release with { Info = release.Info with { Status = ReleaseStatus.Deployed, Description = upgrade ? "Upgrade complete" : "Install complete" } };
-        await storage.UpdateAsync(release, ct);
-        await PruneHistoryAsync(storage, release.Name, hr.Spec.GetMaxHistory(), ct);
+        await cluster.Storage.UpdateAsync(release, ct);
+        await PruneHistoryAsync(cluster.Storage, release.Name, hr.Spec.GetMaxHistory(), ct);
         var reason = upgrade ? HelmReleaseReasons.UpgradeSucceeded : HelmReleaseReasons.InstallSucceeded;
         var message = $"Helm {action} succeeded for release {release.Namespace}/{release.Name}.v{release.Version} with chart {chartLabel}";
         conditions.MarkTrue(HelmReleaseReasons.Released, reason, message);
@@ -332,31 +337,31 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
         };
         if (hr.Spec.Test?.Enable == true)
         {
-            var tested = await TestAsync(hr, storage, release, conditions, events, ct);
+            var tested = await TestAsync(hr, cluster, release, conditions, events, ct);
             release = tested.Release;
             if (!tested.Succeeded && hr.Spec.Test.IgnoreFailures != true)
-                return Result(status with { History = Snapshots(await storage.HistoryAsync(release.Name, ct), hr) }, conditions, events,
+                return Result(status with { History = Snapshots(await cluster.Storage.HistoryAsync(release.Name, ct), hr) }, conditions, events,
                     Requeue.WithBackoff(hr.Spec.Interval.Value));
         }
         MarkReady(conditions, reason, message);
-        return Result(status with { History = Snapshots(await storage.HistoryAsync(release.Name, ct), hr) }, conditions, events,
+        return Result(status with { History = Snapshots(await cluster.Storage.HistoryAsync(release.Name, ct), hr) }, conditions, events,
             Requeue.AfterInterval(hr.Spec.Interval.Value));
     }
 
     private sealed record TestOutcome(Release Release, bool Succeeded);
 
     /// <summary>`helm test`: the release's test hooks run; TestSuccess says how it went.</summary>
-    private async Task<TestOutcome> TestAsync(HelmRelease hr, ReleaseStorage storage, Release release, ConditionSet conditions,
+    private async Task<TestOutcome> TestAsync(HelmRelease hr, ReleaseCluster cluster, Release release, ConditionSet conditions,
         List<ReconcileEvent> events, CancellationToken ct)
     {
         var label = $"{release.Namespace}/{release.Name}.v{release.Version} with chart {release.ChartName}@{release.ChartVersion}";
         var tests = (release.Hooks ?? []).Where(h => h.Events.Contains("test")).Where(h => Selected(hr, h)).ToList();
         try
         {
-            var hooks = await new HookRunner(kube, options).RunAsync(release.Hooks!.Where(h => !h.Events.Contains("test") || Selected(hr, h)).ToList(),
+            var hooks = await cluster.Hooks.RunAsync(release.Hooks!.Where(h => !h.Events.Contains("test") || Selected(hr, h)).ToList(),
                 "test", release.Namespace, hr.Spec.Test?.Timeout?.Value ?? hr.Spec.GetTimeout(), ct);
             release = release with { Hooks = MergeHooks(release.Hooks!, hooks) };
-            await storage.UpdateAsync(release, ct);
+            await cluster.Storage.UpdateAsync(release, ct);
             var message = tests.Count == 0
                 ? $"Helm test succeeded for release {label}: no test hooks"
                 : $"Helm test succeeded for release {label}: {tests.Count} test hooks completed successfully";
@@ -391,7 +396,7 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
 
     /// <summary>An action failed: the release is recorded failed, the failure counted, and remediated when the
     /// spec's retries allow (upgrade: rollback to the last deployed release, or uninstall; install: uninstall).</summary>
-    private async Task<ReconcileResult<HelmReleaseStatus>> FailAsync(HelmRelease hr, ReleaseStorage storage, Release release, bool stored,
+    private async Task<ReconcileResult<HelmReleaseStatus>> FailAsync(HelmRelease hr, ReleaseCluster cluster, Release release, bool stored,
         bool upgrade, string error, IReadOnlyList<Release> before, HelmReleaseStatus status, ConditionSet conditions,
         List<ReconcileEvent> events, CancellationToken ct)
     {
@@ -399,7 +404,7 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
         var reason = upgrade ? HelmReleaseReasons.UpgradeFailed : HelmReleaseReasons.InstallFailed;
         var message = $"Helm {action} failed for release {release.Namespace}/{release.Name} with chart {release.ChartName}@{release.ChartVersion}: {error}";
         if (stored)
-            await storage.UpdateAsync(release with { Info = release.Info with { Status = ReleaseStatus.Failed, Description = $"{(upgrade ? "Upgrade" : "Release")} \"{release.Name}\" failed: {error}" } }, ct);
+            await cluster.Storage.UpdateAsync(release with { Info = release.Info with { Status = ReleaseStatus.Failed, Description = $"{(upgrade ? "Upgrade" : "Release")} \"{release.Name}\" failed: {error}" } }, ct);
         conditions.MarkFalse(HelmReleaseReasons.Released, reason, message);
         conditions.MarkFalse(ConditionTypes.Ready, reason, message);
         conditions.MarkReconciling(ConditionReasons.ProgressingWithRetry, message);
@@ -416,17 +421,17 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
         if (remediate && stored && !retryOnFailure && (retries != 0 || remediateLast))
         {
             if (strategy == "rollback" && before.LastOrDefault(r => r.Info.Status is ReleaseStatus.Deployed or ReleaseStatus.Superseded) is { } target)
-                await RollbackAsync(hr, storage, release, target, conditions, events, ct);
+                await RollbackAsync(hr, cluster, release, target, conditions, events, ct);
             else
-                await UninstallAsync(hr, storage, release.Name, release.Namespace, remediation: true, conditions, events, ct);
+                await UninstallAsync(hr, cluster, release.Name, release.Namespace, remediation: true, conditions, events, ct);
         }
-        var history = await storage.HistoryAsync(release.Name, ct);
+        var history = await cluster.Storage.HistoryAsync(release.Name, ct);
         return Result(status with { History = Snapshots(history, hr), ObservedGeneration = hr.Metadata.Generation }, conditions, events,
             Requeue.WithBackoff(retryOnFailure ? (upgrade ? hr.Spec.Upgrade?.Strategy?.RetryInterval : hr.Spec.Install?.Strategy?.RetryInterval)?.Value ?? hr.Spec.Interval.Value : hr.Spec.Interval.Value));
     }
 
     /// <summary>`helm rollback`: the target release's manifest applied again as a new revision.</summary>
-    private async Task RollbackAsync(HelmRelease hr, ReleaseStorage storage, Release failed, Release target, ConditionSet conditions,
+    private async Task RollbackAsync(HelmRelease hr, ReleaseCluster cluster, Release failed, Release target, ConditionSet conditions,
         List<ReconcileEvent> events, CancellationToken ct)
     {
         var label = $"{target.Namespace}/{target.Name}.v{target.Version} with chart {target.ChartName}@{target.ChartVersion}";
@@ -439,14 +444,14 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
                 Version = version,
                 Info = target.Info with { LastDeployed = now, Status = ReleaseStatus.PendingRollback, Description = $"Rollback to {target.Version}", Deleted = null },
             };
-            await storage.CreateAsync(rollback, ct);
+            await cluster.Storage.CreateAsync(rollback, ct);
             var objects = ReleaseRenderer.ObjectsOf(target.Manifest).Select(o => WithNamespace(o, target.Namespace)).ToList();
-            objects = [.. await PrepareAsync(objects, target.Name, target.Namespace, ct)];
-            await ApplyAsync(objects, hr, ct);
-            await DeleteRemovedAsync(failed, objects, ct);
-            foreach (var older in (await storage.HistoryAsync(target.Name, ct)).Where(r => r.Version < version && r.Info.Status == ReleaseStatus.Deployed))
-                await storage.UpdateAsync(older with { Info = older.Info with { Status = ReleaseStatus.Superseded } }, ct);
-            await storage.UpdateAsync(rollback with { Info = rollback.Info with { Status = ReleaseStatus.Deployed } }, ct);
+            objects = [.. await cluster.PrepareAsync(objects, target.Name, target.Namespace, ct)];
+            await cluster.ApplyAsync(objects, hr, ct);
+            await cluster.DeleteRemovedAsync(failed, objects, ct);
+            foreach (var older in (await cluster.Storage.HistoryAsync(target.Name, ct)).Where(r => r.Version < version && r.Info.Status == ReleaseStatus.Deployed))
+                await cluster.Storage.UpdateAsync(older with { Info = older.Info with { Status = ReleaseStatus.Superseded } }, ct);
+            await cluster.Storage.UpdateAsync(rollback with { Info = rollback.Info with { Status = ReleaseStatus.Deployed } }, ct);
             var message = $"Helm rollback to previous release {label} succeeded";
             conditions.MarkTrue(HelmReleaseReasons.Remediated, HelmReleaseReasons.RollbackSucceeded, message);
             conditions.MarkFalse(ConditionTypes.Ready, HelmReleaseReasons.RollbackSucceeded, message);
@@ -463,15 +468,20 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
     /// <summary>
     /// The HelmRelease is being deleted: uninstall its release as `helm uninstall` does (pre-delete hooks, objects,
     /// post-delete hooks, storage, or storage kept as uninstalled with uninstall.keepHistory), delete the HelmChart it
-    /// owns, and drop the finalizer. A suspended HelmRelease leaves its release alone, as in Flux.
+    /// owns, and drop the finalizer. A suspended HelmRelease leaves its release alone, as in Flux; so does one whose
+    /// cluster it can no longer act on (its kubeconfig Secret or its ServiceAccount is gone, as when its tenant is
+    /// being removed): nothing is uninstalled on its behalf, and the HelmRelease still goes.
     /// </summary>
     public async Task FinalizeAsync(HelmRelease hr, CancellationToken ct)
     {
         if (hr.Spec.Suspend != true)
         {
-            var storage = new ReleaseStorage(kube, ReleaseNames.Storage(hr), Time);
-            var conditions = new ConditionSet(hr.Status?.Conditions, hr.Metadata.Generation ?? 0, Time);
-            await UninstallAsync(hr, storage, ReleaseNames.Release(hr), ReleaseNames.Target(hr), remediation: false, conditions, [], ct);
+            using var cluster = await OpenForUninstallAsync(hr, ct);
+            if (cluster is not null)
+            {
+                var conditions = new ConditionSet(hr.Status?.Conditions, hr.Metadata.Generation ?? 0, Time);
+                await UninstallAsync(hr, cluster, ReleaseNames.Release(hr), ReleaseNames.Target(hr), remediation: false, conditions, [], ct);
+            }
             if (hr.Spec.Chart is not null)
             {
                 var (ns, name) = ReleaseNames.HelmChart(hr);
@@ -485,14 +495,31 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
         }, ct);
     }
 
-    private async Task UninstallAsync(HelmRelease hr, ReleaseStorage storage, string name, string @namespace, bool remediation,
+    private async Task<ReleaseCluster?> OpenForUninstallAsync(HelmRelease hr, CancellationToken ct)
+    {
+        ReleaseCluster cluster;
+        try
+        {
+            cluster = await ReleaseCluster.OpenAsync(kube, hr, options, ct);
+        }
+        catch (ReconcileFailure)
+        {
+            return null;
+        }
+        if (hr.Spec.KubeConfig is not null || await cluster.ServiceAccountExistsAsync(ct))
+            return cluster;
+        cluster.Dispose();
+        return null;
+    }
+
+    private async Task UninstallAsync(HelmRelease hr, ReleaseCluster cluster, string name, string @namespace, bool remediation,
         ConditionSet conditions, List<ReconcileEvent> events, CancellationToken ct)
     {
-        var history = await storage.HistoryAsync(name, ct);
+        var history = await cluster.Storage.HistoryAsync(name, ct);
         if (history.LastOrDefault() is not { } latest || latest.Info.Status == ReleaseStatus.Uninstalled)
             return;
         var timeout = hr.Spec.Uninstall?.Timeout?.Value ?? hr.Spec.GetTimeout();
-        var hooks = new HookRunner(kube, options);
+        var hooks = cluster.Hooks;
         var label = $"{latest.Namespace}/{latest.Name}.v{latest.Version} with chart {latest.ChartName}@{latest.ChartVersion}";
         try
         {
@@ -500,14 +527,14 @@ public sealed partial class HelmReleaseReconciler(KubeClient kube, ArtifactCache
                 await hooks.RunAsync(latest.Hooks ?? [], "pre-delete", latest.Namespace, timeout, ct);
             var propagation = hr.Spec.Uninstall?.DeletionPropagation ?? "background";
             foreach (var obj in ReleaseRenderer.ObjectsOf(latest.Manifest).Reverse())
-                await kube.DeleteAsync(ObjectRef.Of(WithNamespace(obj, latest.Namespace)), char.ToUpperInvariant(propagation[0]) + propagation[1..], ct);
+                await cluster.Client.DeleteAsync(ObjectRef.Of(WithNamespace(obj, latest.Namespace)), char.ToUpperInvariant(propagation[0]) + propagation[1..], ct);
             if (hr.Spec.Uninstall?.DisableHooks != true)
                 await hooks.RunAsync(latest.Hooks ?? [], "post-delete", latest.Namespace, timeout, ct);
             if (hr.Spec.Uninstall?.KeepHistory == true)
-                await storage.UpdateAsync(latest with { Info = latest.Info with { Status = ReleaseStatus.Uninstalled, Deleted = ReleaseCodec.Time(Time.GetUtcNow()), Description = "Uninstallation complete" } }, ct);
+                await cluster.Storage.UpdateAsync(latest with { Info = latest.Info with { Status = ReleaseStatus.Uninstalled, Deleted = ReleaseCodec.Time(Time.GetUtcNow()), Description = "Uninstallation complete" } }, ct);
             else
                 foreach (var release in history)
-                    await storage.DeleteAsync(release, ct);
+                    await cluster.Storage.DeleteAsync(release, ct);
             var message = $"Helm uninstall succeeded for release {label}";
             if (remediation)
                 conditions.MarkTrue(HelmReleaseReasons.Remediated, HelmReleaseReasons.UninstallSucceeded, message);

@@ -17,5 +17,9 @@ public sealed record HelmReleaseReconcilerOptions
     /// <summary>How often a running hook is looked at.</summary>
     public TimeSpan HookPoll { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Multi-tenancy: the ServiceAccount (of the HelmRelease's namespace) impersonated when a HelmRelease sets
+    /// no spec.serviceAccountName (Flux's --default-service-account); empty: Tide's own identity.</summary>
+    public string DefaultServiceAccount { get; init; } = "";
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

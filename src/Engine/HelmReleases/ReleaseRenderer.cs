@@ -79,7 +79,11 @@ public static class ReleaseRenderer
         foreach (var postRenderer in postRenderers ?? [])
             if (postRenderer.Kustomize is { } kustomize)
                 text = PostRender(text, kustomize);
-        return new RenderedRelease(text, ObjectsOf(text), hooks.Select(Hook).ToList(), notes, ChartJson(loaded));
+        // Like helm-controller, only CustomResourceDefinitions are taken from crds/.
+        var crds = HelmTemplate.CrdObjects(chart).SelectMany(d => ObjectsOf(d.Content))
+            .Where(o => (string?)o["kind"] == "CustomResourceDefinition" && ((string?)o["apiVersion"])?.StartsWith("apiextensions.k8s.io/", StringComparison.Ordinal) == true)
+            .ToList();
+        return new RenderedRelease(text, ObjectsOf(text), hooks.Select(Hook).ToList(), notes, ChartJson(loaded), crds);
     }
 
     /// <summary>A kustomize post-renderer as helm-controller runs it: the manifest as the only resource of a

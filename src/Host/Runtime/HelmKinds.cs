@@ -42,6 +42,7 @@ public static class HelmKinds
             {
                 FieldManager = settings.FieldManager,
                 UnpackLimits = settings.UnpackLimits,
+                DefaultServiceAccount = settings.DefaultServiceAccount,
             }),
             status, applies, progress);
 

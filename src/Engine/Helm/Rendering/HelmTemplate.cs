@@ -204,7 +204,9 @@ public static partial class HelmTemplate
                                       $"found in Chart.yaml, but missing in charts/ directory: {string.Join(", ", missing)}");
     }
 
-    private static List<ManifestSorter.Document> CrdObjects(Chart chart)
+    /// <summary>The files of crds/ of the chart and its (enabled) subcharts: CRDs Helm creates before the release's
+    /// objects, never rendered as templates nor recorded in the release's manifest.</summary>
+    internal static List<ManifestSorter.Document> CrdObjects(Chart chart)
     {
         var result = new List<ManifestSorter.Document>();
         foreach (var f in chart.Files)

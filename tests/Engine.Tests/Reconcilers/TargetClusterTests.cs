@@ -2,9 +2,9 @@ using System.Net;
 using Tide.Engine.Api;
 using Tide.Engine.Kube;
 using Tide.Engine.Reconcilers;
-using Tide.Engine.Reconcilers.Kustomizations;
+using Tide.Engine.Tests.Reconcilers.Kustomizations;
 
-namespace Tide.Engine.Tests.Reconcilers.Kustomizations;
+namespace Tide.Engine.Tests.Reconcilers;
 
 public sealed class TargetClusterTests(KustomizationCluster cluster) : IClassFixture<KustomizationCluster>
 {

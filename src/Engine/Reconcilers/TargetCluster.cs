@@ -2,15 +2,15 @@ using System.Text.Json.Nodes;
 using Tide.Engine.Api;
 using Tide.Engine.Kube;
 
-namespace Tide.Engine.Reconcilers.Kustomizations;
+namespace Tide.Engine.Reconcilers;
 
 /// <summary>
-/// The cluster a Kustomization's objects go to, and as whom. With <c>spec.kubeConfig.secretRef</c> another cluster (the
-/// kubeconfig in that Secret, key <c>value</c> or <c>value.yaml</c> unless named); else this one. With a
-/// ServiceAccount (spec.serviceAccountName, else the configured default) every apply, dry-run, prune and health check
-/// acts as that account of the Kustomization's namespace (impersonation), so the cluster's RBAC decides what a tenant
-/// may see and change. Sources, dependencies, substitution variables and decryption keys are always read from this
-/// cluster as Tide itself, as in Flux.
+/// The cluster a Kustomization's or HelmRelease's objects go to, and as whom. With <c>spec.kubeConfig.secretRef</c>
+/// another cluster (the kubeconfig in that Secret, key <c>value</c> or <c>value.yaml</c> unless named); else this one.
+/// With a ServiceAccount (spec.serviceAccountName, else the configured default) every apply, dry-run, prune, health
+/// check and (for a HelmRelease) release storage access acts as that account of the object's namespace
+/// (impersonation), so the cluster's RBAC decides what a tenant may see and change. Sources, dependencies, values,
+/// substitution variables and decryption keys are always read from this cluster as Tide itself, as in Flux.
 /// </summary>
 public sealed class TargetCluster : IDisposable
 {
@@ -39,24 +39,29 @@ public sealed class TargetCluster : IDisposable
     private string Namespace { get; }
 
     /// <param name="defaultServiceAccount">Flux's --default-service-account (empty: none).</param>
-    public static async Task<TargetCluster> OpenAsync(KubeClient kube, Kustomization ks, string defaultServiceAccount,
-        CancellationToken ct)
+    public static Task<TargetCluster> OpenAsync(KubeClient kube, Kustomization ks, string defaultServiceAccount,
+        CancellationToken ct) =>
+        OpenAsync(kube, ks.Metadata.NamespaceProperty ?? "", ks.Spec.ServiceAccountName, ks.Spec.KubeConfig, defaultServiceAccount, ct);
+
+    /// <param name="namespace">The namespace of the object acting: its ServiceAccount's and its kubeconfig Secret's.</param>
+    /// <param name="defaultServiceAccount">Flux's --default-service-account (empty: none).</param>
+    public static async Task<TargetCluster> OpenAsync(KubeClient kube, string @namespace, string? serviceAccountName,
+        KubeConfigReference? kubeConfig, string defaultServiceAccount, CancellationToken ct)
     {
-        var account = ks.Spec.ServiceAccountName is { Length: > 0 } named ? named
+        var account = serviceAccountName is { Length: > 0 } named ? named
             : defaultServiceAccount is { Length: > 0 } fallback ? fallback
             : null;
-        return new TargetCluster(kube, await RemoteClusterAsync(kube, ks, ct), account, ks.Metadata.NamespaceProperty ?? "");
+        return new TargetCluster(kube, await RemoteClusterAsync(kube, @namespace, kubeConfig, ct), account, @namespace);
     }
 
     /// <summary>Whether the impersonated ServiceAccount exists (true without one), read as Tide on the target cluster.</summary>
     public async Task<bool> ServiceAccountExistsAsync(CancellationToken ct) =>
         ServiceAccount is null || await Cluster.GetAsync(new ObjectRef("v1", "ServiceAccount", Namespace, ServiceAccount), ct) is not null;
 
-    private static async Task<KubeClient?> RemoteClusterAsync(KubeClient kube, Kustomization ks, CancellationToken ct)
+    private static async Task<KubeClient?> RemoteClusterAsync(KubeClient kube, string ns, KubeConfigReference? kubeConfig, CancellationToken ct)
     {
-        if (ks.Spec.KubeConfig?.SecretRef is not { } secretRef)
+        if (kubeConfig?.SecretRef is not { } secretRef)
             return null;
-        var ns = ks.Metadata.NamespaceProperty ?? "";
         var secret = await kube.GetAsync(new ObjectRef("v1", "Secret", ns, secretRef.Name), ct)
             ?? throw new ReconcileFailure(ConditionReasons.ReconciliationFailed, $"kubeconfig Secret '{ns}/{secretRef.Name}' not found");
         var data = secret["data"] as JsonObject;

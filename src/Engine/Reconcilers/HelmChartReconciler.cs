@@ -16,7 +16,7 @@ namespace Tide.Engine.Reconcilers;
 /// (or package the chart directory of a GitRepository or Bucket artifact), merge spec.valuesFiles into its values.yaml,
 /// and store the .tgz as the artifact, its revision the chart version.
 /// </summary>
-public sealed class HelmChartReconciler(
+public sealed partial class HelmChartReconciler(
     HttpClient http,
     ArtifactStore store,
     SourceReconcilerOptions options,
@@ -29,12 +29,14 @@ public sealed class HelmChartReconciler(
     /// <param name="GetSourceArtifact">The artifact of a GitRepository or Bucket (kind, namespace, name; null: none yet).</param>
     /// <param name="GetTree">A source artifact unpacked (cached by digest).</param>
     /// <param name="GetFile">A local copy of an artifact's file (the index), verified by digest.</param>
+    /// <param name="ListRepositories">The HelmRepositories of a namespace (those a chart's dependencies may name).</param>
     public sealed record Sources(
         Func<string, string, CancellationToken, Task<HelmRepository?>> GetRepository,
         Func<HelmRepository, CancellationToken, Task<ReferencedSecrets>> SecretsOf,
         Func<string, string, string, CancellationToken, Task<Artifact?>> GetSourceArtifact,
         Func<ArtifactLocation, CancellationToken, Task<ArchiveTree>> GetTree,
-        Func<ArtifactLocation, CancellationToken, Task<string>> GetFile);
+        Func<ArtifactLocation, CancellationToken, Task<string>> GetFile,
+        Func<string, CancellationToken, Task<IReadOnlyList<HelmRepository>>> ListRepositories);
 
     // source-controller's chart build error reasons and their summaries (internal/helm/chart/errors.go).
     private static readonly (string Reason, string Summary) ChartReference = ("InvalidChartReference", "invalid chart reference");
@@ -149,40 +151,84 @@ public sealed class HelmChartReconciler(
     {
         if (repository.Status?.Artifact is not { } indexArtifact)
             throw new ReconcileFailure(NoSourceArtifactReason, $"no artifact available for HelmRepository source '{repository.Metadata.Name}'");
-        var index = await _indexes.GetAsync(indexArtifact, async () =>
+        var pulled = await PullChartFromIndexAsync(repository, chart.Spec.Chart, chart.Spec.GetVersion(), v => UpToDate(chart, current, v), ct);
+        if (pulled.Tgz is null)
+            return new Build(pulled.Version, indexArtifact.Revision, null, HelmChart.ChartPullSucceededReason, PulledSummary(chart, pulled.Version));
+        return await StoreAsync(chart, pulled.Version, indexArtifact.Revision, pulled.Tgz, ct);
+    }
+
+    /// <summary>A chart version pulled from a repository: its version, the revision it was picked from, and the
+    /// package (null when the caller's artifact already holds that version).</summary>
+    private sealed record Pulled(string Version, string Revision, byte[]? Tgz);
+
+    /// <summary>The highest version of <paramref name="name"/> matching <paramref name="range"/> in the repository's
+    /// index (the stored artifact's, parsed once per node; without one, downloaded now), downloaded with the
+    /// repository's credentials.</summary>
+    private async Task<Pulled> PullChartFromIndexAsync(HelmRepository repository, string name, string range, Func<string, bool> upToDate,
+        CancellationToken ct)
+    {
+        var secrets = await sources.SecretsOf(repository, ct);
+        using var tlsHttp = TlsClient(repository.Spec.CertSecretRef, repository.Metadata, secrets.Cert);
+        var client = new HelmRepositoryClient(tlsHttp ?? http, repository.Spec.Url, HelmRepositoryReconciler.Credentials(repository, secrets.Auth));
+        HelmIndex index;
+        string revision;
+        if (repository.Status?.Artifact is { } indexArtifact)
         {
-            var file = await sources.GetFile(new ArtifactLocation(indexArtifact.Revision, indexArtifact.Digest, indexArtifact.Url), ct);
-            return HelmIndex.Parse(await File.ReadAllTextAsync(file, ct));
-        });
+            revision = indexArtifact.Revision;
+            index = await _indexes.GetAsync(indexArtifact, async () =>
+            {
+                var file = await sources.GetFile(new ArtifactLocation(indexArtifact.Revision, indexArtifact.Digest, indexArtifact.Url), ct);
+                return HelmIndex.Parse(await File.ReadAllTextAsync(file, ct));
+            });
+        }
+        else
+        {
+            try
+            {
+                var downloaded = await client.DownloadIndexAsync(ct);
+                revision = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(downloaded));
+                index = HelmIndex.Parse(Encoding.UTF8.GetString(downloaded));
+            }
+            catch (Exception e) when (e is SourceFetchException or FormatException)
+            {
+                throw Failure(ChartPull, e.Message);
+            }
+        }
         ChartVersionEntry entry;
         try
         {
-            entry = index.Select(chart.Spec.Chart, chart.Spec.GetVersion());
+            entry = index.Select(name, range);
         }
         catch (SourceFetchException e)
         {
             throw Failure(ChartReference, $"failed to get chart version for remote reference: {e.Message}", e.Terminal);
         }
-        if (UpToDate(chart, current, entry.Version))
-            return new Build(entry.Version, indexArtifact.Revision, null, HelmChart.ChartPullSucceededReason, PulledSummary(chart, entry.Version));
-        var secrets = await sources.SecretsOf(repository, ct);
-        using var tlsHttp = TlsClient(repository.Spec.CertSecretRef, repository.Metadata, secrets.Cert);
-        var client = new HelmRepositoryClient(tlsHttp ?? http, repository.Spec.Url, HelmRepositoryReconciler.Credentials(repository, secrets.Auth));
-        byte[] tgz;
+        if (upToDate(entry.Version))
+            return new Pulled(entry.Version, revision, null);
         try
         {
-            tgz = await client.DownloadChartAsync(entry, ct);
+            return new Pulled(entry.Version, revision, await client.DownloadChartAsync(entry, ct));
         }
         catch (SourceFetchException e)
         {
             throw Failure(ChartPull, e.Message);
         }
-        return await StoreAsync(chart, entry.Version, indexArtifact.Revision, tgz, ct);
     }
 
     private async Task<Build> PullFromRegistryAsync(HelmChart chart, HelmRepository repository, Artifact? current, CancellationToken ct)
     {
-        var url = repository.Spec.Url.TrimEnd('/') + "/" + chart.Spec.Chart;
+        var pulled = await PullChartFromRegistryAsync(repository, chart.Spec.Chart, chart.Spec.GetVersion(), v => UpToDate(chart, current, v), ct);
+        if (pulled.Tgz is null)
+            return new Build(pulled.Version, pulled.Revision, null, HelmChart.ChartPullSucceededReason, PulledSummary(chart, pulled.Version));
+        return await StoreAsync(chart, pulled.Version, pulled.Revision, pulled.Tgz, ct);
+    }
+
+    /// <summary>A chart as `helm push` stores it in a registry: the tag of an exact version, else the highest tag in
+    /// the range; its chart layer.</summary>
+    private async Task<Pulled> PullChartFromRegistryAsync(HelmRepository repository, string name, string version, Func<string, bool> upToDate,
+        CancellationToken ct)
+    {
+        var url = repository.Spec.Url.TrimEnd('/') + "/" + name;
         OciReference reference;
         try
         {
@@ -201,7 +247,6 @@ public sealed class HelmChartReconciler(
                     ? new OciCredentials(Encoding.UTF8.GetString(user), Encoding.UTF8.GetString(password)) : null;
         using var tlsHttp = TlsClient(repository.Spec.CertSecretRef, repository.Metadata, secrets.Cert);
         var client = new OciClient(tlsHttp ?? http, reference.Registry, repository.Spec.Insecure == true, credentials);
-        var version = chart.Spec.GetVersion();
         OciResolution resolution;
         try
         {
@@ -214,8 +259,8 @@ public sealed class HelmChartReconciler(
             throw Failure(ChartReference, $"failed to get chart version for remote reference: {e.Message}");
         }
         var chartVersion = (resolution.Tag ?? version).Replace('_', '+');
-        if (UpToDate(chart, current, chartVersion))
-            return new Build(chartVersion, resolution.Revision, null, HelmChart.ChartPullSucceededReason, PulledSummary(chart, chartVersion));
+        if (upToDate(chartVersion))
+            return new Pulled(chartVersion, resolution.Revision, null);
         using var buffer = new MemoryStream();
         try
         {
@@ -226,7 +271,7 @@ public sealed class HelmChartReconciler(
         {
             throw Failure(ChartPull, e.Message);
         }
-        return await StoreAsync(chart, chartVersion, resolution.Revision, buffer.ToArray(), ct);
+        return new Pulled(chartVersion, resolution.Revision, buffer.ToArray());
     }
 
     /// <summary>A chart directory of a GitRepository or Bucket artifact, packaged; with reconcileStrategy Revision its
@@ -251,6 +296,7 @@ public sealed class HelmChartReconciler(
         }
         if (UpToDate(chart, current, version) && current?.Metadata?.GetValueOrDefault("sourceRevision") == artifact.Revision)
             return new Build(version, artifact.Revision, null, HelmChart.ChartPackageSucceededReason, PackagedSummary(chart, loaded.Name, version));
+        files = await AddMissingDependenciesAsync(ns, tree, path, files, loaded, ct);
         var build = await StoreFilesAsync(chart, loaded.Name, version, artifact.Revision, files, ct);
         return build with { Reason = HelmChart.ChartPackageSucceededReason, Summary = PackagedSummary(chart, loaded.Name, version) };
     }

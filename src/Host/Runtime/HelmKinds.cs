@@ -31,7 +31,9 @@ public static class HelmKinds
             async (kind, ns, name, token) => await kube.GetAsync(new ObjectRef(HelmChart.ApiVersionV1, kind, ns, name), token)
                 is { } found && found["status"]?["artifact"] is { } artifact ? FluxJson.FromNode<Artifact>(artifact) : null,
             (artifact, token) => artifactCache.GetTreeAsync(artifact.Url, artifact.Digest, settings.UnpackLimits, token),
-            (artifact, token) => artifactCache.GetAsync(artifact.Url, artifact.Digest, token)));
+            (artifact, token) => artifactCache.GetAsync(artifact.Url, artifact.Digest, token),
+            async (ns, token) => (await kube.ListAsync(HelmRepository.ApiVersionV1, HelmRepository.KindName, ns, null, token)).Items
+                .Select(FluxJson.FromNode<HelmRepository>).ToList()));
         var charts = new SourceHandler<HelmChart, HelmChartStatus>(status, fetches, chartReconciler.ReconcileAsync,
             chartStatus => chartStatus.Artifact,
             (chart, _) => { chartReconciler.Delete(chart); return Task.CompletedTask; },

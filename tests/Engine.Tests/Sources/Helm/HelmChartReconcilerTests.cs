@@ -47,16 +47,20 @@ public sealed class HelmChartReconcilerTests : IAsyncLifetime
 
     private SourceReconcilerOptions Options => new() { ArtifactBaseUrl = BaseUrl };
 
+    /// <summary>The HelmRepositories of the HelmChart's namespace that dependencies may name, and their secretRef data.</summary>
+    private readonly List<(HelmRepository Repository, ReferencedSecrets Secrets)> _namespaceRepositories = [];
+
     private HelmChartReconciler Reconciler(HelmRepository? repository = null) => new(_http, _store, Options, _time, new HelmChartReconciler.Sources(
         (ns, name, _) => Task.FromResult(name == (repository ?? _repository).Metadata.Name ? repository ?? _repository : null),
-        (_, _) => Task.FromResult(ReferencedSecrets.None),
+        (r, _) => Task.FromResult(_namespaceRepositories.FirstOrDefault(n => n.Repository == r).Secrets ?? ReferencedSecrets.None),
         (_, _, _, _) => Task.FromResult(_gitArtifact),
         async (artifact, ct) =>
         {
             await using var file = _store.Open(_store.LocalPath(artifact.Url[(BaseUrl.Length + 1)..])[(_store.Root.Length + 1)..]);
             return await TarballUnpacker.UnpackToMemoryAsync(file, UnpackLimits.Default, ct);
         },
-        (artifact, _) => Task.FromResult(_store.LocalPath(artifact.Url[(BaseUrl.Length + 1)..]))));
+        (artifact, _) => Task.FromResult(_store.LocalPath(artifact.Url[(BaseUrl.Length + 1)..])),
+        (_, _) => Task.FromResult<IReadOnlyList<HelmRepository>>(_namespaceRepositories.Select(n => n.Repository).ToList())));
 
     private static HelmChart Chart(string chart = "podinfo", string? version = null, string kind = "HelmRepository", string source = "charts",
         IReadOnlyList<string>? valuesFiles = null, string? strategy = null) => new()
@@ -169,13 +173,7 @@ public sealed class HelmChartReconcilerTests : IAsyncLifetime
     [Fact]
     public async Task Reconcile_FromGitArtifact_RevisionStrategyAppendsTheDigest()
     {
-        var stored = await _store.PutAsync(new ArtifactOwner("GitRepository", "flux-system", "apps"),
-            (stream, ct) => TarballPacker.PackAsync(Path.Combine(TestPaths.Corpus, "helm", "podinfo"), stream, null, ct), CancellationToken.None);
-        _gitArtifact = new Artifact
-        {
-            Digest = stored.Digest, Path = stored.Path, Url = $"{BaseUrl}/{stored.Path}", Size = stored.Size,
-            Revision = "main@sha1:0123456789abcdef0123456789abcdef01234567", LastUpdateTime = _time.GetUtcNow(),
-        };
+        await UseSourceTreeAsync(Path.Combine(TestPaths.Corpus, "helm", "podinfo"));
 
         var result = await Reconciler().ReconcileAsync(Chart("./chart", kind: "GitRepository", source: "apps", strategy: "Revision"), CancellationToken.None);
 
@@ -186,6 +184,108 @@ public sealed class HelmChartReconcilerTests : IAsyncLifetime
         var expected = await Tide.Testing.Helm.RunCheckedAsync(["template", "release", Podinfo, "--skip-tests"]);
         Assert.Equal(expected.Replace("helm.sh/chart: podinfo-6.14.1", "helm.sh/chart: podinfo-6.14.1_0123456789ab"),
             await RenderArtifactAsync(result.Status.Artifact));
+    }
+
+    /// <summary>A Git-like source artifact of <paramref name="directory"/>.</summary>
+    private async Task UseSourceTreeAsync(string directory)
+    {
+        var stored = await _store.PutAsync(new ArtifactOwner("GitRepository", "flux-system", "apps"),
+            (stream, ct) => TarballPacker.PackAsync(directory, stream, null, ct), CancellationToken.None);
+        _gitArtifact = new Artifact
+        {
+            Digest = stored.Digest, Path = stored.Path, Url = $"{BaseUrl}/{stored.Path}", Size = stored.Size,
+            Revision = "main@sha1:0123456789abcdef0123456789abcdef01234567", LastUpdateTime = _time.GetUtcNow(),
+        };
+    }
+
+    /// <summary>Chart "app" depending on podinfo from <paramref name="repositoryUrl"/> and on the chart "lib" beside it
+    /// (file://), neither vendored in charts/.</summary>
+    private static void WriteAppWithDependencies(TempDirectory tree, string repositoryUrl)
+    {
+        tree.Write("app/Chart.yaml", $"""
+            apiVersion: v2
+            name: app
+            version: 0.1.0
+            dependencies:
+            - name: podinfo
+              version: ">=6.0.0 <7.0.0"
+              repository: {repositoryUrl}
+            - name: lib
+              version: 1.x
+              repository: file://../lib
+              alias: shared
+            """);
+        tree.Write("app/values.yaml", "podinfo:\n  replicaCount: 2\nshared:\n  note: aliased\n");
+        tree.Write("app/templates/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-app\n");
+        tree.Write("lib/Chart.yaml", "apiVersion: v2\nname: lib\nversion: 1.2.0\n");
+        tree.Write("lib/templates/lib.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-lib\ndata:\n  note: {{ .Values.note | default \"none\" | quote }}\n");
+    }
+
+    [Fact]
+    public async Task Reconcile_GitChartWithDependenciesNotVendored_FetchesThemAsHelmDependencyBuild()
+    {
+        using var tree = new TempDirectory();
+        WriteAppWithDependencies(tree, _charts.Url);
+        await UseSourceTreeAsync(tree.Path);
+
+        var result = await Reconciler().ReconcileAsync(Chart("./app", kind: "GitRepository", source: "apps"), CancellationToken.None);
+
+        Assert.True(Ready(result).Status == ConditionStatus.True, Ready(result).Message);
+        Assert.Equal("packaged 'app' chart with version '0.1.0'", Ready(result).Message);
+        // The oracle: helm dependency build of the same directory, then helm template.
+        using var oracle = new TempDirectory();
+        WriteAppWithDependencies(oracle, _charts.Url);
+        await Tide.Testing.Helm.RunCheckedAsync(["dependency", "build", oracle.Combine("app"),
+            "--repository-config", oracle.Combine("repositories.yaml"), "--repository-cache", oracle.Combine("cache")]);
+        var expected = await Tide.Testing.Helm.RunCheckedAsync(["template", "release", oracle.Combine("app"), "--skip-tests"]);
+        Assert.Equal(expected, await RenderArtifactAsync(result.Status.Artifact!));
+        Assert.Contains("note: \"aliased\"", expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reconcile_DependencyFromAPrivateRepository_UsesTheMatchingHelmRepositorysCredentials()
+    {
+        await using var @private = await ChartRepository.StartAsync([Podinfo], "reader", "s3cret");
+        using var tree = new TempDirectory();
+        WriteAppWithDependencies(tree, @private.Url + "/");
+        await UseSourceTreeAsync(tree.Path);
+
+        var refused = await Reconciler().ReconcileAsync(Chart("./app", kind: "GitRepository", source: "apps"), CancellationToken.None);
+
+        Assert.Equal("DependencyBuildError", Ready(refused).Reason);
+        Assert.StartsWith("dependency build error: failed to add remote dependency 'podinfo': failed to get chart 'podinfo' version '>=6.0.0 <7.0.0'",
+            Ready(refused).Message, StringComparison.Ordinal);
+        Assert.Contains("401", Ready(refused).Message, StringComparison.Ordinal);
+
+        _namespaceRepositories.Add((new HelmRepository
+        {
+            Metadata = new V1ObjectMeta { Name = "private", NamespaceProperty = "flux-system" },
+            Spec = new HelmRepositorySpec { Url = @private.Url, SecretRef = new LocalObjectReference { Name = "private-auth" } },
+        }, new ReferencedSecrets { Auth = new Dictionary<string, byte[]> { ["username"] = "reader"u8.ToArray(), ["password"] = "s3cret"u8.ToArray() } }));
+        var result = await Reconciler().ReconcileAsync(Chart("./app", kind: "GitRepository", source: "apps"), CancellationToken.None);
+
+        Assert.True(Ready(result).Status == ConditionStatus.True, Ready(result).Message);
+        Assert.Contains("name: release-podinfo", await RenderArtifactAsync(result.Status.Artifact!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reconcile_LocalDependencyOutsideItsRangeOrMissing_DependencyBuildError()
+    {
+        using var tree = new TempDirectory();
+        WriteAppWithDependencies(tree, _charts.Url);
+        tree.Write("lib/Chart.yaml", "apiVersion: v2\nname: lib\nversion: 2.0.0\n");
+        await UseSourceTreeAsync(tree.Path);
+
+        var result = await Reconciler().ReconcileAsync(Chart("./app", kind: "GitRepository", source: "apps"), CancellationToken.None);
+
+        Assert.Equal("DependencyBuildError", Ready(result).Reason);
+        Assert.Equal("dependency build error: failed to add local dependency 'shared': can't get a valid version for constraint '1.x'", Ready(result).Message);
+
+        File.Delete(tree.Combine("lib/Chart.yaml"));
+        await UseSourceTreeAsync(tree.Path);
+        result = await Reconciler().ReconcileAsync(Chart("./app", kind: "GitRepository", source: "apps"), CancellationToken.None);
+        Assert.Equal("dependency build error: failed to add local dependency 'shared': no chart found at 'lib' (reference 'file://../lib')", Ready(result).Message);
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public sealed partial class HelmChartReconciler
         try
         {
             var pulled = repository.Spec.IsOci()
-                ? await PullChartFromRegistryAsync(repository, dependency.Name, dependency.Version, _ => false, ct)
+                ? await PullChartFromRegistryAsync(repository, dependency.Name, dependency.Version, _ => false, verifyFor: null, ct)
                 : await PullChartFromIndexAsync(repository, dependency.Name, dependency.Version, _ => false, ct);
             // Read under the archive rules, as the chart that will hold it is.
             await ChartArchive.ReadAsync(pulled.Tgz!, options.UnpackLimits, ct);

@@ -30,13 +30,15 @@ public sealed partial class HelmChartReconciler(
     /// <param name="GetTree">A source artifact unpacked (cached by digest).</param>
     /// <param name="GetFile">A local copy of an artifact's file (the index), verified by digest.</param>
     /// <param name="ListRepositories">The HelmRepositories of a namespace (those a chart's dependencies may name).</param>
+    /// <param name="VerificationKeys">The data of a HelmChart's spec.verify.secretRef (null: none, or not found).</param>
     public sealed record Sources(
         Func<string, string, CancellationToken, Task<HelmRepository?>> GetRepository,
         Func<HelmRepository, CancellationToken, Task<ReferencedSecrets>> SecretsOf,
         Func<string, string, string, CancellationToken, Task<Artifact?>> GetSourceArtifact,
         Func<ArtifactLocation, CancellationToken, Task<ArchiveTree>> GetTree,
         Func<ArtifactLocation, CancellationToken, Task<string>> GetFile,
-        Func<string, CancellationToken, Task<IReadOnlyList<HelmRepository>>> ListRepositories);
+        Func<string, CancellationToken, Task<IReadOnlyList<HelmRepository>>> ListRepositories,
+        Func<HelmChart, CancellationToken, Task<IReadOnlyDictionary<string, byte[]>?>> VerificationKeys);
 
     // source-controller's chart build error reasons and their summaries (internal/helm/chart/errors.go).
     private static readonly (string Reason, string Summary) ChartReference = ("InvalidChartReference", "invalid chart reference");
@@ -44,7 +46,9 @@ public sealed partial class HelmChartReconciler(
     private static readonly (string Reason, string Summary) ChartPull = (ChartPullErrorReason, "chart pull error");
     private static readonly (string Reason, string Summary) ValuesFilesMerge = ("ValuesFilesError", "values files merge error");
     private static readonly (string Reason, string Summary) ChartPackage = ("ChartPackageError", "chart package error");
-    private static readonly HashSet<string> BuildReasons = [ChartReference.Reason, ChartPull.Reason, ValuesFilesMerge.Reason, ChartPackage.Reason];
+    private static readonly (string Reason, string Summary) ChartVerification = ("ChartVerificationError", "chart verification error");
+    private static readonly HashSet<string> BuildReasons =
+        [ChartReference.Reason, ChartPull.Reason, ValuesFilesMerge.Reason, ChartPackage.Reason, DependencyBuild.Reason, ChartVerification.Reason];
 
     private const string HelmChartLayerMediaType = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
     private const string NoSourceArtifactReason = "NoSourceArtifact";
@@ -85,6 +89,10 @@ public sealed partial class HelmChartReconciler(
                 events.Add(new ReconcileEvent(ReconcileEvent.Normal, built.Reason, built.Summary));
             }
             store.CollectGarbage(Owner(chart), options.ArtifactRetention, artifact!.Path);
+            if (spec.Verify is null)
+                conditions.Delete(ConditionTypes.SourceVerified);
+            else
+                conditions.MarkTrue(ConditionTypes.SourceVerified, ConditionReasons.Succeeded, $"verified signature of version {built.Version}");
             SourcePipeline.MarkReady(conditions, built.Summary);
             conditions.MarkTrue(ConditionTypes.Ready, built.Reason, built.Summary);
             artifact = artifact with { Url = options.ArtifactUrl(artifact.Path) };
@@ -108,6 +116,8 @@ public sealed partial class HelmChartReconciler(
                 conditions.Delete(ConditionTypes.FetchFailed);
                 conditions.MarkTrue(ConditionTypes.BuildFailed, failure.Reason, failure.Message);
             }
+            if (failure.Reason is ConditionReasons.VerificationError || failure.Reason == ChartVerification.Reason)
+                conditions.MarkFalse(ConditionTypes.SourceVerified, ConditionReasons.VerificationError, failure.Message);
             if (failure.Terminal)
                 status = status with { ObservedGeneration = generation };
             return new ReconcileResult<HelmChartStatus>(status with { Conditions = conditions.ToList() }, events, requeue);
@@ -135,10 +145,12 @@ public sealed partial class HelmChartReconciler(
                 var repository = await sources.GetRepository(ns, source.Name, timeout)
                     ?? throw new ReconcileFailure(SourceUnavailableReason,
                         $"failed to get source: HelmRepository.source.toolkit.fluxcd.io \"{source.Name}\" not found");
+                RefuseUnverifiable(chart, repository.Spec.IsOci());
                 return repository.Spec.IsOci()
                     ? await PullFromRegistryAsync(chart, repository, current, timeout)
                     : await PullFromIndexAsync(chart, repository, current, timeout);
             }
+            RefuseUnverifiable(chart, oci: false);
             return await PackageFromSourceAsync(chart, ns, current, timeout);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -217,16 +229,17 @@ public sealed partial class HelmChartReconciler(
 
     private async Task<Build> PullFromRegistryAsync(HelmChart chart, HelmRepository repository, Artifact? current, CancellationToken ct)
     {
-        var pulled = await PullChartFromRegistryAsync(repository, chart.Spec.Chart, chart.Spec.GetVersion(), v => UpToDate(chart, current, v), ct);
+        var pulled = await PullChartFromRegistryAsync(repository, chart.Spec.Chart, chart.Spec.GetVersion(), v => UpToDate(chart, current, v), chart, ct);
         if (pulled.Tgz is null)
             return new Build(pulled.Version, pulled.Revision, null, HelmChart.ChartPullSucceededReason, PulledSummary(chart, pulled.Version));
         return await StoreAsync(chart, pulled.Version, pulled.Revision, pulled.Tgz, ct);
     }
 
     /// <summary>A chart as `helm push` stores it in a registry: the tag of an exact version, else the highest tag in
-    /// the range; its chart layer.</summary>
+    /// the range; its chart layer. With <paramref name="verifyFor"/>'s spec.verify, its cosign signature is verified on
+    /// every pull, as source-controller does, before anything is downloaded.</summary>
     private async Task<Pulled> PullChartFromRegistryAsync(HelmRepository repository, string name, string version, Func<string, bool> upToDate,
-        CancellationToken ct)
+        HelmChart? verifyFor, CancellationToken ct)
     {
         var url = repository.Spec.Url.TrimEnd('/') + "/" + name;
         OciReference reference;
@@ -259,6 +272,8 @@ public sealed partial class HelmChartReconciler(
             throw Failure(ChartReference, $"failed to get chart version for remote reference: {e.Message}");
         }
         var chartVersion = (resolution.Tag ?? version).Replace('_', '+');
+        if (verifyFor?.Spec.Verify is { } verify)
+            await VerifyAsync(verifyFor, verify, client, reference, resolution, ct);
         if (upToDate(chartVersion))
             return new Pulled(chartVersion, resolution.Revision, null);
         using var buffer = new MemoryStream();
@@ -272,6 +287,35 @@ public sealed partial class HelmChartReconciler(
             throw Failure(ChartPull, e.Message);
         }
         return new Pulled(chartVersion, resolution.Revision, buffer.ToArray());
+    }
+
+    /// <summary>spec.verify can only be honoured for charts in an OCI registry, where their signatures live: for any
+    /// other source it is refused (source-controller answers 'not implemented' for HTTP repositories and ignores it for
+    /// Git and Bucket; Tide never lets a chart that was asked to be verified pass unverified).</summary>
+    private static void RefuseUnverifiable(HelmChart chart, bool oci)
+    {
+        if (chart.Spec.Verify is not null && !oci)
+            throw Failure(ChartVerification, $"not implemented: spec.verify is supported only for charts from a HelmRepository of type 'oci', " +
+                $"not from {chart.Spec.SourceRef.Kind} '{chart.Spec.SourceRef.Name}'", terminal: true);
+    }
+
+    private async Task VerifyAsync(HelmChart chart, OciRepositoryVerification verify, OciClient client, OciReference reference,
+        OciResolution resolution, CancellationToken ct)
+    {
+        var verifier = CosignKeyVerification.Create(verify, chart.Metadata, await sources.VerificationKeys(chart, ct));
+        // The reference as go-containerregistry names it, as in Flux's message.
+        var name = $"{reference.Registry}/{reference.Repository}" + (resolution.Tag is { } tag ? ":" + tag : "@" + resolution.Manifest.Digest);
+        bool verified;
+        try
+        {
+            verified = await verifier.VerifyAsync(client, reference.Repository, resolution.Manifest.Digest, ct);
+        }
+        catch (Exception e) when (e is OciException or FormatException or System.Text.Json.JsonException)
+        {
+            throw Failure(ChartVerification, $"failed to verify {name}: {e.Message}");
+        }
+        if (!verified)
+            throw Failure(ChartVerification, $"no matching signatures were found for '{name}'");
     }
 
     /// <summary>A chart directory of a GitRepository or Bucket artifact, packaged; with reconcileStrategy Revision its

@@ -18,7 +18,6 @@ public sealed class OciRepositoryReconciler(
     HttpClient http, ArtifactStore store, SourceReconcilerOptions options, TimeProvider time)
 {
     private const string DockerConfigKey = ".dockerconfigjson";
-    private const string CosignProvider = "cosign";
 
     private readonly SourcePipeline _pipeline = new(store, options, time);
 
@@ -179,41 +178,26 @@ public sealed class OciRepositoryReconciler(
     private static async Task VerifySignatureAsync(OciRepository repository, ReferencedSecrets secrets, OciClient client,
         OciReference reference, OciResolution resolution, CancellationToken timeout, CancellationToken cancellationToken)
     {
-        var verify = repository.Spec.Verify!;
-        if (verify.Provider != CosignProvider)
-            throw new ReconcileFailure(ConditionReasons.VerificationError,
-                $"failed to verify the signature using provider '{verify.Provider}': provider '{verify.Provider}' is not supported by Tide",
-                terminal: true);
-        if (verify.SecretRef is null)
-            throw new ReconcileFailure(ConditionReasons.VerificationError,
-                $"failed to verify the signature using provider '{CosignProvider} keyless': keyless verification is not supported by Tide; " +
-                "set spec.verify.secretRef to a Secret holding the cosign public keys ('*.pub')",
-                terminal: true);
-        static ReconcileFailure Failed(string message, Exception? inner = null) => new(ConditionReasons.VerificationError,
-            $"failed to verify the signature using provider '{CosignProvider}': {message}", inner: inner);
-        if (secrets.Verification is not { } keys)
-            throw Failed(SecretNotFound(repository.Metadata, verify.SecretRef));
-
+        var verifier = CosignKeyVerification.Create(repository.Spec.Verify!, repository.Metadata, secrets.Verification);
         bool verified;
         try
         {
-            var verifier = new CosignVerifier(keys.Where(k => k.Key.EndsWith(".pub", StringComparison.Ordinal)).Select(k => (k.Key, k.Value)));
             verified = await verifier.VerifyAsync(client, reference.Repository, resolution.Manifest.Digest, timeout);
         }
         catch (Exception e) when (e is OciException or FormatException or JsonException)
         {
-            throw Failed(e.Message, e);
+            throw CosignKeyVerification.Failed(e.Message, e);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw Failed($"timed out after {new GoDuration(repository.Spec.GetTimeout())}");
+            throw CosignKeyVerification.Failed($"timed out after {new GoDuration(repository.Spec.GetTimeout())}");
         }
         if (!verified)
         {
             // The reference as go-containerregistry names it, as in Flux's message.
             var name = $"{reference.Registry}/{reference.Repository}" +
                        (resolution.Tag is { } tag ? ":" + tag : "@" + resolution.Manifest.Digest);
-            throw Failed($"no matching signatures were found for '{name}'");
+            throw CosignKeyVerification.Failed($"no matching signatures were found for '{name}'");
         }
     }
 

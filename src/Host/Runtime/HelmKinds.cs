@@ -33,7 +33,8 @@ public static class HelmKinds
             (artifact, token) => artifactCache.GetTreeAsync(artifact.Url, artifact.Digest, settings.UnpackLimits, token),
             (artifact, token) => artifactCache.GetAsync(artifact.Url, artifact.Digest, token),
             async (ns, token) => (await kube.ListAsync(HelmRepository.ApiVersionV1, HelmRepository.KindName, ns, null, token)).Items
-                .Select(FluxJson.FromNode<HelmRepository>).ToList()));
+                .Select(FluxJson.FromNode<HelmRepository>).ToList(),
+            async (chart, token) => (await secrets.ReadAsync(chart.Metadata.NamespaceProperty ?? "", chart.Spec.Verify?.SecretRef, null, token)).Auth));
         var charts = new SourceHandler<HelmChart, HelmChartStatus>(status, fetches, chartReconciler.ReconcileAsync,
             chartStatus => chartStatus.Artifact,
             (chart, _) => { chartReconciler.Delete(chart); return Task.CompletedTask; },

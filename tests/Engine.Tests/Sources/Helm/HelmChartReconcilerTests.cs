@@ -60,7 +60,11 @@ public sealed class HelmChartReconcilerTests : IAsyncLifetime
             return await TarballUnpacker.UnpackToMemoryAsync(file, UnpackLimits.Default, ct);
         },
         (artifact, _) => Task.FromResult(_store.LocalPath(artifact.Url[(BaseUrl.Length + 1)..])),
-        (_, _) => Task.FromResult<IReadOnlyList<HelmRepository>>(_namespaceRepositories.Select(n => n.Repository).ToList())));
+        (_, _) => Task.FromResult<IReadOnlyList<HelmRepository>>(_namespaceRepositories.Select(n => n.Repository).ToList()),
+        (_, _) => Task.FromResult(_verificationKeys)));
+
+    /// <summary>The data of the HelmChart's spec.verify.secretRef.</summary>
+    private IReadOnlyDictionary<string, byte[]>? _verificationKeys;
 
     private static HelmChart Chart(string chart = "podinfo", string? version = null, string kind = "HelmRepository", string source = "charts",
         IReadOnlyList<string>? valuesFiles = null, string? strategy = null) => new()
@@ -293,17 +297,74 @@ public sealed class HelmChartReconcilerTests : IAsyncLifetime
     {
         await using var registry = await OciRegistryServer.StartAsync();
         await Tide.Testing.Helm.RunCheckedAsync(["push", Path.Combine(_charts.Directory, "podinfo-6.14.1.tgz"), $"oci://{registry.Host}/charts", "--plain-http"]);
-        var oci = new HelmRepository
-        {
-            Metadata = new V1ObjectMeta { Name = "oci", NamespaceProperty = "flux-system" },
-            Spec = new HelmRepositorySpec { Url = $"oci://{registry.Host}/charts", Type = "oci", Insecure = true },
-        };
 
-        var result = await Reconciler(oci).ReconcileAsync(Chart(version: "6.x", source: "oci"), CancellationToken.None);
+        var result = await Reconciler(OciRepository(registry)).ReconcileAsync(Chart(version: "6.x", source: "oci"), CancellationToken.None);
 
         Assert.True(Ready(result).Status == ConditionStatus.True, Ready(result).Message);
         Assert.Equal("6.14.1", result.Status.Artifact!.Revision);
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_charts.Directory, "podinfo-6.14.1.tgz")),
             await File.ReadAllBytesAsync(_store.LocalPath(result.Status.Artifact.Path)));
+    }
+
+    private static HelmRepository OciRepository(OciRegistryServer registry) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "oci", NamespaceProperty = "flux-system" },
+        Spec = new HelmRepositorySpec { Url = $"oci://{registry.Host}/charts", Type = "oci", Insecure = true },
+    };
+
+    private static HelmChart Verified(HelmChart chart, string provider = "cosign", bool keys = true) => chart with
+    {
+        Spec = chart.Spec with
+        {
+            Verify = new OciRepositoryVerification { Provider = provider, SecretRef = keys ? new LocalObjectReference { Name = "cosign-keys" } : null },
+        },
+    };
+
+    [Fact]
+    public async Task Reconcile_Verify_OciChartSignedWithTheKey_IsVerified_OtherwiseRefused()
+    {
+        await using var registry = await OciRegistryServer.StartAsync();
+        await Tide.Testing.Helm.RunCheckedAsync(["push", Path.Combine(_charts.Directory, "podinfo-6.14.1.tgz"), $"oci://{registry.Host}/charts", "--plain-http"]);
+        using var signer = await OpensslSigningKey.EcdsaAsync();
+        using var stranger = await OpensslSigningKey.EcdsaAsync();
+        var digest = await CosignSignature.DigestAsync(_http, registry.Host, "charts/podinfo", "6.14.1");
+        await CosignSignature.PushAsync(_http, registry.Host, "charts/podinfo", digest, signer);
+        var chart = Verified(Chart(version: "6.x", source: "oci"));
+
+        _verificationKeys = new Dictionary<string, byte[]> { ["cosign.pub"] = System.Text.Encoding.UTF8.GetBytes(signer.PublicKeyPem) };
+        var verified = await Reconciler(OciRepository(registry)).ReconcileAsync(chart, CancellationToken.None);
+
+        Assert.True(Ready(verified).Status == ConditionStatus.True, Ready(verified).Message);
+        var sourceVerified = verified.Status.Conditions!.Single(c => c.Type == "SourceVerified");
+        Assert.Equal(("True", "Succeeded", "verified signature of version 6.14.1"), (sourceVerified.Status, sourceVerified.Reason, sourceVerified.Message));
+
+        _verificationKeys = new Dictionary<string, byte[]> { ["cosign.pub"] = System.Text.Encoding.UTF8.GetBytes(stranger.PublicKeyPem) };
+        var refused = await Reconciler(OciRepository(registry)).ReconcileAsync(chart with { Status = verified.Status }, CancellationToken.None);
+
+        Assert.Equal(ConditionStatus.False, Ready(refused).Status);
+        Assert.Equal("ChartVerificationError", Ready(refused).Reason);
+        Assert.Equal($"chart verification error: no matching signatures were found for '{registry.Host}/charts/podinfo:6.14.1'", Ready(refused).Message);
+        Assert.Contains(refused.Status.Conditions!, c => c is { Type: "SourceVerified", Status: "False", Reason: "VerificationError" });
+        Assert.Contains(refused.Status.Conditions!, c => c is { Type: "BuildFailed", Reason: "ChartVerificationError" });
+    }
+
+    [Theory]
+    [InlineData("cosign", false, "oci", "failed to verify the signature using provider 'cosign keyless': keyless verification is not supported by Tide")]
+    [InlineData("notation", true, "oci", "failed to verify the signature using provider 'notation': provider 'notation' is not supported by Tide")]
+    [InlineData("cosign", true, "http", "chart verification error: not implemented: spec.verify is supported only for charts from a HelmRepository of type 'oci', not from HelmRepository 'charts'")]
+    public async Task Reconcile_VerifyTideCannotDo_StallsNamingWhatIsUnsupported(string provider, bool keys, string source, string message)
+    {
+        await using var registry = await OciRegistryServer.StartAsync();
+        await Tide.Testing.Helm.RunCheckedAsync(["push", Path.Combine(_charts.Directory, "podinfo-6.14.1.tgz"), $"oci://{registry.Host}/charts", "--plain-http"]);
+        _verificationKeys = new Dictionary<string, byte[]>();
+        var chart = Verified(Chart(version: "6.x", source: source == "oci" ? "oci" : "charts"), provider, keys);
+
+        var result = await Reconciler(source == "oci" ? OciRepository(registry) : null).ReconcileAsync(chart, CancellationToken.None);
+
+        Assert.Equal(ConditionStatus.False, Ready(result).Status);
+        Assert.StartsWith(message, Ready(result).Message, StringComparison.Ordinal);
+        Assert.Contains(result.Status.Conditions!, c => c is { Type: "Stalled", Status: "True" });
+        Assert.Contains(result.Status.Conditions!, c => c is { Type: "SourceVerified", Status: "False", Reason: "VerificationError" });
+        Assert.Null(result.Status.Artifact);
     }
 }

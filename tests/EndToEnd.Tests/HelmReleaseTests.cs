@@ -467,6 +467,54 @@ public sealed class HelmReleaseTests
         Assert.Equal("2.0.0", await env.Kubectl.JsonPathAsync(crd, "", "{.metadata.labels.chart-version}"));
     }
 
+    [Fact]
+    public async Task ChartFromAnOciHelmRepository_WithVerify_IsInstalledOnlyWhenSignedWithTheKey()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        await using var registry = await OciRegistryServer.StartAsync();
+        await using var charts = await ChartRepository.StartAsync([Podinfo]);
+        using var key = await OpensslSigningKey.EcdsaAsync();
+        using var http = new HttpClient();
+        using var work = new TempDirectory();
+        var package = Directory.GetFiles(charts.Directory, "podinfo-*.tgz").Single();
+        foreach (var repository in new[] { "signed", "unsigned" })
+            await Tide.Testing.Helm.RunCheckedAsync(["push", package, $"oci://{registry.Host}/{repository}", "--plain-http"]);
+        await CosignSignature.PushAsync(http, registry.Host, "signed/podinfo",
+            await CosignSignature.DigestAsync(http, registry.Host, "signed/podinfo", "6.14.1"), key);
+        await SetUpAsync(env, charts);
+        await env.Kubectl.RunAsync("create", "secret", "generic", "cosign-keys", "-n", "flux-system",
+            "--from-file=cosign.pub=" + work.Write("cosign.pub", key.PublicKeyPem));
+        foreach (var repository in new[] { "signed", "unsigned" })
+            await env.Kubectl.ApplyAsync($$"""
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: HelmRepository
+                metadata: {name: {{repository}}, namespace: flux-system}
+                spec: {type: oci, url: "oci://{{registry.Host}}/{{repository}}", insecure: true, interval: 1m}
+                ---
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: {{repository}}, namespace: apps}
+                spec:
+                  interval: 1m
+                  chart:
+                    spec:
+                      chart: podinfo
+                      version: 6.x
+                      sourceRef: {kind: HelmRepository, name: {{repository}}, namespace: flux-system}
+                      verify:
+                        provider: cosign
+                        secretRef: {name: cosign-keys}
+                """);
+
+        await WaitForReadyAsync(env, "signed", "InstallSucceeded");
+        Assert.Equal("True|verified signature of version 6.14.1", await env.Kubectl.JsonPathAsync("helmchart/apps-signed", "flux-system",
+            "{.status.conditions[?(@.type==\"SourceVerified\")].status}|{.status.conditions[?(@.type==\"SourceVerified\")].message}"));
+        await WaitAsync(env, () => ReadyAsync(env, "unsigned"),
+            s => s == $"False|SourceNotReady|HelmChart 'flux-system/apps-unsigned' is not ready: chart verification error: no matching signatures were found for '{registry.Host}/unsigned/podinfo:6.14.1'",
+            "the unsigned chart to be refused");
+        Assert.Equal("", (await env.Kubectl.RunAsync("get", "secrets", "-n", "apps", "-l", "owner=helm,name=unsigned", "-o", "name")).Trim());
+    }
+
     /// <summary>`helm install` of the repository's chart into a fresh API server, and its stored manifest.</summary>
     private static async Task<string> HelmInstallManifestAsync(ChartRepository charts, string release, string ns, string set)
     {

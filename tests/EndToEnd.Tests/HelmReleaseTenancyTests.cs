@@ -128,6 +128,12 @@ public sealed class HelmReleaseTenancyTests
         Assert.Equal("""{"value":"two"}""", (await Tide.Testing.Helm.RunCheckedAsync(["get", "values", "remote", "-n", "apps", "-o", "json", "--kubeconfig", remoteKubeconfig])).Trim());
         Assert.Equal("", (await Tide.Testing.Helm.RunCheckedAsync(["list", "-n", "apps", "-q", "--kubeconfig", env.Kubeconfig])).Trim());
 
+        // A kubeconfig Secret that does not exist is named, with helm-controller's reason.
+        await env.Kubectl.ApplyAsync(Release("lost", "apps", "  kubeConfig:\n    secretRef: {name: absent}"));
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("helmrelease/lost", "apps",
+                "{.status.conditions[?(@.type==\"Ready\")].reason}|{.status.conditions[?(@.type==\"Ready\")].message}"),
+            s => s == "RESTClientError|kubeconfig Secret 'apps/absent' not found", Timeout, "the missing kubeconfig Secret to be named");
+
         await env.Kubectl.RunAsync("delete", "helmrelease/remote", "-n", "apps", "--wait=false");
         await Eventually.WaitAsync(() => remoteKubectl.JsonPathAsync("configmap/remote-settings", "apps", "{.metadata.name}"),
             s => s is null, Timeout, "the release to be uninstalled from the other cluster");

@@ -13,6 +13,8 @@ namespace Tide.Engine.HelmReleases;
 /// </summary>
 internal sealed class ReleaseCluster : IDisposable
 {
+    public const string RestClientErrorReason = "RESTClientError";
+
     private readonly TargetCluster _target;
     private readonly HelmReleaseReconcilerOptions _options;
 
@@ -23,9 +25,20 @@ internal sealed class ReleaseCluster : IDisposable
         Storage = new ReleaseStorage(target.Client, ReleaseNames.Storage(hr), options.Time);
     }
 
-    public static async Task<ReleaseCluster> OpenAsync(KubeClient kube, HelmRelease hr, HelmReleaseReconcilerOptions options, CancellationToken ct) =>
-        new(await TargetCluster.OpenAsync(kube, hr.Metadata.NamespaceProperty ?? "default", hr.Spec.ServiceAccountName, hr.Spec.KubeConfig,
-            options.DefaultServiceAccount, ct), hr, options);
+    /// <exception cref="ReconcileFailure">RESTClientError (helm-controller's reason): the kubeconfig Secret is
+    /// missing or unusable.</exception>
+    public static async Task<ReleaseCluster> OpenAsync(KubeClient kube, HelmRelease hr, HelmReleaseReconcilerOptions options, CancellationToken ct)
+    {
+        try
+        {
+            return new(await TargetCluster.OpenAsync(kube, hr.Metadata.NamespaceProperty ?? "default", hr.Spec.ServiceAccountName, hr.Spec.KubeConfig,
+                options.DefaultServiceAccount, ct), hr, options);
+        }
+        catch (ReconcileFailure e)
+        {
+            throw new ReconcileFailure(RestClientErrorReason, e.Message, e.Terminal, e);
+        }
+    }
 
     public KubeClient Client => _target.Client;
 

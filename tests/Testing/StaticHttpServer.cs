@@ -98,7 +98,8 @@ public sealed class StaticHttpServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: the managed HttpListener's Close after Stop removes its prefixes a second time, which binds the
+        // port again (and fails with "Address already in use" once another test took that port meanwhile).
         _listener.Close();
         await _loop;
     }

@@ -52,7 +52,7 @@ public sealed class HelmReleaseTenancyTests
     [Fact]
     public async Task ServiceAccount_DefaultOrNamed_InstallsWithinItsRbac_AndIsForbiddenOutsideIt()
     {
-        await using var env = await TideEnvironment.StartAsync(extraConfig: "tide.default-service-account = deployer");
+        await using var env = await TideEnvironment.StartAsync(extraConfig: "tide.default-service-account = deployer\ntide.no-cross-namespace-refs = on");
         using var work = new TempDirectory();
         await using var charts = await ChartRepository.StartAsync([WriteChart(work.Path)]);
         await env.Kubectl.ApplyAsync(Manifests.Namespace("team-a") + "\n---\n" + Manifests.Namespace("team-b"));
@@ -99,6 +99,15 @@ public sealed class HelmReleaseTenancyTests
         // A named account wins over the default; one without rights may not even read the release storage.
         await env.Kubectl.ApplyAsync(Release("stranger", "team-a", "  serviceAccountName: nobody"));
         Assert.Contains("User \"system:serviceaccount:team-a:nobody\" cannot", await ReadyAsync(env, "stranger", "team-a"));
+
+        // With no-cross-namespace-refs, a chart from another namespace is refused.
+        await env.Kubectl.ApplyAsync(Release("borrower", "team-a").Replace(
+            "  chart:\n    spec:\n      chart: settings\n      sourceRef: {kind: HelmRepository, name: charts}\n",
+            "  chartRef: {kind: HelmChart, name: shared, namespace: team-b}\n"));
+        Assert.Equal("AccessDenied|cross-namespace references are not allowed: cannot access HelmChart team-b/shared",
+            await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("helmrelease/borrower", "team-a",
+                    "{.status.conditions[?(@.type==\"Stalled\")].reason}|{.status.conditions[?(@.type==\"Stalled\")].message}"),
+                s => s?.StartsWith("AccessDenied", StringComparison.Ordinal) == true, Timeout, "the cross-namespace chart to be refused"));
 
         // Deleted, the release is uninstalled as the account.
         await env.Kubectl.RunAsync("delete", "helmrelease/own", "-n", "team-a", "--wait=false");

@@ -21,5 +21,6 @@ public static class HelmReleaseReasons
     public const string ValuesError = "ValuesError";
     public const string ArtifactFailed = "ArtifactFailed";
     public const string InvalidChartReference = "InvalidChartReference";
+    public const string AccessDenied = "AccessDenied";
     public const string DriftDetected = "DriftDetected";
 }

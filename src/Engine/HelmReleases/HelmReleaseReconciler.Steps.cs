@@ -45,6 +45,7 @@ public sealed partial class HelmReleaseReconciler
         {
             var (ns, name) = ReleaseNames.HelmChart(hr);
             source = new ObjectRef(HelmChart.ApiVersionV1, HelmChart.KindName, ns, name);
+            RequireAccess(hr, source);
             await kube.ApplyAsync(HelmChartObject(hr, template, ns, name), new ApplyOptions { FieldManager = options.FieldManager, Force = true }, ct);
         }
         else
@@ -52,6 +53,7 @@ public sealed partial class HelmReleaseReconciler
             var chartRef = hr.Spec.ChartRef!;
             source = new ObjectRef(chartRef.ApiVersion ?? HelmChart.ApiVersionV1, chartRef.Kind,
                 chartRef.Namespace ?? hr.Metadata.NamespaceProperty ?? "default", chartRef.Name);
+            RequireAccess(hr, source);
             await DeleteOwnedHelmChartAsync(hr, ct);
         }
         var found = await kube.GetAsync(source, ct)
@@ -80,6 +82,15 @@ public sealed partial class HelmReleaseReconciler
             location = known;
         return new ChartSource(hr.Spec.Chart is null ? null : $"{source.Namespace}/{source.Name}", location,
             source.Kind != HelmChart.KindName && ChartDigestTracking.Tracks(location.Revision));
+    }
+
+    /// <summary>With no-cross-namespace-refs, the chart must come from the HelmRelease's own namespace (helm-controller's
+    /// AccessDenied, stalled until the spec or the setting changes).</summary>
+    private void RequireAccess(HelmRelease hr, ObjectRef source)
+    {
+        if (options.NoCrossNamespaceRefs && source.Namespace != (hr.Metadata.NamespaceProperty ?? "default"))
+            throw new ReconcileFailure(HelmReleaseReasons.AccessDenied,
+                $"cross-namespace references are not allowed: cannot access {source.Kind} {source.Namespace}/{source.Name}", terminal: true);
     }
 
     /// <summary>A HelmRelease that moved from spec.chart to spec.chartRef no longer owns a HelmChart: the one it made

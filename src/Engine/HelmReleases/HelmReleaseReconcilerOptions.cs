@@ -21,5 +21,9 @@ public sealed record HelmReleaseReconcilerOptions
     /// no spec.serviceAccountName (Flux's --default-service-account); empty: Tide's own identity.</summary>
     public string DefaultServiceAccount { get; init; } = "";
 
+    /// <summary>Multi-tenancy: a HelmRelease may only take its chart from its own namespace (Flux's
+    /// --no-cross-namespace-refs).</summary>
+    public bool NoCrossNamespaceRefs { get; init; }
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

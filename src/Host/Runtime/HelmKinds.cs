@@ -46,6 +46,7 @@ public static class HelmKinds
                 FieldManager = settings.FieldManager,
                 UnpackLimits = settings.UnpackLimits,
                 DefaultServiceAccount = settings.DefaultServiceAccount,
+                NoCrossNamespaceRefs = settings.NoCrossNamespaceRefs,
             }),
             status, applies, progress);
 

@@ -59,29 +59,35 @@ public sealed partial class HelmReleaseReconciler
         var found = await kube.GetAsync(source, ct)
             ?? throw new ReconcileFailure(HelmReleaseReasons.ArtifactFailed,
                 $"could not get Source object: {source.Kind} '{source.Namespace}/{source.Name}' not found");
-        var sourceStatus = found["status"];
-        var conditions = sourceStatus?["conditions"] as JsonArray ?? [];
-        string? Condition(string type, string field) =>
-            (string?)conditions.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == type)?[field];
-        // Kinds without status.observedGeneration (ExternalArtifact) are judged by their artifact alone.
-        var hasArtifact = sourceStatus?["artifact"] is JsonObject;
-        var unobserved = sourceStatus?["observedGeneration"] is { } observed
-            ? (long?)observed != (long?)found["metadata"]?["generation"]
-            : !hasArtifact;
-        var notReady = unobserved && Condition(ConditionTypes.Ready, "status") == ConditionStatus.False ? Condition(ConditionTypes.Ready, "message")
-            : unobserved && sourceStatus?["observedGeneration"] is not null ? "latest generation of object has not been reconciled"
-            : Condition(ConditionTypes.Stalled, "status") == ConditionStatus.True ? Condition(ConditionTypes.Stalled, "message")
-            : !hasArtifact ? "does not have an artifact"
-            : null;
-        if (notReady is not null)
+        if (NotReady(found) is { } notReady)
             throw new ReconcileFailure(HelmReleaseReasons.SourceNotReady, $"{source.Kind} '{source.Namespace}/{source.Name}' is not ready: {notReady}");
-        var artifact = (JsonObject)sourceStatus!["artifact"]!;
+        var artifact = (JsonObject)found["status"]!["artifact"]!;
         var location = new ArtifactLocation((string)artifact["revision"]!, (string)artifact["digest"]!, (string)artifact["url"]!);
         // A message may have brought a newer artifact than the status read here shows: take the message's.
         if (known is not null && known.Digest != location.Digest && known.Revision == location.Revision)
             location = known;
         return new ChartSource(hr.Spec.Chart is null ? null : $"{source.Namespace}/{source.Name}", location,
             source.Kind != HelmChart.KindName && ChartDigestTracking.Tracks(location.Revision));
+    }
+
+    /// <summary>Why a chart source is not ready, in helm-controller's words (null: it is): its latest generation not
+    /// observed yet (the Ready message when Ready is False), stalled, or without an artifact. Kinds whose status has no
+    /// observedGeneration (ExternalArtifact) are judged by their artifact alone.</summary>
+    private static string? NotReady(JsonObject source)
+    {
+        var status = source["status"];
+        var conditions = (status?["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        string? Condition(string type, string field) => (string?)conditions.FirstOrDefault(c => (string?)c["type"] == type)?[field];
+        var hasArtifact = status?["artifact"] is JsonObject;
+        var observedGeneration = status?["observedGeneration"];
+        var unobserved = observedGeneration is null ? !hasArtifact : (long?)observedGeneration != (long?)source["metadata"]?["generation"];
+        if (unobserved)
+            return Condition(ConditionTypes.Ready, "status") == ConditionStatus.False ? Condition(ConditionTypes.Ready, "message")
+                : observedGeneration is null ? "does not have an artifact"
+                : "latest generation of object has not been reconciled";
+        if (Condition(ConditionTypes.Stalled, "status") == ConditionStatus.True)
+            return Condition(ConditionTypes.Stalled, "message");
+        return hasArtifact ? null : "does not have an artifact";
     }
 
     /// <summary>With no-cross-namespace-refs, the chart must come from the HelmRelease's own namespace (helm-controller's

@@ -384,6 +384,27 @@ public sealed class HelmReleaseTests
         Assert.Contains("apps/oci.v2", ready);
         Assert.DoesNotContain(version, ready);
 
+        // Without a layer selector the OCIRepository extracts the chart layer; the chart loads from that tree too.
+        await env.Kubectl.ApplyAsync($$"""
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: OCIRepository
+            metadata: {name: extracted, namespace: flux-system}
+            spec:
+              url: oci://{{registry.Host}}/charts/podinfo
+              insecure: true
+              interval: 1m
+              ref: {tag: 6.14.1}
+            ---
+            apiVersion: helm.toolkit.fluxcd.io/v2
+            kind: HelmRelease
+            metadata: {name: extracted, namespace: apps}
+            spec:
+              interval: 1m
+              chartRef: {kind: OCIRepository, name: extracted, namespace: flux-system}
+            """);
+        Assert.Contains("Helm install succeeded for release apps/extracted.v1 with chart podinfo@6.14.1+",
+            await WaitForReadyAsync(env, "extracted", "InstallSucceeded"));
+
         // chartRef to a HelmChart: its chart version as it is (no digest), no HelmChart owned by the release.
         await env.Kubectl.ApplyAsync($$"""
             apiVersion: source.toolkit.fluxcd.io/v1

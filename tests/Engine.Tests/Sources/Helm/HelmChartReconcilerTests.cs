@@ -226,6 +226,17 @@ public sealed class HelmChartReconcilerTests : IAsyncLifetime
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-lib\ndata:\n  note: {{ .Values.note | default \"none\" | quote }}\n");
     }
 
+    /// <summary>The oracle: `helm dependency build` of the same chart directory (podinfo from the HTTP repository),
+    /// then `helm template`.</summary>
+    private async Task<string> HelmDependencyBuildAndTemplateAsync()
+    {
+        using var oracle = new TempDirectory();
+        WriteAppWithDependencies(oracle, _charts.Url);
+        await Tide.Testing.Helm.RunCheckedAsync(["dependency", "build", oracle.Combine("app"),
+            "--repository-config", oracle.Combine("repositories.yaml"), "--repository-cache", oracle.Combine("cache")]);
+        return await Tide.Testing.Helm.RunCheckedAsync(["template", "release", oracle.Combine("app"), "--skip-tests"]);
+    }
+
     [Fact]
     public async Task Reconcile_GitChartWithDependenciesNotVendored_FetchesThemAsHelmDependencyBuild()
     {
@@ -237,12 +248,7 @@ public sealed class HelmChartReconcilerTests : IAsyncLifetime
 
         Assert.True(Ready(result).Status == ConditionStatus.True, Ready(result).Message);
         Assert.Equal("packaged 'app' chart with version '0.1.0'", Ready(result).Message);
-        // The oracle: helm dependency build of the same directory, then helm template.
-        using var oracle = new TempDirectory();
-        WriteAppWithDependencies(oracle, _charts.Url);
-        await Tide.Testing.Helm.RunCheckedAsync(["dependency", "build", oracle.Combine("app"),
-            "--repository-config", oracle.Combine("repositories.yaml"), "--repository-cache", oracle.Combine("cache")]);
-        var expected = await Tide.Testing.Helm.RunCheckedAsync(["template", "release", oracle.Combine("app"), "--skip-tests"]);
+        var expected = await HelmDependencyBuildAndTemplateAsync();
         Assert.Equal(expected, await RenderArtifactAsync(result.Status.Artifact!));
         Assert.Contains("note: \"aliased\"", expected, StringComparison.Ordinal);
     }
@@ -271,6 +277,23 @@ public sealed class HelmChartReconcilerTests : IAsyncLifetime
 
         Assert.True(Ready(result).Status == ConditionStatus.True, Ready(result).Message);
         Assert.Contains("name: release-podinfo", await RenderArtifactAsync(result.Status.Artifact!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reconcile_GitChartWithADependencyInAnOciRegistry_PullsWhatHelmPushed()
+    {
+        await using var registry = await OciRegistryServer.StartAsync();
+        await Tide.Testing.Helm.RunCheckedAsync(["push", Path.Combine(_charts.Directory, "podinfo-6.14.1.tgz"), $"oci://{registry.Host}/charts", "--plain-http"]);
+        // A plain-HTTP registry is reached through a HelmRepository that says so (insecure), as in Flux.
+        _namespaceRepositories.Add((OciRepository(registry), ReferencedSecrets.None));
+        using var tree = new TempDirectory();
+        WriteAppWithDependencies(tree, $"oci://{registry.Host}/charts/");
+        await UseSourceTreeAsync(tree.Path);
+
+        var result = await Reconciler().ReconcileAsync(Chart("./app", kind: "GitRepository", source: "apps"), CancellationToken.None);
+
+        Assert.True(Ready(result).Status == ConditionStatus.True, Ready(result).Message);
+        Assert.Equal(await HelmDependencyBuildAndTemplateAsync(), await RenderArtifactAsync(result.Status.Artifact!));
     }
 
     [Fact]

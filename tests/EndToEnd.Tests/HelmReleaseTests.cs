@@ -337,30 +337,31 @@ public sealed class HelmReleaseTests
         await SetUpAsync(env, charts);
         var package = Directory.GetFiles(charts.Directory, "podinfo-*.tgz").Single();
         await Tide.Testing.Helm.RunCheckedAsync(["push", package, $"oci://{registry.Host}/charts", "--plain-http"]);
-        await env.Kubectl.ApplyAsync($$"""
+        // A chartRef to an OCIRepository of the pushed chart: its layer copied (Flux's documented set-up), or extracted.
+        string OciRelease(string name, string reference, string layerSelector, string values) => $$"""
             apiVersion: source.toolkit.fluxcd.io/v1
             kind: OCIRepository
-            metadata: {name: podinfo, namespace: flux-system}
+            metadata: {name: {{name}}, namespace: flux-system}
             spec:
               url: oci://{{registry.Host}}/charts/podinfo
               insecure: true
               interval: 1m
-              ref: {semver: ">=6.0.0"}
-              layerSelector:
-                mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip
-                operation: copy
+              ref: {{reference}}
+            {{layerSelector}}
             ---
             apiVersion: helm.toolkit.fluxcd.io/v2
             kind: HelmRelease
-            metadata: {name: oci, namespace: apps}
+            metadata: {name: {{name}}, namespace: apps}
             spec:
               interval: 1m
-              chartRef: {kind: OCIRepository, name: podinfo, namespace: flux-system}
-              values: {replicaCount: 2}
-            """);
+              chartRef: {kind: OCIRepository, name: {{name}}, namespace: flux-system}
+              values: {{values}}
+            """;
+        await env.Kubectl.ApplyAsync(OciRelease("oci", "{semver: \">=6.0.0\"}",
+            "  layerSelector: {mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip, operation: copy}", "{replicaCount: 2}"));
 
         // The chart version carries the first 12 hex of the OCI digest, as helm-controller's digest tracking does.
-        var revision = (await WaitAsync(env, () => env.Kubectl.JsonPathAsync("ocirepository/podinfo", "flux-system", "{.status.artifact.revision}"),
+        var revision = (await WaitAsync(env, () => env.Kubectl.JsonPathAsync("ocirepository/oci", "flux-system", "{.status.artifact.revision}"),
             r => r?.StartsWith("6.14.1@sha256:", StringComparison.Ordinal) == true, "the OCIRepository's artifact"))!;
         var digest = revision["6.14.1@".Length..];
         var version = "6.14.1+" + digest["sha256:".Length..][..12];
@@ -379,29 +380,13 @@ public sealed class HelmReleaseTests
         await File.AppendAllTextAsync(Path.Combine(changed, "values.yaml"), "\nextraNote: pushed-again\n");
         await Tide.Testing.Helm.RunCheckedAsync(["package", changed, "--destination", work.Path]);
         await Tide.Testing.Helm.RunCheckedAsync(["push", Path.Combine(work.Path, "podinfo-6.14.1.tgz"), $"oci://{registry.Host}/charts", "--plain-http"]);
-        await env.Kubectl.RunAsync("annotate", "ocirepository/podinfo", "-n", "flux-system", "--overwrite", "reconcile.fluxcd.io/requestedAt=repush");
+        await env.Kubectl.RunAsync("annotate", "ocirepository/oci", "-n", "flux-system", "--overwrite", "reconcile.fluxcd.io/requestedAt=repush");
         ready = await WaitForReadyAsync(env, "oci", "UpgradeSucceeded");
         Assert.Contains("apps/oci.v2", ready);
         Assert.DoesNotContain(version, ready);
 
         // Without a layer selector the OCIRepository extracts the chart layer; the chart loads from that tree too.
-        await env.Kubectl.ApplyAsync($$"""
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: OCIRepository
-            metadata: {name: extracted, namespace: flux-system}
-            spec:
-              url: oci://{{registry.Host}}/charts/podinfo
-              insecure: true
-              interval: 1m
-              ref: {tag: 6.14.1}
-            ---
-            apiVersion: helm.toolkit.fluxcd.io/v2
-            kind: HelmRelease
-            metadata: {name: extracted, namespace: apps}
-            spec:
-              interval: 1m
-              chartRef: {kind: OCIRepository, name: extracted, namespace: flux-system}
-            """);
+        await env.Kubectl.ApplyAsync(OciRelease("extracted", "{tag: 6.14.1}", "", "{}"));
         Assert.Contains("Helm install succeeded for release apps/extracted.v1 with chart podinfo@6.14.1+",
             await WaitForReadyAsync(env, "extracted", "InstallSucceeded"));
 

@@ -179,9 +179,6 @@ public sealed partial class HelmChartReconciler(
     private async Task<Pulled> PullChartFromIndexAsync(HelmRepository repository, string name, string range, Func<string, bool> upToDate,
         CancellationToken ct)
     {
-        var secrets = await sources.SecretsOf(repository, ct);
-        using var tlsHttp = TlsClient(repository.Spec.CertSecretRef, repository.Metadata, secrets.Cert);
-        var client = new HelmRepositoryClient(tlsHttp ?? http, repository.Spec.Url, HelmRepositoryReconciler.Credentials(repository, secrets.Auth));
         HelmIndex index;
         string revision;
         if (repository.Status?.Artifact is { } indexArtifact)
@@ -197,7 +194,7 @@ public sealed partial class HelmChartReconciler(
         {
             try
             {
-                var downloaded = await client.DownloadIndexAsync(ct);
+                var downloaded = await WithClientAsync(repository, client => client.DownloadIndexAsync(ct), ct);
                 revision = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(downloaded));
                 index = HelmIndex.Parse(Encoding.UTF8.GetString(downloaded));
             }
@@ -219,12 +216,21 @@ public sealed partial class HelmChartReconciler(
             return new Pulled(entry.Version, revision, null);
         try
         {
-            return new Pulled(entry.Version, revision, await client.DownloadChartAsync(entry, ct));
+            return new Pulled(entry.Version, revision, await WithClientAsync(repository, client => client.DownloadChartAsync(entry, ct), ct));
         }
         catch (SourceFetchException e)
         {
             throw Failure(ChartPull, e.Message);
         }
+    }
+
+    /// <summary>Runs <paramref name="download"/> with a client of the repository, its credentials and TLS settings read
+    /// only now (a chart that is up to date reads no Secret).</summary>
+    private async Task<byte[]> WithClientAsync(HelmRepository repository, Func<HelmRepositoryClient, Task<byte[]>> download, CancellationToken ct)
+    {
+        var secrets = await sources.SecretsOf(repository, ct);
+        using var tlsHttp = TlsClient(repository.Spec.CertSecretRef, repository.Metadata, secrets.Cert);
+        return await download(new HelmRepositoryClient(tlsHttp ?? http, repository.Spec.Url, HelmRepositoryReconciler.Credentials(repository, secrets.Auth)));
     }
 
     private async Task<Build> PullFromRegistryAsync(HelmChart chart, HelmRepository repository, Artifact? current, CancellationToken ct)

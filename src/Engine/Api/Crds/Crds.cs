@@ -136,8 +136,39 @@ public static class Crds
         PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
     };
 
+    public static CrdDefinition ExternalArtifact { get; } = new()
+    {
+        Type = typeof(Api.ExternalArtifact),
+        Group = Api.ExternalArtifact.Group,
+        Version = Api.ExternalArtifact.Version,
+        Kind = Api.ExternalArtifact.KindName,
+        Plural = "externalartifacts",
+        ShortNames = [],
+        Categories = ["all", "fluxcd", "fluxcd-sources"],
+        PrinterColumns =
+        [
+            new PrinterColumn("Source", "string", ".spec.sourceRef.name"),
+            PrinterColumn.Age,
+            PrinterColumn.Ready,
+            PrinterColumn.Status,
+        ],
+    };
+
+    public static CrdDefinition ArtifactGenerator { get; } = new()
+    {
+        Type = typeof(Api.ArtifactGenerator),
+        Group = Api.ArtifactGenerator.Group,
+        Version = Api.ArtifactGenerator.Version,
+        Kind = Api.ArtifactGenerator.KindName,
+        Plural = "artifactgenerators",
+        ShortNames = ["ag"],
+        Categories = ["all", "fluxcd", "fluxcd-sources"],
+        PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
+    };
+
     public static IReadOnlyList<CrdDefinition> All { get; } =
-        [GitRepository, OciRepository, Bucket, Kustomization, HelmRepository, HelmChart, HelmRelease, Receiver];
+        [GitRepository, OciRepository, Bucket, Kustomization, HelmRepository, HelmChart, HelmRelease, Receiver, ExternalArtifact,
+            ArtifactGenerator];
 
     public static IReadOnlyList<JsonObject> Manifests() => All.Select(d => d.ToManifest()).ToList();
 

@@ -56,16 +56,16 @@ public sealed record CrdDefinition
         },
     };
 
-    /// <summary>Kinds without short names (Bucket) leave the field out, as Flux's CRDs do.</summary>
+    /// <summary>Kinds without short names (Bucket) or categories (ExternalArtifact) leave the field out, as Flux's
+    /// CRDs do.</summary>
     private JsonObject Names()
     {
-        var names = new JsonObject
-        {
-            ["categories"] = Strings(Categories),
-            ["kind"] = Kind,
-            ["listKind"] = Kind + "List",
-            ["plural"] = Plural,
-        };
+        var names = new JsonObject();
+        if (Categories.Count > 0)
+            names["categories"] = Strings(Categories);
+        names["kind"] = Kind;
+        names["listKind"] = Kind + "List";
+        names["plural"] = Plural;
         if (ShortNames.Count > 0)
             names["shortNames"] = Strings(ShortNames);
         names["singular"] = Kind.ToLowerInvariant();

@@ -144,13 +144,13 @@ public static class Crds
         Kind = Api.ExternalArtifact.KindName,
         Plural = "externalartifacts",
         ShortNames = [],
-        Categories = ["all", "fluxcd", "fluxcd-sources"],
+        Categories = [],
         PrinterColumns =
         [
-            new PrinterColumn("Source", "string", ".spec.sourceRef.name"),
             PrinterColumn.Age,
             PrinterColumn.Ready,
             PrinterColumn.Status,
+            new PrinterColumn("Source", "string", ".spec.sourceRef.name"),
         ],
     };
 

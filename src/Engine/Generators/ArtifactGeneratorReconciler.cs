@@ -59,8 +59,9 @@ public sealed class ArtifactGeneratorReconciler(KubeClient kube, ArtifactCache a
             {
                 var sources = await FetchSourcesAsync(observed, Path.Combine(work, "sources"), ct);
                 var references = new List<ExternalArtifactReference>();
-                foreach (var output in generator.Spec.Artifacts)
-                    references.Add(await GenerateAsync(generator, output, observed, sources, Path.Combine(work, "artifacts", output.Name), ct));
+                foreach (var request in PathPatternExpander.Expand(generator.Spec, sources))
+                    references.Add(await GenerateAsync(generator, request, observed, sources,
+                        Path.Combine(work, "artifacts", request.Artifact.Name), ct));
                 await DeleteOrphansAsync(previous.Inventory ?? [], references, ct);
                 foreach (var reference in references)
                     store.CollectGarbage(Owner(reference.Namespace, reference.Name), options.Sources.ArtifactRetention,
@@ -133,15 +134,14 @@ public sealed class ArtifactGeneratorReconciler(KubeClient kube, ArtifactCache a
                 throw new ReconcileFailure(ArtifactGenerator.AccessDeniedReason,
                     $"cross-namespace reference to source {source.Kind}/{sourceNamespace}/{source.Name} is not allowed", terminal: true);
         }
-        if (generator.Spec.PathPattern is { Length: > 0 })
-            throw Invalid("pathPattern is not supported by this version of Tide; list the artifacts instead");
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var artifact in generator.Spec.Artifacts)
         {
             if (!names.Add(artifact.Name))
                 throw Invalid($"duplicate artifact name '{artifact.Name}' found");
-            if (!IsDnsSubdomain(artifact.Name))
-                throw Invalid($"artifact name \"{artifact.Name}\" is not a valid Kubernetes object name: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+            // With a pathPattern the name is a template, checked once rendered.
+            if (generator.Spec.PathPattern is not { Length: > 0 } && !ArtifactNames.IsDnsSubdomain(artifact.Name))
+                throw Invalid($"artifact name \"{artifact.Name}\" is not a valid Kubernetes object name: {ArtifactNames.DnsSubdomainRule}");
             if (artifact.Revision is { Length: > 0 } revision && !aliases.Contains(revision.TrimStart('@')))
                 throw Invalid($"artifact {artifact.Name} revision source alias '{revision.TrimStart('@')}' not found");
         }
@@ -149,12 +149,6 @@ public sealed class ArtifactGeneratorReconciler(KubeClient kube, ArtifactCache a
 
     private static ReconcileFailure Invalid(string message) =>
         new(ArtifactGenerator.ValidationFailedReason, message, terminal: true);
-
-    private static bool IsDnsSubdomain(string name) =>
-        name.Length is > 0 and <= 253 && name.Split('.').All(label =>
-            label.Length > 0 && (char.IsAsciiLetterLower(label[0]) || char.IsAsciiDigit(label[0])) &&
-            (char.IsAsciiLetterLower(label[^1]) || char.IsAsciiDigit(label[^1])) &&
-            label.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'));
 
     /// <summary>Each source's artifact (digest, revision, URL, origin revision) by alias, from its status.</summary>
     private async Task<Dictionary<string, ObservedSource>> ObserveSourcesAsync(ArtifactGenerator generator, CancellationToken ct)
@@ -202,7 +196,9 @@ public sealed class ArtifactGeneratorReconciler(KubeClient kube, ArtifactCache a
         if (status is null || ready is null || ready.Status != ConditionStatus.True || ready.ObservedGeneration != generator.Metadata.Generation)
             return true;
         var inventory = status.Inventory ?? [];
-        if (status.ObservedSourcesDigest != sourcesDigest || inventory.Count != generator.Spec.Artifacts.Count)
+        // With a pathPattern the number of artifacts follows the directories found, not the spec.
+        if (status.ObservedSourcesDigest != sourcesDigest ||
+            (generator.Spec.PathPattern is not { Length: > 0 } && inventory.Count != generator.Spec.Artifacts.Count))
             return true;
         foreach (var reference in inventory)
         {
@@ -244,10 +240,11 @@ public sealed class ArtifactGeneratorReconciler(KubeClient kube, ArtifactCache a
     }
 
     /// <summary>Builds one artifact into the store and writes its ExternalArtifact.</summary>
-    private async Task<ExternalArtifactReference> GenerateAsync(ArtifactGenerator generator, OutputArtifact output,
+    private async Task<ExternalArtifactReference> GenerateAsync(ArtifactGenerator generator, ArtifactRequest request,
         IReadOnlyDictionary<string, ObservedSource> observed, IReadOnlyDictionary<string, string> sources, string staging,
         CancellationToken ct)
     {
+        var output = request.Artifact;
         var ns = generator.Metadata.NamespaceProperty ?? "";
         Artifact artifact;
         try
@@ -278,7 +275,7 @@ public sealed class ArtifactGeneratorReconciler(KubeClient kube, ArtifactCache a
         artifact = WithRevisions(artifact, output, observed);
         try
         {
-            await WriteExternalArtifactAsync(generator, output.Name, artifact, ct);
+            await WriteExternalArtifactAsync(generator, output.Name, request.Labels, artifact, ct);
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException)
         {
@@ -305,11 +302,12 @@ public sealed class ArtifactGeneratorReconciler(KubeClient kube, ArtifactCache a
 
     /// <summary>Applies the ExternalArtifact (labels, annotations, sourceRef) and its status. An artifact equal to the
     /// one the status holds keeps its lastUpdateTime, so an unchanged rebuild changes nothing a consumer sees.</summary>
-    private async Task WriteExternalArtifactAsync(ArtifactGenerator generator, string name, Artifact artifact, CancellationToken ct)
+    private async Task WriteExternalArtifactAsync(ArtifactGenerator generator, string name, IReadOnlyDictionary<string, string> captured,
+        Artifact artifact, CancellationToken ct)
     {
         var ns = generator.Metadata.NamespaceProperty ?? "";
         var labels = new JsonObject();
-        foreach (var (key, value) in generator.Spec.CommonMetadata?.Labels ?? new Dictionary<string, string>())
+        foreach (var (key, value) in (generator.Spec.CommonMetadata?.Labels ?? new Dictionary<string, string>()).Concat(captured))
             labels[key] = value;
         labels["app.kubernetes.io/managed-by"] = ControllerName;
         labels[ArtifactGenerator.GeneratorLabel] = generator.Metadata.Uid ?? "";

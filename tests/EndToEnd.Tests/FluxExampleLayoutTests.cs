@@ -8,7 +8,8 @@ namespace Tide.EndToEnd.Tests;
 /// GitRepository and Kustomization "flux-system" at ./clusters/staging; an ArtifactGenerator splitting the monorepo
 /// into the ExternalArtifacts "infrastructure" and "apps"; infra-controllers (an OCIRepository chart from the registry,
 /// installed by a HelmRelease chartRef), infra-configs (custom resources of the controller's CRD, dependsOn),
-/// and apps (a HelmRepository chart with staging values patched in). Charts and artifacts come from local servers.
+/// and apps (a HelmRepository chart with staging values patched in). The manifests name public addresses; the node's
+/// tide.sources.mirrors send the requests to the local registry and chart repository.
 /// </summary>
 public sealed class FluxExampleLayoutTests
 {
@@ -131,7 +132,7 @@ public sealed class FluxExampleLayoutTests
           wait: true
         """;
 
-    private static string EdgeController(string registry) => $$"""
+    private const string EdgeController = """
         apiVersion: v1
         kind: Namespace
         metadata:
@@ -146,8 +147,7 @@ public sealed class FluxExampleLayoutTests
           namespace: edge-system
         spec:
           interval: 24h
-          url: oci://{{registry}}/charts/edge-controller
-          insecure: true
+          url: oci://quay.io/example/charts/edge-controller
           layerSelector:
             mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
             operation: copy
@@ -184,7 +184,7 @@ public sealed class FluxExampleLayoutTests
           listener: production
         """;
 
-    private static string PodinfoBase(string chartsUrl) => $$"""
+    private const string PodinfoBase = """
         apiVersion: v1
         kind: Namespace
         metadata:
@@ -199,7 +199,7 @@ public sealed class FluxExampleLayoutTests
           namespace: podinfo
         spec:
           interval: 5m
-          url: {{chartsUrl}}
+          url: https://stefanprodan.github.io/podinfo
         ---
         apiVersion: helm.toolkit.fluxcd.io/v2
         kind: HelmRelease
@@ -284,13 +284,19 @@ public sealed class FluxExampleLayoutTests
     [Fact]
     public async Task KustomizeHelmExample_ReconcilesReady_AndAnAppsChangeLeavesInfrastructureAlone()
     {
-        await using var env = await TideEnvironment.StartAsync();
+        await using var env = await TideEnvironment.StartAsync(nodes: 0);
         await using var registry = await OciRegistryServer.StartAsync();
         await using var charts = await ChartRepository.StartAsync([Podinfo]);
+        await env.AddNodeAsync($$"""
+            tide.sources.mirrors = [
+              { from = "https://quay.io/", to = "http://{{registry.Host}}/" }
+              { from = "https://stefanprodan.github.io/podinfo", to = "{{charts.Url.TrimEnd('/')}}" }
+            ]
+            """);
         using var chartDir = new TempDirectory();
         WriteEdgeChart(chartDir);
         await Helm.RunCheckedAsync(["package", chartDir.Combine("edge-controller"), "-d", chartDir.Path]);
-        await Helm.RunCheckedAsync(["push", chartDir.Combine("edge-controller-1.2.0.tgz"), $"oci://{registry.Host}/charts", "--plain-http"]);
+        await Helm.RunCheckedAsync(["push", chartDir.Combine("edge-controller-1.2.0.tgz"), $"oci://{registry.Host}/example/charts", "--plain-http"]);
 
         var repo = await env.CreateRepositoryAsync("fleet");
         var url = env.Git.RepositoryUrl("fleet");
@@ -300,11 +306,11 @@ public sealed class FluxExampleLayoutTests
         repo.Write("clusters/staging/infrastructure.yaml", Infrastructure);
         repo.Write("clusters/staging/apps.yaml", Apps);
         repo.Write("infrastructure/controllers/kustomization.yaml", "resources:\n- edge-controller.yaml\n");
-        repo.Write("infrastructure/controllers/edge-controller.yaml", EdgeController(registry.Host));
+        repo.Write("infrastructure/controllers/edge-controller.yaml", EdgeController);
         repo.Write("infrastructure/configs/kustomization.yaml", "resources:\n- gateway.yaml\n");
         repo.Write("infrastructure/configs/gateway.yaml", EdgeConfigs);
         repo.Write("apps/base/podinfo/kustomization.yaml", "namespace: podinfo\nresources:\n- release.yaml\n");
-        repo.Write("apps/base/podinfo/release.yaml", PodinfoBase(charts.Url));
+        repo.Write("apps/base/podinfo/release.yaml", PodinfoBase);
         repo.Write("apps/staging/kustomization.yaml",
             "resources:\n- ../base/podinfo\npatches:\n- path: podinfo-values.yaml\n  target:\n    kind: HelmRelease\n");
         repo.Write("apps/staging/podinfo-values.yaml", StagingValues(2));

@@ -9,7 +9,8 @@ namespace Tide.EndToEnd.Tests;
 /// source.toolkit.fluxcd.io/v1beta2, as the repository has it); the tenant's GitRepository and Kustomization run as
 /// the tenant's ServiceAccount in its namespace, and the tenant's repository (HelmRepository v1beta1, HelmRelease
 /// v2beta1, as its dev-team branch has them) installs its app. A tenant cannot reach another namespace's source,
-/// nor act beyond the default ServiceAccount's rights.
+/// nor act beyond the default ServiceAccount's rights. The manifests name the public addresses (github.com, ghcr.io,
+/// stefanprodan.github.io); the node's tide.sources.mirrors send every request to the local servers instead.
 /// </summary>
 public sealed class FluxMultiTenancyLayoutTests
 {
@@ -131,7 +132,7 @@ public sealed class FluxMultiTenancyLayoutTests
           prune: true
         """;
 
-    private static string KyvernoSource(string registry) => $"""
+    private const string KyvernoSource = """
         apiVersion: source.toolkit.fluxcd.io/v1beta2
         kind: OCIRepository
         metadata:
@@ -140,8 +141,7 @@ public sealed class FluxMultiTenancyLayoutTests
         spec:
           interval: 120m0s
           provider: generic
-          url: oci://{registry}/kyverno/manifests/kyverno
-          insecure: true
+          url: oci://ghcr.io/kyverno/manifests/kyverno
           ref:
             tag: "v1.14.4"
         """;
@@ -256,7 +256,7 @@ public sealed class FluxMultiTenancyLayoutTests
           namespace: apps
         """;
 
-    private static string TenantSync(string url) => $"""
+    private const string TenantSync = """
         apiVersion: source.toolkit.fluxcd.io/v1
         kind: GitRepository
         metadata:
@@ -264,7 +264,7 @@ public sealed class FluxMultiTenancyLayoutTests
           namespace: apps
         spec:
           interval: 1m
-          url: {url}
+          url: https://github.com/fluxcd/flux2-multi-tenancy
           ref:
             branch: dev-team
         ---
@@ -282,7 +282,7 @@ public sealed class FluxMultiTenancyLayoutTests
           prune: true
         """;
 
-    private static string TenantRepository(string chartsUrl) => $"""
+    private const string TenantRepository = """
         apiVersion: source.toolkit.fluxcd.io/v1beta1
         kind: HelmRepository
         metadata:
@@ -290,7 +290,7 @@ public sealed class FluxMultiTenancyLayoutTests
           namespace: apps
         spec:
           interval: 5m
-          url: {chartsUrl}
+          url: https://stefanprodan.github.io/podinfo
         """;
 
     private const string TenantRelease = """
@@ -348,12 +348,19 @@ public sealed class FluxMultiTenancyLayoutTests
     [Fact]
     public async Task MultiTenancy_ReconcilesReady_UnderLockdown()
     {
-        await using var env = await TideEnvironment.StartAsync(extraConfig: """
+        await using var env = await TideEnvironment.StartAsync(nodes: 0, extraConfig: """
             tide.no-cross-namespace-refs = on
             tide.default-service-account = default
             """);
         await using var registry = await OciRegistryServer.StartAsync();
         await using var charts = await ChartRepository.StartAsync([Podinfo]);
+        await env.AddNodeAsync($$"""
+            tide.sources.mirrors = [
+              { from = "https://github.com/fluxcd/flux2-multi-tenancy", to = "{{env.Git.RepositoryUrl("dev-team")}}" }
+              { from = "https://ghcr.io/", to = "http://{{registry.Host}}/" }
+              { from = "https://stefanprodan.github.io/podinfo", to = "{{charts.Url.TrimEnd('/')}}" }
+            ]
+            """);
         using var kyverno = new TempDirectory();
         kyverno.Write("manifests.yaml", KyvernoManifests);
         await ProcessRunner.RunCheckedAsync("dotnet", [TideCli.Dll, "push", "artifact", $"oci://{registry.Host}/kyverno/manifests/kyverno:v1.14.4",
@@ -362,7 +369,7 @@ public sealed class FluxMultiTenancyLayoutTests
 
         var tenant = await env.CreateRepositoryAsync("dev-team");
         tenant.Write("base/kustomization.yaml", "resources:\n  - podinfo-repository.yaml\n  - podinfo-release.yaml\n");
-        tenant.Write("base/podinfo-repository.yaml", TenantRepository(charts.Url));
+        tenant.Write("base/podinfo-repository.yaml", TenantRepository);
         tenant.Write("base/podinfo-release.yaml", TenantRelease);
         tenant.Write("staging/kustomization.yaml", "resources:\n  - ../base\n  - overreach.yaml\n");
         tenant.Write("staging/overreach.yaml", TenantOverreach);
@@ -377,13 +384,13 @@ public sealed class FluxMultiTenancyLayoutTests
         fleet.Write("clusters/staging/infrastructure.yaml", Infrastructure);
         fleet.Write("clusters/staging/tenants.yaml", Tenants);
         fleet.Write("infrastructure/kyverno/kustomization.yaml", "resources:\n  - source.yaml\n  - sync.yaml\n");
-        fleet.Write("infrastructure/kyverno/source.yaml", KyvernoSource(registry.Host));
+        fleet.Write("infrastructure/kyverno/source.yaml", KyvernoSource);
         fleet.Write("infrastructure/kyverno/sync.yaml", KyvernoSync);
         fleet.Write("infrastructure/kyverno-policies/kustomization.yaml", "resources:\n  - verify-git-repositories.yaml\n");
         fleet.Write("infrastructure/kyverno-policies/verify-git-repositories.yaml", Policy);
         fleet.Write("tenants/base/dev-team/kustomization.yaml", "namespace: apps\nresources:\n  - rbac.yaml\n  - sync.yaml\n");
         fleet.Write("tenants/base/dev-team/rbac.yaml", TenantRbac);
-        fleet.Write("tenants/base/dev-team/sync.yaml", TenantSync(env.Git.RepositoryUrl("dev-team")));
+        fleet.Write("tenants/base/dev-team/sync.yaml", TenantSync);
         fleet.Write("tenants/staging/kustomization.yaml",
             "namespace: apps\nresources:\n  - ../base/dev-team\npatches:\n  - path: dev-team-patch.yaml\n");
         fleet.Write("tenants/staging/dev-team-patch.yaml", """

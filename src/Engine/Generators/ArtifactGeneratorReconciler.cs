@@ -333,7 +333,8 @@ public sealed class ArtifactGeneratorReconciler(KubeClient kube, ArtifactCache a
 
         var current = FluxJson.FromNode<ExternalArtifact>(applied);
         var generation = applied["metadata"]?["generation"]?.GetValue<long>() ?? 0;
-        if (current.Status?.Artifact is { } stored && stored with { LastUpdateTime = artifact.LastUpdateTime } == artifact)
+        if (current.Status?.Artifact is { } stored &&
+            JsonNode.DeepEquals(FluxJson.ToNode(stored with { LastUpdateTime = artifact.LastUpdateTime }), FluxJson.ToNode(artifact)))
             artifact = artifact with { LastUpdateTime = stored.LastUpdateTime };
         var conditions = new ConditionSet(current.Status?.Conditions, generation, time);
         conditions.MarkTrue(ConditionTypes.Ready, ConditionReasons.Succeeded, "Artifact is ready");

@@ -29,6 +29,7 @@ root.Subcommands.Add(DiffCommand.Create());
 root.Subcommands.Add(InstallCommand.CreateInstall());
 root.Subcommands.Add(InstallCommand.CreateUninstall());
 root.Subcommands.Add(BootstrapCommand.Create());
+root.Subcommands.Add(MigrateCommand.Create());
 
 // Ctrl+C and SIGTERM cancel the command's token, so long-running commands leave the cluster and stop their servers
 // in order (the default would end the process from under them).

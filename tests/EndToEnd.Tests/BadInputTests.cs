@@ -28,7 +28,7 @@ public sealed class BadInputTests
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("nosource", "absent", "./apps"));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("escape", "bad", "./apps/../../outside"));
         await env.Kubectl.ApplyAsync(Manifests.Kustomization("external", "bad", "./apps")
-            .Replace("kind: GitRepository", "kind: ExternalArtifact"));
+            .Replace("kind: GitRepository", "kind: HelmChart"));
 
         var unreachable = await NotReadyAsync(env, "gitrepository/unreachable");
         Assert.Equal("GitOperationFailed", unreachable.Reason);
@@ -61,11 +61,11 @@ public sealed class BadInputTests
         Assert.Equal("ArtifactFailed", escape.Reason);
         Assert.Equal("path './apps/../../outside' leaves the artifact's root", escape.Message);
 
-        // Flux's schema admits ExternalArtifact, which nothing serves yet: refused at once, naming the kind.
+        // A kind Flux's schema does not admit (the embedded API server does not check schemas): refused at once, naming it.
         var external = await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("kustomization/external", "flux-system",
                 "{.status.conditions[?(@.type==\"Stalled\")].message}"),
-            m => !string.IsNullOrEmpty(m), Timeout, "the ExternalArtifact source to be refused");
-        Assert.Equal("source 'bad' kind 'ExternalArtifact' is not supported: sourceRef.kind must be one of GitRepository, OCIRepository, Bucket",
+            m => !string.IsNullOrEmpty(m), Timeout, "the HelmChart source to be refused");
+        Assert.Equal("source 'bad' kind 'HelmChart' is not supported: sourceRef.kind must be one of GitRepository, OCIRepository, Bucket, ExternalArtifact",
             external);
 
         var invalid = await NotReadyAsync(env, "kustomization/invalid");

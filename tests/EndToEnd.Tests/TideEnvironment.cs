@@ -59,7 +59,9 @@ public sealed class TideEnvironment : IAsyncDisposable
     }
 
     /// <summary>Starts one more node; it joins the cluster through the first node.</summary>
-    public async Task AddNodeAsync()
+    /// <param name="extraConfig">HOCON for this node besides the environment's (e.g. mirrors of the servers started
+    /// with it).</param>
+    public async Task AddNodeAsync(string extraConfig = "")
     {
         var index = _nodes.Count;
         var seedPort = _seedPort;
@@ -77,6 +79,7 @@ public sealed class TideEnvironment : IAsyncDisposable
             tide.backoff.min = 500ms
             tide.jitter = 0
             {{_extraConfig}}
+            {{extraConfig}}
             """);
         var node = await TideRuntime.StartAsync(config, Kubeconfig, line =>
         {

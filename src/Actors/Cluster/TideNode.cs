@@ -59,9 +59,12 @@ public sealed class TideNode : IAsyncDisposable
                 var (_, ns, name) = EntityId.Parse(id);
                 return kube.GetAsync(new ObjectRef(kind.ApiVersion, kind.Kind, ns, name), ct);
             };
-            Func<string, Props> props = kind.IsSource
-                ? id => SourceEntity.Props(id, kind.Handler, regions, timing(), loader)
-                : id => KustomizationEntity.Props(id, kind.Handler, regions, timing(), driftWatcher, loader);
+            Func<string, Props> props = kind switch
+            {
+                { Handler: null } => id => ExternalArtifactEntity.Props(id, regions, loader),
+                { IsSource: true, Handler: { } handler } => id => SourceEntity.Props(id, handler, regions, timing(), loader),
+                { Handler: { } handler } => id => KustomizationEntity.Props(id, handler, regions, timing(), driftWatcher, loader),
+            };
             var region = await sharding.StartAsync(kind.Kind, props, ClusterShardingSettings.Create(system),
                 new EntityMessageExtractor());
             regions.Add(kind.Kind, region);

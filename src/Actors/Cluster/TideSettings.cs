@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Tide.Engine.Artifacts;
+using Tide.Engine.Sources;
 
 namespace Tide.Actors.Cluster;
 
@@ -29,6 +30,9 @@ public sealed record TideSettings
     public string DefaultServiceAccount { get; init; } = "";
     /// <summary>Whether GitRepositories may name file:// URLs and local paths (tide.sources.allow-local).</summary>
     public bool AllowLocalSources { get; init; }
+
+    /// <summary>URL prefixes to fetch sources from instead (tide.sources.mirrors).</summary>
+    public UrlMirrors Mirrors { get; init; } = UrlMirrors.None;
 
     public static TideSettings From(Config config)
     {
@@ -63,6 +67,9 @@ public sealed record TideSettings
             NoCrossNamespaceRefs = tide.GetBoolean("no-cross-namespace-refs", false),
             DefaultServiceAccount = tide.GetString("default-service-account", ""),
             AllowLocalSources = tide.GetBoolean("sources.allow-local", false),
+            Mirrors = new UrlMirrors((tide.GetValue("sources.mirrors")?.GetArray() ?? [])
+                .Select(rule => rule.GetObject())
+                .Select(rule => (rule.GetKey("from")?.GetString() ?? "", rule.GetKey("to")?.GetString() ?? ""))),
         };
     }
 }

@@ -16,6 +16,7 @@ public sealed class SourceEntity : ReconcilingEntity
 {
     private readonly HashSet<string> _subscribers = new(StringComparer.Ordinal);
     private ArtifactLocation? _artifact;
+    private bool _lastFailed;
     private IReadOnlyList<string> _includes = [];
     private readonly Dictionary<string, ArtifactLocation> _included = new(StringComparer.Ordinal);
 
@@ -37,7 +38,8 @@ public sealed class SourceEntity : ReconcilingEntity
                 return;
             var known = _included.TryGetValue(m.SourceId, out var previous);
             _included[m.SourceId] = m.Artifact;
-            if (known && previous != m.Artifact)
+            // The first artifact heard of is news only to a reconcile that failed, e.g. waiting for it.
+            if (known ? previous != m.Artifact : _lastFailed)
                 RequestReconcile();
         });
     }
@@ -56,6 +58,10 @@ public sealed class SourceEntity : ReconcilingEntity
         if (obj["spec"]?["sourceRef"] is JsonObject sourceRef && sourceRef["kind"]?.GetValue<string>() is { } sourceKind &&
             sourceRef["name"]?.GetValue<string>() is { } sourceName)
             includes.Add(Sharding.EntityId.Of(sourceKind, ns, sourceName));
+        // An ArtifactGenerator follows each of its sources: a new artifact of any of them regenerates now.
+        foreach (var source in (obj["spec"]?["sources"] as JsonArray ?? []).OfType<JsonObject>())
+            if (source["kind"]?.GetValue<string>() is { } generatorSourceKind && source["name"]?.GetValue<string>() is { } generatorSourceName)
+                includes.Add(Sharding.EntityId.Of(generatorSourceKind, source["namespace"]?.GetValue<string>() ?? ns, generatorSourceName));
         if (includes.SequenceEqual(_includes))
             return;
         _includes = includes;
@@ -78,6 +84,7 @@ public sealed class SourceEntity : ReconcilingEntity
 
     protected override void OnReconciled(ReconcileOutcome outcome)
     {
+        _lastFailed = !outcome.Succeeded;
         if (outcome.Artifact is not { } artifact || artifact == _artifact)
             return;
         _artifact = artifact;

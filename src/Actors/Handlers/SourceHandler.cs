@@ -17,10 +17,9 @@ public sealed class SourceHandler<TSource, TStatus>(
     Func<TSource, CancellationToken, Task<ReconcileResult<TStatus>>> reconcile,
     Func<TStatus, Artifact?> artifactOf,
     Func<TSource, CancellationToken, Task> forget,
-    UnexpectedFailure unexpected) : IReconcileHandler
+    UnexpectedFailure unexpected,
+    string controller = "source-controller") : IReconcileHandler
 {
-    private const string Controller = "source-controller";
-
     public async Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactLocation? artifact, CancellationToken ct)
     {
         var source = FluxJson.FromNode<TSource>(obj);
@@ -31,11 +30,11 @@ public sealed class SourceHandler<TSource, TStatus>(
         }
         catch (Exception e) when (StatusWriter.IsUnexpected(e, ct))
         {
-            var failed = await status.WriteUnexpectedFailureAsync(obj, e, unexpected, Controller);
+            var failed = await status.WriteUnexpectedFailureAsync(obj, e, unexpected, controller);
             // The interval plays no part in a backoff: the node's backoff settings decide.
             return ReconcileOutcome.From(Requeue.WithBackoff(TimeSpan.Zero)) with { Written = failed, Error = e, Message = e.Message };
         }
-        var written = await status.WriteAsync(obj, FluxJson.ToNode(result.Status!), result.Events, Controller);
+        var written = await status.WriteAsync(obj, FluxJson.ToNode(result.Status!), result.Events, controller);
         var stored = artifactOf(result.Status) is { Digest: { } digest } a ? new ArtifactLocation(a.Revision, digest, a.Url) : null;
         return ReconcileOutcome.From(result.Requeue, stored) with { Written = written };
     }

@@ -24,7 +24,9 @@ internal static class BuiltinResources
         "cronjobs.batch", "ingresses.networking.k8s.io", "ingressclasses.networking.k8s.io",
         "networkpolicies.networking.k8s.io", "poddisruptionbudgets.policy",
         "mutatingwebhookconfigurations.admissionregistration.k8s.io",
-        "validatingwebhookconfigurations.admissionregistration.k8s.io", CustomResourceDefinitions,
+        "validatingwebhookconfigurations.admissionregistration.k8s.io",
+        "validatingadmissionpolicies.admissionregistration.k8s.io",
+        "validatingadmissionpolicybindings.admissionregistration.k8s.io", CustomResourceDefinitions,
     ];
 
     public static IReadOnlyList<ResourceType> Types { get; } = Stored().Select(t => t with { HasGeneration = WithGeneration.Contains(t.StorageKey) })
@@ -66,6 +68,11 @@ internal static class BuiltinResources
             "mutatingwebhookconfiguration", false, None, ["api-extensions"], false),
         new("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations",
             "validatingwebhookconfiguration", false, None, ["api-extensions"], false),
+        // Stored, not enforced (as webhooks are not called): charts ship them (e.g. Gateway API's safe-upgrade policy).
+        new("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy", "validatingadmissionpolicies",
+            "validatingadmissionpolicy", false, None, ["api-extensions"], true),
+        new("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings",
+            "validatingadmissionpolicybinding", false, None, ["api-extensions"], false),
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
             "customresourcedefinition", false, ["crd", "crds"], ["api-extensions"], true),
     ];

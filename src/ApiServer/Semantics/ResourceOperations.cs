@@ -97,7 +97,11 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceCatalog cata
         {
             var stored = store.State.Get(ctx.Type.StorageKey, key) ?? throw ApiException.NotFound(ctx.Type, name);
             var old = stored.ToNode();
-            var patched = patch(old.DeepClone().AsObject());
+            var live = old.DeepClone().AsObject();
+            // Every version of a kind shares storage (conversion "None"): the object is patched as read in the
+            // request's version, whichever version wrote it.
+            live["apiVersion"] = ctx.Type.GroupVersion;
+            var patched = patch(live);
             CheckKind(ctx.Type, patched);
             var meta = patched.Metadata();
             if (meta.Str("name") != name) throw ApiException.BadRequest("metadata.name cannot be changed by a patch");

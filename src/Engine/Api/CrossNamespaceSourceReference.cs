@@ -5,9 +5,10 @@ public sealed record CrossNamespaceSourceReference
 {
     public string? ApiVersion { get; init; }
 
-    /// <summary>The source kinds Tide reconciles. Flux's schema also admits ExternalArtifact, which nothing serves
-    /// yet: a Kustomization naming it is refused with a message, not left waiting for an artifact.</summary>
-    public static IReadOnlyList<string> ServedKinds { get; } = [GitRepository.KindName, OciRepository.KindName, Bucket.KindName];
+    /// <summary>The source kinds Tide serves; a Kustomization naming another is refused with a message, not left
+    /// waiting for an artifact.</summary>
+    public static IReadOnlyList<string> ServedKinds { get; } =
+        [GitRepository.KindName, OciRepository.KindName, Bucket.KindName, ExternalArtifact.KindName];
 
     [SchemaEnum("OCIRepository", "GitRepository", "Bucket", "ExternalArtifact")]
     public required string Kind { get; init; }

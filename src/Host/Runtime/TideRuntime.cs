@@ -6,6 +6,7 @@ using Tide.Engine.Artifacts;
 using Tide.Engine.Kube;
 using Tide.Engine.Notifications;
 using Tide.Engine.Reconcilers;
+using Tide.Engine.Sources;
 using Tide.Engine.Sources.Git;
 using k8s;
 
@@ -66,7 +67,7 @@ public sealed class TideRuntime : IAsyncDisposable
                 : KubernetesClientConfiguration.BuildDefaultConfig());
         await CrdInstaller.InstallMissingAsync(kube, ct);
 
-        var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        var http = new HttpClient(new MirroringHandler(settings.Mirrors, new SocketsHttpHandler())) { Timeout = TimeSpan.FromMinutes(5) };
         var fetches = new StageLimiter(settings.FetchWorkers);
         var applies = new StageLimiter(settings.ApplyWorkers);
         var store = new ArtifactStore(storeDirectory, TimeProvider.System);
@@ -82,7 +83,7 @@ public sealed class TideRuntime : IAsyncDisposable
         var status = new StatusWriter(kube, settings.FieldManager, new EventRecorder(kube, TimeProvider.System),
             TimeProvider.System, progress);
         var gitReconciler = new GitRepositoryReconciler(
-            new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git"), settings.AllowLocalSources), store, sourceOptions, TimeProvider.System,
+            new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git"), settings.AllowLocalSources, settings.Mirrors), store, sourceOptions, TimeProvider.System,
             async (ns, name, token) => await kube.GetAsync(new ObjectRef(GitRepository.ApiVersionV1, GitRepository.KindName, ns, name), token)
                 is { } found ? FluxJson.FromNode<GitRepository>(found) : null,
             (artifact, token) => artifactCache.GetAsync(artifact.Url, artifact.Digest ?? "", token));
@@ -141,6 +142,7 @@ public sealed class TideRuntime : IAsyncDisposable
             new EntityKind(Bucket.KindName, Bucket.ApiVersionV1, IsSource: true, buckets),
             new EntityKind(Kustomization.KindName, Kustomization.ApiVersionV1, IsSource: false, kustomizations),
             .. HelmKinds.Create(settings, kube, http, store, artifactCache, sourceOptions, secrets, status, fetches, applies, progress),
+            .. GeneratorKinds.Create(settings, kube, store, artifactCache, sourceOptions, status, fetches),
             // A Receiver publishes no artifact and has no subscribers: a source entity with nothing to publish.
             new EntityKind(Receiver.KindName, Receiver.ApiVersionV1, IsSource: true,
                 new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),

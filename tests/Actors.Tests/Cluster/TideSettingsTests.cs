@@ -6,6 +6,23 @@ namespace Tide.Actors.Tests.Cluster;
 public sealed class TideSettingsTests
 {
     [Fact]
+    public void Mirrors_NoneByDefault_LongestPrefixWins()
+    {
+        Assert.True(TideSettings.From(TideConfig.Load(path: null)).Mirrors.IsEmpty);
+
+        var mirrors = TideSettings.From(TideConfig.Load(path: null, overrides: """
+            tide.sources.mirrors = [
+              { from = "https://github.com/", to = "http://127.0.0.1:8080/all/" }
+              { from = "https://github.com/fluxcd/", to = "http://127.0.0.1:8080/flux/" }
+            ]
+            """)).Mirrors;
+
+        Assert.Equal("http://127.0.0.1:8080/flux/flux2-multi-tenancy", mirrors.Apply("https://github.com/fluxcd/flux2-multi-tenancy"));
+        Assert.Equal("http://127.0.0.1:8080/all/stefanprodan/podinfo", mirrors.Apply("https://github.com/stefanprodan/podinfo"));
+        Assert.Equal("https://ghcr.io/v2/", mirrors.Apply("https://ghcr.io/v2/"));
+    }
+
+    [Fact]
     public void Defaults_RetainArtifactsLikeFlux()
     {
         var settings = TideSettings.From(TideConfig.Load(path: null));

@@ -37,6 +37,42 @@ public sealed class KubectlTests(ApiServerFixture fixture)
         """;
 
     [Fact]
+    public async Task ValidatingAdmissionPolicies_AreServed_AsChartsShipThem()
+    {
+        var name = $"safe-upgrades-{Guid.NewGuid():N}"[..24];
+        var yaml = $$"""
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicy
+            metadata:
+              name: {{name}}
+            spec:
+              failurePolicy: Fail
+              matchConstraints:
+                resourceRules:
+                - apiGroups: ["apiextensions.k8s.io"]
+                  apiVersions: ["v1"]
+                  operations: ["CREATE", "UPDATE"]
+                  resources: ["customresourcedefinitions"]
+              validations:
+              - expression: "true"
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata:
+              name: {{name}}
+            spec:
+              policyName: {{name}}
+              validationActions: [Deny]
+            """;
+
+        var applied = (await fixture.KubectlAsync(["apply", "-f", "-"], yaml, TimeSpan.FromSeconds(60))).Ok();
+
+        Assert.Contains($"validatingadmissionpolicy.admissionregistration.k8s.io/{name} created", applied);
+        Assert.Contains($"validatingadmissionpolicybinding.admissionregistration.k8s.io/{name} created", applied);
+        Assert.Equal(name, (await fixture.KubectlAsync("get", "validatingadmissionpolicybinding", name, "-o", "jsonpath={.spec.policyName}")).Ok());
+    }
+
+    [Fact]
     public async Task CreateDeploymentAndJob_RunAndExpose_SendProtobufThatIsUnderstood()
     {
         var ns = "kubectl-" + Guid.NewGuid().ToString("N")[..8];

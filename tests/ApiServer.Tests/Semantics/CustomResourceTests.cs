@@ -127,6 +127,32 @@ public sealed class CustomResourceTests(ApiServerFixture fixture)
     }
 
     [Fact]
+    public async Task ObjectWrittenInAnOlderVersion_IsReadAndPatchedInTheStoredOne()
+    {
+        var group = $"g{Guid.NewGuid():N}"[..10] + ".example.com";
+        var crd = Crd(group, "Relic", "relics");
+        var stored = crd.Spec.Versions[0];
+        crd.Spec.Versions = [new V1CustomResourceDefinitionVersion
+        {
+            Name = "v1beta2", Served = true, Storage = false, Schema = stored.Schema, Subresources = stored.Subresources,
+        }, stored];
+        await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
+        var ns = await fixture.NewNamespaceAsync();
+        var old = Object(group, "Relic", "r", 1);
+        old["apiVersion"] = $"{group}/v1beta2";
+        await Client.CustomObjects.CreateNamespacedCustomObjectAsync(old, group, "v1beta2", ns, "relics");
+
+        // Conversion "None": the same object in either version; a merge patch through v1 changes it.
+        var patched = (JsonElement)await Client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("""{"spec":{"size":5}}""", V1Patch.PatchType.MergePatch), group, "v1", ns, "relics", "r");
+        Assert.Equal($"{group}/v1", patched.GetProperty("apiVersion").GetString());
+        Assert.Equal(5, patched.GetProperty("spec").GetProperty("size").GetInt32());
+        var read = (JsonElement)await Client.CustomObjects.GetNamespacedCustomObjectAsync(group, "v1beta2", ns, "relics", "r");
+        Assert.Equal($"{group}/v1beta2", read.GetProperty("apiVersion").GetString());
+        Assert.Equal(5, read.GetProperty("spec").GetProperty("size").GetInt32());
+    }
+
+    [Fact]
     public async Task ClusterScopedCrd_ServesClusterObjects()
     {
         var group = $"c{Guid.NewGuid():N}"[..10] + ".example.com";

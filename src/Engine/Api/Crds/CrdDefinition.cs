@@ -21,6 +21,11 @@ public sealed record CrdDefinition
 
     public required IReadOnlyList<PrinterColumn> PrinterColumns { get; init; }
 
+    /// <summary>Earlier versions Flux removed (2.8) but users' repositories still hold: served with the stored
+    /// version's schema and no conversion webhook (Kubernetes' conversion "None", as Flux served them), marked
+    /// deprecated with a warning naming the version to migrate to.</summary>
+    public IReadOnlyList<string> DeprecatedVersions { get; init; } = [];
+
     public string Name => $"{Plural}.{Group}";
 
     /// <summary>The CustomResourceDefinition manifest (apiextensions.k8s.io/v1).</summary>
@@ -39,33 +44,44 @@ public sealed record CrdDefinition
             ["group"] = Group,
             ["names"] = Names(),
             ["scope"] = "Namespaced",
-            ["versions"] = new JsonArray(new JsonObject
-            {
-                ["additionalPrinterColumns"] = new JsonArray(PrinterColumns.Select(c => (JsonNode)new JsonObject
-                {
-                    ["jsonPath"] = c.JsonPath,
-                    ["name"] = c.Name,
-                    ["type"] = c.Type,
-                }).ToArray()),
-                ["name"] = Version,
-                ["schema"] = new JsonObject { ["openAPIV3Schema"] = OpenApiSchemaGenerator.Generate(Type) },
-                ["served"] = true,
-                ["storage"] = true,
-                ["subresources"] = new JsonObject { ["status"] = new JsonObject() },
-            }),
+            ["versions"] = new JsonArray([.. DeprecatedVersions.Select(v => VersionEntry(v, stored: false)), VersionEntry(Version, stored: true)]),
         },
     };
 
-    /// <summary>Kinds without short names (Bucket) leave the field out, as Flux's CRDs do.</summary>
+    private JsonObject VersionEntry(string version, bool stored)
+    {
+        var entry = new JsonObject
+        {
+            ["additionalPrinterColumns"] = new JsonArray(PrinterColumns.Select(c => (JsonNode)new JsonObject
+            {
+                ["jsonPath"] = c.JsonPath,
+                ["name"] = c.Name,
+                ["type"] = c.Type,
+            }).ToArray()),
+        };
+        if (!stored)
+        {
+            entry["deprecated"] = true;
+            entry["deprecationWarning"] = $"{Group}/{version} {Kind} is deprecated, upgrade to {Group}/{Version}";
+        }
+        entry["name"] = version;
+        entry["schema"] = new JsonObject { ["openAPIV3Schema"] = OpenApiSchemaGenerator.Generate(Type) };
+        entry["served"] = true;
+        entry["storage"] = stored;
+        entry["subresources"] = new JsonObject { ["status"] = new JsonObject() };
+        return entry;
+    }
+
+    /// <summary>Kinds without short names (Bucket) or categories (ExternalArtifact) leave the field out, as Flux's
+    /// CRDs do.</summary>
     private JsonObject Names()
     {
-        var names = new JsonObject
-        {
-            ["categories"] = Strings(Categories),
-            ["kind"] = Kind,
-            ["listKind"] = Kind + "List",
-            ["plural"] = Plural,
-        };
+        var names = new JsonObject();
+        if (Categories.Count > 0)
+            names["categories"] = Strings(Categories);
+        names["kind"] = Kind;
+        names["listKind"] = Kind + "List";
+        names["plural"] = Plural;
         if (ShortNames.Count > 0)
             names["shortNames"] = Strings(ShortNames);
         names["singular"] = Kind.ToLowerInvariant();

@@ -12,6 +12,7 @@ public static class Crds
         Type = typeof(Api.GitRepository),
         Group = Api.GitRepository.Group,
         Version = Api.GitRepository.Version,
+        DeprecatedVersions = ["v1beta1", "v1beta2"],
         Kind = Api.GitRepository.KindName,
         Plural = "gitrepositories",
         ShortNames = ["gitrepo"],
@@ -30,6 +31,7 @@ public static class Crds
         Type = typeof(Api.OciRepository),
         Group = Api.OciRepository.Group,
         Version = Api.OciRepository.Version,
+        DeprecatedVersions = ["v1beta2"],
         Kind = Api.OciRepository.KindName,
         Plural = "ocirepositories",
         ShortNames = ["ocirepo"],
@@ -66,6 +68,7 @@ public static class Crds
         Type = typeof(Api.Kustomization),
         Group = Api.Kustomization.Group,
         Version = Api.Kustomization.Version,
+        DeprecatedVersions = ["v1beta2"],
         Kind = Api.Kustomization.KindName,
         Plural = "kustomizations",
         ShortNames = ["ks"],
@@ -78,6 +81,7 @@ public static class Crds
         Type = typeof(Api.HelmRepository),
         Group = Api.HelmRepository.Group,
         Version = Api.HelmRepository.Version,
+        DeprecatedVersions = ["v1beta1", "v1beta2"],
         Kind = Api.HelmRepository.KindName,
         Plural = "helmrepositories",
         ShortNames = ["helmrepo"],
@@ -117,6 +121,7 @@ public static class Crds
         Type = typeof(Api.HelmRelease),
         Group = Api.HelmRelease.Group,
         Version = Api.HelmRelease.Version,
+        DeprecatedVersions = ["v2beta1", "v2beta2"],
         Kind = Api.HelmRelease.KindName,
         Plural = "helmreleases",
         ShortNames = ["hr"],
@@ -136,8 +141,39 @@ public static class Crds
         PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
     };
 
+    public static CrdDefinition ExternalArtifact { get; } = new()
+    {
+        Type = typeof(Api.ExternalArtifact),
+        Group = Api.ExternalArtifact.Group,
+        Version = Api.ExternalArtifact.Version,
+        Kind = Api.ExternalArtifact.KindName,
+        Plural = "externalartifacts",
+        ShortNames = [],
+        Categories = [],
+        PrinterColumns =
+        [
+            PrinterColumn.Age,
+            PrinterColumn.Ready,
+            PrinterColumn.Status,
+            new PrinterColumn("Source", "string", ".spec.sourceRef.name"),
+        ],
+    };
+
+    public static CrdDefinition ArtifactGenerator { get; } = new()
+    {
+        Type = typeof(Api.ArtifactGenerator),
+        Group = Api.ArtifactGenerator.Group,
+        Version = Api.ArtifactGenerator.Version,
+        Kind = Api.ArtifactGenerator.KindName,
+        Plural = "artifactgenerators",
+        ShortNames = ["ag"],
+        Categories = ["all", "fluxcd", "fluxcd-sources"],
+        PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
+    };
+
     public static IReadOnlyList<CrdDefinition> All { get; } =
-        [GitRepository, OciRepository, Bucket, Kustomization, HelmRepository, HelmChart, HelmRelease, Receiver];
+        [GitRepository, OciRepository, Bucket, Kustomization, HelmRepository, HelmChart, HelmRelease, Receiver, ExternalArtifact,
+            ArtifactGenerator];
 
     public static IReadOnlyList<JsonObject> Manifests() => All.Select(d => d.ToManifest()).ToList();
 

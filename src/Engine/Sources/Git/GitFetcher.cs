@@ -30,15 +30,18 @@ public sealed class GitFetcher
 
     private readonly string _cacheRoot;
     private readonly bool _allowLocal;
+    private readonly UrlMirrors _mirrors;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
 
     /// <param name="cacheRoot">Where the per-source bare clones live.</param>
     /// <param name="allowLocal">Whether file:// URLs and local paths may be fetched (a single-user set-up such as
     /// <c>tide up</c>); off, they are refused as terminal.</param>
-    public GitFetcher(string cacheRoot, bool allowLocal = false)
+    /// <param name="mirrors">Where to fetch instead of a repository's URL (tide.sources.mirrors).</param>
+    public GitFetcher(string cacheRoot, bool allowLocal = false, UrlMirrors? mirrors = null)
     {
         _cacheRoot = Path.GetFullPath(cacheRoot);
         _allowLocal = allowLocal;
+        _mirrors = mirrors ?? UrlMirrors.None;
         Directory.CreateDirectory(_cacheRoot);
     }
 
@@ -49,7 +52,7 @@ public sealed class GitFetcher
     public Task<GitRevision> FetchAsync(
         string cacheKey, string url, GitRepositoryRef? reference, GitFetchOptions? options, CancellationToken cancellationToken)
     {
-        var remote = NormalizeUrl(url);
+        var remote = NormalizeUrl(_mirrors.Apply(url));
         if (IsLocal(remote))
             RequireLocalAllowed(url, remote);
         options ??= new GitFetchOptions();

@@ -34,6 +34,11 @@ public static class SourceIgnore
         return new IgnoreMatcher(all);
     }
 
+    /// <summary>The VCS and default patterns alone (fluxcd/pkg's default matcher), for trees that bring no
+    /// .sourceignore of their own: what source-watcher excludes from the artifacts it packs.</summary>
+    public static IgnoreMatcher Defaults() =>
+        new(ParseLines(string.Join('\n', VcsPatterns.Concat(DefaultPatterns)), []).ToList());
+
     public static IEnumerable<IgnorePattern> ParseLines(string text, IReadOnlyList<string> domain) =>
         text.Split('\n')
             .Select(line => IgnorePattern.Parse(line.TrimEnd('\r'), domain))

@@ -35,16 +35,16 @@ public sealed class KustomizationBuilderTests(KustomizationCluster cluster) : IC
     }
 
     [Fact]
-    public async Task ExternalArtifactSource_IsRefusedNamingTheKind_EvenWithAnArtifact()
+    public async Task UnservedSourceKind_IsRefusedNamingTheKind_EvenWithAnArtifact()
     {
         var ks = KustomizationCluster.Kustomization("build-external");
-        ks = ks with { Spec = ks.Spec with { SourceRef = ks.Spec.SourceRef with { Kind = "ExternalArtifact", Name = "generated" } } };
+        ks = ks with { Spec = ks.Spec with { SourceRef = ks.Spec.SourceRef with { Kind = "HelmChart", Name = "generated" } } };
         var artifact = new ArtifactLocation("sha256:1", "sha256:" + new string('a', 64), "http://127.0.0.1:1/a.tar.gz");
 
         var refused = await Assert.ThrowsAsync<ReconcileFailure>(() => Builder().RequireArtifactAsync(ks, artifact, CancellationToken.None));
 
         Assert.Equal((ConditionReasons.ArtifactFailed, true), (refused.Reason, refused.Terminal));
-        Assert.Equal("source 'generated' kind 'ExternalArtifact' is not supported: sourceRef.kind must be one of GitRepository, OCIRepository, Bucket",
+        Assert.Equal("source 'generated' kind 'HelmChart' is not supported: sourceRef.kind must be one of GitRepository, OCIRepository, Bucket, ExternalArtifact",
             refused.Message);
     }
 

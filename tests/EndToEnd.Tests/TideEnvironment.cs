@@ -74,6 +74,7 @@ public sealed class TideEnvironment : IAsyncDisposable
             tide.artifacts.directory = "{{_dir.Combine("node" + index)}}"
             tide.webhooks.port = 0
             tide.metrics.port = 0
+            tide.ui.port = 0
             tide.backoff.min = 500ms
             tide.jitter = 0
             {{_extraConfig}}

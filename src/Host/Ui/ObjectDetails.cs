@@ -90,7 +90,7 @@ public static class ObjectDetails
             .OrderBy(EventsCommand.LastSeen).TakeLast(MaxEvents);
         return new JsonArray(events.Select(e => (JsonNode?)new JsonObject
         {
-            ["lastSeen"] = EventsCommand.LastSeen(e).ToString("O"),
+            ["lastSeen"] = EventsCommand.LastSeen(e).ToString("u", System.Globalization.CultureInfo.InvariantCulture),
             ["type"] = e["type"]?.DeepClone(),
             ["reason"] = e["reason"]?.DeepClone(),
             ["message"] = e["message"]?.DeepClone(),

@@ -163,7 +163,6 @@ function objectPage(kind, ns, name) {
   }
   function render() {
     const d = detail, r = d.row;
-    document.getElementById('state').innerHTML = badge(r);
     document.getElementById('suspend').textContent = r.suspended ? 'Resume' : 'Suspend';
     const differs = !d.isSource && d.lastAttemptedRevision && d.lastAttemptedRevision !== d.lastAppliedRevision;
     const conditions = d.conditions.map((c) => `<tr><td data-label="Type">${esc(c.type)}</td><td data-label="Status">${esc(c.status)}</td>` +
@@ -194,6 +193,7 @@ function objectPage(kind, ns, name) {
     mount() {
       const isSource = state.kinds.find((k) => k.kind === kind)?.isSource;
       main.innerHTML = `<h1>${esc(kind)} <span class="muted">${esc(ns)}/</span>${esc(name)} <span id="state"></span></h1>` +
+        '<p>Revision <span id="row-revision" class="mono"></span></p>' +
         '<div class="actions" role="group" aria-label="Actions"><button id="reconcile">Reconcile</button>' +
         (isSource ? '' : '<button id="reconcile-source">Reconcile with source</button>') +
         '<button id="suspend">Suspend</button></div><div id="result" class="notice" role="status"></div><div id="login"></div>' +
@@ -205,6 +205,9 @@ function objectPage(kind, ns, name) {
     },
     update(changed) {
       if (changed && !changed.includes(key) && !changed.includes(null)) return;
+      // The row arrives with the event: shown at once, the rest of the page follows its fetch.
+      const row = state.rows.get(key);
+      if (row) { document.getElementById('state').innerHTML = badge(row); document.getElementById('row-revision').textContent = row.revision; }
       clearTimeout(pending); pending = setTimeout(refresh, 50);
     },
   };

@@ -4,6 +4,7 @@ using Akka.Cluster.Sharding;
 using Tide.Actors.Cluster;
 using Tide.Engine.Kube;
 using Tide.Host.Cli;
+using Tide.Host.Runtime;
 
 namespace Tide.Host.Ui;
 
@@ -28,7 +29,7 @@ public static class ClusterView
                 counts[kind] = region.Stats.Values.Sum();
             }
         }
-        var versions = (await TideNodes.UpAsync(kube, null, ct)).ToDictionary(n => n.Address, n => n.Version, StringComparer.Ordinal);
+        var versions = (await TideNodes.UpAsync(kube, NodeLease.Namespace, ct)).ToDictionary(n => n.Address, n => n.Version, StringComparer.Ordinal);
         return new JsonObject
         {
             ["self"] = cluster.SelfAddress.ToString(),

@@ -42,8 +42,17 @@ public static class ObjectDetails
             ["dependsOn"] = new JsonArray(DependsOn(kind, obj).Select(d => (JsonNode?)Reference(cache, d.Kind, d.Namespace, d.Name)).ToArray()),
             ["dependents"] = Rows(cache.Objects().Where(o => DependsOn(o.Kind, o.Object).Contains((kind, ns, name)))),
             ["inventory"] = kind.IsSource ? new JsonArray() : Tree(await InventoryTree.BuildAsync(kube, kind, ns, name, ct)),
-            ["events"] = await EventsAsync(kube, kind, ns, name, ct),
         };
+        try
+        {
+            details["events"] = await EventsAsync(kube, kind, ns, name, ct);
+        }
+        catch (KubeApiException e)
+        {
+            // Tide may not be allowed to list Events (an older ClusterRole): the page says so instead of failing.
+            details["events"] = new JsonArray();
+            details["eventsError"] = e.ApiMessage;
+        }
         return details;
     }
 

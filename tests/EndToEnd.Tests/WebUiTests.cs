@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Tide.ApiServer;
 using Tide.ApiServer.Http;
@@ -161,6 +162,70 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
 
     private static Task<string?> RequestedAtAsync(TideEnvironment env) =>
         env.Kubectl.JsonPathAsync("kustomization/apps", "flux-system", "{.metadata.annotations.reconcile\\.fluxcd\\.io/requestedAt}");
+
+    [Fact]
+    public async Task ObjectPage_ExpandsNestedKustomizations_NamesTheSourcesConsumersAndDependsOn_ClusterPageCountsEntities_AndAxeFindsNoViolation()
+    {
+        await using var env = await StartAsync(impersonate: false);
+        var (repo, _) = await SiteAsync(env);
+        // "root" applies the Kustomization "child", which applies a ConfigMap once "apps" is Ready.
+        repo.Write("child/settings.yaml", Manifests.ConfigMap("default", "child-settings", "one"));
+        repo.Write("clusters/child.yaml", Manifests.Kustomization("child", "site", "./child") + """
+              dependsOn:
+              - name: apps
+            """);
+        var commit = await repo.CommitAndPushAsync("nested");
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("root", "site", "./clusters"));
+        await AppliedAsync(env, "root", commit);
+        await AppliedAsync(env, "child", commit);
+
+        var page = await chromium.NewPageAsync();
+        await page.GotoAsync(ObjectUrl(env, "Kustomization", "root"));
+        var child = page.Locator("ul.tree > li", new() { HasText = "Kustomization/flux-system/child" });
+        await Assertions.Expect(child.Locator("ul li")).ToHaveTextAsync("ConfigMap/default/child-settings");
+        await Assertions.Expect(page.Locator("section[aria-labelledby=s-src]")).ToContainTextAsync("GitRepository flux-system/site");
+        await Assertions.Expect(page.Locator("section[aria-labelledby=s-cons] li")).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("^Kustomization flux-system/apps"),
+            new System.Text.RegularExpressions.Regex("^Kustomization flux-system/child")]);
+        await Chromium.ScreenshotAsync(page, "kustomization-tree");
+        await NoAxeViolationsAsync(page, "the object page");
+
+        await child.Locator("a").First.ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("child");
+        await Assertions.Expect(page.Locator("section[aria-labelledby=s-dep] ul").First).ToContainTextAsync("Kustomization flux-system/apps Ready");
+
+        await page.GotoAsync($"{env.Nodes[0].UiUrl}#/cluster");
+        var node = page.Locator("#cluster tbody tr");
+        await Assertions.Expect(node).ToHaveCountAsync(1);
+        await Assertions.Expect(node.Locator("td[data-label=Status]")).ToHaveTextAsync("Up");
+        await Assertions.Expect(node.Locator("td[data-label=Kustomization]")).ToHaveTextAsync("3");
+        await Assertions.Expect(node.Locator("td[data-label=GitRepository]")).ToHaveTextAsync("1");
+        await NoAxeViolationsAsync(page, "the cluster page");
+
+        await page.GotoAsync($"{env.Nodes[0].UiUrl}#/kinds/Kustomization");
+        await Assertions.Expect(page.Locator("table.objects tbody tr")).ToHaveCountAsync(3);
+        await NoAxeViolationsAsync(page, "the Kustomization list");
+        await page.GotoAsync(env.Nodes[0].UiUrl!.ToString());
+        await Assertions.Expect(page.Locator("#attention tbody tr")).ToHaveCountAsync(4);
+        await NoAxeViolationsAsync(page, "the overview");
+
+        // Keyboard: the first Tab reaches the skip link, which moves focus to the page's content.
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to content" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("main")).ToBeFocusedAsync();
+    }
+
+    /// <summary>axe-core's WCAG 2 A/AA rules (contrast, names, labels, roles) on the page as it is now.</summary>
+    private static async Task NoAxeViolationsAsync(IPage page, string what)
+    {
+        var results = await page.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions
+        {
+            RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21aa"] },
+        });
+        Assert.NotEmpty(results.Passes);
+        Assert.True(results.Violations.Length == 0, $"{what}: " + string.Join("; ", results.Violations.Select(v =>
+            $"{v.Id} ({v.Help}): {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}")));
+    }
 
     /// <summary>A ClusterRole with these verbs on Flux's sources and Kustomizations, bound to the user.</summary>
     private static string Rbac(string user, string[] verbs) => $"""

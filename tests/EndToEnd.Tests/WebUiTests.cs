@@ -215,6 +215,30 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
         await Assertions.Expect(page.Locator("main")).ToBeFocusedAsync();
     }
 
+    [Fact]
+    public async Task Actions_AreRefusedWithoutTheActionHeader_OrForAnotherSitesHostName_WhenNoLoginIsAsked()
+    {
+        await using var env = await StartAsync(impersonate: false);
+        await SiteAsync(env);
+        using var http = new HttpClient { BaseAddress = env.Nodes[0].UiUrl };
+        async Task<(int Status, string Body)> PostAsync(string? host, bool header)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/objects/Kustomization/flux-system/apps/suspend");
+            if (host is not null)
+                request.Headers.Host = host;
+            if (header)
+                request.Headers.Add("X-Tide-Action", "1");
+            using var response = await http.SendAsync(request);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal((400, """{"message":"an action needs the X-Tide-Action header"}"""), await PostAsync(null, header: false));
+        Assert.Equal(403, (await PostAsync("tide.attacker.example", header: true)).Status);
+        Assert.Equal("false", await env.Kubectl.JsonPathAsync("kustomization/apps", "flux-system", "{.spec.suspend}"));
+        Assert.Equal(202, (await PostAsync(null, header: true)).Status);
+        Assert.Equal("true", await env.Kubectl.JsonPathAsync("kustomization/apps", "flux-system", "{.spec.suspend}"));
+    }
+
     /// <summary>axe-core's WCAG 2 A/AA rules (contrast, names, labels, roles) on the page as it is now.</summary>
     private static async Task NoAxeViolationsAsync(IPage page, string what)
     {

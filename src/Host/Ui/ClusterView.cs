@@ -21,8 +21,17 @@ public static class ClusterView
         var entities = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var kind in node.Regions.Kinds.Order(StringComparer.Ordinal))
         {
-            var stats = await node.Regions.For(kind).Ask<ClusterShardingStats>(new GetClusterShardingStats(StatsTimeout),
-                StatsTimeout + TimeSpan.FromSeconds(1), ct);
+            ClusterShardingStats stats;
+            try
+            {
+                stats = await node.Regions.For(kind).Ask<ClusterShardingStats>(new GetClusterShardingStats(StatsTimeout),
+                    StatsTimeout + TimeSpan.FromSeconds(1), ct);
+            }
+            catch (AskTimeoutException)
+            {
+                // The kind's coordinator did not answer (a node is leaving): its counts are left out, the page still shows.
+                continue;
+            }
             foreach (var (address, region) in stats.Regions)
             {
                 var counts = entities.TryGetValue(address.ToString(), out var found) ? found : entities[address.ToString()] = new JsonObject();

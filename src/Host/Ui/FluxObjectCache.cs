@@ -104,6 +104,8 @@ public sealed class FluxObjectCache : IAsyncDisposable
         // A relist returns unchanged objects too: only what changed reaches the pages.
         if (_objects.TryGetValue(key, out var known) && ResourceVersion(known.Object) == ResourceVersion(obj))
             return;
+        // Managed fields are most of an object's size and no page shows them.
+        (obj["metadata"] as JsonObject)?.Remove("managedFields");
         _objects[key] = (kind, obj);
         Publish(new UiChange.Upserted(StatusRow.Of(kind, obj)));
     }

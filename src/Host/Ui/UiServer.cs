@@ -50,23 +50,37 @@ public sealed class UiServer : IAsyncDisposable
                 app.MapGet("/api/kinds", () => Json(new JsonArray(cache.ServedKinds.Select(KindJson).ToArray<JsonNode?>())));
                 app.MapGet("/api/objects", () => Json(new JsonArray(cache.Objects()
                     .Select(o => (JsonNode?)JsonSerializer.SerializeToNode(StatusRow.Of(o.Kind, o.Object), Web)).ToArray())));
-                app.MapGet("/api/objects/{kind}/{ns}/{name}", (string kind, string ns, string name, CancellationToken token) =>
-                    Kind(cache, kind) is { } k && cache.Find(k, ns, name) is { } obj
-                        ? ObjectDetails.BuildAsync(kube, cache, k, obj, token).ContinueWith(t => Json(t.Result), token)
-                        : Task.FromResult(Error(404, $"{kind} '{ns}/{name}' not found")));
+                app.MapGet("/api/objects/{kind}/{ns}/{name}", async (string kind, string ns, string name, CancellationToken token) =>
+                {
+                    if (Kind(cache, kind) is not { } k || cache.Find(k, ns, name) is not { } obj)
+                        return Error(404, $"{kind} '{ns}/{name}' not found");
+                    try
+                    {
+                        return Json(await ObjectDetails.BuildAsync(kube, cache, k, obj, token));
+                    }
+                    catch (KubeApiException e)
+                    {
+                        // The inventory's nested objects are read from the API server: its refusal or failure is the answer.
+                        return Error(502, e.ApiMessage);
+                    }
+                });
                 app.MapPost("/api/objects/{kind}/{ns}/{name}/{action}", async (HttpContext context, string kind, string ns,
                     string name, string action) =>
                 {
                     if (!context.Request.Headers.ContainsKey(ActionHeader))
                         return Error(400, $"an action needs the {ActionHeader} header");
+                    // Without a login, a page of another site must not reach these buttons by pointing its own host
+                    // name at this address (DNS rebinding): only an IP address or localhost may name the UI.
+                    if (!settings.UiImpersonate && !IsAddressOrLocalhost(context.Request.Host.Host))
+                        return Error(403, $"actions are answered only for requests to an IP address or localhost, not '{context.Request.Host.Host}'");
                     if (Kind(cache, kind) is not { } k)
                         return Error(404, $"unknown kind '{kind}'");
                     var (status, body) = await actions.RunAsync(context, k, ns, name, action, context.RequestAborted);
                     return Json(body, status);
                 });
-                app.MapGet("/api/cluster", (CancellationToken token) => node() is { } running
-                    ? ClusterView.BuildAsync(running, kube, token).ContinueWith(t => Json(t.Result), token)
-                    : Task.FromResult(Error(503, "the node is starting")));
+                app.MapGet("/api/cluster", async (CancellationToken token) => node() is { } running
+                    ? Json(await ClusterView.BuildAsync(running, kube, token))
+                    : Error(503, "the node is starting"));
                 app.MapGet("/api/stream", (HttpContext context) => StreamAsync(context, cache));
             }, ct);
             return new UiServer(endpoint, cache);
@@ -122,6 +136,9 @@ public sealed class UiServer : IAsyncDisposable
         await context.Response.WriteAsync($"event: {name}\ndata: {data}\n\n", Encoding.UTF8, ct);
         await context.Response.Body.FlushAsync(ct);
     }
+
+    private static bool IsAddressOrLocalhost(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || System.Net.IPAddress.TryParse(host, out _);
 
     private static FluxKind? Kind(FluxObjectCache cache, string kind) =>
         cache.Kinds.FirstOrDefault(k => string.Equals(k.Kind, kind, StringComparison.OrdinalIgnoreCase));

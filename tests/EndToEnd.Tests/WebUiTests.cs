@@ -111,6 +111,15 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
         await Assertions.Expect(page.Locator("#handled-at")).ToHaveTextAsync(requestedAt!);
         await Chromium.ScreenshotAsync(page, "kustomization-reconciled");
 
+        // With its source: the GitRepository is asked first, and both report the request handled.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reconcile with source" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#result")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Reconciled: "),
+            new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        var sourceRequested = await env.Kubectl.JsonPathAsync("gitrepository/site", "flux-system", "{.metadata.annotations.reconcile\\.fluxcd\\.io/requestedAt}");
+        Assert.False(string.IsNullOrEmpty(sourceRequested));
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("gitrepository/site", "flux-system", "{.status.lastHandledReconcileAt}"),
+            handled => handled == sourceRequested, Slow, "the GitRepository to handle the request");
+
         // Suspend and resume by the same buttons: spec.suspend follows.
         await page.GetByRole(AriaRole.Button, new() { Name = "Suspend" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Resume" })).ToBeVisibleAsync();

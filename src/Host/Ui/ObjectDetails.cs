@@ -5,7 +5,7 @@ using Tide.Host.Cli;
 
 namespace Tide.Host.Ui;
 
-/// <summary>What the object page shows: its row and conditions, revisions, reconcile request, events, inventory tree,
+/// <summary>What the object page shows: its row and conditions, revisions, release history, reconcile request, events, inventory tree,
 /// its source and the source's other consumers, what it depends on and what depends on it.</summary>
 public static class ObjectDetails
 {
@@ -34,6 +34,8 @@ public static class ObjectDetails
             ["lastAttemptedRevision"] = status?["lastAttemptedRevision"]?.DeepClone(),
             ["artifact"] = status?["artifact"]?.DeepClone(),
             ["conditions"] = status?["conditions"]?.DeepClone() ?? new JsonArray(),
+            // A HelmRelease's releases, newest first, as helm-controller records them.
+            ["history"] = status?["history"]?.DeepClone() ?? new JsonArray(),
             ["source"] = source is { } src ? Reference(cache, src.Kind, src.Namespace, src.Name) : null,
             // A source's consumers, or the other consumers of an applier's source.
             ["consumers"] = Rows(cache.Objects().Where(o => FluxObjects.TrySourceOf(o.Kind, o.Object) is { } r &&

@@ -109,6 +109,9 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
         Assert.Equal(requestedAt, await env.Kubectl.JsonPathAsync("kustomization/apps", "flux-system", "{.status.lastHandledReconcileAt}"));
         await Assertions.Expect(page.Locator("#requested-at")).ToHaveTextAsync(requestedAt!);
         await Assertions.Expect(page.Locator("#handled-at")).ToHaveTextAsync(requestedAt!);
+        var build = page.Locator("section[aria-labelledby=s-hist] tbody tr").First;
+        await Assertions.Expect(build.Locator("td[data-label=Revision]")).ToHaveTextAsync($"main@sha1:{commit}");
+        await Assertions.Expect(build.Locator("td[data-label='Last status']")).ToHaveTextAsync("ReconciliationSucceeded");
         await Chromium.ScreenshotAsync(page, "kustomization-reconciled");
 
         // With its source: the GitRepository is asked first, and both report the request handled.

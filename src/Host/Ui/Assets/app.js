@@ -170,6 +170,15 @@ function objectPage(kind, ns, name) {
       return `<li>${known ? `<a href="${href(known)}">${label}</a> ${badge(known)}` : label}${tree(n.children)}</li>`;
     }).join('') + '</ul>';
   }
+  // status.history: a HelmRelease's releases, or a Kustomization's builds (by digest) with their last outcome.
+  function history(entries) {
+    const helm = entries[0].chartVersion !== undefined;
+    const columns = helm ? ['Release', 'Chart', 'Status', 'Deployed'] : ['Revision', 'Last status', 'Reconciliations', 'Last reconciled', 'Took'];
+    const cells = (h) => (helm ? [h.version, `${h.chartName ?? ''} ${h.chartVersion}`, h.status, h.lastDeployed || h.firstDeployed]
+      : [h.metadata?.revision, h.lastReconciledStatus, h.totalReconciliations, h.lastReconciled, h.lastReconciledDuration]);
+    return `<table class="rows"><thead><tr>${columns.map((c) => `<th scope="col">${c}</th>`).join('')}</tr></thead><tbody>` +
+      entries.map((h) => `<tr>${cells(h).map((v, i) => `<td data-label="${columns[i]}">${esc(v)}</td>`).join('')}</tr>`).join('') + '</tbody></table>';
+  }
   function render() {
     const d = detail, r = d.row;
     document.getElementById('suspend').textContent = r.suspended ? 'Resume' : 'Suspend';
@@ -191,9 +200,7 @@ function objectPage(kind, ns, name) {
         ['Last handled request', d.lastHandledReconcileAt && `<span id="handled-at">${esc(d.lastHandledReconcileAt)}</span>`],
       ]) + '</section>' +
       `<section aria-labelledby="s-cond"><h2 id="s-cond">Conditions</h2><table class="rows"><thead><tr><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Reason</th><th scope="col">Message</th><th scope="col">Since</th></tr></thead><tbody>${conditions || '<tr><td colspan="5">None yet.</td></tr>'}</tbody></table></section>` +
-      (d.history.length ? `<section aria-labelledby="s-hist"><h2 id="s-hist">History</h2><table class="rows"><thead><tr><th scope="col">Version</th><th scope="col">Chart</th><th scope="col">Status</th><th scope="col">Deployed</th></tr></thead><tbody>${
-        d.history.map((h) => `<tr><td data-label="Version">${esc(h.version)}</td><td data-label="Chart">${esc(h.chartName)} ${esc(h.chartVersion)}</td>` +
-          `<td data-label="Status">${esc(h.status)}</td><td data-label="Deployed">${esc(h.lastDeployed || h.firstDeployed)}</td></tr>`).join('')}</tbody></table></section>` : '') +
+      (d.history.length ? `<section aria-labelledby="s-hist"><h2 id="s-hist">History</h2>${history(d.history)}</section>` : '') +
       (d.isSource ? '' : `<section aria-labelledby="s-src"><h2 id="s-src">Source</h2>${d.source ? refs([d.source]) : '<p class="muted">None.</p>'}</section>`) +
       `<section aria-labelledby="s-cons"><h2 id="s-cons">${d.isSource ? 'Consumers' : 'Other consumers of the source'}</h2>${refs(d.consumers)}</section>` +
       (d.isSource ? '' : `<section aria-labelledby="s-dep"><h2 id="s-dep">Depends on</h2>${refs(d.dependsOn)}<h3>Depended on by</h3>${refs(d.dependents)}</section>`) +

@@ -17,7 +17,7 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
 
     /// <summary>A node whose UI acts with Tide's identity (as under `tide up`), or as the token's user.</summary>
     private static Task<TideEnvironment> StartAsync(bool impersonate, ApiServerOptions? apiServer = null) =>
-        TideEnvironment.StartAsync(extraConfig: $"tide.ui.impersonate = {(impersonate ? "on" : "off")}", apiServer: apiServer);
+        TideEnvironment.StartAsync(extraConfig: $"tide.ui.enabled = on\ntide.ui.impersonate = {(impersonate ? "on" : "off")}", apiServer: apiServer);
 
     /// <summary>A GitRepository "site" and a Kustomization "apps" applying it, Ready at the first commit.</summary>
     private static async Task<(GitWorkingCopy Repo, string Commit)> SiteAsync(TideEnvironment env)

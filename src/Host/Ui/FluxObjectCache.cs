@@ -12,6 +12,8 @@ namespace Tide.Host.Ui;
 /// </summary>
 public sealed class FluxObjectCache : IAsyncDisposable
 {
+    private const int MaxPendingChanges = 10_000;
+
     private readonly Dictionary<string, (FluxKind Kind, JsonObject Object)> _objects = new(StringComparer.Ordinal);
     private readonly HashSet<string> _servedKinds = new(StringComparer.Ordinal);
     private readonly List<Channel<UiChange>> _subscribers = [];
@@ -52,23 +54,21 @@ public sealed class FluxObjectCache : IAsyncDisposable
             return _objects.Values.ToList();
     }
 
-    /// <summary>The rows now and, atomically with them, a reader of every later change; the reader ends when
-    /// <paramref name="ct"/> is cancelled (the page closed).</summary>
-    public (IReadOnlyList<FluxKind> Served, IReadOnlyList<StatusRow> Rows, ChannelReader<UiChange> Changes) Subscribe(CancellationToken ct)
+    /// <summary>The rows now and, atomically with them, every later change, until the subscription is disposed (the
+    /// page closed).</summary>
+    public UiSubscription Subscribe()
     {
-        var channel = Channel.CreateUnbounded<UiChange>(new UnboundedChannelOptions { SingleReader = true });
+        var channel = Channel.CreateBounded<UiChange>(new BoundedChannelOptions(MaxPendingChanges) { SingleReader = true });
         lock (_lock)
         {
             _subscribers.Add(channel);
-            var snapshot = (Kinds.Where(k => _servedKinds.Contains(k.Kind)).ToList(),
-                _objects.Values.Select(o => StatusRow.Of(o.Kind, o.Object)).ToList(), channel.Reader);
-            ct.Register(() =>
-            {
-                lock (_lock)
-                    _subscribers.Remove(channel);
-                channel.Writer.TryComplete();
-            });
-            return snapshot;
+            return new UiSubscription(Kinds.Where(k => _servedKinds.Contains(k.Kind)).ToList(),
+                _objects.Values.Select(o => StatusRow.Of(o.Kind, o.Object)).ToList(), channel.Reader, () =>
+                {
+                    lock (_lock)
+                        _subscribers.Remove(channel);
+                    channel.Writer.TryComplete();
+                });
         }
     }
 
@@ -119,8 +119,13 @@ public sealed class FluxObjectCache : IAsyncDisposable
 
     private void Publish(UiChange change)
     {
+        // A page that falls this far behind is ended rather than buffered without bound: its EventSource reconnects
+        // and starts over from a fresh snapshot.
         foreach (var subscriber in _subscribers)
-            subscriber.Writer.TryWrite(change);
+        {
+            if (!subscriber.Writer.TryWrite(change))
+                subscriber.Writer.TryComplete();
+        }
     }
 
     private static string? ResourceVersion(JsonObject obj) => obj["metadata"]?["resourceVersion"]?.GetValue<string>();
@@ -132,5 +137,10 @@ public sealed class FluxObjectCache : IAsyncDisposable
         await _stop.CancelAsync();
         await Task.WhenAll(_informers);
         _stop.Dispose();
+        lock (_lock)
+        {
+            foreach (var subscriber in _subscribers)
+                subscriber.Writer.TryComplete();
+        }
     }
 }

@@ -103,16 +103,16 @@ public sealed class UiServer : IAsyncDisposable
         var ct = stopping.Token;
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-store";
-        var (served, rows, changes) = cache.Subscribe(ct);
+        using var subscription = cache.Subscribe();
         var snapshot = new JsonObject
         {
-            ["kinds"] = new JsonArray(served.Select(KindJson).ToArray<JsonNode?>()),
-            ["rows"] = JsonSerializer.SerializeToNode(rows, Web),
+            ["kinds"] = new JsonArray(subscription.Served.Select(KindJson).ToArray<JsonNode?>()),
+            ["rows"] = JsonSerializer.SerializeToNode(subscription.Rows, Web),
         };
         try
         {
             await WriteEventAsync(context, "snapshot", snapshot.ToJsonString(), ct);
-            await foreach (var change in changes.ReadAllAsync(ct))
+            await foreach (var change in subscription.Changes.ReadAllAsync(ct))
             {
                 var data = change switch
                 {

@@ -14,6 +14,19 @@ public static class ClusterView
 {
     private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>Each node's version from its lease; none when Tide may not read the leases (the page still shows).</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> VersionsAsync(KubeClient kube, CancellationToken ct)
+    {
+        try
+        {
+            return (await TideNodes.UpAsync(kube, NodeLease.Namespace, ct)).ToDictionary(n => n.Address, n => n.Version, StringComparer.Ordinal);
+        }
+        catch (KubeApiException)
+        {
+            return new Dictionary<string, string>();
+        }
+    }
+
     public static async Task<JsonObject> BuildAsync(TideNode node, KubeClient kube, CancellationToken ct)
     {
         var cluster = Akka.Cluster.Cluster.Get(node.System);
@@ -38,7 +51,7 @@ public static class ClusterView
                 counts[kind] = region.Stats.Values.Sum();
             }
         }
-        var versions = (await TideNodes.UpAsync(kube, NodeLease.Namespace, ct)).ToDictionary(n => n.Address, n => n.Version, StringComparer.Ordinal);
+        var versions = await VersionsAsync(kube, ct);
         return new JsonObject
         {
             ["self"] = cluster.SelfAddress.ToString(),

@@ -18,6 +18,7 @@ declare -A APT=(
   [npm]=npm
   [tinyproxy]=tinyproxy
   [prometheus]=prometheus
+  [chromium]=chromium
 )
 missing=()
 for cmd in "${!APT[@]}"; do

@@ -80,8 +80,9 @@ public sealed class ApiServerHost : IAsyncDisposable
             var resources = new ResourceEndpoint(catalog, operations, tables, new WatchStreamer(store, tables), new EscalationCheck(authorizer),
                 options.MaxRequestBodyBytes);
             string serverAddress = "";
-            var handler = new ApiHandler(catalog, new Authenticator(users, anonymousIsAdmin: !options.Tls), authorizer,
-                new FaultInjector(options.Faults), resources, new AccessReviewEndpoint(authorizer, options.MaxRequestBodyBytes),
+            var authenticator = new Authenticator(users, anonymousIsAdmin: !options.Tls);
+            var handler = new ApiHandler(catalog, authenticator, authorizer,
+                new FaultInjector(options.Faults), resources, new AccessReviewEndpoint(authorizer, authenticator, options.MaxRequestBodyBytes),
                 () => serverAddress);
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });

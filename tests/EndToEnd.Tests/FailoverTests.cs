@@ -42,6 +42,7 @@ public sealed class FailoverTests
                     tide.artifacts.port = {{artifactPorts[n]}}
                     tide.webhooks.port = 0
                     tide.metrics.port = 0
+                    tide.ui.port = 0
                     tide.backoff.min = 500ms
                     """);
                 nodes.Add(StartNode(kubeconfig, config, output[n] = []));

@@ -50,6 +50,7 @@ public sealed class MetricsTests
     [Theory]
     [InlineData("run", "metrics")]
     [InlineData("up", "webhooks")]
+    [InlineData("run", "ui")]
     public async Task TakenPort_EndsTheCommandWithOneLineNamingTheAddress(string command, string takenSetting)
     {
         await using var env = await TideEnvironment.StartAsync(nodes: 0);
@@ -60,6 +61,7 @@ public sealed class MetricsTests
         var config = dir.Combine("tide.conf");
         await File.WriteAllTextAsync(config, $"""
             tide.metrics.port = 0
+            tide.ui.port = 0
             tide.webhooks.port = 0
             tide.{takenSetting}.port = {port}
             tide.artifacts.directory = "{dir.Combine("artifacts")}"

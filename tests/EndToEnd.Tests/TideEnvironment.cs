@@ -40,7 +40,8 @@ public sealed class TideEnvironment : IAsyncDisposable
 
     public List<string> Progress { get; } = [];
 
-    /// <param name="extraConfig">HOCON for every node (e.g. tide.no-cross-namespace-refs = on).</param>
+    /// <param name="extraConfig">HOCON for every node (e.g. tide.no-cross-namespace-refs = on; the web UI is off
+    /// unless it says tide.ui.enabled = on).</param>
     /// <param name="apiServer">Options of the embedded API server (e.g. fault injection).</param>
     public static async Task<TideEnvironment> StartAsync(int nodes = 1, string extraConfig = "", ApiServerOptions? apiServer = null)
     {
@@ -76,6 +77,8 @@ public sealed class TideEnvironment : IAsyncDisposable
             tide.artifacts.directory = "{{_dir.Combine("node" + index)}}"
             tide.webhooks.port = 0
             tide.metrics.port = 0
+            tide.ui.port = 0
+            tide.ui.enabled = off
             tide.backoff.min = 500ms
             tide.jitter = 0
             {{_extraConfig}}

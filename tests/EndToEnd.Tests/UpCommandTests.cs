@@ -44,6 +44,13 @@ public sealed class UpCommandTests
             lock (output)
                 Assert.Contains(output, line => line.Contains("ConfigMap/default/settings created", StringComparison.Ordinal));
 
+            // The web UI it announces lists the objects it made.
+            string ui;
+            lock (output)
+                ui = output.Single(line => line.StartsWith("tide: web UI at ", StringComparison.Ordinal))["tide: web UI at ".Length..];
+            using var http = new HttpClient();
+            Assert.Contains("\"name\":\"tide-up\"", await http.GetStringAsync(ui + "api/objects"));
+
             await ProcessRunner.RunCheckedAsync("kill", ["-TERM", process.Id.ToString()]);
             using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await process.WaitForExitAsync(exit.Token);

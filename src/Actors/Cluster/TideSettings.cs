@@ -23,6 +23,12 @@ public sealed record TideSettings
     public int WebhooksPort { get; init; } = 9292;
     public string MetricsHost { get; init; } = "127.0.0.1";
     public int MetricsPort { get; init; } = 8080;
+    /// <summary>Whether the node serves the web UI (tide.ui.enabled).</summary>
+    public bool UiEnabled { get; init; } = true;
+    public string UiHost { get; init; } = "127.0.0.1";
+    public int UiPort { get; init; } = 9001;
+    /// <summary>Whether the UI's actions run as the user whose bearer token they carry (tide.ui.impersonate).</summary>
+    public bool UiImpersonate { get; init; } = true;
     public int FetchWorkers { get; init; } = 4;
     public int ApplyWorkers { get; init; } = 4;
     public bool StrictSubstitution { get; init; }
@@ -61,6 +67,10 @@ public sealed record TideSettings
             WebhooksPort = tide.GetInt("webhooks.port", 9292),
             MetricsHost = tide.GetString("metrics.host", "127.0.0.1"),
             MetricsPort = tide.GetInt("metrics.port", 8080),
+            UiEnabled = tide.GetBoolean("ui.enabled", true),
+            UiHost = tide.GetString("ui.host", "127.0.0.1"),
+            UiPort = tide.GetInt("ui.port", 9001),
+            UiImpersonate = tide.GetBoolean("ui.impersonate", true),
             FetchWorkers = tide.GetInt("workers.fetch", 4),
             ApplyWorkers = tide.GetInt("workers.apply", 4),
             StrictSubstitution = tide.GetBoolean("strict-substitution", false),

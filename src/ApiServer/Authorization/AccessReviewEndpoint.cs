@@ -10,18 +10,20 @@ namespace Tide.ApiServer.Authorization;
 /// authorization.k8s.io/v1 SelfSubjectAccessReview ("may I?", what <c>kubectl auth can-i</c> asks, answered for the
 /// requesting, possibly impersonated, user), SubjectAccessReview ("may this user and these groups?") and
 /// SelfSubjectRulesReview ("what may I do in this namespace?", <c>kubectl auth can-i --list</c>): created, answered
-/// from the same RBAC rules as every request, and never stored.
+/// from the same RBAC rules as every request, and never stored. Also authentication.k8s.io/v1 TokenReview ("whose token
+/// is this?", asked by servers that take users' tokens, as Tide's web UI does), answered by the authenticator.
 /// </summary>
-internal sealed class AccessReviewEndpoint(RbacAuthorizer authorizer, long maxBodyBytes)
+internal sealed class AccessReviewEndpoint(RbacAuthorizer authorizer, Authenticator authenticator, long maxBodyBytes)
 {
     public const string Group = "authorization.k8s.io";
+    public const string AuthenticationGroup = "authentication.k8s.io";
 
-    public static bool Serves(ApiPath path) => path.Group == Group;
+    public static bool Serves(ApiPath path) => path.Group is Group or AuthenticationGroup;
 
     public async Task HandleAsync(HttpContext context, ApiPath path, RequestUser user)
     {
-        var type = BuiltinResources.AccessReviews.FirstOrDefault(t => t.Version == path.Version && t.Plural == path.Resource)
-            ?? throw ApiException.NotFound($"the server could not find the requested resource (no {path.Resource} in {Group}/{path.Version})");
+        var type = BuiltinResources.AccessReviews.FirstOrDefault(t => t.Group == path.Group && t.Version == path.Version && t.Plural == path.Resource)
+            ?? throw ApiException.NotFound($"the server could not find the requested resource (no {path.Resource} in {path.Group}/{path.Version})");
         if (path.Namespace is not null || path.Name is not null || path.Subresource is not null)
         {
             throw ApiException.NotFound($"the server could not find the requested resource ({context.Request.Path})");
@@ -40,9 +42,28 @@ internal sealed class AccessReviewEndpoint(RbacAuthorizer authorizer, long maxBo
         {
             "SelfSubjectRulesReview" => RulesOf(user, spec.Str("namespace") ?? ""),
             "SelfSubjectAccessReview" => Decide(AttributesOf(type, spec, user)),
+            "TokenReview" => Authenticate(spec.Str("token") ?? ""),
             _ => Decide(AttributesOf(type, spec, SubjectOf(type, spec))),
         };
         await Responses.WriteAsync(context, 201, review);
+    }
+
+    /// <summary>The token's user and groups (every authenticated user is in system:authenticated), or
+    /// authenticated: false.</summary>
+    private JsonObject Authenticate(string token)
+    {
+        if (authenticator.UserOf(token) is not { } user)
+            return new JsonObject { ["authenticated"] = false, ["user"] = new JsonObject() };
+        var groups = user.Groups.Contains(RequestUser.Authenticated) ? user.Groups : [.. user.Groups, RequestUser.Authenticated];
+        return new JsonObject
+        {
+            ["authenticated"] = true,
+            ["user"] = new JsonObject
+            {
+                ["username"] = user.Name,
+                ["groups"] = new JsonArray(groups.Select(g => (JsonNode?)g).ToArray()),
+            },
+        };
     }
 
     private JsonObject Decide(AccessAttributes request)

@@ -12,11 +12,13 @@ internal sealed class Authenticator(IReadOnlyDictionary<string, RequestUser> use
     {
         var header = context.Request.Headers.Authorization.ToString();
         if (header.Length == 0 && anonymousIsAdmin) return RequestUser.Admin;
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            && users.TryGetValue(header["Bearer ".Length..].Trim(), out var user))
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && UserOf(header["Bearer ".Length..].Trim()) is { } user)
         {
             return user;
         }
         throw ApiException.Unauthorized();
     }
+
+    /// <summary>The user a bearer token stands for, or null (what a TokenReview answers).</summary>
+    public RequestUser? UserOf(string token) => users.GetValueOrDefault(token);
 }

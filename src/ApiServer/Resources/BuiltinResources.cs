@@ -8,12 +8,14 @@ internal static class BuiltinResources
     private static readonly string[] None = [];
     private static readonly string[] All = ["all"];
 
-    /// <summary>Create-only reviews, answered by the authorizer and never stored.</summary>
+    /// <summary>Create-only reviews, answered by the authorizer (or, for TokenReview, the authenticator) and never
+    /// stored.</summary>
     public static IReadOnlyList<ResourceType> AccessReviews { get; } =
     [
         Review("SelfSubjectAccessReview", "selfsubjectaccessreviews"),
         Review("SelfSubjectRulesReview", "selfsubjectrulesreviews"),
         Review("SubjectAccessReview", "subjectaccessreviews"),
+        Review("TokenReview", "tokenreviews", "authentication.k8s.io"),
     ];
 
     /// <summary>The built-in kinds whose objects carry metadata.generation (their strategies' PrepareForCreate sets
@@ -81,8 +83,8 @@ internal static class BuiltinResources
         bool status, NameRule names = NameRule.Subdomain) =>
         new("", "v1", kind, plural, kind.ToLowerInvariant(), namespaced, shortNames, categories, status, names);
 
-    private static ResourceType Review(string kind, string plural) =>
-        new("authorization.k8s.io", "v1", kind, plural, "", false, None, None, false, Verbs: ["create"]);
+    private static ResourceType Review(string kind, string plural, string group = "authorization.k8s.io") =>
+        new(group, "v1", kind, plural, "", false, None, None, false, Verbs: ["create"]);
 
     private static ResourceType Rbac(string kind, string plural, bool namespaced) =>
         new("rbac.authorization.k8s.io", "v1", kind, plural, kind.ToLowerInvariant(), namespaced, None, None, false,

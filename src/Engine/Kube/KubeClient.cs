@@ -19,11 +19,14 @@ public sealed class KubeClient : IDisposable
     private readonly Kubernetes _kubernetes;
     private readonly ConcurrentDictionary<string, IReadOnlyList<ResourceMapping>> _discovery = new();
     private readonly string? _impersonateUser;
+    private readonly IReadOnlyList<string> _impersonateGroups;
 
-    public KubeClient(KubernetesClientConfiguration configuration, string? impersonateUser = null)
+    public KubeClient(KubernetesClientConfiguration configuration, string? impersonateUser = null,
+        IReadOnlyList<string>? impersonateGroups = null)
     {
         _kubernetes = new Kubernetes(configuration);
         _impersonateUser = impersonateUser;
+        _impersonateGroups = impersonateGroups ?? [];
         Configuration = configuration;
     }
 
@@ -36,6 +39,10 @@ public sealed class KubeClient : IDisposable
 
     /// <summary>A client that acts as another user (Impersonate-User), e.g. a ServiceAccount.</summary>
     public KubeClient Impersonating(string user) => new(Configuration, user);
+
+    /// <summary>A client that acts as a user with its groups (Impersonate-User and Impersonate-Group), e.g. the
+    /// person a TokenReview named.</summary>
+    public KubeClient Impersonating(string user, IReadOnlyList<string> groups) => new(Configuration, user, groups);
 
     public async Task<ResourceMapping> ResolveAsync(string apiVersion, string kind, CancellationToken ct)
     {
@@ -208,6 +215,8 @@ public sealed class KubeClient : IDisposable
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (_impersonateUser is not null)
             request.Headers.Add("Impersonate-User", _impersonateUser);
+        foreach (var group in _impersonateGroups)
+            request.Headers.Add("Impersonate-Group", group);
         if (_kubernetes.Credentials is { } credentials)
             await credentials.ProcessHttpRequestAsync(request, ct);
         return request;

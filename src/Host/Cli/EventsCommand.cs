@@ -75,7 +75,8 @@ public static class EventsCommand
                     e["involvedObject"]?["name"]?.GetValue<string>() == parts[1];
     }
 
-    private static DateTimeOffset LastSeen(JsonObject e)
+    /// <summary>When the event last happened (lastTimestamp, else eventTime, else firstTimestamp).</summary>
+    public static DateTimeOffset LastSeen(JsonObject e)
     {
         foreach (var field in new[] { "lastTimestamp", "eventTime", "firstTimestamp" })
         {

@@ -136,13 +136,46 @@ public static class FluxObjects
         }
     }
 
+    /// <summary>A suspended object is not reconciled on request: a <see cref="CliException"/> says to resume it.</summary>
+    public static void RefuseSuspended(FluxKind kind, JsonObject obj)
+    {
+        if (IsSuspended(obj))
+            throw new CliException($"{kind.Kind} '{Namespace(obj)}/{Name(obj)}' is suspended: run `tide resume {kind.HumanName} {Name(obj)}` first");
+    }
+
+    /// <summary>Sets spec.suspend: the object is no longer reconciled until resumed.</summary>
+    public static Task SuspendAsync(KubeClient kube, FluxKind kind, string ns, string name, CancellationToken ct) =>
+        kube.PatchAsync(new ObjectRef(kind.ApiVersion, kind.Kind, ns, name),
+            new JsonObject { ["spec"] = new JsonObject { ["suspend"] = true } }, ct);
+
+    /// <summary>Clears spec.suspend and requests a reconcile in the same patch; returns the request's time.</summary>
+    public static Task<string> ResumeAsync(KubeClient kube, FluxKind kind, string ns, string name, CancellationToken ct) =>
+        RequestReconcileAsync(kube, kind, ns, name, new JsonObject { ["suspend"] = false }, ct);
+
+    /// <summary>The source an applier reads: a Kustomization's spec.sourceRef, a HelmRelease's chart source
+    /// (its HelmChart, as flux reconciles it) or chartRef; a <see cref="CliException"/> when it names none.</summary>
+    public static (FluxKind Kind, string Namespace, string Name) SourceOf(FluxKind kind, JsonObject obj) =>
+        TrySourceOf(kind, obj) ?? throw new CliException($"{kind.Kind} '{Namespace(obj)}/{Name(obj)}' names no source this CLI knows");
+
+    /// <summary><see cref="SourceOf"/>, or null for a source kind or an applier naming no known source.</summary>
+    public static (FluxKind Kind, string Namespace, string Name)? TrySourceOf(FluxKind kind, JsonObject obj)
+    {
+        if (kind.IsSource)
+            return null;
+        var ns = Namespace(obj);
+        var spec = obj["spec"];
+        var reference = kind == FluxKind.HelmRelease ? spec?["chartRef"] ?? spec?["chart"]?["spec"]?["sourceRef"] : spec?["sourceRef"];
+        var sourceKind = reference?["kind"]?.GetValue<string>() is { } k ? FluxKind.ByKindName(k) : null;
+        if (reference?["name"]?.GetValue<string>() is not { } sourceName || sourceKind is null)
+            return null;
+        return (sourceKind, reference["namespace"]?.GetValue<string>() ?? ns, sourceName);
+    }
+
     /// <summary>Requests a reconcile and waits for it, printing flux's lines; returns the object as it ended.</summary>
     public static async Task<JsonObject> ReconcileAsync(KubeClient kube, FluxKind kind, string ns, string name,
         TimeSpan timeout, CancellationToken ct)
     {
-        var obj = await GetAsync(kube, kind, ns, name, ct);
-        if (IsSuspended(obj))
-            throw new CliException($"{kind.Kind} '{ns}/{name}' is suspended: run `tide resume {kind.HumanName} {name}` first");
+        RefuseSuspended(kind, await GetAsync(kube, kind, ns, name, ct));
         CliConsole.Action($"annotating {kind.Kind} {name} in {ns} namespace");
         var requestedAt = await RequestReconcileAsync(kube, kind, ns, name, null, ct);
         CliConsole.Success($"{kind.Kind} annotated");

@@ -105,15 +105,14 @@ public static class GetCommand
 
     private static IReadOnlyList<string> Row(FluxKind kind, JsonObject obj, bool allNamespaces, bool sectioned)
     {
-        var name = sectioned ? $"{kind.Kind.ToLowerInvariant()}/{FluxObjects.Name(obj)}" : FluxObjects.Name(obj);
-        var (ready, message) = FluxObjects.Ready(obj);
+        var status = StatusRow.Of(kind, obj);
+        var name = sectioned ? $"{kind.Kind.ToLowerInvariant()}/{status.Name}" : status.Name;
         var row = new List<string>
         {
-            name, kind.Revision(obj), FluxObjects.IsSuspended(obj) ? "True" : "False", ready,
-            message.ReplaceLineEndings(" "),
+            name, status.Revision, status.Suspended ? "True" : "False", status.Ready, status.Message.ReplaceLineEndings(" "),
         };
         if (allNamespaces)
-            row.Insert(0, FluxObjects.Namespace(obj));
+            row.Insert(0, status.Namespace);
         return row;
     }
 

@@ -24,7 +24,7 @@ public static class ReconcileCommand
             if (!kind.IsSource && parse.GetValue(withSource))
             {
                 var obj = await FluxObjects.GetAsync(kube, kind, ns, parse.GetValue(name)!, ct);
-                var (sourceKind, sourceNs, sourceName) = SourceOf(kind, obj);
+                var (sourceKind, sourceNs, sourceName) = FluxObjects.SourceOf(kind, obj);
                 await FluxObjects.ReconcileAsync(kube, sourceKind, sourceNs, sourceName, timeout, ct);
             }
             await FluxObjects.ReconcileAsync(kube, kind, ns, parse.GetValue(name)!, timeout, ct);
@@ -32,17 +32,4 @@ public static class ReconcileCommand
         });
         return command;
     });
-
-    /// <summary>The source an applier reads: a Kustomization's spec.sourceRef, a HelmRelease's chart source
-    /// (its HelmChart, as flux reconciles it) or chartRef.</summary>
-    private static (FluxKind Kind, string Namespace, string Name) SourceOf(FluxKind kind, System.Text.Json.Nodes.JsonObject obj)
-    {
-        var ns = FluxObjects.Namespace(obj);
-        var spec = obj["spec"];
-        var reference = kind == FluxKind.HelmRelease ? spec?["chartRef"] ?? spec?["chart"]?["spec"]?["sourceRef"] : spec?["sourceRef"];
-        var sourceKind = reference?["kind"]?.GetValue<string>() is { } k ? FluxKind.ByKindName(k) : null;
-        if (reference?["name"]?.GetValue<string>() is not { } sourceName || sourceKind is null)
-            throw new CliException($"{kind.Kind} '{ns}/{FluxObjects.Name(obj)}' names no source this CLI knows");
-        return (sourceKind, reference["namespace"]?.GetValue<string>() ?? ns, sourceName);
-    }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Tide.Engine.Kube;
 
 namespace Tide.Host.Cli;
@@ -42,15 +41,14 @@ public static class SuspendCommand
     private static async Task SuspendAsync(KubeClient kube, FluxKind kind, string ns, string name, CancellationToken ct)
     {
         CliConsole.Action($"suspending {kind.HumanName} {name} in {ns} namespace");
-        await kube.PatchAsync(new ObjectRef(kind.ApiVersion, kind.Kind, ns, name),
-            new JsonObject { ["spec"] = new JsonObject { ["suspend"] = true } }, ct);
+        await FluxObjects.SuspendAsync(kube, kind, ns, name, ct);
         CliConsole.Success($"{kind.HumanName} suspended");
     }
 
     private static async Task ResumeAsync(KubeClient kube, FluxKind kind, string ns, string name, TimeSpan timeout, CancellationToken ct)
     {
         CliConsole.Action($"resuming {kind.HumanName} {name} in {ns} namespace");
-        var requestedAt = await FluxObjects.RequestReconcileAsync(kube, kind, ns, name, new JsonObject { ["suspend"] = false }, ct);
+        var requestedAt = await FluxObjects.ResumeAsync(kube, kind, ns, name, ct);
         CliConsole.Success($"{kind.HumanName} resumed");
         var done = await CliConsole.WaitAsync($"waiting for {kind.Kind} reconciliation",
             () => FluxObjects.WaitHandledAsync(kube, kind, ns, name, requestedAt, timeout, ct));

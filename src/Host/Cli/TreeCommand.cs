@@ -1,11 +1,10 @@
 using System.CommandLine;
 using Spectre.Console;
-using Tide.Engine.Kube;
 
 namespace Tide.Host.Cli;
 
 /// <summary>`tide tree kustomization NAME`: the Kustomization's inventory as a tree; Kustomizations it applied are
-/// expanded into their own inventories.</summary>
+/// expanded into their own inventories, and so are HelmReleases.</summary>
 public static class TreeCommand
 {
     public static Command Create()
@@ -18,8 +17,9 @@ public static class TreeCommand
         {
             using var kube = ClusterOptions.Connect(parse);
             var ns = parse.GetValue(ClusterOptions.Namespace)!;
-            var root = new Tree(new Text($"Kustomization/{ns}/{parse.GetValue(name)}")).Guide(TreeGuide.Line);
-            await AddInventoryAsync(kube, ns, parse.GetValue(name)!, root, [], ct);
+            var ks = await FluxObjects.GetAsync(kube, FluxKind.Kustomization, ns, parse.GetValue(name)!, ct);
+            var root = new Tree(new Text($"Kustomization/{ns}/{FluxObjects.Name(ks)}")).Guide(TreeGuide.Line);
+            Add(root, await InventoryTree.BuildAsync(kube, FluxKind.Kustomization, ns, FluxObjects.Name(ks), ct));
             CliConsole.Out.Write(root);
             return 0;
         });
@@ -27,18 +27,9 @@ public static class TreeCommand
         return tree;
     }
 
-    private static async Task AddInventoryAsync(KubeClient kube, string ns, string name, IHasTreeNodes parent,
-        HashSet<string> seen, CancellationToken ct)
+    private static void Add(IHasTreeNodes parent, IReadOnlyList<InventoryTree.Node> nodes)
     {
-        var ks = await FluxObjects.GetAsync(kube, FluxKind.Kustomization, ns, name, ct);
-        seen.Add($"{ns}/{name}");
-        foreach (var entry in (ks["status"]?["inventory"]?["entries"]?.AsArray() ?? []).Select(e => ObjectRef.FromInventory(
-                     e?["id"]?.GetValue<string>() ?? "", e?["v"]?.GetValue<string>() ?? "")))
-        {
-            var node = parent.AddNode(new Text(entry.ToString()));
-            if (entry.Kind == FluxKind.Kustomization.Kind && entry.ApiVersion == FluxKind.Kustomization.ApiVersion &&
-                !seen.Contains($"{entry.Namespace}/{entry.Name}"))
-                await AddInventoryAsync(kube, entry.Namespace, entry.Name, node, seen, ct);
-        }
+        foreach (var node in nodes)
+            Add(parent.AddNode(new Text(node.Object.ToString())), node.Children);
     }
 }

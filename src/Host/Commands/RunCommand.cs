@@ -24,7 +24,8 @@ public static class RunCommand
             if (await TryStartAsync(hocon, parse.GetValue(kubeconfig)?.FullName, ct) is not { } runtime)
                 return 1;
             await using var _ = runtime;
-            Console.WriteLine($"tide: node {runtime.Node.Address} up; artifacts at {runtime.ArtifactUrl}");
+            Console.WriteLine($"tide: node {runtime.Node.Address} up; artifacts at {runtime.ArtifactUrl}" +
+                (runtime.UiUrl is { } ui ? $"; web UI at {ui}" : ""));
             await WaitForShutdownAsync(ct);
             Console.WriteLine("tide: leaving the cluster");
             return 0;
@@ -32,7 +33,7 @@ public static class RunCommand
         return command;
     }
 
-    /// <summary>Starts a node; a port it cannot listen on (artifacts, webhooks, metrics) is one line on stderr naming
+    /// <summary>Starts a node; a port it cannot listen on (artifacts, webhooks, metrics, UI) is one line on stderr naming
     /// the address, and null, instead of a stack trace.</summary>
     public static async Task<TideRuntime?> TryStartAsync(Akka.Configuration.Config hocon, string? kubeconfig, CancellationToken ct)
     {

@@ -48,13 +48,16 @@ public static class UpCommand
 
             // Quiet by default: `up` prints its own progress; a --config file can turn Akka's logging back up.
             var hocon = TideConfig.Load(parse.GetValue(config)?.FullName, commandDefaults: "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n" +
-                // Zero set-up: the source may be this machine's own repository.
-                "tide.sources.allow-local = on");
+                // Zero set-up: the source may be this machine's own repository, and the UI's buttons need no login
+                // (the embedded API server's one user is the person at the keyboard).
+                "tide.sources.allow-local = on\ntide.ui.impersonate = off");
             if (await RunCommand.TryStartAsync(hocon, kubeconfig, ct) is not { } runtime)
                 return 1;
             await using var started = runtime;
             await CreateObjectsAsync(runtime.Kube, url, parse.GetValue(branch) ?? defaultBranch, parse.GetValue(path)!,
                 parse.GetValue(interval)!, ct);
+            if (runtime.UiUrl is { } ui)
+                Console.WriteLine($"tide: web UI at {ui}");
             Console.WriteLine($"tide: reconciling {url} (path {parse.GetValue(path)}) every {parse.GetValue(interval)}; Ctrl+C to stop");
             await RunCommand.WaitForShutdownAsync(ct);
             return 0;

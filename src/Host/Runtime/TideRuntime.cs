@@ -8,6 +8,7 @@ using Tide.Engine.Notifications;
 using Tide.Engine.Reconcilers;
 using Tide.Engine.Sources;
 using Tide.Engine.Sources.Git;
+using Tide.Host.Ui;
 using k8s;
 
 namespace Tide.Host.Runtime;
@@ -21,13 +22,15 @@ public sealed class TideRuntime : IAsyncDisposable
     private readonly HttpEndpoint _artifactServer;
     private readonly HttpEndpoint _webhookServer;
     private readonly HttpEndpoint _metricsServer;
+    private readonly UiServer? _uiServer;
     private readonly HttpClient _http;
 
     private readonly NodeLease _lease;
 
-    private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpEndpoint metricsServer, HttpClient http,
-        KubeClient kube, TideNode node)
+    private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpEndpoint metricsServer, UiServer? uiServer,
+        HttpClient http, KubeClient kube, TideNode node)
     {
+        _uiServer = uiServer;
         _lease = NodeLease.Start(kube, node.Address.ToString());
         _artifactServer = artifactServer;
         _webhookServer = webhookServer;
@@ -48,6 +51,9 @@ public sealed class TideRuntime : IAsyncDisposable
 
     /// <summary>Where this node serves /metrics.</summary>
     public Uri MetricsUrl => _metricsServer.Url;
+
+    /// <summary>Where this node serves the web UI; null when tide.ui.enabled is off.</summary>
+    public Uri? UiUrl => _uiServer?.Url;
 
     /// <param name="kubeconfigPath">The cluster's kubeconfig; null: in-cluster configuration inside a pod, else
     /// the default kubeconfig (KUBECONFIG or ~/.kube/config).</param>
@@ -135,6 +141,7 @@ public sealed class TideRuntime : IAsyncDisposable
         var webhookServer = await WebhookServer.StartAsync(new WebhookReceiver(kube, TimeProvider.System),
             settings.WebhooksHost, settings.WebhooksPort, progress, ct);
         var metricsServer = await MetricsServer.StartAsync(settings.MetricsHost, settings.MetricsPort, ct);
+        var uiServer = settings.UiEnabled ? await UiServer.StartAsync(settings, kube, () => started, ct) : null;
         var node = await TideNode.StartAsync(config, kube,
         [
             new EntityKind(GitRepository.KindName, GitRepository.ApiVersionV1, IsSource: true, git),
@@ -148,12 +155,14 @@ public sealed class TideRuntime : IAsyncDisposable
                 new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
         ], progress, ct);
         started = node;
-        return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node);
+        return new TideRuntime(artifactServer, webhookServer, metricsServer, uiServer, http, kube, node);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _lease.DisposeAsync();
+        if (_uiServer is not null)
+            await _uiServer.DisposeAsync();
         await _metricsServer.DisposeAsync();
         await _webhookServer.DisposeAsync();
         await Node.DisposeAsync();

@@ -81,4 +81,15 @@ public sealed class TideSettingsTests
         Assert.False(TideSettings.From(TideConfig.Load(path: null)).AllowLocalSources);
         Assert.True(TideSettings.From(TideConfig.Load(path: null, overrides: "tide.sources.allow-local = on")).AllowLocalSources);
     }
+
+    [Fact]
+    public void Ui_IsOnWithImpersonation_OnLoopback9001_AndTheConfigurationTurnsItOff()
+    {
+        var defaults = TideSettings.From(TideConfig.Load(path: null));
+        Assert.Equal((true, "127.0.0.1", 9001, true), (defaults.UiEnabled, defaults.UiHost, defaults.UiPort, defaults.UiImpersonate));
+
+        var settings = TideSettings.From(TideConfig.Load(path: null,
+            overrides: "tide.ui.enabled = off\ntide.ui.host = 0.0.0.0\ntide.ui.port = 0\ntide.ui.impersonate = off"));
+        Assert.Equal((false, "0.0.0.0", 0, false), (settings.UiEnabled, settings.UiHost, settings.UiPort, settings.UiImpersonate));
+    }
 }

@@ -199,4 +199,25 @@ public sealed class AccessReviewTests(ApiServerFixture fixture)
             await ImpersonateAsync(Sa("team", "app"), "/api/v1/namespaces/team/secrets"));
         Assert.StartsWith("users \"bob\" is forbidden", await ImpersonateAsync("bob", "/api/v1/namespaces/default/configmaps"));
     }
+
+    [Fact]
+    public async Task TokenReview_NamesTheTokensUserAndGroups_AndRejectsAnUnknownToken()
+    {
+        await using var server = await ApiServerHost.StartAsync(new ApiServerOptions
+        {
+            Users = new Dictionary<string, RequestUser> { ["jane-token"] = new("jane", ["developers"]) },
+        });
+        using var admin = new Kubernetes(new KubernetesClientConfiguration { Host = server.Url.ToString(), AccessToken = server.Token });
+
+        var jane = await admin.AuthenticationV1.CreateTokenReviewAsync(new V1TokenReview { Spec = new V1TokenReviewSpec { Token = "jane-token" } });
+        Assert.True(jane.Status.Authenticated);
+        Assert.Equal("jane", jane.Status.User.Username);
+        Assert.Equal(["developers", "system:authenticated"], jane.Status.User.Groups);
+        var unknown = await admin.AuthenticationV1.CreateTokenReviewAsync(new V1TokenReview { Spec = new V1TokenReviewSpec { Token = "guess" } });
+        Assert.NotEqual(true, unknown.Status.Authenticated);
+
+        // Discovery lists it, so clients (kubectl, KubeClient) find it.
+        using var http = new HttpClient { BaseAddress = server.Url };
+        Assert.Contains("\"tokenreviews\"", await http.GetStringAsync("/apis/authentication.k8s.io/v1"));
+    }
 }

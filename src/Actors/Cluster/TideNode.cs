@@ -61,7 +61,7 @@ public sealed class TideNode : IAsyncDisposable
             };
             Func<string, Props> props = kind.IsSource
                 ? id => SourceEntity.Props(id, kind.Handler, regions, timing(), loader)
-                : id => KustomizationEntity.Props(id, kind.Handler, regions, timing(), driftWatcher, loader);
+                : id => KustomizationEntity.Props(id, kind.Handler, regions, timing(), loader, driftWatcher);
             var region = await sharding.StartAsync(kind.Kind, props, ClusterShardingSettings.Create(system),
                 new EntityMessageExtractor());
             regions.Add(kind.Kind, region);

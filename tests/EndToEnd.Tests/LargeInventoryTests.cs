@@ -27,7 +27,8 @@ public sealed class LargeInventoryTests
         await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
         await env.Kubectl.ApplyAsync(Manifests.Namespace("big"));
         await env.Kubectl.ApplyAsync(Manifests.GitRepository("big", env.Git.RepositoryUrl("big")));
-        await env.Kubectl.ApplyAsync(Manifests.Kustomization("big", "big", "./apps"));
+        // A long interval: only news (the watcher's, a source's) makes it reconcile within the test.
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("big", "big", "./apps", interval: "1h"));
         await SingleNodeTests.WaitForAppliedRevisionAsync(env, "big", $"main@sha1:{first}");
         Assert.Equal(Objects, await InventoryCountAsync(env));
 

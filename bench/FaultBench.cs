@@ -20,7 +20,8 @@ namespace Tide.Bench;
 ///    until all N are Ready at the new commit, and how many are lost (not at it by the timeout);
 /// 2. a rolling restart of the 3 nodes (SIGTERM, start again, wait until it is up, next);
 /// 3. a 4th node joining mid-rollout: time until it is up and until it runs entities.
-/// Usage: `faults [--kustomizations N] [--kills K] [--timeout SECONDS]`; temp directories follow TMPDIR.
+/// Usage: `faults [--kustomizations N] [--kills K] [--timeout SECONDS] [--node-config HOCON]` (HOCON added to every
+/// node's configuration, e.g. "akka.cluster.split-brain-resolver.stable-after = 3s"); temp directories follow TMPDIR.
 /// </summary>
 internal static class FaultBench
 {
@@ -35,6 +36,7 @@ internal static class FaultBench
         var n = ReconcileBench.Flag(args, "--kustomizations", 1000);
         var kills = ReconcileBench.Flag(args, "--kills", 5);
         var timeout = TimeSpan.FromSeconds(ReconcileBench.Flag(args, "--timeout", 300));
+        var nodeConfig = args.SkipWhile(a => a != "--node-config").Skip(1).FirstOrDefault() ?? "";
         if (n < 1 || kills < 0)
         {
             Console.Error.WriteLine("usage: faults [--kustomizations N] [--kills K] [--timeout SECONDS]");
@@ -45,7 +47,7 @@ internal static class FaultBench
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
-            await RunScenariosAsync(n, kills, timeout, interrupt.Token);
+            await RunScenariosAsync(n, kills, timeout, nodeConfig, interrupt.Token);
             return 0;
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
@@ -61,7 +63,7 @@ internal static class FaultBench
         }
     }
 
-    private static async Task RunScenariosAsync(int n, int kills, TimeSpan timeout, CancellationToken ct)
+    private static async Task RunScenariosAsync(int n, int kills, TimeSpan timeout, string nodeConfig, CancellationToken ct)
     {
         using var work = new TempDirectory("tide-bench-faults-");
         await using var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions { SimulateWorkloads = false }, ct);
@@ -77,7 +79,7 @@ internal static class FaultBench
         foreach (var ns in new[] { FluxNamespace, TargetNamespace })
             await kube.ApplyAsync(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } }, Bench, ct);
 
-        var nodes = Enumerable.Range(0, 4).Select(i => new NodeProcess(i, work, kubeconfig)).ToList();
+        var nodes = Enumerable.Range(0, 4).Select(i => new NodeProcess(i, work, kubeconfig, nodeConfig)).ToList();
         // The 4th pod appears when it joins (a scale-up): a pod listed Running that does not answer keeps a new cluster
         // from forming, as Akka's bootstrap waits for every contact point it found.
         foreach (var node in nodes.Take(3))
@@ -89,7 +91,8 @@ internal static class FaultBench
                 $"`tide run` processes forming their cluster by pod discovery, all on loopback; {Environment.ProcessorCount} cores, " +
                 $".NET {Environment.Version}; load average at the start: {LoadAverage()}");
             Console.WriteLine($"# Objects: 1 GitRepository (interval 10m; commits announced with {RequestedAt}), {n} Kustomizations " +
-                "(interval 10m, prune) of one ConfigMap each; Tide's defaults except akka.loglevel = WARNING, tide.backoff.min = 500ms");
+                "(interval 10m, prune) of one ConfigMap each; Tide's defaults except akka.loglevel = WARNING, tide.backoff.min = 500ms" +
+                (nodeConfig.Length > 0 ? $", {nodeConfig}" : ""));
 
             var start = Stopwatch.GetTimestamp();
             foreach (var node in nodes.Take(3))
@@ -123,8 +126,8 @@ internal static class FaultBench
         {
             Console.WriteLine();
             Console.WriteLine($"## 1. SIGKILL one of 3 nodes 1 s into a rollout of {names.Count} Kustomizations");
-            Console.WriteLine("| round | node killed (its entities) | kill -> survivors run every entity s | kill -> all at the new commit s | lost (not at it) | load |");
-            Console.WriteLine("|---:|---|---:|---:|---:|---|");
+            Console.WriteLine("| round | node killed (its entities) | kill -> unreachable s | -> removed (downed by SBR) s | -> survivors run every entity s | -> all at the new commit s | lost (not at it) | load |");
+            Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---|");
             for (var round = 1; round <= kills; round++)
             {
                 var victim = nodes[(round - 1) % 3];
@@ -137,7 +140,11 @@ internal static class FaultBench
                 var survivors = nodes.Take(3).Where(node => node != victim).ToList();
                 var resumed = await WaitForEntitiesAsync(survivors, killed);
                 var (converged, lost) = await ConvergeAsync(revision, killed, announced);
-                Console.WriteLine($"| {round} | node {victim.Index} ({held}) | {resumed} | {converged} | {lost} | {LoadAverage()} |");
+                // As the first survivor saw the membership change (its MembershipReporter lines).
+                var witness = survivors[0];
+                Console.WriteLine($"| {round} | node {victim.Index} ({held}) | " +
+                    $"{witness.SecondsUntil($"tide: member unreachable {victim.Address}", killed)} | " +
+                    $"{witness.SecondsUntil($"tide: member removed {victim.Address}", killed)} | {resumed} | {converged} | {lost} | {LoadAverage()} |");
                 victim.Start();
                 await victim.WaitUpAsync(timeout, ct);
             }
@@ -231,13 +238,13 @@ internal static class FaultBench
     }
 
     /// <summary>One Tide node: a `tide run` process on its own loopback address, and its Pod object.</summary>
-    private sealed class NodeProcess(int index, TempDirectory work, string kubeconfig)
+    private sealed class NodeProcess(int index, TempDirectory work, string kubeconfig, string extraConfig)
     {
         private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
         private readonly int _remotingPort = FreePort.Next();
         private readonly int _managementPort = FreePort.Next();
         private readonly int _metricsPort = FreePort.Next();
-        private readonly List<string> _output = [];
+        private readonly List<(long At, string Line)> _output = [];
         private Process? _process;
 
         public int Index => index;
@@ -288,6 +295,7 @@ internal static class FaultBench
                 tide.metrics.host = "{{Ip}}"
                 tide.metrics.port = {{_metricsPort}}
                 tide.backoff.min = 500ms
+                {{extraConfig}}
                 """);
             lock (_output)
                 _output.Clear();
@@ -300,7 +308,7 @@ internal static class FaultBench
             {
                 if (e.Data is not null)
                     lock (_output)
-                        _output.Add(e.Data);
+                        _output.Add((Stopwatch.GetTimestamp(), e.Data));
             };
             _process.OutputDataReceived += collect;
             _process.ErrorDataReceived += collect;
@@ -312,9 +320,23 @@ internal static class FaultBench
             Eventually.WaitAsync(() =>
             {
                 lock (_output)
-                    return Task.FromResult((Up: _output.Any(l => l.StartsWith("tide: node ", StringComparison.Ordinal)),
-                        Output: string.Join(" | ", _output.Where(l => !l.StartsWith("   at ", StringComparison.Ordinal)).TakeLast(10))));
+                    return Task.FromResult((Up: _output.Any(l => l.Line.StartsWith("tide: node ", StringComparison.Ordinal)),
+                        Output: string.Join(" | ", _output.Select(l => l.Line).Where(l => !l.StartsWith("   at ", StringComparison.Ordinal)).TakeLast(10))));
             }, seen => seen.Up, timeout, $"node {index} to be up");
+
+        /// <summary>Where the other nodes reach this one.</summary>
+        public string Address => $"akka.tcp://tide@{Ip}:{_remotingPort}";
+
+        /// <summary>Seconds from <paramref name="since"/> until this node printed a line starting with
+        /// <paramref name="prefix"/> (after <paramref name="since"/>), or "-".</summary>
+        public string SecondsUntil(string prefix, long since)
+        {
+            lock (_output)
+            {
+                var line = _output.FirstOrDefault(l => l.At >= since && l.Line.StartsWith(prefix, StringComparison.Ordinal));
+                return line.Line is null ? "-" : $"{Stopwatch.GetElapsedTime(since, line.At).TotalSeconds:F1}";
+            }
+        }
 
         /// <summary>The entities this node runs (its tide_entities gauges added up); 0 while it does not answer.</summary>
         public async Task<int> EntitiesAsync(CancellationToken ct)

@@ -140,9 +140,8 @@ public sealed class ClusterBootstrapTests
                 akka.loglevel = WARNING
                 akka.remote.dot-netty.tcp.hostname = "{{Ip}}"
                 akka.remote.dot-netty.tcp.port = {{RemotingPort}}
-                # Quicker than the defaults (5s, 5s) so that the test is short.
+                # Quicker than the default (5s) so that the test is short.
                 akka.management.cluster.bootstrap.contact-point-discovery.stable-margin = 1s
-                akka.management.cluster.bootstrap.contact-point.probe-interval = 1s
                 tide.cluster {
                   discovery = kubernetes
                   kubernetes.required-contact-points = {{Nodes}}

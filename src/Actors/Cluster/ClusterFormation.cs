@@ -84,6 +84,8 @@ public sealed record ClusterFormation
                 port-name = {{ManagementPortName}}
                 required-contact-point-nr = {{RequiredContactPoints}}
               }
+              # Akka (JVM)'s default; Akka.NET's 5s makes a pod that restarts wait up to 5s more before it joins.
+              cluster.bootstrap.contact-point.probe-interval = 1s
             }
             """;
         return config.WithFallback(ConfigurationFactory.ParseString(implied));

@@ -56,12 +56,12 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         Receive<ObjectChanged>(m =>
         {
             if (!ObjectView.IsNoNewerThan(m.ResourceVersion, _view))
-                LoadObject();
+                ReadNow();
         });
         Receive<ReadObject>(_ =>
         {
             if (Object is null && !_reading)
-                LoadObject();
+                ReadNow();
         });
         Receive<ObjectRead>(m => OnObjectRead(m.Object));
         Receive<ObjectReadFailed>(m =>
@@ -121,7 +121,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     /// <summary>Reads the object from the cluster (or the loader's cache), once at a time: news that arrives during a
     /// read asks for one more read after it. A loader that answers at once is adopted at once, before the messages
     /// that follow.</summary>
-    private void LoadObject()
+    private void ReadNow()
     {
         if (_reading)
         {
@@ -149,7 +149,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         if (_readAgain)
         {
             _readAgain = false;
-            LoadObject();
+            ReadNow();
         }
     }
 

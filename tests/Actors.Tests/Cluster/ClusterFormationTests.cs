@@ -26,6 +26,7 @@ public sealed class ClusterFormationTests
         Assert.Equal("app=tide,tier=x", akka.GetString("akka.discovery.tide-kubernetes.pod-label-selector"));
         Assert.Equal("tide", akka.GetString("akka.discovery.tide-kubernetes.pod-namespace"));
         Assert.Equal(3, akka.GetInt("akka.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr"));
+        Assert.Equal(TimeSpan.FromSeconds(1), akka.GetTimeSpan("akka.management.cluster.bootstrap.contact-point.probe-interval"));
         // The contact point is advertised at the remoting host unless tide.cluster.management.host says otherwise.
         Assert.Equal(("10.0.0.7", 9558), (akka.GetString("akka.management.http.hostname"), akka.GetInt("akka.management.http.port")));
     }

@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["reconcile"] = Tide.Bench.ReconcileBench.RunAsync,
     ["helmrelease"] = Tide.Bench.HelmReleaseBench.RunAsync,
     ["ui"] = Tide.Bench.UiBench.RunAsync,
+    ["faults"] = Tide.Bench.FaultBench.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -289,7 +289,8 @@ internal static class ReconcileBench
     private static Func<JsonObject, bool> HasArtifact(string revision) =>
         o => o["status"]?["artifact"]?["revision"]?.GetValue<string>() == revision;
 
-    private static Func<JsonObject, bool> AppliedAndReady(string revision) =>
+    /// <summary>A Kustomization Ready at <paramref name="revision"/> (also used by <see cref="FaultBench"/>).</summary>
+    internal static Func<JsonObject, bool> AppliedAndReady(string revision) =>
         o => o["status"]?["lastAppliedRevision"]?.GetValue<string>() == revision &&
              (o["status"]?["conditions"] as JsonArray ?? []).Any(c =>
                  c?["type"]?.GetValue<string>() == "Ready" && c["status"]?.GetValue<string>() == "True");
@@ -304,6 +305,7 @@ internal static class ReconcileBench
         return sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
     }
 
-    private static int Flag(string[] args, string name, int fallback) =>
+    /// <summary>An integer flag's value (also used by <see cref="FaultBench"/>).</summary>
+    internal static int Flag(string[] args, string name, int fallback) =>
         args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 }

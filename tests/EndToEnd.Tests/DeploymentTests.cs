@@ -27,6 +27,10 @@ public sealed class DeploymentTests
         foreach (var expected in new[] { "kind: StatefulSet", "kind: PodDisruptionBudget", "clusterIP: None", "path: /readyz", "path: /healthz", "verbs: [\"get\", \"impersonate\"]" })
             Assert.Contains(expected, helm);
 
+        // The pods find each other through the API server: a majority of the replicas (3) forms a new cluster.
+        Assert.Contains("      discovery = kubernetes\n", helm);
+        Assert.Contains("        required-contact-points = 2\n", helm);
+        Assert.Contains("            - name: management\n              containerPort: 8558\n", helm);
         Assert.DoesNotContain("kind: ServiceMonitor", helm);
         // With serviceMonitor.enabled, Prometheus Operator scrapes the metrics port that the headless Service names.
         var monitored = await Helm.RunCheckedAsync(["template", "tide", Chart, "--namespace", "tide-system",
@@ -60,6 +64,8 @@ public sealed class DeploymentTests
         Assert.Equal("3", await kubectl.JsonPathAsync("statefulset/tide", "tide-system", "{.status.readyReplicas}"));
         // The node's own rights stay in its namespace; impersonation of tenants' ServiceAccounts is granted.
         Assert.Equal("yes", (await kubectl.TryAsync("auth", "can-i", "create", "leases", "-n", "tide-system",
+            "--as", "system:serviceaccount:tide-system:tide")).Stdout.Trim());
+        Assert.Equal("yes", (await kubectl.TryAsync("auth", "can-i", "list", "pods", "-n", "tide-system",
             "--as", "system:serviceaccount:tide-system:tide")).Stdout.Trim());
         Assert.Equal("yes", (await kubectl.TryAsync("auth", "can-i", "impersonate", "serviceaccounts", "-n", "tenant",
             "--as", "system:serviceaccount:tide-system:tide")).Stdout.Trim());

@@ -92,6 +92,13 @@ public sealed class TideEnvironment : IAsyncDisposable
         _nodes.Add(node);
     }
 
+    /// <summary>Stops a node: it leaves the cluster gracefully and its shards hand over to the others.</summary>
+    public async Task StopNodeAsync(TideRuntime node)
+    {
+        _nodes.Remove(node);
+        await node.DisposeAsync();
+    }
+
     public Task<GitWorkingCopy> CreateRepositoryAsync(string name) => GitWorkingCopy.CreateAsync(RepositoriesRoot, name);
 
     public async ValueTask DisposeAsync()

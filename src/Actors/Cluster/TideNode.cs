@@ -11,14 +11,19 @@ namespace Tide.Actors.Cluster;
 
 /// <summary>
 /// One Tide node: an actor system in the Akka cluster, a shard region per entity kind, and (as cluster singletons) a
-/// watcher per kind that feeds the regions. With no seed nodes configured the node forms a one-node cluster.
+/// watcher per kind that feeds the regions. It finds the other nodes as <see cref="ClusterFormation"/> says; with no
+/// seed nodes and no pod discovery configured it forms a one-node cluster.
 /// </summary>
 public sealed class TideNode : IAsyncDisposable
 {
-    private TideNode(ActorSystem system, ShardRegions regions)
+    /// <summary>What the node's way of joining runs until it leaves (the bootstrap's contact point), if anything.</summary>
+    private readonly IAsyncDisposable? _joining;
+
+    private TideNode(ActorSystem system, ShardRegions regions, IAsyncDisposable? joining)
     {
         System = system;
         Regions = regions;
+        _joining = joining;
     }
 
     public ActorSystem System { get; }
@@ -35,14 +40,15 @@ public sealed class TideNode : IAsyncDisposable
         Action<string>? progress, CancellationToken ct)
     {
         var settings = TideSettings.From(config);
-        var system = ActorSystem.Create("tide", config);
+        var formation = ClusterFormation.From(config);
+        var system = ActorSystem.Create("tide",
+            BootstrapSetup.Create().WithConfig(formation.Apply(config)).And(new KubeClientSetup(kube)));
         var cluster = Akka.Cluster.Cluster.Get(system);
         if (progress is not null)
             system.ActorOf(MembershipReporter.Props(progress), "membership-reporter");
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
-        if (config.GetStringList("akka.cluster.seed-nodes").Count == 0)
-            cluster.Join(cluster.SelfAddress);
+        var joining = await formation.JoinAsync(system);
         await up.Task.WaitAsync(ct);
 
         var regions = new ShardRegions();
@@ -63,7 +69,7 @@ public sealed class TideNode : IAsyncDisposable
             {
                 { Handler: null } => id => ExternalArtifactEntity.Props(id, regions, loader),
                 { IsSource: true, Handler: { } handler } => id => SourceEntity.Props(id, handler, regions, timing(), loader),
-                { Handler: { } handler } => id => KustomizationEntity.Props(id, handler, regions, timing(), driftWatcher, loader),
+                { Handler: { } handler } => id => KustomizationEntity.Props(id, handler, regions, timing(), loader, driftWatcher),
             };
             var region = await sharding.StartAsync(kind.Kind, props, ClusterShardingSettings.Create(system),
                 new EntityMessageExtractor());
@@ -77,12 +83,14 @@ public sealed class TideNode : IAsyncDisposable
                     ClusterSingletonManagerSettings.Create(system)),
                 "watcher-" + kind.Kind.ToLowerInvariant());
         }
-        return new TideNode(system, regions);
+        return new TideNode(system, regions, joining);
     }
 
     /// <summary>Leaves the cluster gracefully (shards hand over to the remaining nodes) and stops the actor system.</summary>
     public async ValueTask DisposeAsync()
     {
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
+        if (_joining is not null)
+            await _joining.DisposeAsync();
     }
 }

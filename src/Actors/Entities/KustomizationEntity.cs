@@ -42,7 +42,7 @@ public sealed class KustomizationEntity : ReconcilingEntity
     private DateTimeOffset _healthWaitStarted;
 
     public KustomizationEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
-        IActorRef? driftWatcher = null, ObjectLoader? loader = null)
+        ObjectLoader loader, IActorRef? driftWatcher = null)
         : base(entityId, handler, regions, timing, loader)
     {
         _driftWatcher = driftWatcher;
@@ -117,8 +117,8 @@ public sealed class KustomizationEntity : ReconcilingEntity
     }
 
     public static Props Props(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
-        IActorRef? driftWatcher = null, ObjectLoader? loader = null) =>
-        Akka.Actor.Props.Create(() => new KustomizationEntity(entityId, handler, regions, timing, driftWatcher, loader));
+        ObjectLoader loader, IActorRef? driftWatcher = null) =>
+        Akka.Actor.Props.Create(() => new KustomizationEntity(entityId, handler, regions, timing, loader, driftWatcher));
 
     protected override ArtifactLocation? InputArtifact => _artifact;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Tide.Actors.Entities;
 
-/// <summary>Reads an entity's object from the cluster (null when it no longer exists): how an entity that sharding
-/// restarted on another node gets its object without waiting for the watcher's next relist.</summary>
+/// <summary>Reads an entity's object (null when it does not exist): after an <c>ObjectChanged</c> that announces a
+/// newer version, and when sharding (re)started the entity with no message. A loader that answers from a local cache
+/// returns a completed task, and the entity adopts the object at once.</summary>
 public delegate Task<JsonObject?> ObjectLoader(string entityId, CancellationToken ct);

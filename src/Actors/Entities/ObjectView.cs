@@ -13,7 +13,9 @@ public sealed record ObjectView(long Generation, string? RequestedAt, bool Suspe
         obj["metadata"]?["annotations"]?[RequestedAtAnnotation]?.GetValue<string>(),
         obj["spec"]?["suspend"]?.GetValue<bool>() ?? false,
         obj["metadata"]?["deletionTimestamp"] is not null,
-        long.TryParse(obj["metadata"]?["resourceVersion"]?.GetValue<string>(), out var version) ? version : null);
+        long.TryParse(ResourceVersionOf(obj), out var version) ? version : null);
+
+    public static string? ResourceVersionOf(JsonObject obj) => obj["metadata"]?["resourceVersion"]?.GetValue<string>();
 
     /// <summary>A change the user made that asks for a reconcile: a new spec, or a new requestedAt token.</summary>
     public bool AsksToReconcileAfter(ObjectView? previous) =>
@@ -23,6 +25,13 @@ public sealed record ObjectView(long Generation, string? RequestedAt, bool Suspe
     /// <summary>Whether this copy is no newer than <paramref name="other"/>: a watch event that arrives after the
     /// entity's own write (or a later read) returned a newer version. resourceVersions are compared as the numbers
     /// the API server hands out; a copy without one is always taken.</summary>
-    public bool IsNoNewerThan(ObjectView? other) =>
-        ResourceVersion is { } mine && other?.ResourceVersion is { } theirs && mine <= theirs;
+    public bool IsNoNewerThan(ObjectView? other) => IsNoNewerThan(ResourceVersion, other);
+
+    /// <summary>Whether a change announced at <paramref name="resourceVersion"/> is no newer than the copy
+    /// <paramref name="held"/>: then there is nothing to read.</summary>
+    public static bool IsNoNewerThan(string? resourceVersion, ObjectView? held) =>
+        IsNoNewerThan(long.TryParse(resourceVersion, out var version) ? version : null, held);
+
+    private static bool IsNoNewerThan(long? resourceVersion, ObjectView? other) =>
+        resourceVersion is { } mine && other?.ResourceVersion is { } theirs && mine <= theirs;
 }

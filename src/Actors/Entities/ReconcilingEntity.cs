@@ -26,7 +26,14 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     /// <summary>How soon a failed finalize round (API server unreachable...) is tried again.</summary>
     private static readonly TimeSpan FinalizeRetry = TimeSpan.FromSeconds(5);
     private readonly ReconcileTiming _timing;
-    private readonly ObjectLoader? _loader;
+    private const string ReadTimerKey = "read";
+    /// <summary>How soon a failed read of the object is tried again.</summary>
+    private static readonly TimeSpan ReadRetry = TimeSpan.FromSeconds(2);
+    private readonly ObjectLoader _loader;
+    /// <summary>Cancelled when the entity stops: ends a read under way.</summary>
+    private readonly CancellationTokenSource _lifetime = new();
+    private bool _reading;
+    private bool _readAgain;
     private ObjectView? _view;
     private CancellationTokenSource _work = new();
     /// <summary>What to do with the result of the work under way; null when none runs.</summary>
@@ -38,7 +45,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     private bool _finalizePending;
 
     protected ReconcilingEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
-        ObjectLoader? loader)
+        ObjectLoader loader)
     {
         EntityId = entityId;
         Handler = handler;
@@ -46,7 +53,24 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         _timing = timing;
         _loader = loader;
 
-        Receive<ObjectChanged>(m => Adopt(JsonNode.Parse(m.ObjectJson)!.AsObject()));
+        Receive<ObjectChanged>(m =>
+        {
+            if (!ObjectView.IsNoNewerThan(m.ResourceVersion, _view))
+                ReadNow();
+        });
+        Receive<ReadObject>(_ =>
+        {
+            if (Object is null && !_reading)
+                ReadNow();
+        });
+        Receive<ObjectRead>(m => OnObjectRead(m.Object));
+        Receive<ObjectReadFailed>(m =>
+        {
+            _reading = false;
+            // The API server is unreachable or refused: read again shortly (the watcher's relist would too, later).
+            Log.Warning("{0}: could not read its object, retrying in {1}: {2}", EntityId, ReadRetry, m.Error.Message);
+            Timers.StartSingleTimer(ReadTimerKey, new ObjectChanged(EntityId, null), ReadRetry);
+        });
         ReceiveAsync<ObjectDeleted>(async _ =>
         {
             CancelWork();
@@ -76,49 +100,56 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
                 then(m.Result, m.Error);
             DispatchPending();
         });
-        ReceiveAsync<LoadObject>(_ => LoadAsync());
     }
 
     protected override void PreStart()
     {
         base.PreStart();
         TideMetrics.EntityStarted(EntityId);
-        // Sharding (remember-entities) restarts entities of a lost node's shards with no message: fetch the object.
-        if (_loader is not null)
-            Self.Tell(LoadObject.Instance);
+        // Sharding (remember-entities) restarts entities of a lost node's shards with no message: read the object.
+        Self.Tell(ReadObject.Instance);
     }
 
     protected override void PostStop()
     {
         _work.Cancel();
+        _lifetime.Cancel();
         TideMetrics.EntityStopped(EntityId);
         base.PostStop();
     }
 
-    private async Task LoadAsync()
+    /// <summary>Reads the object from the cluster (or the loader's cache), once at a time: news that arrives during a
+    /// read asks for one more read after it. A loader that answers at once is adopted at once, before the messages
+    /// that follow.</summary>
+    private void ReadNow()
     {
-        if (Object is not null)
-            return;
-        JsonObject? obj;
-        try
+        if (_reading)
         {
-            obj = await _loader!(EntityId, _work.Token);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // The watcher's relist delivers the object later; nothing is lost.
-            Log.Warning("{0}: could not read its object: {1}", EntityId, e.Message);
+            _readAgain = true;
             return;
         }
-        if (obj is null)
-        {
-            // Gone (deleted while no node ran this entity), or not created yet by the user that others wait for.
-            if (!HasListeners)
-                Self.Tell(new ObjectDeleted(EntityId));
-        }
-        else if (Object is null)
-        {
+        _reading = true;
+        Timers.Cancel(ReadTimerKey);
+        var read = _loader(EntityId, _lifetime.Token);
+        if (read.IsCompletedSuccessfully)
+            OnObjectRead(read.Result);
+        else
+            read.PipeTo(Self, success: obj => new ObjectRead(obj), failure: e => new ObjectReadFailed(e));
+    }
+
+    private void OnObjectRead(JsonObject? obj)
+    {
+        _reading = false;
+        if (obj is not null)
             Adopt(obj);
+        // Gone (deleted while no node ran this entity), or not created yet by the user that others wait for. An
+        // object that disappears later is stopped by the watcher's deletion.
+        else if (Object is null && !HasListeners)
+            Self.Tell(new ObjectDeleted(EntityId));
+        if (_readAgain)
+        {
+            _readAgain = false;
+            ReadNow();
         }
     }
 
@@ -319,11 +350,16 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         public static readonly FinalizeNow Instance = new();
     }
 
-    /// <summary>Read the object from the cluster if no watcher delivered it yet.</summary>
-    private sealed class LoadObject
+    /// <summary>Read the object from the cluster on start, unless a change announced meanwhile already did.</summary>
+    private sealed class ReadObject
     {
-        public static readonly LoadObject Instance = new();
+        public static readonly ReadObject Instance = new();
     }
+
+    /// <summary>A read of the object ended (local only: it carries the object, null when it does not exist).</summary>
+    private sealed record ObjectRead(JsonObject? Object) : INoSerializationVerificationNeeded;
+
+    private sealed record ObjectReadFailed(Exception Error) : INoSerializationVerificationNeeded;
 
     /// <summary>The work under way ended (local only: it carries the work's result objects and exception).</summary>
     private sealed record WorkDone(object? Result, Exception? Error) : INoSerializationVerificationNeeded;

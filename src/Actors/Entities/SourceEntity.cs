@@ -21,7 +21,7 @@ public sealed class SourceEntity : ReconcilingEntity
     private readonly Dictionary<string, ArtifactLocation> _included = new(StringComparer.Ordinal);
 
     public SourceEntity(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
-        ObjectLoader? loader = null)
+        ObjectLoader loader)
         : base(entityId, handler, regions, timing, loader)
     {
         Receive<Subscribe>(m =>
@@ -77,7 +77,7 @@ public sealed class SourceEntity : ReconcilingEntity
     }
 
     public static Props Props(string entityId, IReconcileHandler handler, ShardRegions regions, ReconcileTiming timing,
-        ObjectLoader? loader = null) =>
+        ObjectLoader loader) =>
         Akka.Actor.Props.Create(() => new SourceEntity(entityId, handler, regions, timing, loader));
 
     protected override bool HasListeners => _subscribers.Count > 0;

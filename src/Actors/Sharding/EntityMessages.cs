@@ -1,8 +1,11 @@
 using Tide.Engine.Artifacts;
 namespace Tide.Actors.Sharding;
 
-/// <summary>The object as the watcher saw it (JSON, status included). Starts the entity if it is not running.</summary>
-public sealed record ObjectChanged(string EntityId, string ObjectJson) : IEntityMessage;
+/// <summary>The object changed: the watcher saw this resourceVersion (null: unknown). Starts the entity if it is not
+/// running; the entity reads the object itself unless it holds this version or a newer one. It carries no object: a
+/// Kustomization with thousands of inventory entries exceeds Akka's frame size, and messages between nodes carry ids
+/// and versions only.</summary>
+public sealed record ObjectChanged(string EntityId, string? ResourceVersion) : IEntityMessage;
 
 /// <summary>The object is gone: the entity stops.</summary>
 public sealed record ObjectDeleted(string EntityId) : IEntityMessage;

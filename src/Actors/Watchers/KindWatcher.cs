@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Tide.Actors.Entities;
 using Tide.Actors.Sharding;
 using Tide.Engine.Kube;
 
@@ -41,7 +42,7 @@ public sealed class KindWatcher : ReceiveActor
                     {
                         var id = IdOf(kind, item);
                         ids.Add(id);
-                        regions.Tell(new ObjectChanged(id, item.ToJsonString()));
+                        regions.Tell(new ObjectChanged(id, ObjectView.ResourceVersionOf(item)));
                     }
                     foreach (var gone in known.Except(ids))
                         regions.Tell(new ObjectDeleted(gone));
@@ -49,7 +50,7 @@ public sealed class KindWatcher : ReceiveActor
                     break;
                 case InformerEvent.Changed changed:
                     known.Add(IdOf(kind, changed.Object));
-                    regions.Tell(new ObjectChanged(IdOf(kind, changed.Object), changed.Object.ToJsonString()));
+                    regions.Tell(new ObjectChanged(IdOf(kind, changed.Object), ObjectView.ResourceVersionOf(changed.Object)));
                     break;
                 case InformerEvent.Deleted deleted:
                     known.Remove(IdOf(kind, deleted.Object));

@@ -33,15 +33,15 @@ public static class RunCommand
         return command;
     }
 
-    /// <summary>Starts a node; a port it cannot listen on (artifacts, webhooks, metrics, UI) is one line on stderr naming
-    /// the address, and null, instead of a stack trace.</summary>
+    /// <summary>Starts a node; a port it cannot listen on (artifacts, webhooks, metrics, UI) or a wrong cluster setting
+    /// is one line on stderr naming it, and null, instead of a stack trace.</summary>
     public static async Task<TideRuntime?> TryStartAsync(Akka.Configuration.Config hocon, string? kubeconfig, CancellationToken ct)
     {
         try
         {
             return await TideRuntime.StartAsync(hocon, kubeconfig, Console.WriteLine, ct);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or Akka.Configuration.ConfigurationException)
         {
             Console.Error.WriteLine($"tide: {e.Message}");
             return null;

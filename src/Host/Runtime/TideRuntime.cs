@@ -61,6 +61,8 @@ public sealed class TideRuntime : IAsyncDisposable
         CancellationToken ct)
     {
         var settings = TideSettings.From(config);
+        // A contradictory tide.cluster fails the start before anything listens or talks to the cluster.
+        _ = ClusterFormation.From(config);
         var storeDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "store"));
         // /readyz answers once the node (started last) is an Up member of its cluster.
         TideNode? started = null;

@@ -9,6 +9,7 @@ namespace Tide.Actors.Tests.Entities;
 public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-messages = on")
 {
     private const string App = "Kustomization/ns/app";
+    private readonly StoredObjects _objects = new();
     private const string Source = "GitRepository/ns/repo";
     private static readonly ArtifactLocation V1 = new("main@sha1:1111", "sha256:" + new string('a', 64), "http://127.0.0.1:1/a.tar.gz");
 
@@ -17,9 +18,7 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
     {
         var sources = CreateTestProbe();
         var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10)));
-        var entity = Start(handler, sources);
-
-        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        var entity = Start(handler, sources, first: _objects.Changed(App, sourceName: "repo"));
         Assert.Equal(new Subscribe(Source, App), sources.ExpectMsg<Subscribe>());
 
         entity.Tell(new ArtifactChanged(App, Source, V1));
@@ -38,8 +37,7 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
         var sources = CreateTestProbe();
         // Retried after 10 minutes: any reconcile within this test is one the messages caused.
         var handler = new RecordingHandler(_ => new ReconcileOutcome(false, TimeSpan.FromMinutes(10)));
-        var entity = Start(handler, sources);
-        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        var entity = Start(handler, sources, first: _objects.Changed(App, sourceName: "repo"));
         sources.ExpectMsg<Subscribe>();
         entity.Tell(new ArtifactChanged(App, Source, V1));
         AwaitCondition(() => handler.Calls.Any(c => c.Artifact == V1));
@@ -63,8 +61,7 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
         var sources = CreateTestProbe();
         var applied = new Dictionary<string, string> { ["ConfigMap/ns/a"] = "AS-APPLIED" };
         var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1) { Applied = applied });
-        var entity = Start(handler, sources, backoffMin: TimeSpan.FromSeconds(10));
-        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        var entity = Start(handler, sources, backoffMin: TimeSpan.FromSeconds(10), first: _objects.Changed(App, sourceName: "repo"));
         AwaitCondition(() => handler.Calls.Count == 1);
 
         // The watch event of the apply itself: the object is as the apply left it.
@@ -150,8 +147,7 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
         var sources = CreateTestProbe();
         // The first reconcile ran before any ArtifactChanged: the handler found V1 in the source's status.
         var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1));
-        var entity = Start(handler, sources);
-        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        var entity = Start(handler, sources, first: _objects.Changed(App, sourceName: "repo"));
         AwaitCondition(() => handler.Calls.Count == 1);
         Assert.Null(handler.Calls.Single().Artifact);
 
@@ -166,8 +162,7 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
         var sources = CreateTestProbe();
         var waiting = true;
         var handler = new RecordingHandler(_ => new ReconcileOutcome(!waiting, TimeSpan.FromMinutes(10), V1));
-        var entity = Start(handler, sources, backoffMin: TimeSpan.FromSeconds(10));
-        entity.Tell(Objects.Changed(App, sourceName: "repo", dependsOn: "infra"));
+        var entity = Start(handler, sources, backoffMin: TimeSpan.FromSeconds(10), first: _objects.Changed(App, sourceName: "repo", dependsOn: "infra"));
         AwaitCondition(() => handler.Calls.Count == 1);
 
         // The dependency became ready: the waiting Kustomization starts at once (no retry before 10 s).
@@ -217,9 +212,7 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
     {
         var sources = CreateTestProbe();
         var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMilliseconds(300)));
-        var entity = Start(handler, sources);
-
-        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        var entity = Start(handler, sources, first: _objects.Changed(App, sourceName: "repo"));
         sources.ExpectMsg<Subscribe>();
         sources.ExpectMsg<Subscribe>(TimeSpan.FromSeconds(3));
         sources.ExpectMsg<Subscribe>(TimeSpan.FromSeconds(3));
@@ -230,11 +223,10 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
     {
         var sources = CreateTestProbe();
         var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10)));
-        var entity = Start(handler, sources);
-        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        var entity = Start(handler, sources, first: _objects.Changed(App, sourceName: "repo"));
         sources.ExpectMsg<Subscribe>();
 
-        entity.Tell(Objects.Changed(App, generation: 2, sourceName: "other"));
+        entity.Tell(_objects.Changed(App, generation: 2, sourceName: "other"));
         Assert.Equal(new Unsubscribe(Source, App), sources.ExpectMsg<Unsubscribe>());
         Assert.Equal(new Subscribe("GitRepository/ns/other", App), sources.ExpectMsg<Subscribe>());
 
@@ -253,18 +245,18 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
         var router = Sys.ActorOf(Props.Create(() => new Router()));
         regions.Add("GitRepository", router);
         regions.Add("Kustomization", router);
-        router.Tell(new Router.Register(Source, Sys.ActorOf(SourceEntity.Props(Source, sourceHandler, regions, timing()))));
-        router.Tell(new Router.Register(App, Sys.ActorOf(KustomizationEntity.Props(App, consumerHandler, regions, timing()))));
+        router.Tell(new Router.Register(Source, Sys.ActorOf(SourceEntity.Props(Source, sourceHandler, regions, timing(), _objects.Loader))));
+        router.Tell(new Router.Register(App, Sys.ActorOf(KustomizationEntity.Props(App, consumerHandler, regions, timing(), _objects.Loader))));
 
-        router.Tell(Objects.Changed(Source));
-        router.Tell(Objects.Changed(App, sourceName: "repo"));
+        router.Tell(_objects.Changed(Source));
+        router.Tell(_objects.Changed(App, sourceName: "repo"));
         AwaitCondition(() => consumerHandler.Calls.Any(c => c.Artifact == V1), TimeSpan.FromSeconds(5));
 
         // The source entity moves (a fresh instance knows no subscribers); the consumer's next interval heals it.
         var V2 = V1 with { Revision = "main@sha1:2222", Digest = "sha256:" + new string('c', 64) };
         var movedHandler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V2));
-        router.Tell(new Router.Register(Source, Sys.ActorOf(SourceEntity.Props(Source, movedHandler, regions, timing()))));
-        router.Tell(Objects.Changed(Source));
+        router.Tell(new Router.Register(Source, Sys.ActorOf(SourceEntity.Props(Source, movedHandler, regions, timing(), _objects.Loader))));
+        router.Tell(_objects.Changed(Source));
         AwaitCondition(() => consumerHandler.Calls.Any(c => c.Artifact == V2), TimeSpan.FromSeconds(5));
     }
 
@@ -278,17 +270,21 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
         var calls = 0;
         var handler = new ScriptedHandler((_, artifact, _) =>
             Task.FromResult(reconcile(entity, artifact, Interlocked.Increment(ref calls))));
-        entity = Start(handler, CreateTestProbe(), backoffMin: TimeSpan.FromSeconds(10));
-        entity.Tell(Objects.Changed(App, sourceName: "repo", dependsOn: dependsOn));
+        entity = Start(handler, CreateTestProbe(), backoffMin: TimeSpan.FromSeconds(10), first: _objects.Changed(App, sourceName: "repo", dependsOn: dependsOn));
         return handler;
     }
 
-    private IActorRef Start(IReconcileHandler handler, Akka.TestKit.TestProbe sources, TimeSpan? backoffMin = null)
+    /// <summary>Starts the entity of App, whose object <paramref name="first"/> stored, and tells it the change.</summary>
+    private IActorRef Start(IReconcileHandler handler, Akka.TestKit.TestProbe sources, TimeSpan? backoffMin = null,
+        ObjectChanged? first = null)
     {
         var regions = new ShardRegions();
         regions.Add("GitRepository", sources);
         regions.Add("Kustomization", CreateTestProbe());
-        return Sys.ActorOf(KustomizationEntity.Props(App, handler, regions, new ReconcileTiming(backoffMin ?? TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0)));
+        var entity = Sys.ActorOf(KustomizationEntity.Props(App, handler, regions, new ReconcileTiming(backoffMin ?? TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0), _objects.Loader));
+        if (first is not null)
+            entity.Tell(first);
+        return entity;
     }
 
     /// <summary>Stands in for shard regions: routes entity messages to the registered entity actor.</summary>

@@ -3,15 +3,9 @@ using Tide.Actors.Sharding;
 
 namespace Tide.Actors.Tests.Entities;
 
-/// <summary>Object JSON as the watcher would deliver it.</summary>
+/// <summary>Object JSON as the API server would return it.</summary>
 public static class Objects
 {
-    public static ObjectChanged Changed(string entityId, long generation = 1, string? requestedAt = null,
-        bool suspend = false, string? sourceName = null, string? statusMessage = null, string? dependsOn = null,
-        long? resourceVersion = null, bool deleting = false) =>
-        new(entityId, Object(entityId, generation, requestedAt, suspend, sourceName, statusMessage, dependsOn, resourceVersion, deleting)
-            .ToJsonString());
-
     public static JsonObject Object(string entityId, long generation = 1, string? requestedAt = null,
         bool suspend = false, string? sourceName = null, string? statusMessage = null, string? dependsOn = null,
         long? resourceVersion = null, bool deleting = false)

@@ -12,6 +12,7 @@ namespace Tide.Actors.Tests.Entities;
 public sealed class ReconcilingEntityTests() : TestKit("akka.actor.serialize-messages = on")
 {
     private const string App = "Kustomization/ns/app";
+    private readonly StoredObjects _objects = new();
     private static readonly ArtifactLocation V1 = Artifact('1');
     private static readonly ArtifactLocation V2 = Artifact('2');
     private static readonly ArtifactLocation V3 = Artifact('3');
@@ -33,8 +34,7 @@ public sealed class ReconcilingEntityTests() : TestKit("akka.actor.serialize-mes
                 Written = Written(resourceVersion: 10 * Revision(artifact), inventory: artifact!.Revision),
             };
         });
-        var (entity, sources) = Start(handler);
-        entity.Tell(Objects.Changed(App, sourceName: "repo", resourceVersion: 1));
+        var (entity, sources) = Start(handler, first: _objects.Changed(App, sourceName: "repo", resourceVersion: 1));
         sources.ExpectMsg<Subscribe>();
         entity.Tell(new ArtifactChanged(App, "GitRepository/ns/repo", V1));
         AwaitCondition(() => handler.Calls.Any(c => c.Artifact == V1));
@@ -43,8 +43,8 @@ public sealed class ReconcilingEntityTests() : TestKit("akka.actor.serialize-mes
 
         // A commit arrives mid-apply, then the watch events of older versions (the first write, the first sight).
         entity.Tell(new ArtifactChanged(App, "GitRepository/ns/repo", V3));
-        entity.Tell(new ObjectChanged(App, Written(resourceVersion: 10, inventory: V1.Revision).ToJsonString()));
-        entity.Tell(Objects.Changed(App, sourceName: "repo", resourceVersion: 1));
+        entity.Tell(new ObjectChanged(App, "10"));
+        entity.Tell(_objects.Changed(App, sourceName: "repo", resourceVersion: 1));
         release.SetResult();
 
         AwaitCondition(() => handler.Calls.Any(c => c.Artifact == V3));
@@ -60,17 +60,53 @@ public sealed class ReconcilingEntityTests() : TestKit("akka.actor.serialize-mes
     {
         var handler = new ScriptedHandler((_, _, _) => Task.FromResult(
             new ReconcileOutcome(true, TimeSpan.FromMinutes(10)) { Written = Written(resourceVersion: 20, inventory: "written") }));
-        var (entity, _) = Start(handler);
-        entity.Tell(Objects.Changed(App, sourceName: "repo", resourceVersion: 1));
+        var (entity, _) = Start(handler, first: _objects.Changed(App, sourceName: "repo", resourceVersion: 1));
         AwaitCondition(() => handler.Calls.Count == 1);
 
         // The watcher delivers the first sight's version late, after the entity's write returned version 20.
-        entity.Tell(new ObjectChanged(App, Written(resourceVersion: 5, inventory: "stale").ToJsonString()));
+        entity.Tell(new ObjectChanged(App, "5"));
         // Drift makes it reconcile from the copy it holds.
         entity.Tell(new DriftDetected(App, "ConfigMap/ns/a", ""));
 
         AwaitCondition(() => handler.Calls.Count == 2, TimeSpan.FromSeconds(3));
         Assert.Equal("written", (string?)handler.Calls.Last().Object["status"]?["inventory"]);
+    }
+
+    [Fact]
+    public void ChangeAtAVersionItHolds_ReadsNothing_ANewerVersionIsRead()
+    {
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10)));
+        var (entity, _) = Start(handler, first: _objects.Changed(App, resourceVersion: 1));
+        AwaitCondition(() => handler.Calls.Count == 1);
+        var reads = _objects.Reads;
+
+        // A relist announces every object again: an entity that holds that version reads nothing.
+        entity.Tell(new ObjectChanged(App, "1"));
+        entity.Tell(_objects.Changed(App, generation: 2, resourceVersion: 2));
+
+        AwaitCondition(() => handler.Calls.Count == 2);
+        Assert.Equal(2, (long?)handler.Calls.Last().Object["metadata"]?["generation"]);
+        Assert.Equal(reads + 1, _objects.Reads);
+    }
+
+    [Fact]
+    public void FailedRead_IsTriedAgain()
+    {
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10)));
+        var stored = Objects.Object(App, resourceVersion: 1);
+        var attempts = 0;
+        ObjectLoader flaky = async (_, ct) =>
+        {
+            await Task.Yield();
+            return Interlocked.Increment(ref attempts) == 1 ? throw new HttpRequestException("connection refused") : stored;
+        };
+        var regions = new ShardRegions();
+        regions.Add("GitRepository", CreateTestProbe());
+        Sys.ActorOf(KustomizationEntity.Props(App, handler, regions,
+            new ReconcileTiming(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), 0), flaky));
+
+        AwaitCondition(() => handler.Calls.Count == 1, TimeSpan.FromSeconds(5));
+        Assert.Equal(2, Volatile.Read(ref attempts));
     }
 
     [Fact]
@@ -82,8 +118,7 @@ public sealed class ReconcilingEntityTests() : TestKit("akka.actor.serialize-mes
                 await Task.Delay(Timeout.Infinite, ct);
             return new ReconcileOutcome(true, TimeSpan.FromMinutes(10), artifact);
         });
-        var (entity, sources) = Start(handler);
-        entity.Tell(Objects.Changed(App, sourceName: "repo"));
+        var (entity, sources) = Start(handler, first: _objects.Changed(App, sourceName: "repo"));
         sources.ExpectMsg<Subscribe>();
         entity.Tell(new ArtifactChanged(App, "GitRepository/ns/repo", V1));
         AwaitCondition(() => handler.Calls.Any(c => c.Artifact == V1));
@@ -104,11 +139,10 @@ public sealed class ReconcilingEntityTests() : TestKit("akka.actor.serialize-mes
                 await Task.Delay(Timeout.Infinite, ct);
             return new ReconcileOutcome(true, TimeSpan.FromMinutes(10));
         });
-        var (entity, _) = Start(handler);
-        entity.Tell(Objects.Changed(App, generation: 1, resourceVersion: 1));
+        var (entity, _) = Start(handler, first: _objects.Changed(App, generation: 1, resourceVersion: 1));
         AwaitCondition(() => handler.Calls.Count == 1);
 
-        entity.Tell(Objects.Changed(App, generation: 2, resourceVersion: 2));
+        entity.Tell(_objects.Changed(App, generation: 2, resourceVersion: 2));
 
         AwaitCondition(() => handler.Calls.Count == 2);
         Assert.True(handler.Calls.First().Token.IsCancellationRequested);
@@ -127,11 +161,10 @@ public sealed class ReconcilingEntityTests() : TestKit("akka.actor.serialize-mes
             },
             // Twice "still terminating", then done.
             (_, _) => Task.FromResult(Interlocked.Increment(ref rounds) < 3 ? TimeSpan.FromMilliseconds(100) : (TimeSpan?)null));
-        var (entity, _) = Start(handler);
-        entity.Tell(Objects.Changed(App, resourceVersion: 1));
+        var (entity, _) = Start(handler, first: _objects.Changed(App, resourceVersion: 1));
         AwaitCondition(() => handler.Calls.Count == 1);
 
-        entity.Tell(Objects.Changed(App, resourceVersion: 2, deleting: true));
+        entity.Tell(_objects.Changed(App, resourceVersion: 2, deleting: true));
 
         AwaitCondition(() => handler.Finalized.Count == 3, TimeSpan.FromSeconds(5));
         Assert.True(handler.Calls.Single().Token.IsCancellationRequested);
@@ -152,15 +185,14 @@ public sealed class ReconcilingEntityTests() : TestKit("akka.actor.serialize-mes
                 Interlocked.Increment(ref completed);
                 return null;
             });
-        var (entity, sources) = Start(handler);
-        entity.Tell(Objects.Changed(App, sourceName: "repo", resourceVersion: 1));
+        var (entity, sources) = Start(handler, first: _objects.Changed(App, sourceName: "repo", resourceVersion: 1));
         sources.ExpectMsg<Subscribe>();
-        entity.Tell(Objects.Changed(App, sourceName: "repo", resourceVersion: 2, deleting: true));
+        entity.Tell(_objects.Changed(App, sourceName: "repo", resourceVersion: 2, deleting: true));
         AwaitCondition(() => handler.Finalized.Count == 1);
 
         entity.Tell(new ArtifactChanged(App, "GitRepository/ns/repo", V1));
         // A later message with a visible effect: once it shows, the artifact was handled.
-        entity.Tell(Objects.Changed(App, sourceName: "moved", resourceVersion: 3, deleting: true));
+        entity.Tell(_objects.Changed(App, sourceName: "moved", resourceVersion: 3, deleting: true));
         sources.ExpectMsg<Unsubscribe>();
         release.SetResult();
 
@@ -174,9 +206,7 @@ public sealed class ReconcilingEntityTests() : TestKit("akka.actor.serialize-mes
     {
         // A Kustomization's failure carries its retryInterval (300ms here); the node's backoff starts at 100ms.
         var handler = new RecordingHandler(_ => new ReconcileOutcome(false, TimeSpan.FromMilliseconds(300)));
-        var (entity, _) = Start(handler);
-
-        entity.Tell(Objects.Changed(App));
+        var (entity, _) = Start(handler, first: _objects.Changed(App));
 
         AwaitCondition(() => handler.Calls.Count >= 4, TimeSpan.FromSeconds(5));
         var times = handler.Calls.Select(c => c.At).ToList();
@@ -185,14 +215,17 @@ public sealed class ReconcilingEntityTests() : TestKit("akka.actor.serialize-mes
         Assert.All(gaps.Take(3), gap => Assert.InRange(gap, 290, 900));
     }
 
-    private (IActorRef Entity, Akka.TestKit.TestProbe Sources) Start(IReconcileHandler handler)
+    /// <summary>Starts the entity of App, whose object <paramref name="first"/> stored, and tells it the change.</summary>
+    private (IActorRef Entity, Akka.TestKit.TestProbe Sources) Start(IReconcileHandler handler, ObjectChanged first)
     {
         var sources = CreateTestProbe();
         var regions = new ShardRegions();
         regions.Add("GitRepository", sources);
         regions.Add("Kustomization", CreateTestProbe());
         var timing = new ReconcileTiming(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), 0);
-        return (Sys.ActorOf(KustomizationEntity.Props(App, handler, regions, timing)), sources);
+        var entity = Sys.ActorOf(KustomizationEntity.Props(App, handler, regions, timing, _objects.Loader));
+        entity.Tell(first);
+        return (entity, sources);
     }
 
     /// <summary>The object as a status write returns it: version <paramref name="resourceVersion"/>, with the

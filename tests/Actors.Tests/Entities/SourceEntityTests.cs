@@ -9,17 +9,22 @@ namespace Tide.Actors.Tests.Entities;
 public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages = on")
 {
     private const string Source = "GitRepository/ns/repo";
+    private readonly StoredObjects _objects = new();
     private static readonly ArtifactLocation V1 = new("main@sha1:1111", "sha256:" + new string('a', 64), "http://127.0.0.1:1/a.tar.gz");
     private static readonly ArtifactLocation V2 = new("main@sha1:2222", "sha256:" + new string('b', 64), "http://127.0.0.1:1/b.tar.gz");
 
-    private (IActorRef Entity, Akka.TestKit.TestProbe Consumers) Start(IReconcileHandler handler, TimeSpan? backoffMin = null)
+    /// <summary>Starts the entity of Source, whose object <paramref name="first"/> stored, and tells it the change.</summary>
+    private (IActorRef Entity, Akka.TestKit.TestProbe Consumers) Start(IReconcileHandler handler, TimeSpan? backoffMin = null,
+        ObjectChanged? first = null)
     {
         var consumers = CreateTestProbe();
         var regions = new ShardRegions();
         regions.Add("Kustomization", consumers);
         regions.Add("GitRepository", CreateTestProbe());
         var entity = Sys.ActorOf(SourceEntity.Props(Source, handler, regions,
-            new ReconcileTiming(backoffMin ?? TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0)));
+            new ReconcileTiming(backoffMin ?? TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0), _objects.Loader));
+        if (first is not null)
+            entity.Tell(first);
         return (entity, consumers);
     }
 
@@ -27,9 +32,7 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
     public void ObjectChanged_FirstSight_ReconcilesAtOnceThenOnItsInterval()
     {
         var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMilliseconds(300), V1));
-        var (entity, _) = Start(handler);
-
-        entity.Tell(Objects.Changed(Source));
+        var (entity, _) = Start(handler, first: _objects.Changed(Source));
 
         AwaitCondition(() => handler.Calls.Count >= 3, TimeSpan.FromSeconds(5));
         var times = handler.Calls.Select(c => c.At).ToList();
@@ -41,9 +44,7 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
     {
         // A source's failure asks for the backoff (source-controller's rate limiter); its interval plays no part.
         var handler = new RecordingHandler(_ => new ReconcileOutcome(false, TimeSpan.FromMinutes(10)) { Backoff = true });
-        var (entity, _) = Start(handler, TimeSpan.FromMilliseconds(100));
-
-        entity.Tell(Objects.Changed(Source));
+        var (entity, _) = Start(handler, TimeSpan.FromMilliseconds(100), first: _objects.Changed(Source));
 
         AwaitCondition(() => handler.Calls.Count >= 6, TimeSpan.FromSeconds(10));
         var times = handler.Calls.Select(c => c.At).ToList();
@@ -61,8 +62,7 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
     {
         var revision = V1;
         var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10), revision));
-        var (entity, consumers) = Start(handler);
-        entity.Tell(Objects.Changed(Source));
+        var (entity, consumers) = Start(handler, first: _objects.Changed(Source));
         AwaitCondition(() => handler.Calls.Count == 1);
 
         entity.Tell(new Subscribe(Source, "Kustomization/ns/app"));
@@ -70,7 +70,7 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
         Assert.Equal(("Kustomization/ns/app", Source, V1), (first.EntityId, first.SourceId, first.Artifact));
 
         revision = V2;
-        entity.Tell(Objects.Changed(Source, requestedAt: "now"));
+        entity.Tell(_objects.Changed(Source, requestedAt: "now"));
         var second = consumers.ExpectMsg<ArtifactChanged>();
         Assert.Equal(V2, second.Artifact);
     }
@@ -79,17 +79,16 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
     public void StatusOnlyChange_DoesNotReconcile_ButRequestedAtAndSpecDo()
     {
         var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1));
-        var (entity, _) = Start(handler);
-        entity.Tell(Objects.Changed(Source));
+        var (entity, _) = Start(handler, first: _objects.Changed(Source));
         AwaitCondition(() => handler.Calls.Count == 1);
 
-        entity.Tell(Objects.Changed(Source, statusMessage: "written by Tide"));
+        entity.Tell(_objects.Changed(Source, statusMessage: "written by Tide"));
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         Assert.Single(handler.Calls);
 
-        entity.Tell(Objects.Changed(Source, requestedAt: "2026-11-25T00:00:00Z"));
+        entity.Tell(_objects.Changed(Source, requestedAt: "2026-11-25T00:00:00Z"));
         AwaitCondition(() => handler.Calls.Count == 2);
-        entity.Tell(Objects.Changed(Source, generation: 2, requestedAt: "2026-11-25T00:00:00Z"));
+        entity.Tell(_objects.Changed(Source, generation: 2, requestedAt: "2026-11-25T00:00:00Z"));
         AwaitCondition(() => handler.Calls.Count == 3);
     }
 
@@ -97,17 +96,16 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
     public void Suspend_StopsTheTimer_AndResumeReconciles()
     {
         var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMilliseconds(200), V1));
-        var (entity, _) = Start(handler);
-        entity.Tell(Objects.Changed(Source));
+        var (entity, _) = Start(handler, first: _objects.Changed(Source));
         AwaitCondition(() => handler.Calls.Count >= 1);
 
-        entity.Tell(Objects.Changed(Source, generation: 2, suspend: true));
+        entity.Tell(_objects.Changed(Source, generation: 2, suspend: true));
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         var suspendedCount = handler.Calls.Count;
         ExpectNoMsg(TimeSpan.FromMilliseconds(700));
         Assert.Equal(suspendedCount, handler.Calls.Count);
 
-        entity.Tell(Objects.Changed(Source, generation: 3, suspend: false));
+        entity.Tell(_objects.Changed(Source, generation: 3, suspend: false));
         AwaitCondition(() => handler.Calls.Count > suspendedCount);
     }
 
@@ -118,8 +116,9 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
         var parent = CreateTestProbe();
         var regions = new ShardRegions();
         regions.Add("Kustomization", CreateTestProbe());
-        var entity = parent.ChildActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0)));
-        entity.Tell(Objects.Changed(Source));
+        var changed = _objects.Changed(Source);
+        var entity = parent.ChildActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0), _objects.Loader));
+        entity.Tell(changed);
         AwaitCondition(() => handler.Calls.Count >= 1);
 
         entity.Tell(new ObjectDeleted(Source));
@@ -138,16 +137,14 @@ public sealed class SourceEntityTests() : TestKit("akka.actor.serialize-messages
         var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10), V1));
         var regions = new ShardRegions();
         regions.Add("Kustomization", CreateTestProbe());
-        var stored = System.Text.Json.Nodes.JsonNode.Parse(Objects.Changed(Source).ObjectJson)!.AsObject();
-        ObjectLoader present = (id, _) => Task.FromResult<System.Text.Json.Nodes.JsonObject?>(id == Source ? stored : null);
-        Sys.ActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0), present));
+        _objects.Changed(Source);
+        Sys.ActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0), _objects.Loader));
 
         AwaitCondition(() => handler.Calls.Count == 1);
         Assert.Equal("repo", handler.Calls.Single().Object["metadata"]!["name"]!.GetValue<string>());
 
         var parent = CreateTestProbe();
-        ObjectLoader gone = (_, _) => Task.FromResult<System.Text.Json.Nodes.JsonObject?>(null);
-        parent.ChildActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0), gone));
+        parent.ChildActorOf(SourceEntity.Props(Source, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(800), 0), new StoredObjects().Loader));
         parent.ExpectMsg<Akka.Cluster.Sharding.Passivate>();
     }
 }

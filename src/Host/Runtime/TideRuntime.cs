@@ -21,12 +21,14 @@ public sealed class TideRuntime : IAsyncDisposable
     private readonly HttpEndpoint _webhookServer;
     private readonly HttpEndpoint _metricsServer;
     private readonly HttpClient _http;
+    private readonly RemoteClusters _remoteClusters;
 
     private readonly NodeLease _lease;
 
     private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpEndpoint metricsServer, HttpClient http,
-        KubeClient kube, TideNode node)
+        KubeClient kube, TideNode node, RemoteClusters remoteClusters)
     {
+        _remoteClusters = remoteClusters;
         _lease = NodeLease.Start(kube, node.Address.ToString());
         _artifactServer = artifactServer;
         _webhookServer = webhookServer;
@@ -78,6 +80,7 @@ public sealed class TideRuntime : IAsyncDisposable
             ArtifactRetention = settings.ArtifactRetention,
             UnpackLimits = settings.UnpackLimits,
         };
+        var remoteClusters = new RemoteClusters(settings.RemoteClusterLimits, TimeProvider.System);
         var secrets = new SecretReader(kube);
         var status = new StatusWriter(kube, settings.FieldManager, new EventRecorder(kube, TimeProvider.System),
             TimeProvider.System, progress);
@@ -128,8 +131,8 @@ public sealed class TideRuntime : IAsyncDisposable
                     DefaultServiceAccount = settings.DefaultServiceAccount,
                     UnpackLimits = settings.UnpackLimits,
                     DependencyRequeueInterval = settings.RequeueDependency,
-                }),
-            status, applies, progress);
+                }, remoteClusters),
+            status, applies, progress, new ClusterBulkheads(settings.RemoteClusterWorkers));
         // Before the node joins: a port in use fails the start without leaving a cluster member behind.
         var webhookServer = await WebhookServer.StartAsync(new WebhookReceiver(kube, TimeProvider.System),
             settings.WebhooksHost, settings.WebhooksPort, progress, ct);
@@ -144,9 +147,9 @@ public sealed class TideRuntime : IAsyncDisposable
             // A Receiver publishes no artifact and has no subscribers: a source entity with nothing to publish.
             new EntityKind(Receiver.KindName, Receiver.ApiVersionV1, IsSource: true,
                 new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
-        ], progress, ct);
+        ], progress, ct, remoteClusters);
         started = node;
-        return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node);
+        return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node, remoteClusters);
     }
 
     public async ValueTask DisposeAsync()
@@ -157,6 +160,7 @@ public sealed class TideRuntime : IAsyncDisposable
         await Node.DisposeAsync();
         await _artifactServer.DisposeAsync();
         _http.Dispose();
+        _remoteClusters.Dispose();
         Kube.Dispose();
     }
 }

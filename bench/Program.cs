@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["reconcile"] = Tide.Bench.ReconcileBench.RunAsync,
     ["helmrelease"] = Tide.Bench.HelmReleaseBench.RunAsync,
     ["flux"] = Tide.Bench.FluxBench.RunAsync,
+    ["steady"] = Tide.Bench.SteadyStateBench.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -99,9 +99,8 @@ public sealed class KustomizationEntity : ReconcilingEntity
         Receive<HealthTick>(tick =>
         {
             // A reconcile under way or since ends the health wait this tick belongs to.
-            if (tick.Epoch != _healthEpoch || Object is null || Busy)
+            if (tick.Epoch != _healthEpoch || Object is not { } obj || Busy)
                 return;
-            var obj = Object;
             var started = _healthWaitStarted;
             StartWork(ct => Handler.CheckHealthAsync(obj, started, ct), (outcome, error) =>
             {
@@ -248,10 +247,10 @@ public sealed class KustomizationEntity : ReconcilingEntity
     /// (a new target replaces the old one; no kinds withdraws it).</summary>
     private void TellDriftWatcher()
     {
-        if (_driftWatcher is null || Object is null)
+        if (_driftWatcher is null || Object is not { } obj)
             return;
-        var ns = Object["metadata"]?["namespace"]?.GetValue<string>() ?? "";
-        var secret = Object["spec"]?["kubeConfig"]?["secretRef"];
+        var ns = obj["metadata"]?["namespace"]?.GetValue<string>() ?? "";
+        var secret = obj["spec"]?["kubeConfig"]?["secretRef"];
         var cluster = secret?["name"]?.GetValue<string>() is { } name
             ? new TargetClusterRef(ns, name, secret["key"]?.GetValue<string>())
             : null;

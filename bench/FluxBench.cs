@@ -19,7 +19,7 @@ namespace Tide.Bench;
 /// <para>Measured: the API server's own apply ceiling first (the same 4N objects by server-side apply from this
 /// process, 16 in flight, into another namespace), then from the first create to every Kustomization Ready at the
 /// artifact's revision; objects/s and its ratio to the ceiling; each node's CPU time and resident memory.</para>
-/// Usage: <c>flux [--apps N] [--source oci|git] [--nodes K] [--timeout SECONDS]</c>.
+/// Usage: <c>flux [--apps N] [--source oci|git] [--nodes K] [--config HOCON] [--timeout SECONDS]</c>.
 /// </summary>
 internal static class FluxBench
 {
@@ -35,6 +35,7 @@ internal static class FluxBench
         var nodes = Flag(args, "--nodes", 1);
         var timeout = TimeSpan.FromSeconds(Flag(args, "--timeout", 600));
         var git = args.SkipWhile(a => a != "--source").Skip(1).FirstOrDefault("oci") == "git";
+        var extraConfig = args.SkipWhile(a => a != "--config").Skip(1).FirstOrDefault("");
         using var work = new TempDirectory("tide-bench-flux-");
         await using var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions { WorkloadDelay = TimeSpan.Zero });
         var kubeconfig = apiServer.WriteKubeconfig(work.Combine("kubeconfig"));
@@ -65,7 +66,7 @@ internal static class FluxBench
 
         Console.WriteLine($"# Flux-benchmark shape: {apps} apps x {ObjectsPerApp} objects (Deployment replicas 0, ServiceAccount, Service, " +
             $"Ingress), Kustomizations with prune, wait, postBuild.substitute; sources: {(git ? "one shared GitRepository" : $"{apps} OCIRepositories (docker-registry)")}; " +
-            $"{nodes} `tide run` process(es) with default settings; embedded API server in the benchmark process; " +
+            $"{nodes} `tide run` process(es) with default settings{(extraConfig.Length > 0 ? " + " + extraConfig : "")}; embedded API server in the benchmark process; " +
             $"{Environment.ProcessorCount} cores; load average before: {LoadAverage()}");
 
         var ceiling = await MeasureCeilingAsync(kube, apps);
@@ -77,7 +78,7 @@ internal static class FluxBench
         try
         {
             for (var i = 0; i < nodes; i++)
-                started.Add(await TideNodeProcess.StartAsync(work.Path, kubeconfig, i, seedPort, "", CancellationToken.None));
+                started.Add(await TideNodeProcess.StartAsync(work.Path, kubeconfig, i, seedPort, extraConfig, CancellationToken.None));
             var idle = started.Select(n => (n.CpuTime, n.ResidentBytes)).ToList();
             await using var watch = await ObjectWatch.StartAsync(kube, Kustomization.ApiVersionV1, Kustomization.KindName, FluxNamespace,
                 CancellationToken.None);
@@ -132,7 +133,7 @@ internal static class FluxBench
     }
 
     /// <summary>What the artifact holds: the four objects, named by postBuild substitution.</summary>
-    private const string AppManifest = """
+    internal const string AppManifest = """
         apiVersion: v1
         kind: ServiceAccount
         metadata:

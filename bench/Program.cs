@@ -9,6 +9,9 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["helmrelease"] = Tide.Bench.HelmReleaseBench.RunAsync,
     ["ui"] = Tide.Bench.UiBench.RunAsync,
     ["faults"] = Tide.Bench.FaultBench.RunAsync,
+    ["flux"] = Tide.Bench.FluxBench.RunAsync,
+    ["steady"] = Tide.Bench.SteadyStateBench.RunAsync,
+    ["clusters"] = Tide.Bench.ManyClustersBench.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

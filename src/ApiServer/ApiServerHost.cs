@@ -31,10 +31,12 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly X509Certificate2 _certificate;
     private readonly bool _tls;
     private readonly WorkloadSimulator? _simulator;
+    private readonly FaultInjector _faults;
 
     private ApiServerHost(WebApplication app, ObjectStore store, Uri url, string token, X509Certificate2 certificate, bool tls,
-        WorkloadSimulator? simulator)
+        WorkloadSimulator? simulator, FaultInjector faults)
     {
+        _faults = faults;
         _certificate = certificate;
         _tls = tls;
         _simulator = simulator;
@@ -52,6 +54,15 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     /// <summary>The current global resourceVersion.</summary>
     public long ResourceVersion => _store.State.Revision;
+
+    /// <summary>The faults injected now (<see cref="ApiServerOptions.Faults"/> at start). Setting them takes effect at
+    /// once, for tests and benchmarks that make a cluster slow or unreachable for a while: requests waiting out the
+    /// old latency go on under the new faults.</summary>
+    public FaultOptions Faults
+    {
+        get => _faults.Options;
+        set => _faults.Update(value);
+    }
 
     /// <summary>Open watches (for tests and benchmarks that check watches are released).</summary>
     public int WatchCount => _store.WatchCount;
@@ -80,9 +91,10 @@ public sealed class ApiServerHost : IAsyncDisposable
             var resources = new ResourceEndpoint(catalog, operations, tables, new WatchStreamer(store, tables), new EscalationCheck(authorizer),
                 options.MaxRequestBodyBytes);
             string serverAddress = "";
+            var faults = new FaultInjector(options.Faults);
             var authenticator = new Authenticator(users, anonymousIsAdmin: !options.Tls);
             var handler = new ApiHandler(catalog, authenticator, authorizer,
-                new FaultInjector(options.Faults), resources, new AccessReviewEndpoint(authorizer, authenticator, options.MaxRequestBodyBytes),
+                faults, resources, new AccessReviewEndpoint(authorizer, authenticator, options.MaxRequestBodyBytes),
                 () => serverAddress);
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -111,7 +123,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             var url = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
             serverAddress = url.Authority;
             var simulator = options.SimulateWorkloads ? new WorkloadSimulator(operations, catalog, time, options.WorkloadDelay) : null;
-            return new ApiServerHost(app, store, url, token, certificate, options.Tls, simulator);
+            return new ApiServerHost(app, store, url, token, certificate, options.Tls, simulator, faults);
         }
         catch
         {

@@ -36,8 +36,10 @@ public sealed class TideNode : IAsyncDisposable
     public int MemberCount => Akka.Cluster.Cluster.Get(System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up);
 
     /// <param name="progress">Where membership changes are reported (null: not reported).</param>
+    /// <param name="remoteClusters">The clients of remote clusters (drift watches of Kustomizations with
+    /// spec.kubeConfig); null: a pool of the node's own, without limits.</param>
     public static async Task<TideNode> StartAsync(Config config, KubeClient kube, IReadOnlyList<EntityKind> kinds,
-        Action<string>? progress, CancellationToken ct)
+        Action<string>? progress, CancellationToken ct, RemoteClusters? remoteClusters = null)
     {
         var settings = TideSettings.From(config);
         var formation = ClusterFormation.From(config);
@@ -52,7 +54,7 @@ public sealed class TideNode : IAsyncDisposable
         await up.Task.WaitAsync(ct);
 
         var regions = new ShardRegions();
-        system.ActorOf(ClusterSingletonManager.Props(DriftWatcher.Props(kube, regions), PoisonPill.Instance,
+        system.ActorOf(ClusterSingletonManager.Props(DriftWatcher.Props(kube, remoteClusters ?? new RemoteClusters(), regions), PoisonPill.Instance,
             ClusterSingletonManagerSettings.Create(system)), "drift-watcher");
         var driftWatcher = system.ActorOf(ClusterSingletonProxy.Props("/user/drift-watcher",
             ClusterSingletonProxySettings.Create(system)), "drift-watcher-proxy");

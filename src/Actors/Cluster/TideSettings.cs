@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Sources;
+using Tide.Engine.Kube;
 
 namespace Tide.Actors.Cluster;
 
@@ -31,6 +32,10 @@ public sealed record TideSettings
     public bool UiImpersonate { get; init; } = true;
     public int FetchWorkers { get; init; } = 4;
     public int ApplyWorkers { get; init; } = 4;
+    /// <summary>Limits on the requests to each remote cluster (tide.clusters.qps / .burst).</summary>
+    public ClusterLimits RemoteClusterLimits { get; init; } = new() { Qps = 50, Burst = 300 };
+    /// <summary>Concurrent reconciles per remote cluster (tide.clusters.workers).</summary>
+    public int RemoteClusterWorkers { get; init; } = 4;
     public bool StrictSubstitution { get; init; }
     public bool NoCrossNamespaceRefs { get; init; }
     public string DefaultServiceAccount { get; init; } = "";
@@ -73,6 +78,12 @@ public sealed record TideSettings
             UiImpersonate = tide.GetBoolean("ui.impersonate", true),
             FetchWorkers = tide.GetInt("workers.fetch", 4),
             ApplyWorkers = tide.GetInt("workers.apply", 4),
+            RemoteClusterLimits = new ClusterLimits
+            {
+                Qps = tide.GetDouble("clusters.qps", 50),
+                Burst = tide.GetInt("clusters.burst", 300),
+            },
+            RemoteClusterWorkers = tide.GetInt("clusters.workers", 4),
             StrictSubstitution = tide.GetBoolean("strict-substitution", false),
             NoCrossNamespaceRefs = tide.GetBoolean("no-cross-namespace-refs", false),
             DefaultServiceAccount = tide.GetString("default-service-account", ""),

@@ -19,6 +19,7 @@ public sealed class KustomizationEntity : ReconcilingEntity
     private const string DriftTimerKey = "drift";
     private const string SubscriptionTimerKey = "subscription";
     private const string HealthTimerKey = "health";
+    private const string DriftRenewalTimerKey = "drift-renewal";
     /// <summary>How often the subscription is renewed besides the interval: a source entity that restarted on another
     /// node knows its subscribers again within this time, whatever the Kustomization's interval.</summary>
     private static readonly TimeSpan SubscriptionRenewal = TimeSpan.FromSeconds(30);
@@ -35,6 +36,8 @@ public sealed class KustomizationEntity : ReconcilingEntity
     private readonly Dictionary<string, DriftDetected> _driftWhileReconciling = new(StringComparer.Ordinal);
     private bool _dependencyReadyWhileReconciling;
     private IReadOnlyDictionary<string, string> _applied = new Dictionary<string, string>();
+    /// <summary>The kinds of the last inventory, watched for drift in the target cluster.</summary>
+    private IReadOnlyList<AppliedKind> _driftKinds = [];
     private IReadOnlyList<string> _dependencies = [];
     private readonly HashSet<string> _dependents = new(StringComparer.Ordinal);
     private bool _ready;
@@ -70,6 +73,11 @@ public sealed class KustomizationEntity : ReconcilingEntity
             SubscribeToSource();
             WatchDependencies();
         });
+        Receive<RenewDriftWatch>(_ =>
+        {
+            if (_driftKinds.Count > 0)
+                TellDriftWatcher();
+        });
         Receive<WatchReadiness>(m =>
         {
             _dependents.Add(m.SubscriberId);
@@ -91,9 +99,8 @@ public sealed class KustomizationEntity : ReconcilingEntity
         Receive<HealthTick>(tick =>
         {
             // A reconcile under way or since ends the health wait this tick belongs to.
-            if (tick.Epoch != _healthEpoch || Object is null || Busy)
+            if (tick.Epoch != _healthEpoch || Object is not { } obj || Busy)
                 return;
-            var obj = Object;
             var started = _healthWaitStarted;
             StartWork(ct => Handler.CheckHealthAsync(obj, started, ct), (outcome, error) =>
             {
@@ -128,6 +135,8 @@ public sealed class KustomizationEntity : ReconcilingEntity
     {
         base.PreStart();
         Timers.StartPeriodicTimer(SubscriptionTimerKey, RenewSubscription.Instance, SubscriptionRenewal);
+        if (_driftWatcher is not null)
+            Timers.StartPeriodicTimer(DriftRenewalTimerKey, RenewDriftWatch.Instance, DriftWatcher.NeedRenewal);
     }
 
     protected override void OnObjectSeen(JsonObject obj)
@@ -182,8 +191,12 @@ public sealed class KustomizationEntity : ReconcilingEntity
             _healthWaitStarted = DateTimeOffset.UtcNow;
             Timers.StartSingleTimer(HealthTimerKey, new HealthTick(_healthEpoch), tick);
         }
-        if (outcome.AppliedKinds.Count > 0)
-            _driftWatcher?.Tell(new DriftWatcher.WatchKinds(outcome.AppliedKinds));
+        // An inventory that became empty withdraws the need; a failure before any inventory changes nothing.
+        if (outcome.AppliedKinds.Count > 0 || outcome.Succeeded)
+        {
+            _driftKinds = outcome.AppliedKinds;
+            TellDriftWatcher();
+        }
         UpdateReadiness(outcome, applied);
         if (_dependencyReadyWhileReconciling && !appliedOk)
             RequestReconcile();
@@ -230,8 +243,23 @@ public sealed class KustomizationEntity : ReconcilingEntity
         }
     }
 
+    /// <summary>Tells the drift watcher what this Kustomization needs watched, in the cluster its object targets now
+    /// (a new target replaces the old one; no kinds withdraws it).</summary>
+    private void TellDriftWatcher()
+    {
+        if (_driftWatcher is null || Object is not { } obj)
+            return;
+        var ns = obj["metadata"]?["namespace"]?.GetValue<string>() ?? "";
+        var secret = obj["spec"]?["kubeConfig"]?["secretRef"];
+        var cluster = secret?["name"]?.GetValue<string>() is { } name
+            ? new TargetClusterRef(ns, name, secret["key"]?.GetValue<string>())
+            : null;
+        _driftWatcher.Tell(new DriftWatcher.WatchKinds(EntityId, cluster, _driftKinds));
+    }
+
     protected override Task OnDeletedAsync(CancellationToken ct)
     {
+        _driftWatcher?.Tell(new DriftWatcher.StopWatching(EntityId));
         if (_sourceId is not null)
             Regions.Tell(new Unsubscribe(_sourceId, EntityId));
         return Task.CompletedTask;
@@ -281,6 +309,11 @@ public sealed class KustomizationEntity : ReconcilingEntity
     private sealed class RenewSubscription
     {
         public static readonly RenewSubscription Instance = new();
+    }
+
+    private sealed class RenewDriftWatch
+    {
+        public static readonly RenewDriftWatch Instance = new();
     }
 
     /// <summary>Time for the next round of health checks of the reconcile numbered <see cref="Epoch"/>.</summary>

@@ -9,10 +9,10 @@ using Tide.Engine.Reconcilers.Kustomizations;
 
 namespace Tide.Actors.Handlers;
 
-/// <summary>Runs the Kustomization reconciler for an entity (within the node's apply limit) and writes the status,
-/// whatever happened.</summary>
+/// <summary>Runs the Kustomization reconciler for an entity (within the apply limit of its target cluster: the node's,
+/// or its remote cluster's bulkhead) and writes the status, whatever happened.</summary>
 public sealed class KustomizationHandler(KustomizationReconciler reconciler, StatusWriter status, StageLimiter applies,
-    Action<string>? progress = null) : IReconcileHandler
+    Action<string>? progress = null, ClusterBulkheads? remoteClusters = null) : IReconcileHandler
 {
     private const string Controller = "kustomize-controller";
 
@@ -26,7 +26,7 @@ public sealed class KustomizationHandler(KustomizationReconciler reconciler, Sta
         ReconcileResult<KustomizationStatus> result;
         try
         {
-            result = await applies.RunAsync(() => reconciler.ReconcileAsync(ks, artifact, ct), ct);
+            result = await LimiterOf(ks).RunAsync(() => reconciler.ReconcileAsync(ks, artifact, ct), ct);
         }
         catch (Exception e) when (StatusWriter.IsUnexpected(e, ct))
         {
@@ -47,7 +47,7 @@ public sealed class KustomizationHandler(KustomizationReconciler reconciler, Sta
     public async Task<TimeSpan?> FinalizeAsync(JsonObject obj, CancellationToken ct)
     {
         var ks = FluxJson.FromNode<Kustomization>(obj);
-        var finalized = await applies.RunAsync(() => reconciler.FinalizeAsync(ks, ct), ct);
+        var finalized = await LimiterOf(ks).RunAsync(() => reconciler.FinalizeAsync(ks, ct), ct);
         var name = $"Kustomization/{ks.Metadata.NamespaceProperty}/{ks.Metadata.Name}";
         if (finalized.Changes.Count > 0)
             progress?.Invoke($"{name}: deleting; {string.Join("; ", finalized.Changes)}");
@@ -58,6 +58,8 @@ public sealed class KustomizationHandler(KustomizationReconciler reconciler, Sta
             progress?.Invoke($"{name}: waiting for termination of {string.Join(", ", finalized.Terminating)}");
         return TerminationTick;
     }
+
+    private StageLimiter LimiterOf(Kustomization ks) => remoteClusters?.For(ks) ?? applies;
 
     public async Task<ReconcileOutcome> CheckHealthAsync(JsonObject obj, DateTimeOffset waitStarted, CancellationToken ct)
     {

@@ -2,53 +2,142 @@ using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Event;
 using Tide.Actors.Sharding;
+using Tide.Engine.Api;
 using Tide.Engine.Kube;
+using Tide.Engine.Reconcilers.Kustomizations;
 
 namespace Tide.Actors.Watchers;
 
 /// <summary>
-/// Watches the objects Kustomizations applied (one watch per kind, by the kustomize.toolkit.fluxcd.io/name label) and
-/// tells a Kustomization at once when someone changes or deletes one of its objects, so drift is reverted without
-/// waiting for the interval. Changes to status alone are not drift. A cluster singleton: one watch per kind for the
-/// whole cluster. Kustomizations tell it which kinds they applied.
+/// Watches the objects Kustomizations applied (one watch per target cluster and kind, by the
+/// kustomize.toolkit.fluxcd.io/name label) and tells a Kustomization at once when someone changes or deletes one of
+/// its objects, so drift is reverted without waiting for the interval. Changes to status alone are not drift. A
+/// cluster singleton: one watch per cluster and kind for the whole Tide cluster.
+/// <para>Kustomizations say what they need (<see cref="WatchKinds"/>: their target cluster, this one or a remote one
+/// named by its kubeConfig Secret, and the kinds they applied) after each reconcile and renew it on a timer; a
+/// deleted Kustomization withdraws it (<see cref="StopWatching"/>), and a need not renewed within
+/// <see cref="NeedLease"/> lapses (its Kustomization is gone without saying so). A watch that no Kustomization needs
+/// any more stops.</para>
 /// </summary>
-public sealed class DriftWatcher : ReceiveActor
+public sealed class DriftWatcher : ReceiveActor, IWithTimers
 {
     public const string NameLabel = "kustomize.toolkit.fluxcd.io/name";
     public const string NamespaceLabel = "kustomize.toolkit.fluxcd.io/namespace";
 
-    private readonly Dictionary<(string ApiVersion, string Kind), CancellationTokenSource> _watches = new();
+    /// <summary>How often Kustomizations renew what they need.</summary>
+    public static readonly TimeSpan NeedRenewal = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a need lasts without renewal.</summary>
+    public static readonly TimeSpan NeedLease = NeedRenewal * 3;
+
+    private readonly Dictionary<string, Need> _needs = new(StringComparer.Ordinal);
+    private readonly Dictionary<(TargetClusterRef? Cluster, AppliedKind Kind), CancellationTokenSource> _watches = new();
     private readonly KubeClient _kube;
+    private readonly RemoteClusters _clusters;
     private readonly ShardRegions _regions;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public DriftWatcher(KubeClient kube, ShardRegions regions)
+    public DriftWatcher(KubeClient kube, RemoteClusters clusters, ShardRegions regions)
     {
         _kube = kube;
+        _clusters = clusters;
         _regions = regions;
         Receive<WatchKinds>(m =>
         {
-            foreach (var kind in m.Kinds)
-                Start(kind.ApiVersion, kind.Kind);
+            if (m.Kinds.Count == 0)
+                _needs.Remove(m.KustomizationId);
+            else
+                _needs[m.KustomizationId] = new Need(m.Cluster, m.Kinds, DateTimeOffset.UtcNow);
+            Sync();
+        });
+        Receive<StopWatching>(m =>
+        {
+            if (_needs.Remove(m.KustomizationId))
+                Sync();
+        });
+        Receive<Sweep>(_ =>
+        {
+            var lapsed = DateTimeOffset.UtcNow - NeedLease;
+            foreach (var id in _needs.Where(n => n.Value.Renewed < lapsed).Select(n => n.Key).ToList())
+                _needs.Remove(id);
+            Sync();
         });
     }
 
-    public static Props Props(KubeClient kube, ShardRegions regions) =>
-        Akka.Actor.Props.Create(() => new DriftWatcher(kube, regions));
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    private void Start(string apiVersion, string kind)
+    public static Props Props(KubeClient kube, RemoteClusters clusters, ShardRegions regions) =>
+        Akka.Actor.Props.Create(() => new DriftWatcher(kube, clusters, regions));
+
+    protected override void PreStart()
     {
-        if (_watches.ContainsKey((apiVersion, kind)))
-            return;
-        var stop = new CancellationTokenSource();
-        _watches[(apiVersion, kind)] = stop;
-        _ = Task.Run(() => WatchAsync(apiVersion, kind, stop.Token));
+        base.PreStart();
+        Timers.StartPeriodicTimer(nameof(Sweep), Sweep.Instance, NeedRenewal);
     }
 
-    private Task WatchAsync(string apiVersion, string kind, CancellationToken ct)
+    /// <summary>Starts the watches some Kustomization needs and stops those none needs.</summary>
+    private void Sync()
+    {
+        var wanted = _needs.Values.SelectMany(n => n.Kinds.Select(kind => (n.Cluster, Kind: kind))).ToHashSet();
+        foreach (var key in _watches.Keys.Where(k => !wanted.Contains(k)).ToList())
+        {
+            _watches.Remove(key, out var stop);
+            stop!.Cancel();
+            stop.Dispose();
+        }
+        foreach (var key in wanted.Where(k => !_watches.ContainsKey(k)))
+        {
+            var stop = new CancellationTokenSource();
+            _watches[key] = stop;
+            _ = Task.Run(() => WatchAsync(key.Cluster, key.Kind, stop.Token));
+        }
+    }
+
+    private async Task WatchAsync(TargetClusterRef? cluster, AppliedKind kind, CancellationToken ct)
+    {
+        if (cluster is null)
+        {
+            await WatchAsync(_kube, "", kind, ct);
+            return;
+        }
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!ct.IsCancellationRequested)
+        {
+            RemoteCluster remote;
+            try
+            {
+                remote = await TargetCluster.OpenRemoteAsync(_kube, _clusters, cluster.Namespace,
+                    new SecretKeyReference { Name = cluster.SecretName, Key = cluster.Key }, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Its Kustomizations report the same failure in their status; the watch tries again.
+                _log.Warning("drift watch of {0} in cluster {1}: {2}; retrying in {3}", kind.Kind, cluster, e.Message, backoff);
+                try
+                {
+                    await Task.Delay(backoff, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+                continue;
+            }
+            using (remote)
+                await WatchAsync(remote.Client, $" in cluster {cluster}", kind, ct);
+            return;
+        }
+    }
+
+    private Task WatchAsync(KubeClient kube, string where, AppliedKind kind, CancellationToken ct)
     {
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        return new Informer(_kube, apiVersion, kind, NameLabel).RunAsync(e =>
+        return new Informer(kube, kind.ApiVersion, kind.Kind, NameLabel).RunAsync(e =>
         {
             switch (e)
             {
@@ -63,7 +152,7 @@ public sealed class DriftWatcher : ReceiveActor
                     Observe(seen, deleted.Object, deleted: true, notify: true);
                     break;
                 case InformerEvent.Retrying retrying:
-                    _log.Warning("drift watch of {0} failed: {1}; retrying in {2}", kind, retrying.Error, retrying.Delay);
+                    _log.Warning("drift watch of {0}{1} failed: {2}; retrying in {3}", kind.Kind, where, retrying.Error, retrying.Delay);
                     break;
             }
             return ValueTask.CompletedTask;
@@ -99,9 +188,27 @@ public sealed class DriftWatcher : ReceiveActor
         base.PostStop();
     }
 
-    /// <summary>Kinds a Kustomization applied: each gets a watch if it has none yet.</summary>
-    public sealed record WatchKinds(IReadOnlyList<AppliedKind> Kinds);
+    /// <summary>What a Kustomization needs watched: the kinds it applied (none: nothing) in its target cluster (null:
+    /// this one). Replaces what it needed before.</summary>
+    public sealed record WatchKinds(string KustomizationId, TargetClusterRef? Cluster, IReadOnlyList<AppliedKind> Kinds);
+
+    /// <summary>A deleted Kustomization needs nothing watched any more.</summary>
+    public sealed record StopWatching(string KustomizationId);
+
+    private sealed record Need(TargetClusterRef? Cluster, IReadOnlyList<AppliedKind> Kinds, DateTimeOffset Renewed);
+
+    private sealed class Sweep
+    {
+        public static readonly Sweep Instance = new();
+    }
 }
 
 /// <summary>An apiVersion and kind that some Kustomization applied.</summary>
 public sealed record AppliedKind(string ApiVersion, string Kind);
+
+/// <summary>A remote cluster as a Kustomization names it: the Secret (of the Kustomization's namespace) holding its
+/// kubeconfig, and the key (null: <c>value</c> or <c>value.yaml</c>). Never the kubeconfig itself.</summary>
+public sealed record TargetClusterRef(string Namespace, string SecretName, string? Key)
+{
+    public override string ToString() => $"'{Namespace}/{SecretName}'";
+}

@@ -15,6 +15,9 @@ public sealed record FaultOptions
     /// <summary>Share of requests answered 500 InternalError.</summary>
     public IReadOnlyDictionary<string, double> InternalErrorRate { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>Share of requests whose connection is closed without an answer (a dropped connection).</summary>
+    public IReadOnlyDictionary<string, double> ConnectionDropRate { get; init; } = new Dictionary<string, double>();
+
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Watches end after delivering this many events.</summary>

@@ -36,7 +36,11 @@ internal sealed class ResourceEndpoint(ResourceCatalog catalog, ResourceOperatio
         {
             throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
         }
-        await faults.BeforeAsync(verb, context.RequestAborted);
+        if (!await faults.BeforeAsync(verb, context.RequestAborted))
+        {
+            context.Abort();
+            return;
+        }
         var ct = context.RequestAborted;
         if (scale)
         {

@@ -17,16 +17,33 @@ namespace Tide.Engine.Kube;
 public sealed class KubeClient : IDisposable
 {
     private readonly Kubernetes _kubernetes;
-    private readonly ConcurrentDictionary<string, IReadOnlyList<ResourceMapping>> _discovery = new();
+    private readonly ConcurrentDictionary<string, IReadOnlyList<ResourceMapping>> _discovery;
     private readonly string? _impersonateUser;
     private readonly IReadOnlyList<string> _impersonateGroups;
+    /// <summary>Whether this client made <see cref="_kubernetes"/> (an impersonating client shares its parent's).</summary>
+    private readonly bool _ownsConnection;
 
-    public KubeClient(KubernetesClientConfiguration configuration, string? impersonateUser = null,
-        IReadOnlyList<string>? impersonateGroups = null)
+    public KubeClient(KubernetesClientConfiguration configuration, string? impersonateUser = null)
+        : this(configuration, ClusterLimits.Unlimited, impersonateUser)
     {
-        _kubernetes = new Kubernetes(configuration);
+    }
+
+    /// <param name="limits">QPS and burst of this client's requests (watches included).</param>
+    public KubeClient(KubernetesClientConfiguration configuration, ClusterLimits limits, string? impersonateUser = null)
+        : this(limits.Qps > 0 ? new Kubernetes(configuration, new RateLimitingHandler(limits)) : new Kubernetes(configuration),
+            configuration, impersonateUser, [], new ConcurrentDictionary<string, IReadOnlyList<ResourceMapping>>(), ownsConnection: true)
+    {
+    }
+
+    private KubeClient(Kubernetes kubernetes, KubernetesClientConfiguration configuration, string? impersonateUser,
+        IReadOnlyList<string> impersonateGroups, ConcurrentDictionary<string, IReadOnlyList<ResourceMapping>> discovery,
+        bool ownsConnection)
+    {
+        _discovery = discovery;
+        _kubernetes = kubernetes;
         _impersonateUser = impersonateUser;
-        _impersonateGroups = impersonateGroups ?? [];
+        _impersonateGroups = impersonateGroups;
+        _ownsConnection = ownsConnection;
         Configuration = configuration;
     }
 
@@ -37,12 +54,15 @@ public sealed class KubeClient : IDisposable
     public static KubeClient FromKubeconfig(string path, string? context = null) =>
         new(KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context));
 
-    /// <summary>A client that acts as another user (Impersonate-User), e.g. a ServiceAccount.</summary>
-    public KubeClient Impersonating(string user) => new(Configuration, user);
+    /// <summary>A client that acts as another user (Impersonate-User), e.g. a ServiceAccount. It shares this client's
+    /// connections, limits and discovery cache (which kinds a cluster serves does not depend on who asks), and is valid
+    /// as long as this client is.</summary>
+    public KubeClient Impersonating(string user) => Impersonating(user, []);
 
     /// <summary>A client that acts as a user with its groups (Impersonate-User and Impersonate-Group), e.g. the
-    /// person a TokenReview named.</summary>
-    public KubeClient Impersonating(string user, IReadOnlyList<string> groups) => new(Configuration, user, groups);
+    /// person a TokenReview named; shared as <see cref="Impersonating(string)"/>.</summary>
+    public KubeClient Impersonating(string user, IReadOnlyList<string> groups) =>
+        new(_kubernetes, Configuration, user, groups, _discovery, ownsConnection: false);
 
     public async Task<ResourceMapping> ResolveAsync(string apiVersion, string kind, CancellationToken ct)
     {
@@ -272,5 +292,9 @@ public sealed class KubeClient : IDisposable
         status["reason"]?.GetValue<string>() ?? "",
         status["message"]?.GetValue<string>() ?? status.ToJsonString());
 
-    public void Dispose() => _kubernetes.Dispose();
+    public void Dispose()
+    {
+        if (_ownsConnection)
+            _kubernetes.Dispose();
+    }
 }

@@ -25,12 +25,17 @@ public sealed class KustomizationReconciler
     private readonly KustomizationBuilder _builder;
     private readonly KustomizationApplier _applier;
     private readonly HealthGate _health;
+    private readonly RemoteClusters _clusters;
 
-    public KustomizationReconciler(KubeClient kube, ArtifactCache artifacts, KustomizationReconcilerOptions options)
+    /// <param name="clusters">The clients of remote clusters (spec.kubeConfig); null: a pool of this reconciler's own,
+    /// without limits.</param>
+    public KustomizationReconciler(KubeClient kube, ArtifactCache artifacts, KustomizationReconcilerOptions options,
+        RemoteClusters? clusters = null)
     {
         _kube = kube;
         _options = options;
-        _finalizer = new KustomizationFinalizer(kube, options.DefaultServiceAccount);
+        _clusters = clusters ?? new RemoteClusters();
+        _finalizer = new KustomizationFinalizer(kube, _clusters, options.DefaultServiceAccount);
         _dependencies = new DependencyGate(kube);
         _builder = new KustomizationBuilder(kube, artifacts, options);
         _applier = new KustomizationApplier(options.FieldManager);
@@ -58,12 +63,19 @@ public sealed class KustomizationReconciler
             var source = await _builder.RequireArtifactAsync(ks, artifact, preparing.Token);
             var objects = await _builder.BuildAsync(ks, source, preparing.Token);
             buildDigest = ReconcileHistory.DigestOf(objects);
-            using var target = await TargetCluster.OpenAsync(_kube, ks, _options.DefaultServiceAccount, preparing.Token);
+            using var target = await TargetCluster.OpenAsync(_kube, _clusters, ks, _options.DefaultServiceAccount, preparing.Token);
             committed = true;
-            changes.AddRange(await _applier.ApplyAsync(target.Client, ks, objects, timeout.Token));
             var inventory = KustomizationApplier.Inventory(objects);
-            if (ks.Spec.Prune)
-                changes.AddRange(await KustomizationApplier.PruneAsync(target.Client, ks, previous.Inventory, inventory, timeout.Token));
+            try
+            {
+                changes.AddRange(await _applier.ApplyAsync(target.Client, ks, objects, timeout.Token));
+                if (ks.Spec.Prune)
+                    changes.AddRange(await KustomizationApplier.PruneAsync(target.Client, ks, previous.Inventory, inventory, timeout.Token));
+            }
+            catch (Exception e) when (target.Unreachable(e) is { } unreachable)
+            {
+                throw unreachable;
+            }
 
             var changed = changes.Where(c => c.Action is not (ChangeAction.Unchanged or ChangeAction.Skipped)).Select(c => c.ToString()).ToList();
             var events = changed.Count == 0 ? new List<ReconcileEvent>()
@@ -156,7 +168,7 @@ public sealed class KustomizationReconciler
         HealthStep health;
         try
         {
-            using var target = await TargetCluster.OpenAsync(_kube, ks, _options.DefaultServiceAccount, ct);
+            using var target = await TargetCluster.OpenAsync(_kube, _clusters, ks, _options.DefaultServiceAccount, ct);
             health = await _health.JudgeAsync(target.Client, ks, HealthTargets.Select(ks.Spec, applied), conditions, waitStarted, revision, ct);
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException)

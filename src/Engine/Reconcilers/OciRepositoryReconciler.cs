@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
@@ -20,6 +21,17 @@ public sealed class OciRepositoryReconciler(
     private const string DockerConfigKey = ".dockerconfigjson";
 
     private readonly SourcePipeline _pipeline = new(store, options, time);
+
+    /// <summary>
+    /// What extracting and repacking a layer gave, by layer digest and ignore rules: the store path of the packed
+    /// tarball. Packing is reproducible (same tree, same bytes) and the tree is a function of the layer's verified
+    /// content and the ignore rules, so another OCIRepository pulling the same layer (many apps of one artifact, as in
+    /// Flux's benchmark) copies that tarball instead of downloading, extracting and packing the layer again.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, string> _packedLayers = new(StringComparer.Ordinal);
+
+    /// <summary>Bounds <see cref="_packedLayers"/>: past it the memo starts over (a miss only costs the work).</summary>
+    private const int PackedLayersKept = 10_000;
 
     /// <param name="secrets">The data of the Secrets spec.secretRef (a .dockerconfigjson), spec.certSecretRef and
     /// spec.verify.secretRef (cosign public keys) name.</param>
@@ -202,6 +214,26 @@ public sealed class OciRepositoryReconciler(
     }
 
     /// <summary>Pulls the selected layer and stores it: extracted and repacked with the ignore rules, or copied.</summary>
+    /// <summary>Stores for <paramref name="owner"/> a copy of the tarball an earlier pull packed from the same layer
+    /// and ignore rules; null when there is none (or it was garbage-collected since).</summary>
+    private async Task<StoredArtifact?> CopyPackedAsync(ArtifactOwner owner, string key, CancellationToken cancellationToken)
+    {
+        if (!_packedLayers.TryGetValue(key, out var path))
+            return null;
+        Stream packed;
+        try
+        {
+            packed = store.Open(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            _packedLayers.TryRemove(key, out _);
+            return null;
+        }
+        await using (packed)
+            return await store.PutAsync(owner, (stream, ct) => packed.CopyToAsync(stream, ct), cancellationToken);
+    }
+
     private async Task<Artifact> BuildArtifactAsync(
         SourceRun run, OciRepositorySpec spec, OciClient client, OciReference reference, OciResolution resolution,
         CancellationToken cancellationToken)
@@ -216,11 +248,18 @@ public sealed class OciRepositoryReconciler(
                 stored = await store.PutAsync(run.Owner,
                     (stream, ct) => OciArtifactFetcher.DownloadLayerAsync(client, reference, layer, stream, ct), cancellationToken);
             }
+            else if (await CopyPackedAsync(run.Owner, $"{layer.Digest}\n{spec.Ignore}", cancellationToken) is { } copied)
+            {
+                stored = copied;
+            }
             else
             {
                 await OciArtifactFetcher.ExtractLayerAsync(client, reference, layer, tree, options.UnpackLimits, cancellationToken);
                 var ignore = SourceIgnore.ForDirectory(tree, spec.Ignore);
                 stored = await store.PutAsync(run.Owner, (stream, ct) => TarballPacker.PackAsync(tree, stream, ignore.IsExcluded, ct), cancellationToken);
+                if (_packedLayers.Count >= PackedLayersKept)
+                    _packedLayers.Clear();
+                _packedLayers[$"{layer.Digest}\n{spec.Ignore}"] = stored.Path;
             }
             return run.ArtifactOf(stored, resolution.Revision,
                 resolution.Manifest.Annotations.Count == 0 ? null : resolution.Manifest.Annotations);

@@ -30,6 +30,7 @@ public static class ApiServerCommand
         };
         var rate429 = new Option<string?>("--fault-429") { Description = "rate of 429 answers: 0.1 (every verb) or get=0.1,create=0.2" };
         var rate500 = new Option<string?>("--fault-500") { Description = "rate of 500 answers: 0.1 (every verb) or list=0.05,patch=0.1" };
+        var rateDrop = new Option<string?>("--fault-drop") { Description = "rate of requests whose connection is dropped unanswered: 0.1 (every verb) or patch=0.1" };
         var closeEvents = new Option<int?>("--fault-watch-close-after-events") { Description = "end watches after N events" };
         var closeAfter = new Option<TimeSpan?>("--fault-watch-close-after")
         {
@@ -38,7 +39,7 @@ public static class ApiServerCommand
         };
         var command = new Command("apiserver", "Run the embedded Kubernetes-compatible API server.")
         {
-            port, kubeconfig, data, workloadDelay, noWorkloads, token, tls, latency, rate429, rate500, closeEvents, closeAfter,
+            port, kubeconfig, data, workloadDelay, noWorkloads, token, tls, latency, rate429, rate500, rateDrop, closeEvents, closeAfter,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -55,6 +56,7 @@ public static class ApiServerCommand
                     Latency = parse.GetValue(latency),
                     TooManyRequestsRate = ParseRates(parse.GetValue(rate429)),
                     InternalErrorRate = ParseRates(parse.GetValue(rate500)),
+                    ConnectionDropRate = ParseRates(parse.GetValue(rateDrop)),
                     WatchCloseAfterEvents = parse.GetValue(closeEvents),
                     WatchCloseAfter = parse.GetValue(closeAfter),
                 },

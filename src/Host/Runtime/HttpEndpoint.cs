@@ -28,7 +28,14 @@ public sealed class HttpEndpoint : IAsyncDisposable
     public static async Task<HttpEndpoint> StartAsync(string host, int port, Action<WebApplication> map, CancellationToken ct,
         Action<IServiceCollection>? services = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // The content root is the application's directory, and configuration files are not watched: by default the
+        // host watches its content root (the working directory) recursively for appsettings changes, which from a
+        // large directory costs an inotify watch and memory per sub-directory, three times (one per endpoint).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         services?.Invoke(builder.Services);

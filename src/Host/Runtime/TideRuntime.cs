@@ -24,13 +24,15 @@ public sealed class TideRuntime : IAsyncDisposable
     private readonly HttpEndpoint _metricsServer;
     private readonly UiServer? _uiServer;
     private readonly HttpClient _http;
+    private readonly RemoteClusters _remoteClusters;
 
     private readonly NodeLease _lease;
 
     private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpEndpoint metricsServer, UiServer? uiServer,
-        HttpClient http, KubeClient kube, TideNode node)
+        HttpClient http, KubeClient kube, TideNode node, RemoteClusters remoteClusters)
     {
         _uiServer = uiServer;
+        _remoteClusters = remoteClusters;
         _lease = NodeLease.Start(kube, node.Address.ToString());
         _artifactServer = artifactServer;
         _webhookServer = webhookServer;
@@ -87,6 +89,7 @@ public sealed class TideRuntime : IAsyncDisposable
             ArtifactRetention = settings.ArtifactRetention,
             UnpackLimits = settings.UnpackLimits,
         };
+        var remoteClusters = new RemoteClusters(settings.RemoteClusterLimits, TimeProvider.System);
         var secrets = new SecretReader(kube);
         var status = new StatusWriter(kube, settings.FieldManager, new EventRecorder(kube, TimeProvider.System),
             TimeProvider.System, progress);
@@ -137,8 +140,8 @@ public sealed class TideRuntime : IAsyncDisposable
                     DefaultServiceAccount = settings.DefaultServiceAccount,
                     UnpackLimits = settings.UnpackLimits,
                     DependencyRequeueInterval = settings.RequeueDependency,
-                }),
-            status, applies, progress);
+                }, remoteClusters),
+            status, applies, progress, new ClusterBulkheads(settings.RemoteClusterWorkers));
         // Before the node joins: a port in use fails the start without leaving a cluster member behind.
         var webhookServer = await WebhookServer.StartAsync(new WebhookReceiver(kube, TimeProvider.System),
             settings.WebhooksHost, settings.WebhooksPort, progress, ct);
@@ -155,9 +158,9 @@ public sealed class TideRuntime : IAsyncDisposable
             // A Receiver publishes no artifact and has no subscribers: a source entity with nothing to publish.
             new EntityKind(Receiver.KindName, Receiver.ApiVersionV1, IsSource: true,
                 new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
-        ], progress, ct);
+        ], progress, ct, remoteClusters);
         started = node;
-        return new TideRuntime(artifactServer, webhookServer, metricsServer, uiServer, http, kube, node);
+        return new TideRuntime(artifactServer, webhookServer, metricsServer, uiServer, http, kube, node, remoteClusters);
     }
 
     public async ValueTask DisposeAsync()
@@ -170,6 +173,7 @@ public sealed class TideRuntime : IAsyncDisposable
         await Node.DisposeAsync();
         await _artifactServer.DisposeAsync();
         _http.Dispose();
+        _remoteClusters.Dispose();
         Kube.Dispose();
     }
 }

@@ -47,6 +47,25 @@ public sealed class FaultInjectionTests
     }
 
     [Fact]
+    public async Task FaultsChangeWhileRunning_HeldRequestsGoOn_DroppedConnectionsGetNoAnswer()
+    {
+        await using var server = await ApiServerHost.StartAsync(new ApiServerOptions { SimulateWorkloads = false });
+        using var http = new HttpClient { BaseAddress = server.Url };
+
+        server.Faults = new FaultOptions { Latency = TimeSpan.FromHours(1) };
+        var held = http.GetAsync("/api/v1/namespaces/default");
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/apis")).StatusCode);
+        Assert.False(held.IsCompleted);
+        server.Faults = new FaultOptions { ConnectionDropRate = new Dictionary<string, double> { ["list"] = 1.0 } };
+        Assert.Equal(HttpStatusCode.OK, (await held).StatusCode);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("/api/v1/namespaces/default/configmaps"));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/namespaces/default")).StatusCode);
+        server.Faults = FaultOptions.None;
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/namespaces/default/configmaps")).StatusCode);
+    }
+
+    [Fact]
     public async Task Watches_CloseAfterNEvents()
     {
         await using var server = await ApiServerHost.StartAsync(new ApiServerOptions

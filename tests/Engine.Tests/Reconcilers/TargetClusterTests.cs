@@ -6,20 +6,24 @@ using Tide.Engine.Tests.Reconcilers.Kustomizations;
 
 namespace Tide.Engine.Tests.Reconcilers;
 
-public sealed class TargetClusterTests(KustomizationCluster cluster) : IClassFixture<KustomizationCluster>
+public sealed class TargetClusterTests(KustomizationCluster cluster) : IClassFixture<KustomizationCluster>, IDisposable
 {
+    private RemoteClusters Clusters { get; } = new();
+
+    public void Dispose() => Clusters.Dispose();
+
     [Fact]
     public async Task WithoutServiceAccount_ActsAsTide_ElseAsTheNamedOrTheDefaultOne()
     {
-        using (var own = await TargetCluster.OpenAsync(cluster.Kube, KustomizationCluster.Kustomization("target-own"), "", CancellationToken.None))
+        using (var own = await TargetCluster.OpenAsync(cluster.Kube, Clusters, KustomizationCluster.Kustomization("target-own"), "", CancellationToken.None))
         {
             Assert.Null(own.ServiceAccount);
             Assert.Same(cluster.Kube, own.Client);
         }
-        using (var fallback = await TargetCluster.OpenAsync(cluster.Kube, KustomizationCluster.Kustomization("target-default"), "tenant",
+        using (var fallback = await TargetCluster.OpenAsync(cluster.Kube, Clusters, KustomizationCluster.Kustomization("target-default"), "tenant",
                    CancellationToken.None))
             Assert.Equal("tenant", fallback.ServiceAccount);
-        using var named = await TargetCluster.OpenAsync(cluster.Kube,
+        using var named = await TargetCluster.OpenAsync(cluster.Kube, Clusters,
             KustomizationCluster.Kustomization("target-named", "  serviceAccountName: deployer\n"), "tenant", CancellationToken.None);
         Assert.Equal("deployer", named.ServiceAccount);
     }
@@ -27,7 +31,7 @@ public sealed class TargetClusterTests(KustomizationCluster cluster) : IClassFix
     [Fact]
     public async Task ImpersonatedServiceAccount_GetsWhatRbacGrants_AndItsAbsenceIsKnown()
     {
-        using var target = await TargetCluster.OpenAsync(cluster.Kube,
+        using var target = await TargetCluster.OpenAsync(cluster.Kube, Clusters,
             KustomizationCluster.Kustomization("target-rbac", "  serviceAccountName: nobody\n"), "", CancellationToken.None);
 
         Assert.False(await target.ServiceAccountExistsAsync(CancellationToken.None));
@@ -42,7 +46,7 @@ public sealed class TargetClusterTests(KustomizationCluster cluster) : IClassFix
     {
         var remote = KustomizationCluster.Kustomization("target-remote", "  kubeConfig:\n    secretRef:\n      name: target-kubeconfig\n");
         var missing = await Assert.ThrowsAsync<ReconcileFailure>(() =>
-            TargetCluster.OpenAsync(cluster.Kube, remote, "", CancellationToken.None));
+            TargetCluster.OpenAsync(cluster.Kube, Clusters, remote, "", CancellationToken.None));
         Assert.Equal((ConditionReasons.ReconciliationFailed, false), (missing.Reason, missing.Terminal));
 
         await cluster.CreateAsync($"""
@@ -54,13 +58,13 @@ public sealed class TargetClusterTests(KustomizationCluster cluster) : IClassFix
             stringData:
               other: x
             """);
-        var noKey = await Assert.ThrowsAsync<ReconcileFailure>(() => TargetCluster.OpenAsync(cluster.Kube, remote, "", CancellationToken.None));
+        var noKey = await Assert.ThrowsAsync<ReconcileFailure>(() => TargetCluster.OpenAsync(cluster.Kube, Clusters, remote, "", CancellationToken.None));
         Assert.True(noKey.Terminal);
         Assert.Contains("has no key 'value' or 'value.yaml'", noKey.Message);
 
         var garbage = KustomizationCluster.Kustomization("target-garbage",
             "  kubeConfig:\n    secretRef:\n      name: target-kubeconfig\n      key: other\n");
-        var unusable = await Assert.ThrowsAsync<ReconcileFailure>(() => TargetCluster.OpenAsync(cluster.Kube, garbage, "", CancellationToken.None));
+        var unusable = await Assert.ThrowsAsync<ReconcileFailure>(() => TargetCluster.OpenAsync(cluster.Kube, Clusters, garbage, "", CancellationToken.None));
         Assert.True(unusable.Terminal);
         Assert.Contains("does not hold a usable kubeconfig", unusable.Message);
     }

@@ -9,7 +9,7 @@ namespace Tide.Engine.Reconcilers.Kustomizations;
 /// Flux's finalizer on a Kustomization, so that deleting it can clean up what it applied: added before anything is
 /// applied; on deletion the objects of its inventory are deleted (per deletionPolicy) and the finalizer goes.
 /// </summary>
-public sealed class KustomizationFinalizer(KubeClient kube, string defaultServiceAccount)
+public sealed class KustomizationFinalizer(KubeClient kube, RemoteClusters clusters, string defaultServiceAccount)
 {
     public const string Name = "finalizers.fluxcd.io";
 
@@ -35,7 +35,7 @@ public sealed class KustomizationFinalizer(KubeClient kube, string defaultServic
         IReadOnlyList<ChangeSetEntry> changes = [];
         if (delete && ks.Spec.Suspend != true && ks.Status?.Inventory is { } inventory)
         {
-            using var target = await TargetCluster.OpenAsync(kube, ks, defaultServiceAccount, ct);
+            using var target = await TargetCluster.OpenAsync(kube, clusters, ks, defaultServiceAccount, ct);
             if (await target.ServiceAccountExistsAsync(ct))
             {
                 changes = await KustomizationApplier.DeleteAllAsync(target.Client, ks, inventory, ct);

@@ -1,11 +1,16 @@
 using Tide.Engine.Api;
+using Tide.Engine.Kube;
 using Tide.Engine.Reconcilers.Kustomizations;
 
 namespace Tide.Engine.Tests.Reconcilers.Kustomizations;
 
-public sealed class KustomizationFinalizerTests(KustomizationCluster cluster) : IClassFixture<KustomizationCluster>
+public sealed class KustomizationFinalizerTests(KustomizationCluster cluster) : IClassFixture<KustomizationCluster>, IDisposable
 {
-    private KustomizationFinalizer Finalizer => new(cluster.Kube, "");
+    private readonly RemoteClusters _clusters = new();
+
+    private KustomizationFinalizer Finalizer => new(cluster.Kube, _clusters, "");
+
+    public void Dispose() => _clusters.Dispose();
 
     [Fact]
     public async Task Ensure_AddsFluxsFinalizer()

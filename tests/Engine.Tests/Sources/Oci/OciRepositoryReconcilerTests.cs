@@ -120,6 +120,51 @@ public sealed class OciRepositoryReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reconcile_SameLayerForAnotherRepository_CopiesThePackedArtifactWithoutPullingTheLayerAgain()
+    {
+        await PushAsync("v1", ("deploy/app.yaml", "kind: ConfigMap\n"));
+        var blobs = new CountingHandler(new HttpClientHandler());
+        using var http = new HttpClient(blobs);
+        var reconciler = new OciRepositoryReconciler(http, _store,
+            new SourceReconcilerOptions { ArtifactBaseUrl = BaseUrl, WorkDirectory = _temp.Combine("work") }, _time);
+        var tag = new OciRepositoryRef { Tag = "v1" };
+
+        var first = (await reconciler.ReconcileAsync(Repository(tag), ReferencedSecrets.None, CancellationToken.None)).Status.Artifact!;
+        var other = Repository(tag) with { Metadata = new V1ObjectMeta { Name = "other", NamespaceProperty = "apps", Generation = 1 } };
+        var second = (await reconciler.ReconcileAsync(other, ReferencedSecrets.None, CancellationToken.None)).Status.Artifact!;
+        var ignoring = Repository(tag) with
+        {
+            Metadata = new V1ObjectMeta { Name = "ignoring", NamespaceProperty = "apps", Generation = 1 },
+            Spec = Repository(tag).Spec with { Ignore = "deploy/" },
+        };
+        var third = (await reconciler.ReconcileAsync(ignoring, ReferencedSecrets.None, CancellationToken.None)).Status.Artifact!;
+
+        Assert.Equal(first.Digest, second.Digest);
+        Assert.StartsWith("ocirepository/apps/other/", second.Path);
+        Assert.Equal(new Dictionary<string, string> { ["deploy/app.yaml"] = "kind: ConfigMap\n" }, await UnpackedAsync(second));
+        // Other ignore rules make another tree: that one is pulled and packed.
+        Assert.NotEqual(first.Digest, third.Digest);
+        Assert.Equal(2, blobs.LayerPulls);
+    }
+
+    /// <summary>Counts the requests for blobs other than the (two-byte) Flux config.</summary>
+    private sealed class CountingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        private int _layerPulls;
+
+        public int LayerPulls => _layerPulls;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath.Contains("/blobs/", StringComparison.Ordinal) &&
+                response.Content.Headers.ContentLength is > 2)
+                Interlocked.Increment(ref _layerPulls);
+            return response;
+        }
+    }
+
+    [Fact]
     public async Task Reconcile_NoReference_PullsLatest()
     {
         await PushAsync("v1", ("a.yaml", "old"));

@@ -18,25 +18,37 @@ public sealed class ExternalArtifactEntity : ReceiveActor
 {
     private readonly string _entityId;
     private readonly ShardRegions _regions;
-    private readonly ObjectLoader? _loader;
+    private readonly ObjectLoader _loader;
     private readonly HashSet<string> _subscribers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private ArtifactLocation? _artifact;
-    private bool _seen;
+    private ObjectView? _view;
+    private bool _reading;
+    private bool _readAgain;
 
-    public ExternalArtifactEntity(string entityId, ShardRegions regions, ObjectLoader? loader)
+    public ExternalArtifactEntity(string entityId, ShardRegions regions, ObjectLoader loader)
     {
         _entityId = entityId;
         _regions = regions;
         _loader = loader;
-        Receive<ObjectChanged>(m => Adopt(JsonNode.Parse(m.ObjectJson)!.AsObject()));
+        // Messages carry versions, not objects: read the object when the announced version is newer than the one held.
+        Receive<ObjectChanged>(m =>
+        {
+            if (!ObjectView.IsNoNewerThan(m.ResourceVersion, _view))
+                Read();
+        });
         Receive<Loaded>(m =>
         {
-            // The watcher's copy, when it came first, is as new as the loaded one.
-            if (m.Object is not null && !_seen)
+            _reading = false;
+            if (m.Object is not null)
                 Adopt(m.Object);
-            else if (m.Object is null && !_seen && _subscribers.Count == 0)
+            else if (_view is null && _subscribers.Count == 0)
                 Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+            if (_readAgain)
+            {
+                _readAgain = false;
+                Read();
+            }
         });
         Receive<ObjectDeleted>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         Receive<Subscribe>(m =>
@@ -48,7 +60,7 @@ public sealed class ExternalArtifactEntity : ReceiveActor
         Receive<Unsubscribe>(m => _subscribers.Remove(m.SubscriberId));
     }
 
-    public static Props Props(string entityId, ShardRegions regions, ObjectLoader? loader = null) =>
+    public static Props Props(string entityId, ShardRegions regions, ObjectLoader loader) =>
         Akka.Actor.Props.Create(() => new ExternalArtifactEntity(entityId, regions, loader));
 
     protected override void PreStart()
@@ -56,8 +68,19 @@ public sealed class ExternalArtifactEntity : ReceiveActor
         base.PreStart();
         TideMetrics.EntityStarted(_entityId);
         // Sharding (remember-entities) restarts entities of a lost node's shards with no message: read the object.
-        if (_loader is not null)
-            LoadAsync(_loader).PipeTo(Self);
+        Read();
+    }
+
+    /// <summary>One read at a time; news that arrives during a read asks for one more after it.</summary>
+    private void Read()
+    {
+        if (_reading)
+        {
+            _readAgain = true;
+            return;
+        }
+        _reading = true;
+        LoadAsync().PipeTo(Self);
     }
 
     protected override void PostStop()
@@ -67,11 +90,11 @@ public sealed class ExternalArtifactEntity : ReceiveActor
         base.PostStop();
     }
 
-    private async Task<Loaded> LoadAsync(ObjectLoader loader)
+    private async Task<Loaded> LoadAsync()
     {
         try
         {
-            return new Loaded(await loader(_entityId, _stopping.Token));
+            return new Loaded(await _loader(_entityId, _stopping.Token));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -83,7 +106,10 @@ public sealed class ExternalArtifactEntity : ReceiveActor
 
     private void Adopt(JsonObject obj)
     {
-        _seen = true;
+        var view = ObjectView.Of(obj);
+        if (view.IsNoNewerThan(_view))
+            return;
+        _view = view;
         TideMetrics.Observe(_entityId, obj);
         if (obj["status"]?["artifact"] is not JsonObject stored ||
             stored["revision"]?.GetValue<string>() is not { } revision || stored["digest"]?.GetValue<string>() is not { } digest ||

@@ -4,7 +4,7 @@ using Akka.Event;
 using Tide.Actors.Sharding;
 using Tide.Engine.Api;
 using Tide.Engine.Kube;
-using Tide.Engine.Reconcilers.Kustomizations;
+using Tide.Engine.Reconcilers;
 
 namespace Tide.Actors.Watchers;
 

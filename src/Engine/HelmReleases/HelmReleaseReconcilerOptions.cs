@@ -1,4 +1,5 @@
 using Tide.Engine.Artifacts;
+using Tide.Engine.Kube;
 
 namespace Tide.Engine.HelmReleases;
 
@@ -24,6 +25,9 @@ public sealed record HelmReleaseReconcilerOptions
     /// <summary>Multi-tenancy: a HelmRelease may only take its chart from its own namespace (Flux's
     /// --no-cross-namespace-refs).</summary>
     public bool NoCrossNamespaceRefs { get; init; }
+
+    /// <summary>The pooled clients of remote clusters (spec.kubeConfig), shared with the node's Kustomizations.</summary>
+    public RemoteClusters Clusters { get; init; } = new();
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

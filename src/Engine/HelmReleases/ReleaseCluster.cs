@@ -31,7 +31,7 @@ internal sealed class ReleaseCluster : IDisposable
     {
         try
         {
-            return new(await TargetCluster.OpenAsync(kube, hr.Metadata.NamespaceProperty ?? "default", hr.Spec.ServiceAccountName, hr.Spec.KubeConfig,
+            return new(await TargetCluster.OpenAsync(kube, options.Clusters, hr.Metadata.NamespaceProperty ?? "default", hr.Spec.ServiceAccountName, hr.Spec.KubeConfig,
                 options.DefaultServiceAccount, ct), hr, options);
         }
         catch (ReconcileFailure e)

@@ -14,7 +14,7 @@ public static class HelmKinds
 {
     public static IReadOnlyList<EntityKind> Create(TideSettings settings, KubeClient kube, HttpClient http, ArtifactStore store,
         ArtifactCache artifactCache, SourceReconcilerOptions sourceOptions, SecretReader secrets, StatusWriter status,
-        StageLimiter fetches, StageLimiter applies, Action<string>? progress)
+        StageLimiter fetches, StageLimiter applies, Action<string>? progress, RemoteClusters clusters)
     {
         var repositoryReconciler = new HelmRepositoryReconciler(http, store, sourceOptions, TimeProvider.System);
         var repositories = new SourceHandler<HelmRepository, HelmRepositoryStatus>(status, fetches,
@@ -47,6 +47,7 @@ public static class HelmKinds
                 UnpackLimits = settings.UnpackLimits,
                 DefaultServiceAccount = settings.DefaultServiceAccount,
                 NoCrossNamespaceRefs = settings.NoCrossNamespaceRefs,
+                Clusters = clusters,
             }),
             status, applies, progress);
 

@@ -153,7 +153,7 @@ public sealed class TideRuntime : IAsyncDisposable
             new EntityKind(OciRepository.KindName, OciRepository.ApiVersionV1, IsSource: true, oci),
             new EntityKind(Bucket.KindName, Bucket.ApiVersionV1, IsSource: true, buckets),
             new EntityKind(Kustomization.KindName, Kustomization.ApiVersionV1, IsSource: false, kustomizations),
-            .. HelmKinds.Create(settings, kube, http, store, artifactCache, sourceOptions, secrets, status, fetches, applies, progress),
+            .. HelmKinds.Create(settings, kube, http, store, artifactCache, sourceOptions, secrets, status, fetches, applies, progress, remoteClusters),
             .. GeneratorKinds.Create(settings, kube, store, artifactCache, sourceOptions, status, fetches),
             // A Receiver publishes no artifact and has no subscribers: a source entity with nothing to publish.
             new EntityKind(Receiver.KindName, Receiver.ApiVersionV1, IsSource: true,

@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Tide.Engine.Artifacts;
+using Tide.Engine.Notifications.Providers;
 
 namespace Tide.Actors.Cluster;
 
@@ -29,6 +30,8 @@ public sealed record TideSettings
     public string DefaultServiceAccount { get; init; } = "";
     /// <summary>Whether GitRepositories may name file:// URLs and local paths (tide.sources.allow-local).</summary>
     public bool AllowLocalSources { get; init; }
+    /// <summary>Rate limiting and retries of notifications (tide.notifications).</summary>
+    public NotificationOptions Notifications { get; init; } = new();
 
     public static TideSettings From(Config config)
     {
@@ -63,6 +66,14 @@ public sealed record TideSettings
             NoCrossNamespaceRefs = tide.GetBoolean("no-cross-namespace-refs", false),
             DefaultServiceAccount = tide.GetString("default-service-account", ""),
             AllowLocalSources = tide.GetBoolean("sources.allow-local", false),
+            Notifications = new NotificationOptions
+            {
+                RateLimitInterval = tide.GetTimeSpan("notifications.rate-limit-interval", TimeSpan.FromMinutes(5)),
+                RetryMax = tide.GetInt("notifications.retry-max", 4),
+                RetryWaitMin = tide.GetTimeSpan("notifications.retry-wait-min", TimeSpan.FromSeconds(2)),
+                RetryWaitMax = tide.GetTimeSpan("notifications.retry-wait-max", TimeSpan.FromSeconds(30)),
+                NoCrossNamespaceRefs = tide.GetBoolean("no-cross-namespace-refs", false),
+            },
         };
     }
 }

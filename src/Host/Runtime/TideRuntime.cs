@@ -5,6 +5,7 @@ using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Kube;
 using Tide.Engine.Notifications;
+using Tide.Engine.Notifications.Providers;
 using Tide.Engine.Reconcilers;
 using Tide.Engine.Sources.Git;
 using k8s;
@@ -24,9 +25,12 @@ public sealed class TideRuntime : IAsyncDisposable
 
     private readonly NodeLease _lease;
 
+    private readonly NotificationDispatcher _notifications;
+
     private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpEndpoint metricsServer, HttpClient http,
-        KubeClient kube, TideNode node)
+        KubeClient kube, TideNode node, NotificationDispatcher notifications)
     {
+        _notifications = notifications;
         _lease = NodeLease.Start(kube, node.Address.ToString());
         _artifactServer = artifactServer;
         _webhookServer = webhookServer;
@@ -79,8 +83,10 @@ public sealed class TideRuntime : IAsyncDisposable
             UnpackLimits = settings.UnpackLimits,
         };
         var secrets = new SecretReader(kube);
-        var status = new StatusWriter(kube, settings.FieldManager, new EventRecorder(kube, TimeProvider.System),
-            TimeProvider.System, progress);
+        var events = new EventRecorder(kube, TimeProvider.System);
+        var notifications = new NotificationDispatcher(kube,
+            new ProviderSender(kube, new NotificationHttp(settings.Notifications)), events, settings.Notifications, TimeProvider.System);
+        var status = new StatusWriter(kube, settings.FieldManager, events, TimeProvider.System, progress, notifications);
         var gitReconciler = new GitRepositoryReconciler(
             new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git"), settings.AllowLocalSources), store, sourceOptions, TimeProvider.System,
             async (ns, name, token) => await kube.GetAsync(new ObjectRef(GitRepository.ApiVersionV1, GitRepository.KindName, ns, name), token)
@@ -146,7 +152,7 @@ public sealed class TideRuntime : IAsyncDisposable
                 new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
         ], progress, ct);
         started = node;
-        return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node);
+        return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node, notifications);
     }
 
     public async ValueTask DisposeAsync()
@@ -155,6 +161,7 @@ public sealed class TideRuntime : IAsyncDisposable
         await _metricsServer.DisposeAsync();
         await _webhookServer.DisposeAsync();
         await Node.DisposeAsync();
+        await _notifications.DisposeAsync();
         await _artifactServer.DisposeAsync();
         _http.Dispose();
         Kube.Dispose();

@@ -51,7 +51,9 @@ public sealed record CrdDefinition
                 ["schema"] = new JsonObject { ["openAPIV3Schema"] = OpenApiSchemaGenerator.Generate(Type) },
                 ["served"] = true,
                 ["storage"] = true,
-                ["subresources"] = new JsonObject { ["status"] = new JsonObject() },
+                // Kinds without a status (Flux's v1beta3 Alert and Provider) have no status subresource.
+                ["subresources"] = Type.GetProperty("Status") is null ? new JsonObject()
+                    : new JsonObject { ["status"] = new JsonObject() },
             }),
         },
     };

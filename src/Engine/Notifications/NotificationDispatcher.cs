@@ -263,6 +263,9 @@ public sealed partial class NotificationDispatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes when the sends started so far (retries included) have ended.</summary>
+    public Task IdleAsync() => Task.WhenAll(_sending.Keys);
+
     /// <summary>Stops taking events and gives the sends under way a moment to finish.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Akka.Hosting.Logging;
+using Microsoft.Extensions.Logging;
 using Tide.Actors.Entities;
 using Tide.Actors.Sharding;
 using Tide.Actors.Watchers;
@@ -31,11 +33,16 @@ public sealed class TideNode : IAsyncDisposable
     public int MemberCount => Akka.Cluster.Cluster.Get(System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up);
 
     /// <param name="progress">Where membership changes are reported (null: not reported).</param>
+    /// <param name="logging">Where Akka's logs and the entities' go (null: Akka's own loggers, entities log nothing).</param>
     public static async Task<TideNode> StartAsync(Config config, KubeClient kube, IReadOnlyList<EntityKind> kinds,
-        Action<string>? progress, CancellationToken ct)
+        Action<string>? progress, ILoggerFactory? logging, CancellationToken ct)
     {
         var settings = TideSettings.From(config);
-        var system = ActorSystem.Create("tide", config);
+        var system = logging is null ? ActorSystem.Create("tide", config)
+            : ActorSystem.Create("tide", BootstrapSetup.Create()
+                .WithConfig(ConfigurationFactory.ParseString(
+                    "akka.loggers = [\"Akka.Hosting.Logging.LoggerFactoryLogger, Akka.Hosting\"]").WithFallback(config))
+                .And(new LoggerFactorySetup(logging)));
         var cluster = Akka.Cluster.Cluster.Get(system);
         if (progress is not null)
             system.ActorOf(MembershipReporter.Props(progress), "membership-reporter");

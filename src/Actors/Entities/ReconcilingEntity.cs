@@ -27,6 +27,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     private static readonly TimeSpan FinalizeRetry = TimeSpan.FromSeconds(5);
     private readonly ReconcileTiming _timing;
     private readonly ObjectLoader? _loader;
+    private readonly ReconcileLog _reconcileLog;
     private ObjectView? _view;
     private CancellationTokenSource _work = new();
     /// <summary>What to do with the result of the work under way; null when none runs.</summary>
@@ -41,6 +42,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         ObjectLoader? loader)
     {
         EntityId = entityId;
+        _reconcileLog = new ReconcileLog(Context.System, entityId);
         Handler = handler;
         Regions = regions;
         _timing = timing;
@@ -280,6 +282,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             {
                 Log.Error(unexpected, "{0}: reconcile failed unexpectedly (written to status)", EntityId);
             }
+            _reconcileLog.Outcome(outcome, Stopwatch.GetElapsedTime(started));
             if (outcome.Written is { } written)
                 Adopt(written);
             OnReconciled(outcome);

@@ -9,6 +9,7 @@ using Tide.Engine.Notifications.Providers;
 using Tide.Engine.Reconcilers;
 using Tide.Engine.Sources.Git;
 using k8s;
+using Microsoft.Extensions.Logging;
 
 namespace Tide.Host.Runtime;
 
@@ -54,8 +55,12 @@ public sealed class TideRuntime : IAsyncDisposable
 
     /// <param name="kubeconfigPath">The cluster's kubeconfig; null: in-cluster configuration inside a pod, else
     /// the default kubeconfig (KUBECONFIG or ~/.kube/config).</param>
+    public static Task<TideRuntime> StartAsync(Config config, string? kubeconfigPath, Action<string>? progress,
+        CancellationToken ct) => StartAsync(config, kubeconfigPath, progress, null, ct);
+
+    /// <param name="logging">Where the node logs (Akka, entities, notifications); null: Akka's own loggers only.</param>
     public static async Task<TideRuntime> StartAsync(Config config, string? kubeconfigPath, Action<string>? progress,
-        CancellationToken ct)
+        ILoggerFactory? logging, CancellationToken ct)
     {
         var settings = TideSettings.From(config);
         var storeDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "store"));
@@ -85,7 +90,8 @@ public sealed class TideRuntime : IAsyncDisposable
         var secrets = new SecretReader(kube);
         var events = new EventRecorder(kube, TimeProvider.System);
         var notifications = new NotificationDispatcher(kube,
-            new ProviderSender(kube, new NotificationHttp(settings.Notifications)), events, settings.Notifications, TimeProvider.System);
+            new ProviderSender(kube, new NotificationHttp(settings.Notifications)), events, settings.Notifications, TimeProvider.System,
+            logging?.CreateLogger("notification-controller"));
         var status = new StatusWriter(kube, settings.FieldManager, events, TimeProvider.System, progress, notifications);
         var gitReconciler = new GitRepositoryReconciler(
             new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git"), settings.AllowLocalSources), store, sourceOptions, TimeProvider.System,
@@ -150,7 +156,7 @@ public sealed class TideRuntime : IAsyncDisposable
             // A Receiver publishes no artifact and has no subscribers: a source entity with nothing to publish.
             new EntityKind(Receiver.KindName, Receiver.ApiVersionV1, IsSource: true,
                 new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
-        ], progress, ct);
+        ], progress, logging, ct);
         started = node;
         return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node, notifications);
     }

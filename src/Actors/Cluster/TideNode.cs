@@ -81,12 +81,19 @@ public sealed class TideNode : IAsyncDisposable
                     ClusterSingletonManagerSettings.Create(system)),
                 "watcher-" + kind.Kind.ToLowerInvariant());
         }
+        var self = cluster.SelfAddress.ToString();
+        TideMetrics.WatchCluster(self, () =>
+        {
+            var state = cluster.State;
+            return (state.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up), state.Unreachable.Count);
+        });
         return new TideNode(system, regions);
     }
 
     /// <summary>Leaves the cluster gracefully (shards hand over to the remaining nodes) and stops the actor system.</summary>
     public async ValueTask DisposeAsync()
     {
+        TideMetrics.ForgetCluster(Address.ToString());
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
     }
 }

@@ -27,11 +27,13 @@ public sealed class TideRuntime : IAsyncDisposable
     private readonly NodeLease _lease;
 
     private readonly NotificationDispatcher _notifications;
+    private readonly IReadOnlyList<StageLimiter> _stages;
 
     private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpEndpoint metricsServer, HttpClient http,
-        KubeClient kube, TideNode node, NotificationDispatcher notifications)
+        KubeClient kube, TideNode node, NotificationDispatcher notifications, IReadOnlyList<StageLimiter> stages)
     {
         _notifications = notifications;
+        _stages = stages;
         _lease = NodeLease.Start(kube, node.Address.ToString());
         _artifactServer = artifactServer;
         _webhookServer = webhookServer;
@@ -76,8 +78,8 @@ public sealed class TideRuntime : IAsyncDisposable
         await CrdInstaller.InstallMissingAsync(kube, ct);
 
         var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-        var fetches = new StageLimiter(settings.FetchWorkers);
-        var applies = new StageLimiter(settings.ApplyWorkers);
+        var fetches = new StageLimiter(settings.FetchWorkers, "fetch");
+        var applies = new StageLimiter(settings.ApplyWorkers, "apply");
         var store = new ArtifactStore(storeDirectory, TimeProvider.System);
         var artifactCache = new ArtifactCache(Path.Combine(settings.ArtifactsDirectory, "cache"), http);
         var sourceOptions = new SourceReconcilerOptions
@@ -158,7 +160,7 @@ public sealed class TideRuntime : IAsyncDisposable
                 new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
         ], progress, logging, ct);
         started = node;
-        return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node, notifications);
+        return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node, notifications, [fetches, applies]);
     }
 
     public async ValueTask DisposeAsync()
@@ -168,6 +170,8 @@ public sealed class TideRuntime : IAsyncDisposable
         await _webhookServer.DisposeAsync();
         await Node.DisposeAsync();
         await _notifications.DisposeAsync();
+        foreach (var stage in _stages)
+            stage.Dispose();
         await _artifactServer.DisposeAsync();
         _http.Dispose();
         Kube.Dispose();

@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["helm"] = Tide.Bench.HelmBench.RunAsync,
     ["reconcile"] = Tide.Bench.ReconcileBench.RunAsync,
     ["helmrelease"] = Tide.Bench.HelmReleaseBench.RunAsync,
+    ["webhook"] = Tide.Bench.WebhookBench.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

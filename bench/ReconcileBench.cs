@@ -298,12 +298,12 @@ internal static class ReconcileBench
         $"{Percentile(values, 0.5):F0} | {Percentile(values, 0.95):F0} | {values.Max():F0}";
 
     /// <summary>Nearest-rank percentile.</summary>
-    private static double Percentile(IEnumerable<double> values, double p)
+    internal static double Percentile(IEnumerable<double> values, double p)
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
     }
 
-    private static int Flag(string[] args, string name, int fallback) =>
+    internal static int Flag(string[] args, string name, int fallback) =>
         args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 }

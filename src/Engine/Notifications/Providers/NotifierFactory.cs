@@ -10,7 +10,7 @@ public static class NotifierFactory
     public static IReadOnlyList<string> Supported { get; } =
     [
         "generic", "generic-hmac", "slack", "discord", "rocket", "msteams", "googlechat", "webex", "alertmanager",
-        "github", "gitlab", "gitea",
+        "grafana", "opsgenie", "github", "gitlab", "gitea",
     ];
 
     public static bool IsCommitStatusType(string type) => CommitStatusTypes.Contains(type);
@@ -30,6 +30,8 @@ public static class NotifierFactory
             "googlechat" => new GoogleChatNotifier(http, config),
             "webex" => new WebexNotifier(http, config),
             "alertmanager" => new AlertmanagerNotifier(http, config),
+            "grafana" => new GrafanaNotifier(http, config),
+            "opsgenie" => new OpsgenieNotifier(http, config),
             "github" or "gitlab" or "gitea" => new CommitStatusNotifier(http, config),
             _ => throw new NotifierException(
                 $"provider type '{config.Type}' is not supported by Tide (supported: {string.Join(", ", Supported)})"),

@@ -34,6 +34,9 @@ public sealed record ProviderConfig
     /// "kind/name/&lt;first part of the Provider's UID&gt;".</summary>
     public string? CommitStatus { get; init; }
 
+    /// <summary>The Provider's UID (Opsgenie's alias).</summary>
+    public string ProviderUid { get; init; } = "";
+
     /// <summary>Values that must never appear in messages: every string read from the Provider's Secrets.</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 

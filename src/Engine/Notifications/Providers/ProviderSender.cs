@@ -91,6 +91,7 @@ public sealed class ProviderSender(KubeClient kube, NotificationHttp http)
             Tls = tls,
             TlsSecretName = $"{ns}/{tlsSecret}",
             CommitStatus = NotifierFactory.IsCommitStatusType(spec.Type) ? CommitStatus(provider, e, alert) : null,
+            ProviderUid = provider.Metadata.Uid ?? "",
             Secrets = secrets,
         };
     }

@@ -173,6 +173,35 @@ public sealed class NotifierTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Grafana_AddsAnAnnotation_TaggedWithTheMetadataAndObject()
+    {
+        await PostAsync("grafana", Event(metadata: new() { ["revision"] = "main@sha1:abc", ["env"] = "prod" }),
+            c => c with { Token = "glsa-token" }, "/api/annotations");
+
+        var request = await _server.NextAsync();
+        Assert.Equal("Bearer glsa-token", request.Headers["Authorization"]);
+        AssertJson("""
+            {"when":1796691723,"text":"kustomization/podinfo.apps",
+             "tags":["flux","kustomize-controller","env: prod","revision: main@sha1|abc","kind: Kustomization","name: podinfo","namespace: apps"]}
+            """, request.Body);
+    }
+
+    [Fact]
+    public async Task Opsgenie_SendsAnAlert_WithItsAliasAndTheGenieKey()
+    {
+        await PostAsync("opsgenie", Event(FluxEvent.SeverityError, "HealthCheckFailed", new() { ["revision"] = "r1" }),
+            c => c with { Token = "genie", ProviderUid = "uid-9" }, "/v2/alerts");
+
+        var request = await _server.NextAsync();
+        Assert.Equal("GenieKey genie", request.Headers["Authorization"]);
+        var alias = Convert.ToHexStringLower(SHA256.HashData("uid-9/Kustomization/apps/podinfo/HealthCheckFailed"u8));
+        AssertJson($$"""
+            {"message":"Kustomization/podinfo","alias":"{{alias}}","description":"Deployment/apps/podinfo configured",
+             "details":{"revision":"r1","severity":"error"} }
+            """, request.Body);
+    }
+
+    [Fact]
     public async Task GitHub_SetsTheCommitStatus_OfTheRevisionsCommit()
     {
         await PostAsync("github", Event(), c => c with { Address = _server.Url + "/org/app.git", Token = "gh-token", CommitStatus = "kustomization/podinfo/0c9c2e41" });

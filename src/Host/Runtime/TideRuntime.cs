@@ -8,6 +8,7 @@ using Tide.Engine.Notifications;
 using Tide.Engine.Notifications.Providers;
 using Tide.Engine.Reconcilers;
 using Tide.Engine.Sources.Git;
+using Tide.Host.Logging;
 using k8s;
 using Microsoft.Extensions.Logging;
 
@@ -28,13 +29,15 @@ public sealed class TideRuntime : IAsyncDisposable
 
     private readonly NotificationDispatcher _notifications;
     private readonly IReadOnlyList<StageLimiter> _stages;
+    /// <summary>The logger factory the runtime made for itself (none was given); disposed with it.</summary>
+    private ILoggerFactory? _ownLogging;
 
     private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpEndpoint metricsServer, HttpClient http,
         KubeClient kube, TideNode node, NotificationDispatcher notifications, IReadOnlyList<StageLimiter> stages)
     {
         _notifications = notifications;
         _stages = stages;
-        _lease = NodeLease.Start(kube, node.Address.ToString());
+        _lease = NodeLease.Start(kube, node.Address.ToString(), new Uri(metricsServer.Url, "/logs").ToString());
         _artifactServer = artifactServer;
         _webhookServer = webhookServer;
         _metricsServer = metricsServer;
@@ -65,6 +68,19 @@ public sealed class TideRuntime : IAsyncDisposable
         ILoggerFactory? logging, CancellationToken ct)
     {
         var settings = TideSettings.From(config);
+        // The node's recent records, for `tide logs`: whatever the node writes to stdout, they are kept as JSON.
+        var logBuffer = new LogBuffer();
+        var ownLogging = logging is null ? LoggerFactory.Create(_ => { }) : null;
+        logging ??= ownLogging!;
+        logging.AddProvider(logBuffer.Provider);
+        if (progress is { } say)
+            progress = line =>
+            {
+                say(line);
+                logBuffer.Provider.Info("tide", line);
+            };
+        else
+            progress = line => logBuffer.Provider.Info("tide", line);
         var storeDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "store"));
         // /readyz answers once the node (started last) is an Up member of its cluster.
         TideNode? started = null;
@@ -147,7 +163,7 @@ public sealed class TideRuntime : IAsyncDisposable
         // Before the node joins: a port in use fails the start without leaving a cluster member behind.
         var webhookServer = await WebhookServer.StartAsync(new WebhookReceiver(kube, TimeProvider.System),
             settings.WebhooksHost, settings.WebhooksPort, progress, ct);
-        var metricsServer = await MetricsServer.StartAsync(settings.MetricsHost, settings.MetricsPort, ct);
+        var metricsServer = await MetricsServer.StartAsync(settings.MetricsHost, settings.MetricsPort, logBuffer, ct);
         var node = await TideNode.StartAsync(config, kube,
         [
             new EntityKind(GitRepository.KindName, GitRepository.ApiVersionV1, IsSource: true, git),
@@ -160,7 +176,10 @@ public sealed class TideRuntime : IAsyncDisposable
                 new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
         ], progress, logging, ct);
         started = node;
-        return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node, notifications, [fetches, applies]);
+        return new TideRuntime(artifactServer, webhookServer, metricsServer, http, kube, node, notifications, [fetches, applies])
+        {
+            _ownLogging = ownLogging,
+        };
     }
 
     public async ValueTask DisposeAsync()
@@ -172,6 +191,7 @@ public sealed class TideRuntime : IAsyncDisposable
         await _notifications.DisposeAsync();
         foreach (var stage in _stages)
             stage.Dispose();
+        _ownLogging?.Dispose();
         await _artifactServer.DisposeAsync();
         _http.Dispose();
         Kube.Dispose();

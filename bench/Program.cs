@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["flux"] = Tide.Bench.FluxBench.RunAsync,
     ["steady"] = Tide.Bench.SteadyStateBench.RunAsync,
     ["clusters"] = Tide.Bench.ManyClustersBench.RunAsync,
+    ["webhook"] = Tide.Bench.WebhookBench.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -299,7 +299,7 @@ internal static class ReconcileBench
         $"{Percentile(values, 0.5):F0} | {Percentile(values, 0.95):F0} | {values.Max():F0}";
 
     /// <summary>Nearest-rank percentile.</summary>
-    private static double Percentile(IEnumerable<double> values, double p)
+    internal static double Percentile(IEnumerable<double> values, double p)
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];

@@ -22,6 +22,7 @@ root.Subcommands.Add(CreateCommand.Create());
 root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());
 root.Subcommands.Add(EventsCommand.Create());
+root.Subcommands.Add(LogsCommand.Create());
 root.Subcommands.Add(TreeCommand.Create());
 root.Subcommands.Add(TraceCommand.Create());
 root.Subcommands.Add(BuildCommand.Create());

@@ -44,6 +44,15 @@ public sealed class MetricsTests
         Assert.Equal("2", Assert.Single(entities).Value);
         var succeeded = await prometheus.QueryAsync("""tide_reconciles_total{kind="Kustomization",outcome="success"}""");
         Assert.True(double.Parse(Assert.Single(succeeded).Value) >= 1);
+
+        // controller-runtime's families, as Flux's controllers expose them, and the stages' work queues.
+        var controllerRuntime = await prometheus.QueryAsync("""controller_runtime_reconcile_total{controller="kustomization",result="success"}""");
+        Assert.True(double.Parse(Assert.Single(controllerRuntime).Value) >= 1);
+        var waited = await prometheus.QueryAsync("""workqueue_queue_duration_seconds_count{name="fetch"}""");
+        Assert.True(double.Parse(Assert.Single(waited).Value) >= 1);
+        Assert.Equal("0", Assert.Single(await prometheus.QueryAsync("""workqueue_depth{name="apply"}""")).Value);
+        var members = await prometheus.QueryAsync($$"""tide_cluster_members{node="{{env.Nodes[0].Node.Address}}",status="up"}""");
+        Assert.Equal("1", Assert.Single(members).Value);
     }
 
     /// <summary>`tide run` and `tide up` name the address of a port they cannot listen on, in one line, exit 1.</summary>

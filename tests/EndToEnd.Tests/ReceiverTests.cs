@@ -62,6 +62,8 @@ public sealed class ReceiverTests
                 () => Post("""{"docker_url":"quay.io/team/app","updated_tags":["1.0.0"]}"""u8.ToArray())),
             ("dockerhub", null, [() => Post("[]"u8.ToArray())],
                 () => Post("""{"push_data":{"tag":"1.0.0"},"repository":{"repo_url":"https://hub.example/r/team/app"}}"""u8.ToArray())),
+            ("acr", null, [() => Post("not json"u8.ToArray())],
+                () => Post("""{"action":"push","target":{"repository":"team/app","tag":"1.0.0"}}"""u8.ToArray())),
             ("nexus", null,
             [
                 () => Post(NexusBody),
@@ -140,19 +142,61 @@ public sealed class ReceiverTests
     }
 
     [Fact]
+    public async Task ResourceFilter_SelectsTheResources_FromTheCallsBody_AndAnInvalidOneStalls()
+    {
+        await using var env = await TideEnvironment.StartAsync();
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        await env.Kubectl.ApplyAsync(TokenSecret("webhook-token", Token));
+        await env.Kubectl.ApplyAsync(SuspendedGitRepository("app-a", "team: a"));
+        await env.Kubectl.ApplyAsync(SuspendedGitRepository("app-b", "team: a"));
+        await env.Kubectl.ApplyAsync("""
+            apiVersion: notification.toolkit.fluxcd.io/v1
+            kind: Receiver
+            metadata: {name: filtered, namespace: flux-system}
+            spec:
+              type: generic
+              secretRef: {name: webhook-token}
+              resourceFilter: 'res.metadata.name == req.image'
+              resources:
+                - {kind: GitRepository, name: '*', matchLabels: {team: a}}
+            ---
+            apiVersion: notification.toolkit.fluxcd.io/v1
+            kind: Receiver
+            metadata: {name: invalid, namespace: flux-system}
+            spec:
+              type: generic
+              secretRef: {name: webhook-token}
+              resourceFilter: 'res.metadata.name =='
+              resources:
+                - {kind: GitRepository, name: app-a}
+            """);
+        var path = await WaitForWebhookPathAsync(env, "filtered");
+
+        using var call = await Http.PostAsync(new Uri(env.Nodes[0].WebhookUrl, path),
+            new StringContent("""{"image":"app-b"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+        Assert.NotEqual("", await env.Kubectl.JsonPathAsync("gitrepository/app-b", "flux-system", RequestedAt) ?? "");
+        Assert.Equal("", await env.Kubectl.JsonPathAsync("gitrepository/app-a", "flux-system", RequestedAt) ?? "");
+        await Eventually.WaitAsync(
+            () => env.Kubectl.JsonPathAsync("receiver/invalid", "flux-system", "{.status.conditions[?(@.type==\"Stalled\")].reason}"),
+            reason => reason == "InvalidCELExpression", Timeout, "the Receiver with an invalid filter to stall");
+    }
+
+    [Fact]
     public async Task UnsupportedTypeOrMissingToken_IsReportedInStatus_AndTheWebhookIsNotServed()
     {
         await using var env = await TideEnvironment.StartAsync();
         await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
         await env.Kubectl.ApplyAsync(TokenSecret("webhook-token", Token));
-        await env.Kubectl.ApplyAsync(Receiver("acr", "acr", null, "anything"));
+        await env.Kubectl.ApplyAsync(Receiver("gcr", "gcr", null, "anything"));
         await env.Kubectl.ApplyAsync(Receiver("no-token", "generic", null, "anything", secret: "missing"));
 
         await Eventually.WaitAsync(
-            () => env.Kubectl.JsonPathAsync("receiver/acr", "flux-system", "{.status.conditions[?(@.type==\"Stalled\")].message}"),
-            message => message?.Contains("Receiver type 'acr' is not supported by Tide") == true, Timeout, "the acr Receiver to stall");
-        Assert.Equal("False", await env.Kubectl.JsonPathAsync("receiver/acr", "flux-system", "{.status.conditions[?(@.type==\"Ready\")].status}"));
-        Assert.Equal("", await env.Kubectl.JsonPathAsync("receiver/acr", "flux-system", "{.status.webhookPath}") ?? "");
+            () => env.Kubectl.JsonPathAsync("receiver/gcr", "flux-system", "{.status.conditions[?(@.type==\"Stalled\")].message}"),
+            message => message?.Contains("Receiver type 'gcr' is not supported by Tide") == true, Timeout, "the gcr Receiver to stall");
+        Assert.Equal("False", await env.Kubectl.JsonPathAsync("receiver/gcr", "flux-system", "{.status.conditions[?(@.type==\"Ready\")].status}"));
+        Assert.Equal("", await env.Kubectl.JsonPathAsync("receiver/gcr", "flux-system", "{.status.webhookPath}") ?? "");
 
         await Eventually.WaitAsync(
             () => env.Kubectl.JsonPathAsync("receiver/no-token", "flux-system", "{.status.conditions[?(@.type==\"Ready\")].reason}"),

@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Akka.Hosting.Logging;
+using Microsoft.Extensions.Logging;
 using Tide.Actors.Entities;
 using Tide.Actors.Sharding;
 using Tide.Actors.Watchers;
@@ -36,15 +38,20 @@ public sealed class TideNode : IAsyncDisposable
     public int MemberCount => Akka.Cluster.Cluster.Get(System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up);
 
     /// <param name="progress">Where membership changes are reported (null: not reported).</param>
+    /// <param name="logging">Where Akka's logs and the entities' go (null: Akka's own loggers, entities log nothing).</param>
     /// <param name="remoteClusters">The clients of remote clusters (drift watches of Kustomizations with
     /// spec.kubeConfig); null: a pool of the node's own, without limits.</param>
     public static async Task<TideNode> StartAsync(Config config, KubeClient kube, IReadOnlyList<EntityKind> kinds,
-        Action<string>? progress, CancellationToken ct, RemoteClusters? remoteClusters = null)
+        Action<string>? progress, ILoggerFactory? logging, CancellationToken ct, RemoteClusters? remoteClusters = null)
     {
         var settings = TideSettings.From(config);
         var formation = ClusterFormation.From(config);
-        var system = ActorSystem.Create("tide",
-            BootstrapSetup.Create().WithConfig(formation.Apply(config)).And(new KubeClientSetup(kube)));
+        var formed = formation.Apply(config);
+        var setup = BootstrapSetup.Create()
+            .WithConfig(logging is null ? formed : ConfigurationFactory.ParseString(
+                "akka.loggers = [\"Akka.Hosting.Logging.LoggerFactoryLogger, Akka.Hosting\"]").WithFallback(formed))
+            .And(new KubeClientSetup(kube));
+        var system = ActorSystem.Create("tide", logging is null ? setup : setup.And(new LoggerFactorySetup(logging)));
         var cluster = Akka.Cluster.Cluster.Get(system);
         if (progress is not null)
             system.ActorOf(MembershipReporter.Props(progress), "membership-reporter");
@@ -85,12 +92,19 @@ public sealed class TideNode : IAsyncDisposable
                     ClusterSingletonManagerSettings.Create(system)),
                 "watcher-" + kind.Kind.ToLowerInvariant());
         }
+        var self = cluster.SelfAddress.ToString();
+        TideMetrics.WatchCluster(self, () =>
+        {
+            var state = cluster.State;
+            return (state.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up), state.Unreachable.Count);
+        });
         return new TideNode(system, regions, joining);
     }
 
     /// <summary>Leaves the cluster gracefully (shards hand over to the remaining nodes) and stops the actor system.</summary>
     public async ValueTask DisposeAsync()
     {
+        TideMetrics.ForgetCluster(Address.ToString());
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
         if (_joining is not null)
             await _joining.DisposeAsync();

@@ -2,6 +2,7 @@ using Akka.Configuration;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Sources;
 using Tide.Engine.Kube;
+using Tide.Engine.Notifications.Providers;
 
 namespace Tide.Actors.Cluster;
 
@@ -41,6 +42,8 @@ public sealed record TideSettings
     public string DefaultServiceAccount { get; init; } = "";
     /// <summary>Whether GitRepositories may name file:// URLs and local paths (tide.sources.allow-local).</summary>
     public bool AllowLocalSources { get; init; }
+    /// <summary>Rate limiting and retries of notifications (tide.notifications).</summary>
+    public NotificationOptions Notifications { get; init; } = new();
 
     /// <summary>URL prefixes to fetch sources from instead (tide.sources.mirrors).</summary>
     public UrlMirrors Mirrors { get; init; } = UrlMirrors.None;
@@ -91,6 +94,14 @@ public sealed record TideSettings
             Mirrors = new UrlMirrors((tide.GetValue("sources.mirrors")?.GetArray() ?? [])
                 .Select(rule => rule.GetObject())
                 .Select(rule => (rule.GetKey("from")?.GetString() ?? "", rule.GetKey("to")?.GetString() ?? ""))),
+            Notifications = new NotificationOptions
+            {
+                RateLimitInterval = tide.GetTimeSpan("notifications.rate-limit-interval", TimeSpan.FromMinutes(5)),
+                RetryMax = tide.GetInt("notifications.retry-max", 4),
+                RetryWaitMin = tide.GetTimeSpan("notifications.retry-wait-min", TimeSpan.FromSeconds(2)),
+                RetryWaitMax = tide.GetTimeSpan("notifications.retry-wait-max", TimeSpan.FromSeconds(30)),
+                NoCrossNamespaceRefs = tide.GetBoolean("no-cross-namespace-refs", false),
+            },
         };
     }
 }

@@ -35,6 +35,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _lifetime = new();
     private bool _reading;
     private bool _readAgain;
+    private readonly ReconcileLog _reconcileLog;
     private ObjectView? _view;
     private CancellationTokenSource _work = new();
     /// <summary>What to do with the result of the work under way; null when none runs.</summary>
@@ -49,6 +50,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
         ObjectLoader loader)
     {
         EntityId = entityId;
+        _reconcileLog = new ReconcileLog(Context.System, entityId);
         Handler = handler;
         Regions = regions;
         _timing = timing;
@@ -323,6 +325,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             {
                 Log.Error(unexpected, "{0}: reconcile failed unexpectedly (written to status)", EntityId);
             }
+            _reconcileLog.Outcome(outcome, Stopwatch.GetElapsedTime(started));
             if (outcome.Written is { } written)
                 Adopt(written);
             OnReconciled(outcome);

@@ -23,6 +23,7 @@ public sealed class KustomizationHandler(KustomizationReconciler reconciler, Sta
     public async Task<ReconcileOutcome> ReconcileAsync(JsonObject obj, ArtifactLocation? artifact, CancellationToken ct)
     {
         var ks = FluxJson.FromNode<Kustomization>(obj);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         ReconcileResult<KustomizationStatus> result;
         try
         {
@@ -34,7 +35,8 @@ public sealed class KustomizationHandler(KustomizationReconciler reconciler, Sta
             return ReconcileOutcome.From(Requeue.AfterRetryInterval(ks.Spec.GetRetryInterval()), artifact)
                 with { Written = failed, Error = e, Message = e.Message };
         }
-        var written = await status.WriteAsync(obj, FluxJson.ToNode(result.Status), result.Events, Controller);
+        var written = await status.WriteAsync(obj, FluxJson.ToNode(result.Status),
+            WithFinished(ks, result, System.Diagnostics.Stopwatch.GetElapsedTime(started)), Controller);
         var appliedKinds = (result.Status.Inventory?.Entries ?? [])
             .Select(e => ObjectRef.FromInventory(e.Id, e.Version))
             .Select(r => new AppliedKind(r.ApiVersion, r.Kind))
@@ -65,7 +67,23 @@ public sealed class KustomizationHandler(KustomizationReconciler reconciler, Sta
     {
         var ks = FluxJson.FromNode<Kustomization>(obj);
         var result = await reconciler.CheckHealthAsync(ks, waitStarted, ct);
-        var written = await status.WriteAsync(obj, FluxJson.ToNode(result.Status), result.Events, Controller);
+        var written = await status.WriteAsync(obj, FluxJson.ToNode(result.Status),
+            WithFinished(ks, result, DateTimeOffset.UtcNow - waitStarted), Controller);
         return ReconcileOutcome.From(result.Requeue) with { Written = written };
+    }
+
+    /// <summary>The events of a reconcile, plus kustomize-controller's "Reconciliation finished" when it ended Ready:
+    /// marked as a commit status update, it is what Git providers report as success (chat providers skip it).</summary>
+    private static IReadOnlyList<ReconcileEvent> WithFinished(Kustomization ks, ReconcileResult<KustomizationStatus> result,
+        TimeSpan took)
+    {
+        if (ks.Spec.Suspend == true || result.Requeue.Mode != RequeueMode.Interval ||
+            result.Status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready) is not { Status: ConditionStatus.True } ready)
+            return result.Events;
+        var metadata = new Dictionary<string, string> { [Kustomization.Group + "/commit_status"] = "update" };
+        if (result.Status.LastAppliedRevision is { } revision)
+            metadata[Kustomization.Group + "/revision"] = revision;
+        return [.. result.Events, new ReconcileEvent(ReconcileEvent.Normal, ready.Reason,
+            $"Reconciliation finished in {GoDuration.Format(took)}, next run in {GoDuration.Format(ks.Spec.Interval.Value)}", metadata)];
     }
 }

@@ -1,18 +1,20 @@
 using System.Text.Json.Nodes;
 using Tide.Engine.Api;
 using Tide.Engine.Kube;
+using Tide.Engine.Notifications;
 using Tide.Engine.Reconcilers;
 
 namespace Tide.Actors.Handlers;
 
 /// <summary>
 /// The one way an entity's status reaches the server: written whole (a server-side apply of /status as Tide's field
-/// manager, so a field the reconciler no longer sets disappears), then the reconcile's events recorded. Also writes
+/// manager, so a field the reconciler no longer sets disappears), then the reconcile's events recorded (and published to
+/// the node's Alerts). Also writes
 /// the status of a reconcile that ended with an exception no failure mapping knows: as Flux always finalizes status,
 /// the user then sees Ready=False with the message instead of nothing.
 /// </summary>
 public sealed class StatusWriter(KubeClient kube, string fieldManager, EventRecorder events, TimeProvider time,
-    Action<string>? progress = null)
+    Action<string>? progress = null, NotificationDispatcher? notifications = null)
 {
     /// <summary>How long a status write (and its events) may take. Not the entity's token: a reconcile that finished
     /// reports what it did even when newer news arrived meanwhile (its inventory must reach the server).</summary>
@@ -40,6 +42,8 @@ public sealed class StatusWriter(KubeClient kube, string fieldManager, EventReco
         {
             progress?.Invoke($"{target}: {e.Message.Replace("\n", "; ")}");
             await events.RecordAsync(obj, e, controller, ct);
+            // As Flux's controllers post every event to notification-controller, which routes it to Alerts.
+            notifications?.Publish(written, e, controller);
         }
         return written;
     }

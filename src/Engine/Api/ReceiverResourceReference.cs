@@ -1,6 +1,7 @@
 namespace Tide.Engine.Api;
 
-/// <summary>A resource a Receiver reconciles: one by name, or every one matching labels with name '*'.</summary>
+/// <summary>Flux's notification CrossNamespaceObjectReference: a resource a Receiver reconciles, or whose events an
+/// Alert sends; one by name, or every one matching labels with name '*'.</summary>
 public sealed record ReceiverResourceReference
 {
     public string? ApiVersion { get; init; }

@@ -19,7 +19,8 @@ public sealed record ReceiverSpec
     /// <summary>The resources to reconcile on a valid call.</summary>
     public required IReadOnlyList<ReceiverResourceReference> Resources { get; init; }
 
-    /// <summary>A CEL expression filtering the resources (not supported by Tide yet: such a Receiver is Stalled).</summary>
+    /// <summary>A CEL expression over 'res' (a resource's apiVersion, kind, metadata) and 'req' (the call's JSON
+    /// body): the resources for which it is false are not asked to reconcile.</summary>
     public string? ResourceFilter { get; init; }
 
     /// <summary>The Secret whose 'token' key validates calls and names the webhook path.</summary>

@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cel;
 using Tide.Engine.Api;
+using Tide.Engine.Expressions;
 
 namespace Tide.Engine.Health;
 
@@ -65,7 +64,7 @@ public sealed class CelHealthCheck
     {
         if (Kstatus.GenerationNotObserved(obj) is { } behind) return behind;
 
-        var variables = Variables.ToDictionary(v => v, v => (object?)(ToCel(obj[v]) ?? new Dictionary<string, object?>()));
+        var variables = Variables.ToDictionary(v => v, v => (object?)(CelJson.From(obj[v]) ?? new Dictionary<string, object?>()));
         foreach (var (status, name, expression, run) in _rules)
         {
             object? result;
@@ -84,26 +83,4 @@ public sealed class CelHealthCheck
         }
         return HealthResult.InProgress("no healthCheckExprs expression is true yet");
     }
-
-    // The CEL library reads maps, lists and primitives: the JSON tree is handed over in that shape.
-    private static object? ToCel(JsonNode? node) => node switch
-    {
-        JsonObject o => o.ToDictionary(p => p.Key, p => ToCel(p.Value)),
-        JsonArray a => a.Select(ToCel).ToList(),
-        JsonValue v => v.GetValueKind() switch
-        {
-            JsonValueKind.String => v.GetValue<string>(),
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.Number => Number(v.ToJsonString()),
-            _ => null,
-        },
-        _ => null,
-    };
-
-    // CEL keeps int and double apart: integral JSON numbers become int, others double.
-    private static object Number(string text) =>
-        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
-            ? integer
-            : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

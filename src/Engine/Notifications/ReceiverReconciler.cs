@@ -7,13 +7,13 @@ namespace Tide.Engine.Notifications;
 /// <summary>
 /// Reconciles a Receiver as notification-controller does: reads the token from its Secret and publishes the webhook
 /// path it gives in status.webhookPath, Ready=True ("Receiver initialized for path: ..."). A missing token is retried
-/// (TokenNotFound); a type or resourceFilter Tide does not support stalls until the object changes.
+/// (TokenNotFound); a type Tide does not support, or a resourceFilter that does not compile, stalls until the object
+/// changes.
 /// </summary>
 public sealed class ReceiverReconciler(TimeProvider time)
 {
     public const string TokenNotFoundReason = "TokenNotFound";
     public const string UnsupportedTypeReason = "UnsupportedReceiverType";
-    public const string UnsupportedFilterReason = "UnsupportedResourceFilter";
 
     /// <param name="secret">The data of spec.secretRef's Secret; null when it does not exist.</param>
     public ReconcileResult<ReceiverStatus> Reconcile(Receiver receiver, IReadOnlyDictionary<string, byte[]>? secret)
@@ -33,9 +33,8 @@ public sealed class ReceiverReconciler(TimeProvider time)
         if (!ReceiverTypes.Supported.Contains(receiver.Spec.Type))
             (stalledReason, stalled) = (UnsupportedTypeReason,
                 $"Receiver type '{receiver.Spec.Type}' is not supported by Tide; supported types: {string.Join(", ", ReceiverTypes.Supported)}");
-        else if (!string.IsNullOrEmpty(receiver.Spec.ResourceFilter))
-            (stalledReason, stalled) = (UnsupportedFilterReason,
-                "spec.resourceFilter (CEL) is not supported by Tide yet; remove it to use this Receiver");
+        else if (ResourceFilter.Validate(receiver.Spec.ResourceFilter) is { } invalid)
+            (stalledReason, stalled) = (ConditionReasons.InvalidCelExpression, invalid);
         if (stalled is not null)
         {
             conditions.MarkFalse(ConditionTypes.Ready, stalledReason!, stalled);

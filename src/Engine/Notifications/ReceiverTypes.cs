@@ -15,9 +15,10 @@ public static class ReceiverTypes
     public const string Quay = "quay";
     public const string DockerHub = "dockerhub";
     public const string Nexus = "nexus";
+    public const string Acr = "acr";
 
     public static IReadOnlyList<string> Supported { get; } = [Generic, GenericHmac, GitHub, GitLab, Bitbucket, Harbor, Quay,
-        DockerHub, Nexus];
+        DockerHub, Nexus, Acr];
 
     /// <summary>Flux's path: /hook/ and the hex SHA-256 of token + name + namespace.</summary>
     public static string WebhookPath(string token, string name, string @namespace) =>

@@ -53,12 +53,29 @@ public sealed class WebhookReceiver(KubeClient kube, TimeProvider time)
         if (invalid is not null)
             return (HttpStatusCode.BadRequest, $"{name}: {invalid}");
 
+        ResourceFilter? filter = null;
+        JsonNode? request = null;
+        if (!string.IsNullOrWhiteSpace(receiver.Spec.ResourceFilter))
+        {
+            try
+            {
+                filter = ResourceFilter.Compile(receiver.Spec.ResourceFilter);
+                // As Flux: the body is the filter's 'req' only when the call says it is JSON.
+                if (call.Header("Content-Type")?.Split(',').Any(t => t.Split(';')[0].Trim() == "application/json") == true)
+                    request = JsonNode.Parse(call.Body);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException)
+            {
+                return (HttpStatusCode.InternalServerError, $"{name}: unable to create resource filters: {e.Message}");
+            }
+        }
+
         var errors = new List<string>();
         foreach (var resource in receiver.Spec.Resources)
         {
             try
             {
-                await RequestReconcileAsync(resource, ns, ct);
+                await RequestReconcileAsync(resource, ns, filter, request, ct);
             }
             catch (Exception e) when (e is KubeApiException or InvalidOperationException)
             {
@@ -68,7 +85,8 @@ public sealed class WebhookReceiver(KubeClient kube, TimeProvider time)
         return errors.Count == 0 ? (HttpStatusCode.OK, null) : (HttpStatusCode.InternalServerError, $"{name}: {string.Join("; ", errors)}");
     }
 
-    private async Task RequestReconcileAsync(ReceiverResourceReference resource, string receiverNamespace, CancellationToken ct)
+    private async Task RequestReconcileAsync(ReceiverResourceReference resource, string receiverNamespace, ResourceFilter? filter,
+        JsonNode? request, CancellationToken ct)
     {
         var ns = string.IsNullOrEmpty(resource.Namespace) ? receiverNamespace : resource.Namespace;
         var apiVersion = resource.ApiVersion ?? (DefaultApiVersions.TryGetValue(resource.Kind, out var known) ? known
@@ -80,11 +98,19 @@ public sealed class WebhookReceiver(KubeClient kube, TimeProvider time)
                 throw new InvalidOperationException("matchLabels field not set when using wildcard '*' as name");
             var selector = string.Join(",", labels.Select(l => $"{l.Key}={l.Value}"));
             names.AddRange((await kube.ListAsync(apiVersion, resource.Kind, ns, selector, ct)).Items
+                .Where(i => filter?.Accepts(i, request) != false)
                 .Select(i => i["metadata"]!["name"]!.GetValue<string>()));
+        }
+        else if (filter is null)
+        {
+            names.Add(resource.Name);
         }
         else
         {
-            names.Add(resource.Name);
+            var found = await kube.GetAsync(new ObjectRef(apiVersion, resource.Kind, ns, resource.Name), ct)
+                ?? throw new InvalidOperationException($"unable to read {resource.Kind} '{ns}/{resource.Name}': not found");
+            if (filter.Accepts(found, request))
+                names.Add(resource.Name);
         }
         var patch = new JsonObject
         {

@@ -27,6 +27,8 @@ public static class WebhookValidator
         ReceiverTypes.Quay => IsJsonObject(call.Body) ? null : "cannot decode Quay webhook payload",
         ReceiverTypes.DockerHub => IsJsonObject(call.Body) ? null : "cannot decode DockerHub webhook payload",
         ReceiverTypes.Nexus => ValidateNexus(token, call),
+        // Azure Container Registry does not sign either: its body must be its push event JSON.
+        ReceiverTypes.Acr => IsJsonObject(call.Body) ? null : "cannot decode ACR webhook payload",
         _ => $"receiver type '{type}' not supported",
     };
 

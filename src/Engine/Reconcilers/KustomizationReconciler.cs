@@ -129,7 +129,9 @@ public sealed class KustomizationReconciler
                         new Dictionary<string, string> { ["revision"] = artifact?.Revision ?? "" }),
             };
             return new ReconcileResult<KustomizationStatus>(status,
-                [new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message)],
+                // As kustomize-controller, with the revision it tried (what a Git provider's commit status is set on).
+                [new ReconcileEvent(ReconcileEvent.Warning, failure.Reason, failure.Message,
+                    artifact is null ? null : new Dictionary<string, string> { ["revision"] = artifact.Revision })],
                 failure.Terminal ? Requeue.OnChange
                 : Requeue.AfterRetryInterval(failure.WaitsOnDependency ? _options.DependencyRequeueInterval : ks.Spec.GetRetryInterval()));
         }

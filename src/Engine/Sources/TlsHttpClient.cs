@@ -14,7 +14,12 @@ public static class TlsHttpClient
     public const string PrivateKeyKey = "tls.key";
 
     /// <exception cref="SourceFetchException">The Secret's certificates do not parse.</exception>
-    public static HttpClient Create(IReadOnlyDictionary<string, byte[]> secretData, string secretName)
+    public static HttpClient Create(IReadOnlyDictionary<string, byte[]> secretData, string secretName) =>
+        new(CreateHandler(secretData, secretName), disposeHandler: true);
+
+    /// <summary>The handler behind <see cref="Create"/>, for callers that configure more of it (a proxy).</summary>
+    /// <exception cref="SourceFetchException">The Secret's certificates do not parse.</exception>
+    public static SocketsHttpHandler CreateHandler(IReadOnlyDictionary<string, byte[]> secretData, string secretName)
     {
         var handler = new SocketsHttpHandler();
         try
@@ -38,7 +43,7 @@ public static class TlsHttpClient
             throw new SourceFetchException(Api.ConditionReasons.AuthenticationFailed,
                 $"failed to read TLS certificates from secret '{secretName}': {e.Message}", inner: e);
         }
-        return new HttpClient(handler, disposeHandler: true);
+        return handler;
     }
 
     /// <summary>The chain must end in one of <paramref name="roots"/> and the name must match the host.</summary>

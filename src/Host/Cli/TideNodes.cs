@@ -10,7 +10,8 @@ namespace Tide.Host.Cli;
 /// <see cref="NodeLease"/> is current.</summary>
 public static class TideNodes
 {
-    public sealed record Node(string Address, string Version);
+    /// <param name="LogsUrl">Where the node serves its log records (null: it does not say).</param>
+    public sealed record Node(string Address, string Version, string? LogsUrl = null);
 
     public static async Task<string> ServerVersionAsync(KubeClient kube, CancellationToken ct)
     {
@@ -27,7 +28,8 @@ public static class TideNodes
         var now = DateTimeOffset.UtcNow;
         return leases.Items.Where(lease => Current(lease, now))
             .Select(lease => new Node(lease["spec"]?["holderIdentity"]?.GetValue<string>() ?? "",
-                lease["metadata"]?["annotations"]?[NodeLease.VersionAnnotation]?.GetValue<string>() ?? "unknown"))
+                lease["metadata"]?["annotations"]?[NodeLease.VersionAnnotation]?.GetValue<string>() ?? "unknown",
+                lease["metadata"]?["annotations"]?[NodeLease.LogsUrlAnnotation]?.GetValue<string>()))
             .OrderBy(n => n.Address, StringComparer.Ordinal).ToList();
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tide.Actors.Cluster;
+using Tide.Host.Logging;
 using Tide.Host.Runtime;
 
 namespace Tide.Host.Commands;
@@ -17,17 +18,22 @@ public static class RunCommand
         {
             Description = "A HOCON file with `akka` and `tide` sections, layered over Tide's defaults (one-node cluster on free loopback ports).",
         };
-        var command = new Command("run", "Run the Tide controller against a cluster.") { kubeconfig, config };
+        var logLevel = NodeLogging.LevelOption();
+        var logEncoding = NodeLogging.EncodingOption();
+        var command = new Command("run", "Run the Tide controller against a cluster.") { kubeconfig, config, logLevel, logEncoding };
         command.SetAction(async (parse, ct) =>
         {
-            var hocon = TideConfig.Load(parse.GetValue(config)?.FullName);
-            if (await TryStartAsync(hocon, parse.GetValue(kubeconfig)?.FullName, ct) is not { } runtime)
+            using var logging = NodeLogging.Create(parse.GetValue(logLevel)!, parse.GetValue(logEncoding)!, Console.Out);
+            if (logging is null)
+                return 2;
+            var hocon = TideConfig.Load(parse.GetValue(config)?.FullName, overrides: logging.AkkaConfig);
+            if (await TryStartAsync(hocon, parse.GetValue(kubeconfig)?.FullName, logging, ct) is not { } runtime)
                 return 1;
             await using var _ = runtime;
-            Console.WriteLine($"tide: node {runtime.Node.Address} up; artifacts at {runtime.ArtifactUrl}" +
+            logging.Say($"tide: node {runtime.Node.Address} up; artifacts at {runtime.ArtifactUrl}" +
                 (runtime.UiUrl is { } ui ? $"; web UI at {ui}" : ""));
             await WaitForShutdownAsync(ct);
-            Console.WriteLine("tide: leaving the cluster");
+            logging.Say("tide: leaving the cluster");
             return 0;
         });
         return command;
@@ -35,11 +41,12 @@ public static class RunCommand
 
     /// <summary>Starts a node; a port it cannot listen on (artifacts, webhooks, metrics, UI) or a wrong cluster setting
     /// is one line on stderr naming it, and null, instead of a stack trace.</summary>
-    public static async Task<TideRuntime?> TryStartAsync(Akka.Configuration.Config hocon, string? kubeconfig, CancellationToken ct)
+    public static async Task<TideRuntime?> TryStartAsync(Akka.Configuration.Config hocon, string? kubeconfig, NodeLogging logging,
+        CancellationToken ct)
     {
         try
         {
-            return await TideRuntime.StartAsync(hocon, kubeconfig, Console.WriteLine, ct);
+            return await TideRuntime.StartAsync(hocon, kubeconfig, logging.Say, logging.Factory, ct);
         }
         catch (Exception e) when (e is IOException or Akka.Configuration.ConfigurationException)
         {

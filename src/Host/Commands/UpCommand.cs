@@ -5,6 +5,7 @@ using Tide.Actors.Cluster;
 using Tide.ApiServer;
 using Tide.Engine.Api;
 using Tide.Engine.Kube;
+using Tide.Host.Logging;
 using Tide.Host.Runtime;
 
 namespace Tide.Host.Commands;
@@ -26,12 +27,17 @@ public static class UpCommand
         var interval = new Option<string>("--interval") { Description = "How often to fetch and reconcile (Go duration).", DefaultValueFactory = _ => "1m" };
         var kubeconfigOut = new Option<string>("--kubeconfig-out") { Description = "Where to write the kubeconfig of the embedded API server.", DefaultValueFactory = _ => ".tide/kubeconfig" };
         var config = new Option<FileInfo?>("--config") { Description = "A HOCON file layered over Tide's defaults." };
+        var logLevel = NodeLogging.LevelOption();
+        var logEncoding = NodeLogging.EncodingOption();
         var command = new Command("up", "Start an embedded API server and Tide, and reconcile a Git source into it.")
         {
-            source, path, branch, interval, kubeconfigOut, config,
+            source, path, branch, interval, kubeconfigOut, config, logLevel, logEncoding,
         };
         command.SetAction(async (parse, ct) =>
         {
+            using var logging = NodeLogging.Create(parse.GetValue(logLevel)!, parse.GetValue(logEncoding)!, Console.Out);
+            if (logging is null)
+                return 2;
             if (!GoDuration.TryParse(parse.GetValue(interval), out _))
             {
                 Console.Error.WriteLine($"tide up: --interval '{parse.GetValue(interval)}' is not a duration such as 1m or 30s");
@@ -43,22 +49,21 @@ public static class UpCommand
             await using var apiServer = await ApiServerHost.StartAsync(new ApiServerOptions(), ct);
             Directory.CreateDirectory(Path.GetDirectoryName(kubeconfig)!);
             apiServer.WriteKubeconfig(kubeconfig);
-            Console.WriteLine($"tide: API server at {apiServer.Url}; kubeconfig written to {kubeconfig}");
-            Console.WriteLine($"tide: try `kubectl --kubeconfig {kubeconfig} get all -A`");
+            logging.Say($"tide: API server at {apiServer.Url}; kubeconfig written to {kubeconfig}");
+            logging.Say($"tide: try `kubectl --kubeconfig {kubeconfig} get all -A`");
 
-            // Quiet by default: `up` prints its own progress; a --config file can turn Akka's logging back up.
-            var hocon = TideConfig.Load(parse.GetValue(config)?.FullName, commandDefaults: "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n" +
-                // Zero set-up: the source may be this machine's own repository, and the UI's buttons need no login
-                // (the embedded API server's one user is the person at the keyboard).
-                "tide.sources.allow-local = on\ntide.ui.impersonate = off");
-            if (await RunCommand.TryStartAsync(hocon, kubeconfig, ct) is not { } runtime)
+            // Zero set-up: the source may be this machine's own repository, and the UI's buttons need no login (the
+            // embedded API server's one user is the person at the keyboard). Akka's logging follows the --log-* flags.
+            var hocon = TideConfig.Load(parse.GetValue(config)?.FullName, overrides: logging.AkkaConfig,
+                commandDefaults: "tide.sources.allow-local = on\ntide.ui.impersonate = off");
+            if (await RunCommand.TryStartAsync(hocon, kubeconfig, logging, ct) is not { } runtime)
                 return 1;
             await using var started = runtime;
             await CreateObjectsAsync(runtime.Kube, url, parse.GetValue(branch) ?? defaultBranch, parse.GetValue(path)!,
                 parse.GetValue(interval)!, ct);
             if (runtime.UiUrl is { } ui)
-                Console.WriteLine($"tide: web UI at {ui}");
-            Console.WriteLine($"tide: reconciling {url} (path {parse.GetValue(path)}) every {parse.GetValue(interval)}; Ctrl+C to stop");
+                logging.Say($"tide: web UI at {ui}");
+            logging.Say($"tide: reconciling {url} (path {parse.GetValue(path)}) every {parse.GetValue(interval)}; Ctrl+C to stop");
             await RunCommand.WaitForShutdownAsync(ct);
             return 0;
         });

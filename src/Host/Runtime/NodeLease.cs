@@ -8,14 +8,17 @@ namespace Tide.Host.Runtime;
 
 /// <summary>
 /// Announces a running node to the cluster it reconciles: a coordination.k8s.io Lease per node (holder: the node's
-/// Akka address, annotated with its version), renewed every 10 s and deleted when the node stops. `tide check` and
-/// `tide version` count the nodes whose lease is current; nothing else reads them.
+/// Akka address, annotated with its version and where it serves its log records), renewed every 10 s and deleted when
+/// the node stops. `tide check` and `tide version` count the nodes whose lease is current; `tide logs` reads the
+/// records of each.
 /// </summary>
 public sealed class NodeLease : IAsyncDisposable
 {
     public const string ComponentLabel = "app.kubernetes.io/component";
     public const string Component = "tide-node";
     public const string VersionAnnotation = "tide.dev/version";
+    /// <summary>Where the node serves its recent log records (`tide logs` reads them).</summary>
+    public const string LogsUrlAnnotation = "tide.dev/logs-url";
     public const int DurationSeconds = 30;
     private static readonly TimeSpan Renew = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(2);
@@ -23,13 +26,15 @@ public sealed class NodeLease : IAsyncDisposable
     private readonly KubeClient _kube;
     private readonly ObjectRef _ref;
     private readonly string _holder;
+    private readonly string? _logsUrl;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private NodeLease(KubeClient kube, string ns, string holder)
+    private NodeLease(KubeClient kube, string ns, string holder, string? logsUrl)
     {
         _kube = kube;
         _holder = holder;
+        _logsUrl = logsUrl;
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(holder)))[..10];
         _ref = new ObjectRef("coordination.k8s.io/v1", "Lease", ns, "tide-node-" + hash);
         _loop = RenewLoopAsync(_stop.Token);
@@ -38,7 +43,8 @@ public sealed class NodeLease : IAsyncDisposable
     /// <summary>The namespace a node announces itself in: its pod's (POD_NAMESPACE), else flux-system.</summary>
     public static string Namespace => Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : "flux-system";
 
-    public static NodeLease Start(KubeClient kube, string holder) => new(kube, Namespace, holder);
+    /// <param name="logsUrl">Where the node serves its log records (null: not announced).</param>
+    public static NodeLease Start(KubeClient kube, string holder, string? logsUrl = null) => new(kube, Namespace, holder, logsUrl);
 
     public static string Version { get; } =
         typeof(NodeLease).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
@@ -83,7 +89,8 @@ public sealed class NodeLease : IAsyncDisposable
             ["name"] = _ref.Name,
             ["namespace"] = _ref.Namespace,
             ["labels"] = new JsonObject { ["app.kubernetes.io/name"] = "tide", [ComponentLabel] = Component },
-            ["annotations"] = new JsonObject { [VersionAnnotation] = Version },
+            ["annotations"] = _logsUrl is null ? new JsonObject { [VersionAnnotation] = Version }
+                : new JsonObject { [VersionAnnotation] = Version, [LogsUrlAnnotation] = _logsUrl },
         },
         ["spec"] = new JsonObject
         {

@@ -5,11 +5,14 @@ using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Kube;
 using Tide.Engine.Notifications;
+using Tide.Engine.Notifications.Providers;
 using Tide.Engine.Reconcilers;
 using Tide.Engine.Sources;
 using Tide.Engine.Sources.Git;
+using Tide.Host.Logging;
 using Tide.Host.Ui;
 using k8s;
+using Microsoft.Extensions.Logging;
 
 namespace Tide.Host.Runtime;
 
@@ -28,12 +31,20 @@ public sealed class TideRuntime : IAsyncDisposable
 
     private readonly NodeLease _lease;
 
+    private readonly NotificationDispatcher _notifications;
+    private readonly IReadOnlyList<StageLimiter> _stages;
+    /// <summary>The logger factory the runtime made for itself (none was given); disposed with it.</summary>
+    private ILoggerFactory? _ownLogging;
+
     private TideRuntime(HttpEndpoint artifactServer, HttpEndpoint webhookServer, HttpEndpoint metricsServer, UiServer? uiServer,
-        HttpClient http, KubeClient kube, TideNode node, RemoteClusters remoteClusters)
+        HttpClient http, KubeClient kube, TideNode node, RemoteClusters remoteClusters, NotificationDispatcher notifications,
+        IReadOnlyList<StageLimiter> stages)
     {
         _uiServer = uiServer;
         _remoteClusters = remoteClusters;
-        _lease = NodeLease.Start(kube, node.Address.ToString());
+        _notifications = notifications;
+        _stages = stages;
+        _lease = NodeLease.Start(kube, node.Address.ToString(), new Uri(metricsServer.Url, "/logs").ToString());
         _artifactServer = artifactServer;
         _webhookServer = webhookServer;
         _metricsServer = metricsServer;
@@ -59,12 +70,29 @@ public sealed class TideRuntime : IAsyncDisposable
 
     /// <param name="kubeconfigPath">The cluster's kubeconfig; null: in-cluster configuration inside a pod, else
     /// the default kubeconfig (KUBECONFIG or ~/.kube/config).</param>
+    public static Task<TideRuntime> StartAsync(Config config, string? kubeconfigPath, Action<string>? progress,
+        CancellationToken ct) => StartAsync(config, kubeconfigPath, progress, null, ct);
+
+    /// <param name="logging">Where the node logs (Akka, entities, notifications); null: Akka's own loggers only.</param>
     public static async Task<TideRuntime> StartAsync(Config config, string? kubeconfigPath, Action<string>? progress,
-        CancellationToken ct)
+        ILoggerFactory? logging, CancellationToken ct)
     {
         var settings = TideSettings.From(config);
         // A contradictory tide.cluster fails the start before anything listens or talks to the cluster.
         _ = ClusterFormation.From(config);
+        // The node's recent records, for `tide logs`: whatever the node writes to stdout, they are kept as JSON.
+        var logBuffer = new LogBuffer();
+        var ownLogging = logging is null ? LoggerFactory.Create(_ => { }) : null;
+        logging ??= ownLogging!;
+        logging.AddProvider(logBuffer.Provider);
+        if (progress is { } say)
+            progress = line =>
+            {
+                say(line);
+                logBuffer.Provider.Info("tide", line);
+            };
+        else
+            progress = line => logBuffer.Provider.Info("tide", line);
         var storeDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "store"));
         // /readyz answers once the node (started last) is an Up member of its cluster.
         TideNode? started = null;
@@ -78,8 +106,8 @@ public sealed class TideRuntime : IAsyncDisposable
         await CrdInstaller.InstallMissingAsync(kube, ct);
 
         var http = new HttpClient(new MirroringHandler(settings.Mirrors, new SocketsHttpHandler())) { Timeout = TimeSpan.FromMinutes(5) };
-        var fetches = new StageLimiter(settings.FetchWorkers);
-        var applies = new StageLimiter(settings.ApplyWorkers);
+        var fetches = new StageLimiter(settings.FetchWorkers, "fetch");
+        var applies = new StageLimiter(settings.ApplyWorkers, "apply");
         var store = new ArtifactStore(storeDirectory, TimeProvider.System);
         var artifactCache = new ArtifactCache(Path.Combine(settings.ArtifactsDirectory, "cache"), http);
         var sourceOptions = new SourceReconcilerOptions
@@ -91,8 +119,11 @@ public sealed class TideRuntime : IAsyncDisposable
         };
         var remoteClusters = new RemoteClusters(settings.RemoteClusterLimits, TimeProvider.System);
         var secrets = new SecretReader(kube);
-        var status = new StatusWriter(kube, settings.FieldManager, new EventRecorder(kube, TimeProvider.System),
-            TimeProvider.System, progress);
+        var events = new EventRecorder(kube, TimeProvider.System);
+        var notifications = new NotificationDispatcher(kube,
+            new ProviderSender(kube, new NotificationHttp(settings.Notifications)), events, settings.Notifications, TimeProvider.System,
+            logging?.CreateLogger("notification-controller"));
+        var status = new StatusWriter(kube, settings.FieldManager, events, TimeProvider.System, progress, notifications);
         var gitReconciler = new GitRepositoryReconciler(
             new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git"), settings.AllowLocalSources, settings.Mirrors), store, sourceOptions, TimeProvider.System,
             async (ns, name, token) => await kube.GetAsync(new ObjectRef(GitRepository.ApiVersionV1, GitRepository.KindName, ns, name), token)
@@ -145,7 +176,7 @@ public sealed class TideRuntime : IAsyncDisposable
         // Before the node joins: a port in use fails the start without leaving a cluster member behind.
         var webhookServer = await WebhookServer.StartAsync(new WebhookReceiver(kube, TimeProvider.System),
             settings.WebhooksHost, settings.WebhooksPort, progress, ct);
-        var metricsServer = await MetricsServer.StartAsync(settings.MetricsHost, settings.MetricsPort, ct);
+        var metricsServer = await MetricsServer.StartAsync(settings.MetricsHost, settings.MetricsPort, logBuffer, ct);
         var uiServer = settings.UiEnabled ? await UiServer.StartAsync(settings, kube, () => started, ct) : null;
         var node = await TideNode.StartAsync(config, kube,
         [
@@ -158,9 +189,13 @@ public sealed class TideRuntime : IAsyncDisposable
             // A Receiver publishes no artifact and has no subscribers: a source entity with nothing to publish.
             new EntityKind(Receiver.KindName, Receiver.ApiVersionV1, IsSource: true,
                 new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
-        ], progress, ct, remoteClusters);
+        ], progress, logging, ct, remoteClusters);
         started = node;
-        return new TideRuntime(artifactServer, webhookServer, metricsServer, uiServer, http, kube, node, remoteClusters);
+        return new TideRuntime(artifactServer, webhookServer, metricsServer, uiServer, http, kube, node, remoteClusters,
+            notifications, [fetches, applies])
+        {
+            _ownLogging = ownLogging,
+        };
     }
 
     public async ValueTask DisposeAsync()
@@ -171,6 +206,10 @@ public sealed class TideRuntime : IAsyncDisposable
         await _metricsServer.DisposeAsync();
         await _webhookServer.DisposeAsync();
         await Node.DisposeAsync();
+        await _notifications.DisposeAsync();
+        foreach (var stage in _stages)
+            stage.Dispose();
+        _ownLogging?.Dispose();
         await _artifactServer.DisposeAsync();
         _http.Dispose();
         _remoteClusters.Dispose();

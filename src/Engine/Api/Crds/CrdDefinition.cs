@@ -68,7 +68,9 @@ public sealed record CrdDefinition
         entry["schema"] = new JsonObject { ["openAPIV3Schema"] = OpenApiSchemaGenerator.Generate(Type) };
         entry["served"] = true;
         entry["storage"] = stored;
-        entry["subresources"] = new JsonObject { ["status"] = new JsonObject() };
+        // Kinds without a status (Flux's v1beta3 Alert and Provider) have no status subresource.
+        entry["subresources"] = Type.GetProperty("Status") is null ? new JsonObject()
+            : new JsonObject { ["status"] = new JsonObject() };
         return entry;
     }
 

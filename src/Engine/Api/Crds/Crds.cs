@@ -171,9 +171,33 @@ public static class Crds
         PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
     };
 
+    public static CrdDefinition Alert { get; } = new()
+    {
+        Type = typeof(Api.Alert),
+        Group = Api.Alert.Group,
+        Version = Api.Alert.Version,
+        Kind = Api.Alert.KindName,
+        Plural = "alerts",
+        ShortNames = [],
+        Categories = ["all", "fluxcd", "fluxcd-notifications"],
+        PrinterColumns = [PrinterColumn.Age],
+    };
+
+    public static CrdDefinition Provider { get; } = new()
+    {
+        Type = typeof(Api.Provider),
+        Group = Api.Alert.Group,
+        Version = Api.Alert.Version,
+        Kind = Api.Provider.KindName,
+        Plural = "providers",
+        ShortNames = [],
+        Categories = ["all", "fluxcd", "fluxcd-notifications"],
+        PrinterColumns = [PrinterColumn.Age],
+    };
+
     public static IReadOnlyList<CrdDefinition> All { get; } =
         [GitRepository, OciRepository, Bucket, Kustomization, HelmRepository, HelmChart, HelmRelease, Receiver, ExternalArtifact,
-            ArtifactGenerator];
+            ArtifactGenerator, Alert, Provider];
 
     public static IReadOnlyList<JsonObject> Manifests() => All.Select(d => d.ToManifest()).ToList();
 

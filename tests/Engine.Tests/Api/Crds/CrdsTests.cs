@@ -24,7 +24,7 @@ public sealed class CrdsTests
         (Tide.Engine.Api.Crds.Crds.All.Single(d => d.Name == name).ToManifest(),
          FluxCrds.Value.Single(d => (string?)d["metadata"]!["name"] == name));
 
-    /// <summary>The stored version: v1, v2 for HelmRelease, v1beta1 for ArtifactGenerator.</summary>
+    /// <summary>The stored version: v1, v2 for HelmRelease, v1beta1 for ArtifactGenerator, v1beta3 for Alert and Provider.</summary>
     private static JsonNode V1(JsonNode crd) =>
         crd["spec"]!["versions"]!.AsArray().Single(v => (bool?)v!["storage"] == true)!;
 
@@ -70,13 +70,17 @@ public sealed class CrdsTests
         Assert.True(fluxFields.Count > 15, "the reference schema was not read");
     }
 
-    // Where the types follow Flux's current API rather than v2.8.5: kind became optional in healthCheckExprs and
-    // 'aws' joined the Git providers.
+    // Where the types follow Flux's current API rather than v2.8.5: kind became optional in healthCheckExprs,
+    // 'aws' joined the Git providers, 'zoom' and 'incident.io' the notification Providers.
     private static readonly Dictionary<(string Crd, string Rule), string> NewerThanReference = new()
     {
         [("kustomizations.kustomize.toolkit.fluxcd.io", ".spec.healthCheckExprs[] required")] = "apiVersion,current",
         [("helmreleases.helm.toolkit.fluxcd.io", ".spec.healthCheckExprs[] required")] = "apiVersion,current",
         [("gitrepositories.source.toolkit.fluxcd.io", ".spec.provider enum")] = "generic,aws,azure,github",
+        [("providers.notification.toolkit.fluxcd.io", ".spec.type enum")] = "slack,discord,msteams,rocket,generic,generic-hmac," +
+            "github,gitlab,gitea,giteapullrequestcomment,bitbucketserver,bitbucket,azuredevops,googlechat,googlepubsub,webex," +
+            "sentry,azureeventhub,telegram,lark,matrix,opsgenie,alertmanager,grafana,githubdispatch,githubpullrequestcomment," +
+            "gitlabmergerequestcomment,pagerduty,datadog,nats,zulip,otel,zoom,incident.io",
     };
 
     [Theory]
@@ -144,6 +148,8 @@ public sealed class CrdsTests
                 "helmreleases.helm.toolkit.fluxcd.io",
                 "receivers.notification.toolkit.fluxcd.io", "externalartifacts.source.toolkit.fluxcd.io",
                 "artifactgenerators.source.extensions.fluxcd.io",
+                "alerts.notification.toolkit.fluxcd.io",
+                "providers.notification.toolkit.fluxcd.io",
             ],
             documents.Select(d => (string?)d["metadata"]!["name"]));
     }

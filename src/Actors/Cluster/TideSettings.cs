@@ -1,3 +1,4 @@
+using Tide.Engine.Canaries;
 using Akka.Configuration;
 using Tide.Engine.Artifacts;
 
@@ -29,6 +30,8 @@ public sealed record TideSettings
     public string DefaultServiceAccount { get; init; } = "";
     /// <summary>Whether GitRepositories may name file:// URLs and local paths (tide.sources.allow-local).</summary>
     public bool AllowLocalSources { get; init; }
+    /// <summary>Canaries (tide.canary.*): the router and Prometheus of those that name none, the shortest interval.</summary>
+    public CanaryReconcilerOptions Canary { get; init; } = new();
 
     public static TideSettings From(Config config)
     {
@@ -63,6 +66,13 @@ public sealed record TideSettings
             NoCrossNamespaceRefs = tide.GetBoolean("no-cross-namespace-refs", false),
             DefaultServiceAccount = tide.GetString("default-service-account", ""),
             AllowLocalSources = tide.GetBoolean("sources.allow-local", false),
+            Canary = new CanaryReconcilerOptions
+            {
+                FieldManager = tide.GetString("canary.field-manager", "flagger"),
+                DefaultProvider = tide.GetString("canary.default-provider", CanaryProviders.Kubernetes),
+                MetricsServer = tide.GetString("canary.metrics-server", "http://prometheus:9090"),
+                MinAnalysisInterval = tide.GetTimeSpan("canary.min-analysis-interval", TimeSpan.FromSeconds(10)),
+            },
         };
     }
 }

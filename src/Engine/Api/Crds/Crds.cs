@@ -136,10 +136,55 @@ public static class Crds
         PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
     };
 
+    public static CrdDefinition Canary { get; } = new()
+    {
+        Type = typeof(Api.Canary),
+        Group = Api.Canary.Group,
+        Version = Api.Canary.Version,
+        Kind = Api.Canary.KindName,
+        Plural = "canaries",
+        ShortNames = ["canary"],
+        Categories = ["all"],
+        PrinterColumns =
+        [
+            new PrinterColumn("Status", "string", ".status.phase"),
+            new PrinterColumn("Weight", "string", ".status.canaryWeight"),
+            new PrinterColumn("LastTransitionTime", "string", ".status.lastTransitionTime"),
+        ],
+    };
+
+    public static CrdDefinition MetricTemplate { get; } = new()
+    {
+        Type = typeof(Api.MetricTemplate),
+        Group = Api.Canary.Group,
+        Version = Api.Canary.Version,
+        Kind = Api.MetricTemplate.KindName,
+        Plural = "metrictemplates",
+        ShortNames = ["mt"],
+        Categories = ["all"],
+        PrinterColumns = [new PrinterColumn("Provider", "string", ".spec.provider.type"), PrinterColumn.Age],
+    };
+
+    public static CrdDefinition AlertProvider { get; } = new()
+    {
+        Type = typeof(Api.AlertProvider),
+        Group = Api.Canary.Group,
+        Version = Api.Canary.Version,
+        Kind = Api.AlertProvider.KindName,
+        Plural = "alertproviders",
+        ShortNames = [],
+        Categories = ["all"],
+        PrinterColumns = [new PrinterColumn("Type", "string", ".spec.type"), PrinterColumn.Age],
+    };
+
+    /// <summary>Flux's kinds.</summary>
     public static IReadOnlyList<CrdDefinition> All { get; } =
         [GitRepository, OciRepository, Bucket, Kustomization, HelmRepository, HelmChart, HelmRelease, Receiver];
 
-    public static IReadOnlyList<JsonObject> Manifests() => All.Select(d => d.ToManifest()).ToList();
+    /// <summary>Flagger's kinds (progressive delivery).</summary>
+    public static IReadOnlyList<CrdDefinition> Flagger { get; } = [Canary, MetricTemplate, AlertProvider];
+
+    public static IReadOnlyList<JsonObject> Manifests() => All.Concat(Flagger).Select(d => d.ToManifest()).ToList();
 
     /// <summary>All CRDs as one multi-document YAML stream.</summary>
     public static string ToYaml() =>

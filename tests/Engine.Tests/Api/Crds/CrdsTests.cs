@@ -129,6 +129,7 @@ public sealed class CrdsTests
                 "helmrepositories.source.toolkit.fluxcd.io", "helmcharts.source.toolkit.fluxcd.io",
                 "helmreleases.helm.toolkit.fluxcd.io",
                 "receivers.notification.toolkit.fluxcd.io",
+                "canaries.flagger.app", "metrictemplates.flagger.app", "alertproviders.flagger.app",
             ],
             documents.Select(d => (string?)d["metadata"]!["name"]));
     }

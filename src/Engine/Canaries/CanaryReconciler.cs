@@ -1,0 +1,265 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tide.Engine.Api;
+using Tide.Engine.Kube;
+using Tide.Engine.Reconcilers;
+
+namespace Tide.Engine.Canaries;
+
+/// <summary>
+/// One step of a Canary, as Flagger's advanceCanary runs every analysis interval: initialize (services, primary,
+/// target scaled to zero, routes), detect a new revision of the target, then advance the analysis one step (weights,
+/// iterations, promotion, rollback). Everything it needs is in the cluster (the Canary's status, the router's
+/// weights), so a step on another node continues where the last one stopped.
+/// </summary>
+public sealed partial class CanaryReconciler
+{
+    private readonly DeploymentTarget _deployments;
+    private readonly ServiceRouter _services;
+    private readonly GatewayApiRouter _gateway;
+    private readonly CanaryMetricChecks _metrics;
+    private readonly CanaryHooks _hooks;
+    private readonly CanaryReconcilerOptions _options;
+    private readonly TimeProvider _time;
+
+    public CanaryReconciler(KubeClient kube, HttpClient http, CanaryReconcilerOptions options, TimeProvider time)
+    {
+        _deployments = new DeploymentTarget(kube, new ConfigTracker(kube, options.FieldManager), options.FieldManager);
+        _services = new ServiceRouter(kube, options.FieldManager);
+        _gateway = new GatewayApiRouter(kube, options.FieldManager);
+        _metrics = new CanaryMetricChecks(kube, http, options);
+        _hooks = new CanaryHooks(new CanaryWebhookCaller(http, time));
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>The time between two steps: spec.analysis.interval, 60s when unset or unreadable, never less than
+    /// the configured minimum.</summary>
+    public TimeSpan Interval(Canary canary)
+    {
+        var text = (canary.Spec.Analysis ?? canary.Spec.CanaryAnalysis)?.Interval;
+        var interval = GoDuration.TryParse(text, out var parsed) ? parsed.Value : TimeSpan.FromSeconds(60);
+        return interval < _options.MinAnalysisInterval ? _options.MinAnalysisInterval : interval;
+    }
+
+    public async Task<CanaryOutcome> ReconcileAsync(JsonObject obj, CancellationToken ct)
+    {
+        Canary canary;
+        try
+        {
+            canary = FluxJson.FromNode<Canary>(obj);
+        }
+        catch (JsonException e)
+        {
+            return Invalid(obj, e.Message);
+        }
+        var run = new CanaryRun(obj, canary, _time);
+        try
+        {
+            var provider = canary.Spec.Provider is { Length: > 0 } p ? p : _options.DefaultProvider;
+            if (!CanaryProviders.IsSupported(provider))
+                throw new CanaryFailure($"provider '{provider}' is not supported by Tide; supported providers: " +
+                    $"{CanaryProviders.Kubernetes}, {CanaryProviders.GatewayApi}", CanaryFailure.UnsupportedProvider, stalled: true);
+            if (run.TargetKind != "Deployment")
+                throw new CanaryFailure($"targetRef kind '{run.TargetKind}' is not supported by Tide; supported kinds: Deployment",
+                    CanaryFailure.UnsupportedTarget, stalled: true);
+            await AdvanceAsync(run, provider, ct);
+        }
+        catch (CanaryFailure failure)
+        {
+            run.Warn(failure.Message);
+            run.Failure = failure;
+        }
+        catch (KubeApiException e)
+        {
+            run.Warn(e.Message);
+            run.Failure = new CanaryFailure(e.Message);
+        }
+        await _hooks.SendEventsAsync(run, ct);
+        return new CanaryOutcome(run.ToStatus(), run.Events, run.Alerts,
+            run.Failure is { Stalled: true } ? null : Interval(canary));
+    }
+
+    /// <summary>A Canary that does not even read (a field of the wrong type, a required one missing): Stalled.</summary>
+    private CanaryOutcome Invalid(JsonObject obj, string error)
+    {
+        var message = $"invalid Canary: {error}";
+        var status = obj["status"] is JsonObject existing ? FluxJson.FromNode<CanaryStatus>(existing) : new CanaryStatus();
+        var now = _time.GetUtcNow();
+        var conditions = (status.Conditions ?? []).Where(c => c.Type is not (ConditionTypes.Ready or ConditionTypes.Stalled)).ToList();
+        conditions.Add(new CanaryCondition { Type = ConditionTypes.Ready, Status = ConditionStatus.False, Reason = CanaryFailure.InvalidSpec, Message = message, LastTransitionTime = now });
+        conditions.Add(new CanaryCondition { Type = ConditionTypes.Stalled, Status = ConditionStatus.True, Reason = CanaryFailure.InvalidSpec, Message = message, LastTransitionTime = now });
+        return new CanaryOutcome(status with { Conditions = conditions },
+            [new ReconcileEvent(ReconcileEvent.Warning, CanaryRun.EventReason, message)], [], null);
+    }
+
+    private async Task AdvanceAsync(CanaryRun run, string provider, CancellationToken ct)
+    {
+        var ns = run.Namespace;
+        var target = await _deployments.GetRequiredAsync(ns, run.TargetName, ct);
+        var (label, labelValue) = DeploymentTarget.SelectorLabel(target);
+        var ports = run.Canary.Spec.Service.PortDiscovery == true
+            ? ServiceRouter.DiscoverPorts(run, target)
+            : new Dictionary<string, int>();
+        if (run.Phase.Length == 0)
+            run.StartInitializing();
+        await _services.InitializeAsync(run, label, labelValue, ports, ct);
+        var initializing = run.Phase == CanaryPhase.Initializing;
+        if (!run.SkipAnalysis && initializing)
+            await CheckMetricProvidersAsync(run, ct);
+
+        var primary = await _deployments.EnsurePrimaryAsync(run.Object, target, ct);
+        if (initializing && !run.SkipAnalysis &&
+            PrimaryNotReady(run, primary, out var retriable) is { } notReady)
+        {
+            if (!retriable)
+                throw new CanaryFailure(notReady, retriable: false);
+            run.Warn(notReady);
+            return;
+        }
+        await _services.ReconcileApexAsync(run, label, labelValue, ports, ct);
+        if (initializing)
+            await _deployments.ScaleAsync(ns, run.TargetName, 0, ct);
+        var router = Router(provider);
+        await router.ReconcileAsync(run, ct);
+
+        var hash = DeploymentTarget.TemplateHash(target);
+        var configs = (await _deployments.ConfigsAsync(ns, target, ct)).Values.ToDictionary(c => c.Key, c => c.Checksum);
+        if (initializing)
+        {
+            run.Sync(CanaryPhase.Initialized, hash, configs);
+            run.Info($"Initialization done! {run.Name}.{ns}");
+            run.Alert($"New {run.TargetKind} detected, initialization completed.", true, "info");
+        }
+        if (!ShouldAdvance(run, hash, configs))
+            return;
+
+        primary = await _deployments.GetRequiredAsync(ns, run.TargetName + "-primary", ct);
+        if (!run.SkipAnalysis && PrimaryNotReady(run, primary, out var primaryRetriable) is { } primaryNotReady)
+        {
+            run.Warn(primaryNotReady);
+            if (!primaryRetriable)
+            {
+                // During promotion the canary is the only healthy copy: keep traffic on it rather than roll back.
+                if (run.Phase is CanaryPhase.Promoting or CanaryPhase.Finalising)
+                    await FailPromotionAsync(run, router, hash, configs, primaryNotReady, ct);
+                else
+                    await RollbackAsync(run, router, hash, configs, ct);
+            }
+            return;
+        }
+
+        var (primaryWeight, canaryWeight) = await router.GetRoutesAsync(run, ct);
+        if (!await StartIfNewAsync(run, target, hash, configs, ct))
+            return;
+        if (run.Phase is CanaryPhase.Progressing or CanaryPhase.WaitingPromotion && IsNewRevision(run, hash, configs))
+        {
+            run.Info($"New revision detected! Restarting analysis for {run.TargetName}.{ns}");
+            await router.SetRoutesAsync(run, 100, 0, ct);
+            run.Sync(CanaryPhase.Progressing, hash, configs);
+            return;
+        }
+        if (DeploymentTarget.NotReady(target, run.Canary.Spec.ProgressDeadlineSeconds ?? 600,
+                run.Analysis.CanaryReadyThreshold ?? 100, _time.GetUtcNow(), out var canaryRetriable) is { } canaryNotReady)
+        {
+            run.Warn($"canary deployment {run.TargetName}.{ns} not ready: {canaryNotReady}");
+            if (!canaryRetriable)
+                await RollbackAsync(run, router, hash, configs, ct);
+            return;
+        }
+        if (run.SkipAnalysis)
+        {
+            await PromoteWithoutAnalysisAsync(run, router, target, ct);
+            return;
+        }
+        if (run.Phase is CanaryPhase.Progressing or CanaryPhase.Waiting or CanaryPhase.WaitingPromotion &&
+            await _hooks.RollbackAsync(run, ct))
+        {
+            run.Warn($"Rolling back {run.Name}.{ns} manual webhook invoked");
+            run.Alert("Rolling back manual webhook invoked", false, "warn");
+            await RollbackAsync(run, router, hash, configs, ct);
+            return;
+        }
+        if (run.Phase == CanaryPhase.Promoting)
+        {
+            await ShiftTrafficToPrimaryAsync(run, router, provider, primaryWeight, canaryWeight, ct);
+            return;
+        }
+        if (run.Phase == CanaryPhase.Finalising)
+        {
+            await FinishPromotionAsync(run, ct);
+            return;
+        }
+        if (run.Phase is CanaryPhase.Progressing or CanaryPhase.WaitingPromotion && run.FailedChecks >= run.Threshold)
+        {
+            await RollbackAsync(run, router, hash, configs, ct);
+            return;
+        }
+        await AnalyseAsync(run, router, provider, target, primaryWeight, canaryWeight, ct);
+    }
+
+    private async Task CheckMetricProvidersAsync(CanaryRun run, CancellationToken ct)
+    {
+        try
+        {
+            await _metrics.CheckProvidersAsync(run, ct);
+            run.Info("all the metrics providers are available!");
+        }
+        catch (MetricQueryException e)
+        {
+            run.Warn($"Error checking metric providers: {e.Message}");
+        }
+    }
+
+    /// <summary>Flagger's shouldAdvance: an analysis under way goes on; otherwise only a new revision starts one.</summary>
+    private static bool ShouldAdvance(CanaryRun run, string hash, IReadOnlyDictionary<string, string> configs)
+    {
+        if (CanaryPhase.IsUnderWay(run.Phase))
+            return true;
+        var changed = IsNewRevision(run, hash, configs);
+        if (run.Phase == CanaryPhase.Failed)
+            run.SyncRevision(hash, configs);
+        return changed;
+    }
+
+    /// <summary>Whether the target's template differs from the last applied one (but is not the promoted one: a
+    /// manual rollback to the primary's spec starts nothing), or its configs changed.</summary>
+    private static bool IsNewRevision(CanaryRun run, string hash, IReadOnlyDictionary<string, string> configs)
+    {
+        var specChanged = run.LastAppliedSpec is null ||
+            (run.LastPromotedSpec != hash && run.LastAppliedSpec != hash);
+        var tracked = run.TrackedConfigs;
+        var configsChanged = tracked is null
+            ? configs.Count > 0
+            : tracked.Count != configs.Count || configs.Any(c => tracked.GetValueOrDefault(c.Key) != c.Value);
+        return specChanged || configsChanged;
+    }
+
+    /// <summary>Flagger's checkCanaryStatus: a new revision (once confirm-rollout hooks agree) scales the target up
+    /// and enters Progressing; the step ends there. Returns whether the step goes on.</summary>
+    private async Task<bool> StartIfNewAsync(CanaryRun run, JsonObject target, string hash,
+        IReadOnlyDictionary<string, string> configs, CancellationToken ct)
+    {
+        if (run.Phase is CanaryPhase.Progressing or CanaryPhase.WaitingPromotion or CanaryPhase.Promoting or CanaryPhase.Finalising)
+            return true;
+        if (!await _hooks.ConfirmRolloutAsync(run, ct))
+            return false;
+        run.Info($"New revision detected! Scaling up {run.TargetName}.{run.Namespace}");
+        run.Alert("New revision detected, progressing canary analysis.", true, "info");
+        await _deployments.ScaleFromZeroAsync(target, ct);
+        run.Sync(CanaryPhase.Progressing, hash, configs);
+        return false;
+    }
+
+    private string? PrimaryNotReady(CanaryRun run, JsonObject primary, out bool retriable)
+    {
+        var name = $"{run.TargetName}-primary.{run.Namespace}";
+        return DeploymentTarget.NotReady(primary, run.Canary.Spec.ProgressDeadlineSeconds ?? 600,
+            run.Analysis.PrimaryReadyThreshold ?? 100, _time.GetUtcNow(), out retriable) is { } reason
+            ? $"{name} not ready: {reason}"
+            : null;
+    }
+
+    private ITrafficRouter Router(string provider) =>
+        provider == CanaryProviders.Kubernetes ? KubernetesRouter.Instance : _gateway;
+}

@@ -202,6 +202,11 @@ public sealed class CanaryTests
         await WaitForConditionAsync(env, "daemon", "Stalled",
             "True UnsupportedTarget targetRef kind 'DaemonSet' is not supported by Tide; supported kinds: Deployment");
 
+        // `tide get canaries`: flux's table, READY and MESSAGE from the Ready condition.
+        var table = TideCli.Rows(await new TideCli(env.Kubeconfig).RunOkAsync("get", "canaries", "-n", Ns));
+        Assert.Equal(["NAME", "REVISION", "SUSPENDED", "READY", "MESSAGE"], table[0]);
+        Assert.Contains(table, r => r[0] == "istio" && r[^2] == "False" && r[^1].StartsWith("provider 'istio' is not supported", StringComparison.Ordinal));
+
         await WaitForPhaseAsync(env, "Initialized", "unreachable");
         await WaitForPhaseAsync(env, "Initialized", "frontend");
         Assert.Contains("Error checking metric providers: prometheus not avaiable: running query failed: request failed", await EventsAsync(env));

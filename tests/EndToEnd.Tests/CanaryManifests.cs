@@ -32,7 +32,9 @@ public static class CanaryManifests
                 status: {}
         """;
 
-    public static string Deployment(string name = "podinfo", string tag = "6.0.0") => $"""
+    /// <param name="replicas">Null: left out, as a Deployment applied by a Kustomization next to its Canary should
+    /// be (the Canary owns the target's replicas).</param>
+    public static string Deployment(string name = "podinfo", string tag = "6.0.0", int? replicas = 2) => $"""
         apiVersion: v1
         kind: Namespace
         metadata:
@@ -54,7 +56,7 @@ public static class CanaryManifests
           labels:
             app: {name}
         spec:
-          replicas: 2
+          {(replicas is { } count ? "replicas: " + count : "")}
           selector:
             matchLabels:
               app: {name}

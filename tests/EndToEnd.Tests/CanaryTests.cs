@@ -221,6 +221,43 @@ public sealed class CanaryTests
         Assert.True(int.Parse(await env.Kubectl.JsonPathAsync("canary/frontend", Ns, "{.status.failedChecks}") ?? "0") >= 1);
     }
 
+    [Fact]
+    public async Task Kustomization_AppliesDeploymentAndCanary_WithoutFighting_AndANewImageInGitStartsAnAnalysis()
+    {
+        await using var env = await TideEnvironment.StartAsync(extraConfig: FastCanaries);
+        await env.Kubectl.ApplyAsync(Manifests.FluxSystem);
+        var repo = await env.CreateRepositoryAsync("app");
+        var canary = CanaryManifests.Canary("""
+                interval: 1s
+                iterations: 2
+            """, provider: "kubernetes");
+        repo.Write("app/deployment.yaml", CanaryManifests.Deployment(tag: "6.0.0", replicas: null));
+        repo.Write("app/canary.yaml", canary);
+        await repo.CommitAndPushAsync("podinfo 6.0.0");
+        await env.Kubectl.ApplyAsync(Manifests.GitRepository("app", env.Git.RepositoryUrl("app"), interval: "1s"));
+        await env.Kubectl.ApplyAsync(Manifests.Kustomization("app", "app", "./app", interval: "2s"));
+        await WaitForPhaseAsync(env, "Initialized");
+        Assert.Equal("0", await env.Kubectl.JsonPathAsync("deployment/podinfo", Ns, "{.spec.replicas}"));
+
+        // The Kustomization applies again: the target stays at zero and no analysis starts.
+        await env.Kubectl.RunAsync("annotate", "kustomization/app", "-n", "flux-system", "reconcile.fluxcd.io/requestedAt=again", "--overwrite");
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("kustomization/app", "flux-system", "{.status.lastHandledReconcileAt}"),
+            r => r == "again", Timeout, "the Kustomization to apply again");
+        Assert.Equal("0", await env.Kubectl.JsonPathAsync("deployment/podinfo", Ns, "{.spec.replicas}"));
+        Assert.Equal("Initialized", await env.Kubectl.JsonPathAsync("canary/podinfo", Ns, "{.status.phase}"));
+
+        // A new image in Git: the Kustomization applies it, the Canary analyses and promotes it.
+        repo.Write("app/deployment.yaml", CanaryManifests.Deployment(tag: "6.0.1", replicas: null));
+        await repo.CommitAndPushAsync("podinfo 6.0.1");
+        await WaitForPhaseAsync(env, "Succeeded");
+        Assert.Equal("ghcr.io/stefanprodan/podinfo:6.0.1",
+            await env.Kubectl.JsonPathAsync("deployment/podinfo-primary", Ns, "{.spec.template.spec.containers[0].image}"));
+        Assert.Equal("0", await env.Kubectl.JsonPathAsync("deployment/podinfo", Ns, "{.spec.replicas}"));
+        Assert.Equal("True", await env.Kubectl.JsonPathAsync("kustomization/app", "flux-system", "{.status.conditions[?(@.type==\"Ready\")].status}"));
+        // What the Canary generated is not the Kustomization's: it prunes none of it.
+        Assert.DoesNotContain("podinfo-primary", await env.Kubectl.JsonPathAsync("kustomization/app", "flux-system", "{.status.inventory.entries[*].id}"));
+    }
+
     /// <summary>Waits until Prometheus has scraped the exporter often enough for a rate over the metrics' interval.</summary>
     private static Task WaitForTrafficAsync(PrometheusServer prometheus) =>
         Eventually.WaitAsync(() => prometheus.QueryAsync("sum(rate(http_request_duration_seconds_count[30s]))"),

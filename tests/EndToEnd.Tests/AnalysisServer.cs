@@ -15,8 +15,7 @@ namespace Tide.EndToEnd.Tests;
 public sealed class AnalysisServer : IAsyncDisposable
 {
     private static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-    private readonly HttpListener _listener;
-    private readonly Task _loop;
+    private readonly LoopbackHttpListener _listener;
     private readonly string _namespace;
     private readonly string _pod;
     private readonly Lock _lock = new();
@@ -29,16 +28,14 @@ public sealed class AnalysisServer : IAsyncDisposable
     private readonly long[] _bucketCounts = new long[Buckets.Length];
     private long _observations;
 
-    private AnalysisServer(HttpListener listener, int port, string ns, string pod)
+    private AnalysisServer(string ns, string pod)
     {
-        _listener = listener;
         _namespace = ns;
         _pod = pod;
-        Port = port;
-        _loop = Task.Run(ServeAsync);
+        _listener = LoopbackHttpListener.Start(HandleAsync);
     }
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     /// <summary>host:port, for Prometheus' scrape config.</summary>
     public string Target => $"127.0.0.1:{Port}";
@@ -46,14 +43,7 @@ public sealed class AnalysisServer : IAsyncDisposable
     public string HookUrl(string name) => $"http://127.0.0.1:{Port}/hooks/{name}";
 
     /// <param name="pod">The kubernetes_pod_name label of the series (a canary pod's name).</param>
-    public static AnalysisServer Start(string ns, string pod)
-    {
-        var port = FreePort.Next();
-        var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
-        return new AnalysisServer(listener, port, ns, pod);
-    }
+    public static AnalysisServer Start(string ns, string pod) => new(ns, pod);
 
     /// <summary>The share of requests that answer 2xx (the rest answer 500) and their latency, from the next scrape on.</summary>
     public void Serve(double successRate, double latencySeconds = 0.02)
@@ -100,53 +90,34 @@ public sealed class AnalysisServer : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync()
+    private async Task HandleAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        var path = context.Request.Url?.AbsolutePath ?? "";
+        var status = HttpStatusCode.OK;
+        var body = "";
+        if (path == "/metrics")
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            var path = context.Request.Url?.AbsolutePath ?? "";
-            var status = HttpStatusCode.OK;
-            var body = "";
-            if (path == "/metrics")
-            {
-                body = Scrape();
-            }
-            else if (path.StartsWith("/hooks/", StringComparison.Ordinal))
-            {
-                var hook = path["/hooks/".Length..];
-                using var reader = new StreamReader(context.Request.InputStream);
-                var payload = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
-                lock (_lock)
-                {
-                    _calls.Add((hook, payload));
-                    status = _answers.GetValueOrDefault(hook, HttpStatusCode.OK);
-                }
-                body = status == HttpStatusCode.OK ? "approved" : $"{hook} says no";
-            }
-            else
-            {
-                status = HttpStatusCode.NotFound;
-            }
-            context.Response.StatusCode = (int)status;
-            var bytes = Encoding.UTF8.GetBytes(body);
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
+            body = Scrape();
         }
+        else if (path.StartsWith("/hooks/", StringComparison.Ordinal))
+        {
+            var hook = path["/hooks/".Length..];
+            using var reader = new StreamReader(context.Request.InputStream);
+            var payload = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
+            lock (_lock)
+            {
+                _calls.Add((hook, payload));
+                status = _answers.GetValueOrDefault(hook, HttpStatusCode.OK);
+            }
+            body = status == HttpStatusCode.OK ? "approved" : $"{hook} says no";
+        }
+        else
+        {
+            status = HttpStatusCode.NotFound;
+        }
+        context.Response.StatusCode = (int)status;
+        await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(body));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        await _loop;
-        _listener.Close();
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 }

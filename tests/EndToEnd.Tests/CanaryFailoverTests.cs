@@ -52,7 +52,7 @@ public sealed class CanaryFailoverTests
             }
             await Eventually.WaitAsync(() => kubectl.JsonPathAsync("crd/canaries.flagger.app", null, "{.metadata.name}"),
                 name => name is not null, TimeSpan.FromSeconds(60), "Tide's CRDs");
-            await kubectl.ApplyAsync(CanaryManifests.HttpRouteCrd);
+            await kubectl.ApplyAsync(GatewayApiCrds.HttpRoute);
             await kubectl.ApplyAsync(CanaryManifests.Deployment());
             await kubectl.ApplyAsync(CanaryManifests.Canary($"""
                     interval: 1s

@@ -1,36 +1,9 @@
 namespace Tide.EndToEnd.Tests;
 
-/// <summary>Canaries and their workloads as Flagger's users write them (the podinfo tutorial's shapes), and the
-/// Gateway API's HTTPRoute CRD reduced to what a Canary needs.</summary>
+/// <summary>Canaries and their workloads as Flagger's users write them (the podinfo tutorial's shapes).</summary>
 public static class CanaryManifests
 {
     public const string Namespace = "test";
-
-    /// <summary>HTTPRoute (gateway.networking.k8s.io/v1) with an open schema: the routes are Tide's to write.</summary>
-    public const string HttpRouteCrd = """
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata:
-          name: httproutes.gateway.networking.k8s.io
-        spec:
-          group: gateway.networking.k8s.io
-          names:
-            kind: HTTPRoute
-            listKind: HTTPRouteList
-            plural: httproutes
-            singular: httproute
-          scope: Namespaced
-          versions:
-            - name: v1
-              served: true
-              storage: true
-              schema:
-                openAPIV3Schema:
-                  type: object
-                  x-kubernetes-preserve-unknown-fields: true
-              subresources:
-                status: {}
-        """;
 
     /// <param name="replicas">Null: left out, as a Deployment applied by a Kustomization next to its Canary should
     /// be (the Canary owns the target's replicas).</param>

@@ -21,7 +21,7 @@ public sealed class CanaryTests
         await using var prometheus = await PrometheusServer.StartAsync([analysis.Target]);
         await using var env = await TideEnvironment.StartAsync(extraConfig: FastCanaries);
         await WaitForTrafficAsync(prometheus);
-        await env.Kubectl.ApplyAsync(CanaryManifests.HttpRouteCrd);
+        await env.Kubectl.ApplyAsync(GatewayApiCrds.HttpRoute);
         await env.Kubectl.ApplyAsync(CanaryManifests.Deployment());
         await env.Kubectl.ApplyAsync(CanaryManifests.Canary($"""
                 interval: 1s

@@ -1,0 +1,247 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using Tide.ApiServer;
+using Tide.Engine.Api;
+using Tide.Engine.Api.Crds;
+using Tide.Engine.Apply;
+using Tide.Engine.Canaries;
+using Tide.Engine.Kube;
+using Tide.Engine.Manifests;
+
+namespace Tide.Engine.Tests.Canaries;
+
+/// <summary>
+/// The Canary reconciler step by step against the embedded API server (no actors, no timers: each call is one
+/// analysis interval): Flagger's weights with stepWeights and stepWeightPromotion, config tracking, skipAnalysis,
+/// and a spec that does not read.
+/// </summary>
+public sealed class CanaryReconcilerTests : IAsyncLifetime
+{
+    private const string Ns = "apps";
+    private readonly TempDirectory _temp = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero));
+    private ApiServerHost _server = null!;
+    private KubeClient _kube = null!;
+    private CanaryReconciler _reconciler = null!;
+    private readonly List<string> _events = [];
+
+    public async Task InitializeAsync()
+    {
+        _server = await ApiServerHost.StartAsync(new ApiServerOptions { WorkloadDelay = TimeSpan.Zero });
+        _kube = KubeClient.FromKubeconfig(_server.WriteKubeconfig(_temp.Combine("kubeconfig")));
+        _reconciler = new CanaryReconciler(_kube, new HttpClient(), new CanaryReconcilerOptions(), _time);
+        await new Applier(_kube).ApplyStagedAsync([.. Crds.Manifests(), Read(GatewayApiCrds.HttpRoute), Read($"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {Ns}\n")],
+            new ApplierOptions(), CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _kube.Dispose();
+        await _server.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task StepWeights_ThenStepWeightPromotion_EachStepInTheHttpRoute()
+    {
+        await ApplyAsync(Deployment("web", "1.0.0"), Canary("web", """
+                stepWeights: [5, 25, 50]
+                stepWeightPromotion: 20
+            """));
+        await StepUntilAsync("web", "Initialized");
+        Assert.Equal("100 0", await WeightsAsync("web"));
+
+        await ApplyAsync(Deployment("web", "1.0.1"));
+        var weights = new List<string>();
+        await StepUntilAsync("web", "Succeeded", async () =>
+        {
+            var now = await WeightsAsync("web");
+            if (weights.Count == 0 || weights[^1] != now)
+                weights.Add(now);
+        });
+        Assert.Equal(["100 0", "95 5", "75 25", "50 50", "70 30", "90 10", "100 0"], weights);
+        Assert.Contains("Advance web.apps primary weight 90", _events);
+        Assert.Equal("1.0.1", Image(await GetAsync("Deployment", "web-primary")));
+        var status = await StatusAsync("web");
+        Assert.Equal((0, 0, 0), (status.CanaryWeight, status.FailedChecks, status.Iterations));
+        Assert.Equal(status.LastAppliedSpec, status.LastPromotedSpec);
+    }
+
+    [Fact]
+    public async Task ChangedConfigMap_IsANewRevision_AndPromotionCopiesItToPrimary()
+    {
+        await ApplyAsync(Config("api", "one"), Deployment("api", "1.0.0", envFrom: "api-config"), Canary("api", "    stepWeight: 50"));
+        await StepUntilAsync("api", "Initialized");
+        Assert.Equal("one", (string?)(await GetAsync("ConfigMap", "api-config-primary"))!["data"]!["value"]);
+        Assert.Equal("api-config-primary", (string?)(await GetAsync("Deployment", "api-primary"))!["spec"]!["template"]!["spec"]!["containers"]![0]!["envFrom"]![0]!["configMapRef"]!["name"]);
+        var tracked = (await StatusAsync("api")).TrackedConfigs!;
+        Assert.Equal(["configmap/api-config"], tracked.Keys);
+
+        await ApplyAsync(Config("api", "two"));
+        await StepUntilAsync("api", "Progressing");
+        Assert.Contains("New revision detected! Scaling up api.apps", _events);
+        await StepUntilAsync("api", "Succeeded");
+        Assert.Equal("two", (string?)(await GetAsync("ConfigMap", "api-config-primary"))!["data"]!["value"]);
+        Assert.NotEqual(tracked["configmap/api-config"], (await StatusAsync("api")).TrackedConfigs!["configmap/api-config"]);
+    }
+
+    [Fact]
+    public async Task SkipAnalysis_PromotesANewRevisionAtOnce()
+    {
+        await ApplyAsync(Deployment("batch", "1.0.0"), Canary("batch", "    stepWeight: 10", extraSpec: "  skipAnalysis: true"));
+        await StepUntilAsync("batch", "Initialized");
+        await ApplyAsync(Deployment("batch", "2.0.0"));
+        await StepUntilAsync("batch", "Succeeded");
+        Assert.Contains("Promotion completed! Canary analysis was skipped for batch.apps", _events);
+        Assert.DoesNotContain(_events, e => e.StartsWith("Advance batch.apps canary weight", StringComparison.Ordinal));
+        Assert.Equal("2.0.0", Image(await GetAsync("Deployment", "batch-primary")));
+    }
+
+    [Fact]
+    public async Task SpecThatDoesNotRead_IsStalled_AndNotRetried()
+    {
+        await ApplyAsync($"""
+            apiVersion: flagger.app/v1beta1
+            kind: Canary
+            metadata:
+              name: broken
+              namespace: {Ns}
+            spec:
+              targetRef:
+                kind: Deployment
+                name: broken
+            """);
+        var outcome = await StepAsync("broken");
+        var stalled = Assert.Single(outcome.Status.Conditions!, c => c.Type == "Stalled");
+        Assert.Equal(("True", "InvalidSpec"), (stalled.Status, stalled.Reason));
+        Assert.Contains("service", stalled.Message, StringComparison.Ordinal);
+        Assert.Null(outcome.RequeueAfter);
+    }
+
+    [Fact]
+    public void Interval_IsTheAnalysisInterval_NeverBelowTheMinimum()
+    {
+        static Engine.Api.Canary With(string? interval) => FluxJson.FromYaml<Engine.Api.Canary>($$"""
+            apiVersion: flagger.app/v1beta1
+            kind: Canary
+            metadata: {name: c, namespace: n}
+            spec:
+              targetRef: {name: t}
+              service: {port: 80}
+              analysis: {{(interval is null ? "{}" : $"{{interval: {interval}}}")}}
+            """);
+
+        Assert.Equal(TimeSpan.FromSeconds(30), _reconciler.Interval(With("30s")));
+        Assert.Equal(TimeSpan.FromSeconds(10), _reconciler.Interval(With("1s")));
+        Assert.Equal(TimeSpan.FromSeconds(60), _reconciler.Interval(With(null)));
+        Assert.Equal(TimeSpan.FromSeconds(60), _reconciler.Interval(With("soon")));
+    }
+
+    /// <summary>One step, its status written as the entity writes it; the clock moves one interval.</summary>
+    private async Task<CanaryOutcome> StepAsync(string name)
+    {
+        var obj = await GetAsync("Canary", name) ?? throw new InvalidOperationException($"no canary {name}");
+        var outcome = await _reconciler.ReconcileAsync(obj, CancellationToken.None);
+        await _kube.ApplyStatusAsync(ObjectRef.Of(obj), FluxJson.ToNode(outcome.Status).AsObject(), "tide", CancellationToken.None);
+        _events.AddRange(outcome.Events.Select(e => e.Message));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        return outcome;
+    }
+
+    /// <summary>Steps until the phase is reached; between steps the workload simulation catches up.</summary>
+    private async Task StepUntilAsync(string name, string phase, Func<Task>? observe = null)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var outcome = await StepAsync(name);
+            if (observe is not null)
+                await observe();
+            if (outcome.Status.Phase == phase)
+                return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{name} never reached {phase}; events: {string.Join(" | ", _events)}");
+    }
+
+    private async Task<CanaryStatus> StatusAsync(string name) =>
+        FluxJson.FromNode<CanaryStatus>((await GetAsync("Canary", name))!["status"]!);
+
+    private async Task<string> WeightsAsync(string name) => string.Join(" ",
+        ((await GetAsync("HTTPRoute", name))?["spec"]?["rules"]?[0]?["backendRefs"] as JsonArray ?? [])
+        .Select(b => b?["weight"]?.ToString()));
+
+    private Task<JsonObject?> GetAsync(string kind, string name) => _kube.GetAsync(new ObjectRef(kind switch
+    {
+        "Canary" => Engine.Api.Canary.ApiVersionV1Beta1,
+        "HTTPRoute" => GatewayApiRouter.ApiVersion,
+        "Deployment" => "apps/v1",
+        _ => "v1",
+    }, kind, Ns, name), CancellationToken.None);
+
+    private async Task ApplyAsync(params string[] manifests)
+    {
+        foreach (var manifest in manifests)
+            await _kube.ApplyAsync(Read(manifest), new ApplyOptions { FieldManager = "user" }, CancellationToken.None);
+    }
+
+    private static string Image(JsonObject? deployment) =>
+        ((string?)deployment?["spec"]?["template"]?["spec"]?["containers"]?[0]?["image"] ?? "").Split(':')[^1];
+
+    private static JsonObject Read(string yaml) => ManifestReader.Read(yaml, "test.yaml").Single();
+
+    private static string Config(string app, string value) => $"""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: {app}-config
+          namespace: {Ns}
+        data:
+          value: {value}
+        """;
+
+    private static string Deployment(string name, string tag, string? envFrom = null) => $$"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: {{name}}
+          namespace: {{Ns}}
+        spec:
+          replicas: 1
+          selector:
+            matchLabels:
+              app.kubernetes.io/name: {{name}}
+          template:
+            metadata:
+              labels:
+                app.kubernetes.io/name: {{name}}
+            spec:
+              containers:
+                - name: app
+                  image: example.com/{{name}}:{{tag}}
+                  {{(envFrom is null ? "" : $"envFrom: [{{configMapRef: {{name: {envFrom}}}}}]")}}
+        """;
+
+    /// <param name="analysis">More analysis lines, indented by four.</param>
+    private static string Canary(string name, string analysis, string extraSpec = "") => $"""
+        apiVersion: flagger.app/v1beta1
+        kind: Canary
+        metadata:
+          name: {name}
+          namespace: {Ns}
+        spec:
+          provider: gatewayapi
+          targetRef:
+            apiVersion: apps/v1
+            kind: Deployment
+            name: {name}
+          service:
+            port: 80
+            gatewayRefs:
+              - name: public
+        {extraSpec}
+          analysis:
+            interval: 10s
+            threshold: 2
+        {analysis}
+        """;
+}

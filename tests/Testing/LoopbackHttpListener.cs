@@ -37,8 +37,18 @@ public sealed class LoopbackHttpListener : IAsyncDisposable
             {
                 return;
             }
-            await handle(context);
-            context.Response.Close();
+            try
+            {
+                await handle(context);
+            }
+            catch (HttpListenerException)
+            {
+                // The client went away.
+            }
+            finally
+            {
+                context.Response.Close();
+            }
         }
     }
 

@@ -111,6 +111,17 @@ public sealed class CanaryTests
         await WaitForTrafficAsync(prometheus);
         analysis.Answer("gate", HttpStatusCode.Forbidden);
         await env.Kubectl.ApplyAsync(CanaryManifests.Deployment());
+        await env.Kubectl.ApplyAsync($"""
+            apiVersion: flagger.app/v1beta1
+            kind: AlertProvider
+            metadata:
+              name: chat
+              namespace: {Ns}
+            spec:
+              type: slack
+              channel: deploys
+              address: {analysis.HookUrl("slack")}
+            """);
         await env.Kubectl.ApplyAsync(SuccessRateTemplate("success-rate", prometheus.Url,
             "sum(rate(http_request_duration_seconds_count{kubernetes_namespace=\"{{ namespace }}\",kubernetes_pod_name=~\"{{ target }}-.*\",status!~\"5.*\"}[{{ interval }}])) / sum(rate(http_request_duration_seconds_count{kubernetes_namespace=\"{{ namespace }}\",kubernetes_pod_name=~\"{{ target }}-.*\"}[{{ interval }}])) * 100"));
         await env.Kubectl.ApplyAsync(CanaryManifests.Canary($"""
@@ -131,6 +142,14 @@ public sealed class CanaryTests
                   - name: gate
                     type: confirm-promotion
                     url: {analysis.HookUrl("gate")}
+                  - name: audit
+                    type: event
+                    url: {analysis.HookUrl("audit")}
+                alerts:
+                  - name: chat
+                    severity: info
+                    providerRef:
+                      name: chat
             """, provider: "kubernetes"));
         await WaitForPhaseAsync(env, "Initialized");
 
@@ -153,6 +172,13 @@ public sealed class CanaryTests
         Assert.Contains("Advance podinfo.test canary iteration 3/3", events);
         Assert.Contains("Halt podinfo.test advancement waiting for promotion approval gate", events);
         Assert.Contains("Confirm-promotion check gate passed", events);
+        // Flagger's event webhook and its Slack alerts.
+        Assert.Contains(analysis.Calls("audit"), p => (string?)p["metadata"]?["eventMessage"] == "Advance podinfo.test canary iteration 1/3");
+        var alerts = analysis.Calls("slack");
+        Assert.All(alerts, a => Assert.Equal(("deploys", "flagger", "podinfo.test"),
+            ((string?)a["channel"], (string?)a["username"], (string?)a["attachments"]![0]!["author_name"])));
+        Assert.Contains(alerts, a => (string?)a["attachments"]![0]!["text"] == "New revision detected, progressing canary analysis.");
+        Assert.Contains(alerts, a => (string?)a["attachments"]![0]!["text"] == "Canary analysis completed successfully, promotion finished.");
 
         // A pre-rollout hook that says no: the analysis never starts and the canary fails at the threshold.
         analysis.Answer("smoke", HttpStatusCode.InternalServerError);

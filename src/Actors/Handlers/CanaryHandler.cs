@@ -18,6 +18,6 @@ public sealed class CanaryHandler(CanaryReconciler reconciler, CanaryAlerts aler
         var written = await status.WriteAsync(obj, FluxJson.ToNode(outcome.Status), outcome.Events, Controller);
         if (outcome.Alerts.Count > 0 && written is not null)
             await alerts.PostAsync(FluxJson.FromNode<Canary>(written), outcome.Alerts, ct);
-        return new ReconcileOutcome(true, outcome.RequeueAfter) { Written = written };
+        return new ReconcileOutcome(true, outcome.RequeueAfter) { Written = written, Error = outcome.Error };
     }
 }

@@ -54,6 +54,7 @@ public sealed partial class CanaryReconciler
             return Invalid(obj, e.Message);
         }
         var run = new CanaryRun(obj, canary, _time);
+        Exception? unexpected = null;
         try
         {
             var provider = canary.Spec.Provider is { Length: > 0 } p ? p : _options.DefaultProvider;
@@ -75,9 +76,17 @@ public sealed partial class CanaryReconciler
             run.Warn(e.Message);
             run.Failure = new CanaryFailure(e.Message);
         }
+        catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            // Whatever else went wrong still reaches the status (Ready=False), as every step's does; the entity logs
+            // the exception once, and the next interval tries again.
+            run.Warn(e.Message);
+            run.Failure = new CanaryFailure(e.Message);
+            unexpected = e;
+        }
         await _hooks.SendEventsAsync(run, ct);
         return new CanaryOutcome(run.ToStatus(), run.Events, run.Alerts,
-            run.Failure is { Stalled: true } ? null : Interval(canary));
+            run.Failure is { Stalled: true } ? null : Interval(canary)) { Error = unexpected };
     }
 
     /// <summary>A Canary that does not even read (a field of the wrong type, a required one missing): Stalled.</summary>

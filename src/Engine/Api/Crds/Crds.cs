@@ -136,6 +136,7 @@ public static class Crds
         PrinterColumns = [PrinterColumn.Age, PrinterColumn.Ready, PrinterColumn.Status],
     };
 
+    // Flagger's kinds: names and the default columns of Flagger's own CRDs (artifacts/flagger/crd.yaml).
     public static CrdDefinition Canary { get; } = new()
     {
         Type = typeof(Api.Canary),
@@ -143,7 +144,7 @@ public static class Crds
         Version = Api.Canary.Version,
         Kind = Api.Canary.KindName,
         Plural = "canaries",
-        ShortNames = ["canary"],
+        ShortNames = [],
         Categories = ["all"],
         PrinterColumns =
         [
@@ -160,9 +161,9 @@ public static class Crds
         Version = Api.Canary.Version,
         Kind = Api.MetricTemplate.KindName,
         Plural = "metrictemplates",
-        ShortNames = ["mt"],
+        ShortNames = [],
         Categories = ["all"],
-        PrinterColumns = [new PrinterColumn("Provider", "string", ".spec.provider.type"), PrinterColumn.Age],
+        PrinterColumns = [new PrinterColumn("Provider", "string", ".spec.provider.type")],
     };
 
     public static CrdDefinition AlertProvider { get; } = new()
@@ -174,7 +175,7 @@ public static class Crds
         Plural = "alertproviders",
         ShortNames = [],
         Categories = ["all"],
-        PrinterColumns = [new PrinterColumn("Type", "string", ".spec.type"), PrinterColumn.Age],
+        PrinterColumns = [new PrinterColumn("Type", "string", ".spec.type")],
     };
 
     /// <summary>Flux's kinds.</summary>

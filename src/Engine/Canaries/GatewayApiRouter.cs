@@ -5,8 +5,10 @@ namespace Tide.Engine.Canaries;
 
 /// <summary>
 /// The gatewayapi provider: an HTTPRoute (gateway.networking.k8s.io/v1) named after the apex Service, attached to
-/// service.gatewayRefs, whose one rule sends traffic to the -primary and -canary Services by backendRefs weights.
+/// service.gatewayRefs, whose rule sends traffic to the -primary and -canary Services by backendRefs weights.
 /// service.match (Istio-style uri, headers, queryParams, method) becomes the rule's matches; "/" by prefix when unset.
+/// For A/B testing (analysis.match) the weighted rule takes only the matched requests and a second rule keeps the
+/// rest on the primary.
 /// </summary>
 public sealed class GatewayApiRouter(KubeClient kube, string fieldManager) : ITrafficRouter
 {
@@ -29,18 +31,24 @@ public sealed class GatewayApiRouter(KubeClient kube, string fieldManager) : ITr
         if (service.GatewayRefs is not { Count: > 0 } gateways)
             throw new CanaryFailure("GatewayRefs must be specified when using Gateway API as a provider.",
                 CanaryFailure.InvalidSpec, stalled: true);
-        var rule = new JsonObject
+        var serviceMatches = Matches(service.Match);
+        if (serviceMatches.Count == 0)
+            serviceMatches.Add(new JsonObject { ["path"] = new JsonObject { ["type"] = "PathPrefix", ["value"] = "/" } });
+        var rules = new JsonArray();
+        if (run.Analysis.Match is { Count: > 0 } abMatches)
         {
-            ["matches"] = Matches(service.Match),
-            ["backendRefs"] = new JsonArray(Backend(run.Services.Primary, primary, service.Port),
-                Backend(run.Services.Canary, canary, service.Port)),
-        };
-        if (service.Timeout is { Length: > 0 } timeout)
-            rule["timeouts"] = new JsonObject { ["request"] = timeout };
+            // A/B testing: the matched requests are split by the weights; all others stay on the primary.
+            rules.Add(Rule(run, Merge(Matches(abMatches), serviceMatches), primary, canary));
+            rules.Add(Rule(run, (JsonArray)serviceMatches.DeepClone(), 100, null));
+        }
+        else
+        {
+            rules.Add(Rule(run, serviceMatches, primary, canary));
+        }
         var spec = new JsonObject
         {
             ["parentRefs"] = new JsonArray(gateways.Select(g => (JsonNode)g.DeepClone()).ToArray()),
-            ["rules"] = new JsonArray(rule),
+            ["rules"] = rules,
         };
         if (service.Hosts is { Count: > 0 } hosts)
             spec["hostnames"] = new JsonArray(hosts.Select(h => (JsonNode)h).ToArray());
@@ -68,6 +76,35 @@ public sealed class GatewayApiRouter(KubeClient kube, string fieldManager) : ITr
             throw new CanaryFailure($"HTTPRoute {run.Services.Apex}.{run.Namespace} update error: {e.Message} " +
                 "(are the Gateway API CRDs installed?)");
         }
+    }
+
+    private static JsonObject Rule(CanaryRun run, JsonArray matches, int primary, int? canary)
+    {
+        var port = run.Canary.Spec.Service.Port;
+        var backends = new JsonArray(Backend(run.Services.Primary, primary, port));
+        if (canary is { } weight)
+            backends.Add(Backend(run.Services.Canary, weight, port));
+        var rule = new JsonObject { ["matches"] = matches, ["backendRefs"] = backends };
+        if (run.Canary.Spec.Service.Timeout is { Length: > 0 } timeout)
+            rule["timeouts"] = new JsonObject { ["request"] = timeout };
+        return rule;
+    }
+
+    /// <summary>Flagger's mergeMatchConditions: each service match once per analysis match, with the analysis
+    /// match's headers and query parameters.</summary>
+    private static JsonArray Merge(JsonArray analysis, JsonArray service)
+    {
+        var merged = new JsonArray();
+        foreach (var a in analysis)
+            foreach (var s in service)
+            {
+                var match = (JsonObject)s!.DeepClone();
+                foreach (var field in new[] { "headers", "queryParams" })
+                    if (a?[field] is JsonArray { Count: > 0 } values)
+                        match[field] = values.DeepClone();
+                merged.Add(match);
+            }
+        return merged;
     }
 
     private static (int Primary, int Canary) Weights(CanaryRun run, JsonObject route)
@@ -116,8 +153,6 @@ public sealed class GatewayApiRouter(KubeClient kube, string fieldManager) : ITr
                 match["method"] = method;
             matches.Add(match);
         }
-        if (matches.Count == 0)
-            matches.Add(new JsonObject { ["path"] = new JsonObject { ["type"] = "PathPrefix", ["value"] = "/" } });
         return matches;
     }
 

@@ -68,6 +68,35 @@ public sealed class CanaryReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AbTesting_SendsOnlyMatchedRequestsToTheCanary_ThenPromotes()
+    {
+        await ApplyAsync(Deployment("shop", "1.0.0"), Canary("shop", """
+                iterations: 2
+                match:
+                  - headers:
+                      x-canary:
+                        exact: insider
+            """));
+        await StepUntilAsync("shop", "Initialized");
+        await ApplyAsync(Deployment("shop", "1.1.0"));
+        await StepUntilAsync("shop", "Progressing");
+        for (var i = 0; i < 10 && (await StatusAsync("shop")).Iterations == 0; i++)
+            await StepAsync("shop");
+
+        var rules = (await GetAsync("HTTPRoute", "shop"))!["spec"]!["rules"]!.AsArray();
+        Assert.Equal(2, rules.Count);
+        Assert.Equal("""[{"path":{"type":"PathPrefix","value":"/"},"headers":[{"name":"x-canary","type":"Exact","value":"insider"}]}]""",
+            rules[0]!["matches"]!.ToJsonString());
+        Assert.Equal("0 100", await WeightsAsync("shop"));
+        Assert.Equal("shop-primary 100", $"{rules[1]!["backendRefs"]![0]!["name"]} {rules[1]!["backendRefs"]![0]!["weight"]}");
+        Assert.Single(rules[1]!["backendRefs"]!.AsArray());
+
+        await StepUntilAsync("shop", "Succeeded");
+        Assert.Equal("100 0", await WeightsAsync("shop"));
+        Assert.Equal("1.1.0", Image(await GetAsync("Deployment", "shop-primary")));
+    }
+
+    [Fact]
     public async Task ChangedConfigMap_IsANewRevision_AndPromotionCopiesItToPrimary()
     {
         await ApplyAsync(Config("api", "one"), Deployment("api", "1.0.0", envFrom: "api-config"), Canary("api", "    stepWeight: 50"));

@@ -155,6 +155,8 @@ public sealed partial class CanaryReconciler
         await router.SetRoutesAsync(run, TotalWeight, 0, ct);
         run.Info($"Copying {run.TargetName}.{run.Namespace} template spec to {run.TargetName}-primary.{run.Namespace}");
         await _deployments.PromoteAsync(run.Object, target, run.Canary.Spec.AutoscalerRef is not null, ct);
+        if (run.Canary.Spec.AutoscalerRef is not null)
+            await _hpa.ReconcilePrimaryAsync(run, update: true, ct);
         await _deployments.ScaleAsync(run.Namespace, run.TargetName, 0, ct);
         run.SetPhase(CanaryPhase.Succeeded);
         await _hooks.PostRolloutAsync(run, CanaryPhase.Succeeded, ct);

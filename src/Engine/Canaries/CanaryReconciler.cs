@@ -17,6 +17,7 @@ public sealed partial class CanaryReconciler
     private readonly DeploymentTarget _deployments;
     private readonly ServiceRouter _services;
     private readonly GatewayApiRouter _gateway;
+    private readonly HpaScaler _hpa;
     private readonly CanaryMetricChecks _metrics;
     private readonly CanaryHooks _hooks;
     private readonly CanaryReconcilerOptions _options;
@@ -27,6 +28,7 @@ public sealed partial class CanaryReconciler
         _deployments = new DeploymentTarget(kube, new ConfigTracker(kube, options.FieldManager), options.FieldManager);
         _services = new ServiceRouter(kube, options.FieldManager);
         _gateway = new GatewayApiRouter(kube, options.FieldManager);
+        _hpa = new HpaScaler(kube, options.FieldManager);
         _metrics = new CanaryMetricChecks(kube, http, options);
         _hooks = new CanaryHooks(new CanaryWebhookCaller(http, time));
         _options = options;
@@ -64,6 +66,9 @@ public sealed partial class CanaryReconciler
             if (run.TargetKind != "Deployment")
                 throw new CanaryFailure($"targetRef kind '{run.TargetKind}' is not supported by Tide; supported kinds: Deployment",
                     CanaryFailure.UnsupportedTarget, stalled: true);
+            if (canary.Spec.AutoscalerRef is { } autoscaler && (autoscaler.Kind ?? HpaScaler.Kind) != HpaScaler.Kind)
+                throw new CanaryFailure($"autoscalerRef kind '{autoscaler.Kind}' is not supported by Tide; supported kinds: " +
+                    HpaScaler.Kind, CanaryFailure.UnsupportedTarget, stalled: true);
             await AdvanceAsync(run, provider, ct);
         }
         catch (CanaryFailure failure)
@@ -118,6 +123,8 @@ public sealed partial class CanaryReconciler
             await CheckMetricProvidersAsync(run, ct);
 
         var primary = await _deployments.EnsurePrimaryAsync(run.Object, target, ct);
+        if (run.Canary.Spec.AutoscalerRef is not null)
+            await _hpa.ReconcilePrimaryAsync(run, update: false, ct);
         if (initializing && !run.SkipAnalysis &&
             PrimaryNotReady(run, primary, out var retriable) is { } notReady)
         {
@@ -191,6 +198,8 @@ public sealed partial class CanaryReconciler
         }
         if (run.Phase == CanaryPhase.Promoting)
         {
+            if (run.Canary.Spec.AutoscalerRef is not null)
+                await _hpa.ReconcilePrimaryAsync(run, update: true, ct);
             await ShiftTrafficToPrimaryAsync(run, router, provider, primaryWeight, canaryWeight, ct);
             return;
         }
@@ -255,7 +264,8 @@ public sealed partial class CanaryReconciler
             return false;
         run.Info($"New revision detected! Scaling up {run.TargetName}.{run.Namespace}");
         run.Alert("New revision detected, progressing canary analysis.", true, "info");
-        await _deployments.ScaleFromZeroAsync(target, ct);
+        await _deployments.ScaleFromZeroAsync(target,
+            run.Canary.Spec.AutoscalerRef is null ? null : await _hpa.MinReplicasAsync(run, ct), ct);
         run.Sync(CanaryPhase.Progressing, hash, configs);
         return false;
     }

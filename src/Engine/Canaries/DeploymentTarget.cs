@@ -77,12 +77,17 @@ public sealed class DeploymentTarget(KubeClient kube, ConfigTracker configs, str
         }
     }
 
-    /// <summary>Scales the target up for an analysis: its own replicas when set, else the primary's, else one.</summary>
-    public async Task ScaleFromZeroAsync(JsonObject target, CancellationToken ct)
+    /// <summary>Scales the target up for an analysis: its own replicas when set; else, autoscaled, the autoscaler's
+    /// minimum (<paramref name="autoscalerMin"/>); else the primary's; else one.</summary>
+    public async Task ScaleFromZeroAsync(JsonObject target, int? autoscalerMin, CancellationToken ct)
     {
         var (ns, name) = NameOf(target);
         var replicas = target["spec"]?["replicas"]?.GetValue<int>() ?? 0;
-        if (replicas <= 0)
+        if (replicas <= 0 && autoscalerMin is { } min)
+        {
+            replicas = min;
+        }
+        else if (replicas <= 0)
         {
             var primary = await GetAsync(ns, name + "-primary", ct);
             replicas = primary?["spec"]?["replicas"]?.GetValue<int>() is > 0 and var p ? p : 1;

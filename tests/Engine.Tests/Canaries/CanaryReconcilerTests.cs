@@ -115,6 +115,40 @@ public sealed class CanaryReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AutoscalerRef_GetsAPrimaryHpa_AndTheCanaryStartsAtItsMinimum()
+    {
+        await ApplyAsync(Deployment("queue", "1.0.0"), $"""
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata:
+              name: queue
+              namespace: {Ns}
+            spec:
+              scaleTargetRef:
+                apiVersion: apps/v1
+                kind: Deployment
+                name: queue
+              minReplicas: 3
+              maxReplicas: 6
+            """, Canary("queue", "    stepWeight: 50", extraSpec: """
+              autoscalerRef:
+                apiVersion: autoscaling/v2
+                kind: HorizontalPodAutoscaler
+                name: queue
+                primaryScalerReplicas:
+                  maxReplicas: 10
+            """));
+        await StepUntilAsync("queue", "Initialized");
+        var primaryHpa = (await _kube.GetAsync(new ObjectRef("autoscaling/v2", "HorizontalPodAutoscaler", Ns, "queue-primary"), CancellationToken.None))!;
+        Assert.Equal(("queue-primary", 3, 10), ((string?)primaryHpa["spec"]!["scaleTargetRef"]!["name"],
+            (int)primaryHpa["spec"]!["minReplicas"]!, (int)primaryHpa["spec"]!["maxReplicas"]!));
+
+        await ApplyAsync(Deployment("queue", "1.0.1", replicas: null));
+        await StepUntilAsync("queue", "Progressing");
+        Assert.Equal(3, (int)(await GetAsync("Deployment", "queue"))!["spec"]!["replicas"]!);
+    }
+
+    [Fact]
     public async Task SkipAnalysis_PromotesANewRevisionAtOnce()
     {
         await ApplyAsync(Deployment("batch", "1.0.0"), Canary("batch", "    stepWeight: 10", extraSpec: "  skipAnalysis: true"));
@@ -228,14 +262,14 @@ public sealed class CanaryReconcilerTests : IAsyncLifetime
           value: {value}
         """;
 
-    private static string Deployment(string name, string tag, string? envFrom = null) => $$"""
+    private static string Deployment(string name, string tag, string? envFrom = null, int? replicas = 1) => $$"""
         apiVersion: apps/v1
         kind: Deployment
         metadata:
           name: {{name}}
           namespace: {{Ns}}
         spec:
-          replicas: 1
+          {{(replicas is { } count ? $"replicas: {count}" : "")}}
           selector:
             matchLabels:
               app.kubernetes.io/name: {{name}}

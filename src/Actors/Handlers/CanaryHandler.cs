@@ -20,4 +20,18 @@ public sealed class CanaryHandler(CanaryReconciler reconciler, CanaryAlerts aler
             await alerts.PostAsync(FluxJson.FromNode<Canary>(written), outcome.Alerts, ct);
         return new ReconcileOutcome(true, outcome.RequeueAfter) { Written = written, Error = outcome.Error };
     }
+
+    /// <summary>revertOnDeletion: reverts the target (Terminating, then Terminated in the status), then lets the
+    /// Canary go.</summary>
+    public async Task<TimeSpan?> FinalizeAsync(JsonObject obj, CancellationToken ct)
+    {
+        if (await reconciler.FinalizeAsync(obj, ct) is not { } outcome)
+            return null;
+        var written = await status.WriteAsync(obj, FluxJson.ToNode(outcome.Status), outcome.Events, Controller);
+        if (outcome.RequeueAfter is { } lookAgain)
+            return lookAgain;
+        if (written is not null)
+            await reconciler.ReleaseAsync(written, ct);
+        return null;
+    }
 }

@@ -12,6 +12,8 @@ public static class CanaryPhase
     public const string Finalising = "Finalising";
     public const string Succeeded = "Succeeded";
     public const string Failed = "Failed";
+    public const string Terminating = "Terminating";
+    public const string Terminated = "Terminated";
 
     /// <summary>Phases in which an analysis is under way (Flagger's shouldAdvance).</summary>
     public static bool IsUnderWay(string phase) =>

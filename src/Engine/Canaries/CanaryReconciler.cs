@@ -22,6 +22,7 @@ public sealed partial class CanaryReconciler
     private readonly CanaryHooks _hooks;
     private readonly CanaryReconcilerOptions _options;
     private readonly TimeProvider _time;
+    private readonly KubeClient _kube;
 
     public CanaryReconciler(KubeClient kube, HttpClient http, CanaryReconcilerOptions options, TimeProvider time)
     {
@@ -33,6 +34,7 @@ public sealed partial class CanaryReconciler
         _hooks = new CanaryHooks(new CanaryWebhookCaller(http, time));
         _options = options;
         _time = time;
+        _kube = kube;
     }
 
     /// <summary>The time between two steps: spec.analysis.interval, 60s when unset or unreadable, never less than
@@ -59,6 +61,9 @@ public sealed partial class CanaryReconciler
         Exception? unexpected = null;
         try
         {
+            // revertOnDeletion holds the Canary with Flagger's finalizer until the target is reverted.
+            if ((canary.Spec.RevertOnDeletion == true) != HasFinalizer(obj))
+                await SetFinalizerAsync(obj, canary.Spec.RevertOnDeletion == true, ct);
             var provider = canary.Spec.Provider is { Length: > 0 } p ? p : _options.DefaultProvider;
             if (!CanaryProviders.IsSupported(provider))
                 throw new CanaryFailure($"provider '{provider}' is not supported by Tide; supported providers: " +
@@ -92,6 +97,85 @@ public sealed partial class CanaryReconciler
         await _hooks.SendEventsAsync(run, ct);
         return new CanaryOutcome(run.ToStatus(), run.Events, run.Alerts,
             run.Failure is { Stalled: true } ? null : Interval(canary)) { Error = unexpected };
+    }
+
+    /// <summary>
+    /// A Canary with revertOnDeletion being deleted, as Flagger's finalize: phase Terminating, the target scaled back to
+    /// the primary's replicas, an apex Service Tide did not create pointed back at the target's pods. Returns null when
+    /// nothing holds the Canary; otherwise the status to write, with RequeueAfter set while the target is not ready
+    /// yet (then look again), null once the finalizer can go (<see cref="ReleaseAsync"/>).
+    /// </summary>
+    public async Task<CanaryOutcome?> FinalizeAsync(JsonObject obj, CancellationToken ct)
+    {
+        if (!HasFinalizer(obj))
+            return null;
+        Canary canary;
+        try
+        {
+            canary = FluxJson.FromNode<Canary>(obj);
+        }
+        catch (JsonException e)
+        {
+            // Nothing can be reverted from a spec that does not read: let it go.
+            return Invalid(obj, e.Message);
+        }
+        var run = new CanaryRun(obj, canary, _time);
+        if (run.Phase != CanaryPhase.Terminating)
+        {
+            run.SetPhase(CanaryPhase.Terminating);
+            run.Info($"Terminating canary {run.Name}.{run.Namespace}");
+        }
+        if (await _deployments.GetAsync(run.Namespace, run.TargetName, ct) is { } target)
+        {
+            if (await _deployments.GetAsync(run.Namespace, run.TargetName + "-primary", ct) is { } primary)
+            {
+                var replicas = primary["spec"]?["replicas"]?.GetValue<int>() ?? 1;
+                if (target["spec"]?["replicas"]?.GetValue<int>() != replicas)
+                    await _deployments.ScaleAsync(run.Namespace, run.TargetName, replicas, ct);
+            }
+            else
+            {
+                await _deployments.ScaleFromZeroAsync(target, null, ct);
+            }
+            target = await _deployments.GetRequiredAsync(run.Namespace, run.TargetName, ct);
+            if (DeploymentTarget.NotReady(target, canary.Spec.ProgressDeadlineSeconds ?? 600, 100, _time.GetUtcNow(), out var retriable)
+                    is { } notReady && retriable)
+            {
+                run.Warn($"canary deployment {run.TargetName}.{run.Namespace} not ready: {notReady}");
+                return new CanaryOutcome(run.ToStatus(), run.Events, [], TimeSpan.FromSeconds(3));
+            }
+            var (label, value) = DeploymentTarget.SelectorLabel(target);
+            await _services.RevertApexAsync(run, label, value, ct);
+        }
+        run.SetPhase(CanaryPhase.Terminated);
+        run.Info($"Terminated canary {run.Name}.{run.Namespace}");
+        return new CanaryOutcome(run.ToStatus(), run.Events, [], null);
+    }
+
+    /// <summary>Removes Flagger's finalizer: the API server then deletes the Canary, and what it owns with it.</summary>
+    public Task ReleaseAsync(JsonObject obj, CancellationToken ct) => SetFinalizerAsync(obj, false, ct);
+
+    private const string Finalizer = "finalizer.flagger.app";
+
+    private static bool HasFinalizer(JsonObject obj) =>
+        (obj["metadata"]?["finalizers"] as JsonArray ?? []).Any(f => (string?)f == Finalizer);
+
+    private async Task SetFinalizerAsync(JsonObject obj, bool present, CancellationToken ct)
+    {
+        var finalizers = (obj["metadata"]?["finalizers"] as JsonArray ?? []).Select(f => (string?)f)
+            .Where(f => f is not null && f != Finalizer).Select(f => (JsonNode)f!).ToList();
+        if (present)
+            finalizers.Add(Finalizer);
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["finalizers"] = new JsonArray([.. finalizers]),
+                ["resourceVersion"] = (string?)obj["metadata"]?["resourceVersion"],
+            },
+        };
+        var patched = await _kube.PatchAsync(ObjectRef.Of(obj), patch, ct);
+        obj["metadata"] = patched["metadata"]?.DeepClone();
     }
 
     /// <summary>A Canary that does not even read (a field of the wrong type, a required one missing): Stalled.</summary>

@@ -21,6 +21,18 @@ public sealed class ServiceRouter(KubeClient kube, string fieldManager)
     public Task ReconcileApexAsync(CanaryRun run, string label, string value, IReadOnlyDictionary<string, int> ports, CancellationToken ct) =>
         ReconcileAsync(run, run.Services.Apex, label, value + "-primary", run.Canary.Spec.Service.Apex, ports, ct);
 
+    /// <summary>Points an apex Service the Canary did not create back at the target's pods (revertOnDeletion); one it
+    /// created goes away with it.</summary>
+    public async Task RevertApexAsync(CanaryRun run, string label, string value, CancellationToken ct)
+    {
+        var reference = new ObjectRef("v1", "Service", run.Namespace, run.Services.Apex);
+        if (await kube.GetAsync(reference, ct) is { } apex && !IsOwnedBy(apex, run))
+            await kube.PatchAsync(reference, new JsonObject
+            {
+                ["spec"] = new JsonObject { ["selector"] = new JsonObject { [label] = value } },
+            }, ct);
+    }
+
     /// <summary>The container ports other than the service port (portDiscovery), named as Flagger names them.</summary>
     public static IReadOnlyDictionary<string, int> DiscoverPorts(CanaryRun run, JsonObject deployment)
     {

@@ -149,6 +149,36 @@ public sealed class CanaryReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RevertOnDeletion_HoldsTheCanaryUntilTheTargetRunsAgain()
+    {
+        await ApplyAsync(Deployment("legacy", "1.0.0", replicas: 2), Canary("legacy", "    stepWeight: 50",
+            extraSpec: "  revertOnDeletion: true"));
+        await StepUntilAsync("legacy", "Initialized");
+        var canary = (await GetAsync("Canary", "legacy"))!;
+        Assert.Contains("finalizer.flagger.app", canary["metadata"]!["finalizers"]!.AsArray().Select(f => (string?)f));
+        Assert.Equal(0, (int)(await GetAsync("Deployment", "legacy"))!["spec"]!["replicas"]!);
+
+        await _kube.DeleteAsync(ObjectRef.Of(canary), "Background", CancellationToken.None);
+        // The entity's finalize rounds: until the target is ready again, then the finalizer goes.
+        CanaryOutcome outcome;
+        JsonObject deleting;
+        var rounds = 0;
+        do
+        {
+            Assert.True(rounds++ < 50, "the target never became ready again");
+            await Task.Delay(50);
+            deleting = (await GetAsync("Canary", "legacy"))!;
+            outcome = (await _reconciler.FinalizeAsync(deleting, CancellationToken.None))!;
+        }
+        while (outcome.RequeueAfter is not null);
+        await _reconciler.ReleaseAsync(deleting, CancellationToken.None);
+        Assert.Equal("Terminated", outcome.Status.Phase);
+        Assert.Contains(outcome.Events, e => e.Message == "Terminated canary legacy.apps");
+        Assert.Equal(2, (int)(await GetAsync("Deployment", "legacy"))!["spec"]!["replicas"]!);
+        Assert.Null(await GetAsync("Canary", "legacy"));
+    }
+
+    [Fact]
     public async Task SkipAnalysis_PromotesANewRevisionAtOnce()
     {
         await ApplyAsync(Deployment("batch", "1.0.0"), Canary("batch", "    stepWeight: 10", extraSpec: "  skipAnalysis: true"));

@@ -220,13 +220,13 @@ public sealed class CanaryTests
             """, provider: "kubernetes", name: "frontend", target: "frontend"));
         await env.Kubectl.ApplyAsync(CanaryManifests.Canary("    interval: 1s", name: "missing", target: "nothing"));
         await env.Kubectl.ApplyAsync(CanaryManifests.Canary("    interval: 1s", provider: "istio", name: "istio", target: "podinfo"));
-        await env.Kubectl.ApplyAsync(CanaryManifests.Canary("    interval: 1s", name: "daemon", target: "podinfo", kind: "DaemonSet"));
+        await env.Kubectl.ApplyAsync(CanaryManifests.Canary("    interval: 1s", name: "stateful", target: "podinfo", kind: "StatefulSet"));
 
         await WaitForConditionAsync(env, "missing", "Ready", "False TargetNotFound deployment nothing.test get query error: deployments.apps \"nothing\" not found");
         await WaitForConditionAsync(env, "istio", "Stalled",
             "True UnsupportedProvider provider 'istio' is not supported by Tide; supported providers: kubernetes, gatewayapi");
-        await WaitForConditionAsync(env, "daemon", "Stalled",
-            "True UnsupportedTarget targetRef kind 'DaemonSet' is not supported by Tide; supported kinds: Deployment");
+        await WaitForConditionAsync(env, "stateful", "Stalled",
+            "True UnsupportedTarget targetRef kind 'StatefulSet' is not supported by Tide; supported kinds: Deployment, DaemonSet");
 
         // `tide get canaries`: flux's table, READY and MESSAGE from the Ready condition.
         var table = TideCli.Rows(await new TideCli(env.Kubeconfig).RunOkAsync("get", "canaries", "-n", Ns));

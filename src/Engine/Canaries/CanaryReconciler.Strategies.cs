@@ -8,7 +8,7 @@ public sealed partial class CanaryReconciler
 {
     private const int TotalWeight = 100;
 
-    private async Task AnalyseAsync(CanaryRun run, ITrafficRouter router, string provider, JsonObject target,
+    private async Task AnalyseAsync(CanaryRun run, ITrafficRouter router, string provider, WorkloadTarget workload, JsonObject target,
         int primaryWeight, int canaryWeight, CancellationToken ct)
     {
         if (canaryWeight == 0 && run.Iterations == 0)
@@ -44,7 +44,7 @@ public sealed partial class CanaryReconciler
         }
         if (iterations > 0)
         {
-            await RunIterationsAsync(run, router, provider, target, iterations, abTesting: match, ct);
+            await RunIterationsAsync(run, router, provider, workload, target, iterations, abTesting: match, ct);
             return;
         }
         if (NextStepWeight(run, canaryWeight) <= 0)
@@ -52,11 +52,11 @@ public sealed partial class CanaryReconciler
         if (run.Phase is not (CanaryPhase.Promoting or CanaryPhase.WaitingPromotion or CanaryPhase.Finalising) &&
             !await _hooks.ConfirmTrafficIncreaseAsync(run, ct))
             return;
-        await RunCanaryAsync(run, router, target, primaryWeight, canaryWeight, ct);
+        await RunCanaryAsync(run, router, workload, target, primaryWeight, canaryWeight, ct);
     }
 
     /// <summary>Progressive traffic: one step of weight towards maxWeight, then promotion.</summary>
-    private async Task RunCanaryAsync(CanaryRun run, ITrafficRouter router, JsonObject target, int primaryWeight,
+    private async Task RunCanaryAsync(CanaryRun run, ITrafficRouter router, WorkloadTarget workload, JsonObject target, int primaryWeight,
         int canaryWeight, CancellationToken ct)
     {
         if (canaryWeight < MaxWeight(run))
@@ -71,12 +71,12 @@ public sealed partial class CanaryReconciler
         }
         if (!await _hooks.ConfirmPromotionAsync(run, ct))
             return;
-        await PromoteAsync(run, target, ct);
+        await PromoteAsync(run, workload, target, ct);
     }
 
     /// <summary>Blue/green (and A/B testing, which routes the matched requests to the canary): iterations of checks,
     /// then promotion.</summary>
-    private async Task RunIterationsAsync(CanaryRun run, ITrafficRouter router, string provider, JsonObject target,
+    private async Task RunIterationsAsync(CanaryRun run, ITrafficRouter router, string provider, WorkloadTarget workload, JsonObject target,
         int iterations, bool abTesting, CancellationToken ct)
     {
         if (iterations > run.Iterations)
@@ -100,13 +100,13 @@ public sealed partial class CanaryReconciler
             run.SetIterations(run.Iterations + 1);
             return;
         }
-        await PromoteAsync(run, target, ct);
+        await PromoteAsync(run, workload, target, ct);
     }
 
-    private async Task PromoteAsync(CanaryRun run, JsonObject target, CancellationToken ct)
+    private static async Task PromoteAsync(CanaryRun run, WorkloadTarget workload, JsonObject target, CancellationToken ct)
     {
         run.Info($"Copying {run.TargetName}.{run.Namespace} template spec to {run.TargetName}-primary.{run.Namespace}");
-        await _deployments.PromoteAsync(run.Object, target, run.Canary.Spec.AutoscalerRef is not null, ct);
+        await workload.PromoteAsync(run.Object, target, run.Canary.Spec.AutoscalerRef is not null, ct);
         run.SetPhase(CanaryPhase.Promoting);
     }
 
@@ -140,9 +140,9 @@ public sealed partial class CanaryReconciler
     }
 
     /// <summary>Finalising: the canary goes back to zero, the promotion is done.</summary>
-    private async Task FinishPromotionAsync(CanaryRun run, CancellationToken ct)
+    private async Task FinishPromotionAsync(CanaryRun run, WorkloadTarget workload, JsonObject target, CancellationToken ct)
     {
-        await _deployments.ScaleAsync(run.Namespace, run.TargetName, 0, ct);
+        await workload.ScaleToZeroAsync(target, ct);
         run.SetPhase(CanaryPhase.Succeeded);
         await _hooks.PostRolloutAsync(run, CanaryPhase.Succeeded, ct);
         run.Info($"Promotion completed! Scaling down {run.TargetName}.{run.Namespace}");
@@ -150,14 +150,15 @@ public sealed partial class CanaryReconciler
     }
 
     /// <summary>skipAnalysis: the new revision goes straight to the primary.</summary>
-    private async Task PromoteWithoutAnalysisAsync(CanaryRun run, ITrafficRouter router, JsonObject target, CancellationToken ct)
+    private async Task PromoteWithoutAnalysisAsync(CanaryRun run, ITrafficRouter router, WorkloadTarget workload,
+        JsonObject target, CancellationToken ct)
     {
         await router.SetRoutesAsync(run, TotalWeight, 0, ct);
         run.Info($"Copying {run.TargetName}.{run.Namespace} template spec to {run.TargetName}-primary.{run.Namespace}");
-        await _deployments.PromoteAsync(run.Object, target, run.Canary.Spec.AutoscalerRef is not null, ct);
+        await workload.PromoteAsync(run.Object, target, run.Canary.Spec.AutoscalerRef is not null, ct);
         if (run.Canary.Spec.AutoscalerRef is not null)
             await _hpa.ReconcilePrimaryAsync(run, update: true, ct);
-        await _deployments.ScaleAsync(run.Namespace, run.TargetName, 0, ct);
+        await workload.ScaleToZeroAsync(target, ct);
         run.SetPhase(CanaryPhase.Succeeded);
         await _hooks.PostRolloutAsync(run, CanaryPhase.Succeeded, ct);
         run.Info($"Promotion completed! Canary analysis was skipped for {run.TargetName}.{run.Namespace}");
@@ -165,8 +166,8 @@ public sealed partial class CanaryReconciler
     }
 
     /// <summary>All traffic to the primary, the canary to zero, phase Failed.</summary>
-    private async Task RollbackAsync(CanaryRun run, ITrafficRouter router, string hash,
-        IReadOnlyDictionary<string, string> configs, CancellationToken ct)
+    private async Task RollbackAsync(CanaryRun run, ITrafficRouter router, WorkloadTarget workload, JsonObject target,
+        string hash, IReadOnlyDictionary<string, string> configs, CancellationToken ct)
     {
         if (run.FailedChecks >= run.Threshold)
         {
@@ -175,7 +176,7 @@ public sealed partial class CanaryReconciler
         }
         await router.SetRoutesAsync(run, TotalWeight, 0, ct);
         run.Warn($"Canary failed! Scaling down {run.Name}.{run.Namespace}");
-        await _deployments.ScaleAsync(run.Namespace, run.TargetName, 0, ct);
+        await workload.ScaleToZeroAsync(target, ct);
         run.Sync(CanaryPhase.Failed, hash, configs);
         await _hooks.PostRolloutAsync(run, CanaryPhase.Failed, ct);
     }

@@ -14,7 +14,7 @@ namespace Tide.Engine.Canaries;
 /// </summary>
 public sealed partial class CanaryReconciler
 {
-    private readonly DeploymentTarget _deployments;
+    private readonly IReadOnlyDictionary<string, WorkloadTarget> _workloads;
     private readonly ServiceRouter _services;
     private readonly GatewayApiRouter _gateway;
     private readonly HpaScaler _hpa;
@@ -26,7 +26,12 @@ public sealed partial class CanaryReconciler
 
     public CanaryReconciler(KubeClient kube, HttpClient http, CanaryReconcilerOptions options, TimeProvider time)
     {
-        _deployments = new DeploymentTarget(kube, new ConfigTracker(kube, options.FieldManager), options.FieldManager);
+        var configs = new ConfigTracker(kube, options.FieldManager);
+        _workloads = new Dictionary<string, WorkloadTarget>
+        {
+            ["Deployment"] = new DeploymentTarget(kube, configs, options.FieldManager),
+            ["DaemonSet"] = new DaemonSetTarget(kube, configs, options.FieldManager),
+        };
         _services = new ServiceRouter(kube, options.FieldManager);
         _gateway = new GatewayApiRouter(kube, options.FieldManager);
         _hpa = new HpaScaler(kube, options.FieldManager);
@@ -68,13 +73,13 @@ public sealed partial class CanaryReconciler
             if (!CanaryProviders.IsSupported(provider))
                 throw new CanaryFailure($"provider '{provider}' is not supported by Tide; supported providers: " +
                     $"{CanaryProviders.Kubernetes}, {CanaryProviders.GatewayApi}", CanaryFailure.UnsupportedProvider, stalled: true);
-            if (run.TargetKind != "Deployment")
-                throw new CanaryFailure($"targetRef kind '{run.TargetKind}' is not supported by Tide; supported kinds: Deployment",
-                    CanaryFailure.UnsupportedTarget, stalled: true);
+            if (!_workloads.TryGetValue(run.TargetKind, out var workload))
+                throw new CanaryFailure($"targetRef kind '{run.TargetKind}' is not supported by Tide; supported kinds: " +
+                    string.Join(", ", _workloads.Keys), CanaryFailure.UnsupportedTarget, stalled: true);
             if (canary.Spec.AutoscalerRef is { } autoscaler && (autoscaler.Kind ?? HpaScaler.Kind) != HpaScaler.Kind)
                 throw new CanaryFailure($"autoscalerRef kind '{autoscaler.Kind}' is not supported by Tide; supported kinds: " +
                     HpaScaler.Kind, CanaryFailure.UnsupportedTarget, stalled: true);
-            await AdvanceAsync(run, provider, ct);
+            await AdvanceAsync(run, provider, workload, ct);
         }
         catch (CanaryFailure failure)
         {
@@ -125,26 +130,18 @@ public sealed partial class CanaryReconciler
             run.SetPhase(CanaryPhase.Terminating);
             run.Info($"Terminating canary {run.Name}.{run.Namespace}");
         }
-        if (await _deployments.GetAsync(run.Namespace, run.TargetName, ct) is { } target)
+        if (_workloads.TryGetValue(run.TargetKind, out var workload) &&
+            await workload.GetAsync(run.Namespace, run.TargetName, ct) is { } target)
         {
-            if (await _deployments.GetAsync(run.Namespace, run.TargetName + "-primary", ct) is { } primary)
+            await workload.RestoreAsync(target, await workload.GetAsync(run.Namespace, run.TargetName + "-primary", ct), ct);
+            target = await workload.GetRequiredAsync(run.Namespace, run.TargetName, ct);
+            if (workload.NotReady(target, canary.Spec.ProgressDeadlineSeconds ?? 600, 100, run.LastTransitionTime ?? _time.GetUtcNow(),
+                    _time.GetUtcNow(), out var retriable) is { } notReady && retriable)
             {
-                var replicas = primary["spec"]?["replicas"]?.GetValue<int>() ?? 1;
-                if (target["spec"]?["replicas"]?.GetValue<int>() != replicas)
-                    await _deployments.ScaleAsync(run.Namespace, run.TargetName, replicas, ct);
-            }
-            else
-            {
-                await _deployments.ScaleFromZeroAsync(target, null, ct);
-            }
-            target = await _deployments.GetRequiredAsync(run.Namespace, run.TargetName, ct);
-            if (DeploymentTarget.NotReady(target, canary.Spec.ProgressDeadlineSeconds ?? 600, 100, _time.GetUtcNow(), out var retriable)
-                    is { } notReady && retriable)
-            {
-                run.Warn($"canary deployment {run.TargetName}.{run.Namespace} not ready: {notReady}");
+                run.Warn($"canary {run.TargetKind.ToLowerInvariant()} {run.TargetName}.{run.Namespace} not ready: {notReady}");
                 return new CanaryOutcome(run.ToStatus(), run.Events, [], TimeSpan.FromSeconds(3));
             }
-            var (label, value) = DeploymentTarget.SelectorLabel(target);
+            var (label, value) = workload.SelectorLabel(target);
             await _services.RevertApexAsync(run, label, value, ct);
         }
         run.SetPhase(CanaryPhase.Terminated);
@@ -191,11 +188,11 @@ public sealed partial class CanaryReconciler
             [new ReconcileEvent(ReconcileEvent.Warning, CanaryRun.EventReason, message)], [], null);
     }
 
-    private async Task AdvanceAsync(CanaryRun run, string provider, CancellationToken ct)
+    private async Task AdvanceAsync(CanaryRun run, string provider, WorkloadTarget workload, CancellationToken ct)
     {
         var ns = run.Namespace;
-        var target = await _deployments.GetRequiredAsync(ns, run.TargetName, ct);
-        var (label, labelValue) = DeploymentTarget.SelectorLabel(target);
+        var target = await workload.GetRequiredAsync(ns, run.TargetName, ct);
+        var (label, labelValue) = workload.SelectorLabel(target);
         var ports = run.Canary.Spec.Service.PortDiscovery == true
             ? ServiceRouter.DiscoverPorts(run, target)
             : new Dictionary<string, int>();
@@ -206,11 +203,11 @@ public sealed partial class CanaryReconciler
         if (!run.SkipAnalysis && initializing)
             await CheckMetricProvidersAsync(run, ct);
 
-        var primary = await _deployments.EnsurePrimaryAsync(run.Object, target, ct);
+        var primary = await workload.EnsurePrimaryAsync(run.Object, target, ct);
         if (run.Canary.Spec.AutoscalerRef is not null)
             await _hpa.ReconcilePrimaryAsync(run, update: false, ct);
         if (initializing && !run.SkipAnalysis &&
-            PrimaryNotReady(run, primary, out var retriable) is { } notReady)
+            PrimaryNotReady(run, workload, primary, out var retriable) is { } notReady)
         {
             if (!retriable)
                 throw new CanaryFailure(notReady, retriable: false);
@@ -219,12 +216,12 @@ public sealed partial class CanaryReconciler
         }
         await _services.ReconcileApexAsync(run, label, labelValue, ports, ct);
         if (initializing)
-            await _deployments.ScaleAsync(ns, run.TargetName, 0, ct);
+            await workload.ScaleToZeroAsync(target, ct);
         var router = Router(provider);
         await router.ReconcileAsync(run, ct);
 
-        var hash = DeploymentTarget.TemplateHash(target);
-        var configs = (await _deployments.ConfigsAsync(ns, target, ct)).Values.ToDictionary(c => c.Key, c => c.Checksum);
+        var hash = workload.TemplateHash(target);
+        var configs = (await workload.ConfigsAsync(ns, target, ct)).Values.ToDictionary(c => c.Key, c => c.Checksum);
         if (initializing)
         {
             run.Sync(CanaryPhase.Initialized, hash, configs);
@@ -234,8 +231,8 @@ public sealed partial class CanaryReconciler
         if (!ShouldAdvance(run, hash, configs))
             return;
 
-        primary = await _deployments.GetRequiredAsync(ns, run.TargetName + "-primary", ct);
-        if (!run.SkipAnalysis && PrimaryNotReady(run, primary, out var primaryRetriable) is { } primaryNotReady)
+        primary = await workload.GetRequiredAsync(ns, run.TargetName + "-primary", ct);
+        if (!run.SkipAnalysis && PrimaryNotReady(run, workload, primary, out var primaryRetriable) is { } primaryNotReady)
         {
             run.Warn(primaryNotReady);
             if (!primaryRetriable)
@@ -244,13 +241,13 @@ public sealed partial class CanaryReconciler
                 if (run.Phase is CanaryPhase.Promoting or CanaryPhase.Finalising)
                     await FailPromotionAsync(run, router, hash, configs, primaryNotReady, ct);
                 else
-                    await RollbackAsync(run, router, hash, configs, ct);
+                    await RollbackAsync(run, router, workload, target, hash, configs, ct);
             }
             return;
         }
 
         var (primaryWeight, canaryWeight) = await router.GetRoutesAsync(run, ct);
-        if (!await StartIfNewAsync(run, target, hash, configs, ct))
+        if (!await StartIfNewAsync(run, workload, target, hash, configs, ct))
             return;
         if (run.Phase is CanaryPhase.Progressing or CanaryPhase.WaitingPromotion && IsNewRevision(run, hash, configs))
         {
@@ -259,17 +256,17 @@ public sealed partial class CanaryReconciler
             run.Sync(CanaryPhase.Progressing, hash, configs);
             return;
         }
-        if (DeploymentTarget.NotReady(target, run.Canary.Spec.ProgressDeadlineSeconds ?? 600,
-                run.Analysis.CanaryReadyThreshold ?? 100, _time.GetUtcNow(), out var canaryRetriable) is { } canaryNotReady)
+        if (workload.NotReady(target, run.Canary.Spec.ProgressDeadlineSeconds ?? 600, run.Analysis.CanaryReadyThreshold ?? 100,
+                run.LastTransitionTime ?? _time.GetUtcNow(), _time.GetUtcNow(), out var canaryRetriable) is { } canaryNotReady)
         {
-            run.Warn($"canary deployment {run.TargetName}.{ns} not ready: {canaryNotReady}");
+            run.Warn($"canary {run.TargetKind.ToLowerInvariant()} {run.TargetName}.{ns} not ready: {canaryNotReady}");
             if (!canaryRetriable)
-                await RollbackAsync(run, router, hash, configs, ct);
+                await RollbackAsync(run, router, workload, target, hash, configs, ct);
             return;
         }
         if (run.SkipAnalysis)
         {
-            await PromoteWithoutAnalysisAsync(run, router, target, ct);
+            await PromoteWithoutAnalysisAsync(run, router, workload, target, ct);
             return;
         }
         if (run.Phase is CanaryPhase.Progressing or CanaryPhase.Waiting or CanaryPhase.WaitingPromotion &&
@@ -277,7 +274,7 @@ public sealed partial class CanaryReconciler
         {
             run.Warn($"Rolling back {run.Name}.{ns} manual webhook invoked");
             run.Alert("Rolling back manual webhook invoked", false, "warn");
-            await RollbackAsync(run, router, hash, configs, ct);
+            await RollbackAsync(run, router, workload, target, hash, configs, ct);
             return;
         }
         if (run.Phase == CanaryPhase.Promoting)
@@ -289,15 +286,15 @@ public sealed partial class CanaryReconciler
         }
         if (run.Phase == CanaryPhase.Finalising)
         {
-            await FinishPromotionAsync(run, ct);
+            await FinishPromotionAsync(run, workload, target, ct);
             return;
         }
         if (run.Phase is CanaryPhase.Progressing or CanaryPhase.WaitingPromotion && run.FailedChecks >= run.Threshold)
         {
-            await RollbackAsync(run, router, hash, configs, ct);
+            await RollbackAsync(run, router, workload, target, hash, configs, ct);
             return;
         }
-        await AnalyseAsync(run, router, provider, target, primaryWeight, canaryWeight, ct);
+        await AnalyseAsync(run, router, provider, workload, target, primaryWeight, canaryWeight, ct);
     }
 
     private async Task CheckMetricProvidersAsync(CanaryRun run, CancellationToken ct)
@@ -339,7 +336,7 @@ public sealed partial class CanaryReconciler
 
     /// <summary>Flagger's checkCanaryStatus: a new revision (once confirm-rollout hooks agree) scales the target up
     /// and enters Progressing; the step ends there. Returns whether the step goes on.</summary>
-    private async Task<bool> StartIfNewAsync(CanaryRun run, JsonObject target, string hash,
+    private async Task<bool> StartIfNewAsync(CanaryRun run, WorkloadTarget workload, JsonObject target, string hash,
         IReadOnlyDictionary<string, string> configs, CancellationToken ct)
     {
         if (run.Phase is CanaryPhase.Progressing or CanaryPhase.WaitingPromotion or CanaryPhase.Promoting or CanaryPhase.Finalising)
@@ -348,17 +345,17 @@ public sealed partial class CanaryReconciler
             return false;
         run.Info($"New revision detected! Scaling up {run.TargetName}.{run.Namespace}");
         run.Alert("New revision detected, progressing canary analysis.", true, "info");
-        await _deployments.ScaleFromZeroAsync(target,
+        await workload.ScaleFromZeroAsync(target,
             run.Canary.Spec.AutoscalerRef is null ? null : await _hpa.MinReplicasAsync(run, ct), ct);
         run.Sync(CanaryPhase.Progressing, hash, configs);
         return false;
     }
 
-    private string? PrimaryNotReady(CanaryRun run, JsonObject primary, out bool retriable)
+    private string? PrimaryNotReady(CanaryRun run, WorkloadTarget workload, JsonObject primary, out bool retriable)
     {
         var name = $"{run.TargetName}-primary.{run.Namespace}";
-        return DeploymentTarget.NotReady(primary, run.Canary.Spec.ProgressDeadlineSeconds ?? 600,
-            run.Analysis.PrimaryReadyThreshold ?? 100, _time.GetUtcNow(), out retriable) is { } reason
+        return workload.NotReady(primary, run.Canary.Spec.ProgressDeadlineSeconds ?? 600, run.Analysis.PrimaryReadyThreshold ?? 100,
+            run.LastTransitionTime ?? _time.GetUtcNow(), _time.GetUtcNow(), out retriable) is { } reason
             ? $"{name} not ready: {reason}"
             : null;
     }

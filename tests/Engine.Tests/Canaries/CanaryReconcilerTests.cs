@@ -179,6 +179,29 @@ public sealed class CanaryReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DaemonSet_BlueGreen_ScalesToZeroByNodeSelector_ThenPromotes()
+    {
+        await ApplyAsync(DaemonSet("agent", "1.0.0"), Canary("agent", "    iterations: 2", provider: "kubernetes", kind: "DaemonSet"));
+        await StepUntilAsync("agent", "Initialized");
+        Assert.Equal("true", NodeSelector(await GetAsync("DaemonSet", "agent")));
+        Assert.Null(NodeSelector(await GetAsync("DaemonSet", "agent-primary")));
+        // The scale-to-zero selector is no new revision.
+        await StepAsync("agent");
+        Assert.Equal("Initialized", (await StatusAsync("agent")).Phase);
+
+        await ApplyAsync(DaemonSet("agent", "1.1.0"));
+        await StepUntilAsync("agent", "Progressing");
+        Assert.Null(NodeSelector(await GetAsync("DaemonSet", "agent")));
+        await StepUntilAsync("agent", "Succeeded");
+        Assert.Contains("Advance agent.apps canary iteration 2/2", _events);
+        Assert.Equal("1.1.0", Image(await GetAsync("DaemonSet", "agent-primary")));
+        Assert.Equal("true", NodeSelector(await GetAsync("DaemonSet", "agent")));
+    }
+
+    private static string? NodeSelector(JsonObject? daemonSet) =>
+        (string?)daemonSet?["spec"]?["template"]?["spec"]?["nodeSelector"]?["flagger.app/scale-to-zero"];
+
+    [Fact]
     public async Task SkipAnalysis_PromotesANewRevisionAtOnce()
     {
         await ApplyAsync(Deployment("batch", "1.0.0"), Canary("batch", "    stepWeight: 10", extraSpec: "  skipAnalysis: true"));
@@ -267,7 +290,7 @@ public sealed class CanaryReconcilerTests : IAsyncLifetime
     {
         "Canary" => Engine.Api.Canary.ApiVersionV1Beta1,
         "HTTPRoute" => GatewayApiRouter.ApiVersion,
-        "Deployment" => "apps/v1",
+        "Deployment" or "DaemonSet" => "apps/v1",
         _ => "v1",
     }, kind, Ns, name), CancellationToken.None);
 
@@ -315,17 +338,38 @@ public sealed class CanaryReconcilerTests : IAsyncLifetime
         """;
 
     /// <param name="analysis">More analysis lines, indented by four.</param>
-    private static string Canary(string name, string analysis, string extraSpec = "") => $"""
+    private static string DaemonSet(string name, string tag) => $"""
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: {name}
+          namespace: {Ns}
+        spec:
+          selector:
+            matchLabels:
+              app: {name}
+          template:
+            metadata:
+              labels:
+                app: {name}
+            spec:
+              containers:
+                - name: agent
+                  image: example.com/{name}:{tag}
+        """;
+
+    private static string Canary(string name, string analysis, string extraSpec = "", string provider = "gatewayapi",
+        string kind = "Deployment") => $"""
         apiVersion: flagger.app/v1beta1
         kind: Canary
         metadata:
           name: {name}
           namespace: {Ns}
         spec:
-          provider: gatewayapi
+          provider: {provider}
           targetRef:
             apiVersion: apps/v1
-            kind: Deployment
+            kind: {kind}
             name: {name}
           service:
             port: 80

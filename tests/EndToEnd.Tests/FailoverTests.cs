@@ -93,13 +93,13 @@ public sealed class FailoverTests
         }
     }
 
-    private static int Count(List<string> lines, string prefix)
+    internal static int Count(List<string> lines, string prefix)
     {
         lock (lines)
             return lines.Count(l => l.StartsWith(prefix, StringComparison.Ordinal));
     }
 
-    private static Process StartNode(string kubeconfig, string config, List<string> output)
+    internal static Process StartNode(string kubeconfig, string config, List<string> output)
     {
         var tide = Path.Combine(AppContext.BaseDirectory, "tide.dll");
         var process = Process.Start(new ProcessStartInfo("dotnet", [tide, "run", "--kubeconfig", kubeconfig, "--config", config])

@@ -17,6 +17,9 @@ public sealed class PrometheusServer : IAsyncDisposable
         _process = process;
     }
 
+    /// <summary>Its HTTP API's base URL.</summary>
+    public string Url => $"http://127.0.0.1:{_process.Port}";
+
     /// <param name="targets">host:port of each endpoint serving /metrics.</param>
     public static async Task<PrometheusServer> StartAsync(IEnumerable<string> targets, CancellationToken cancellationToken = default)
     {
@@ -50,7 +53,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <summary>Evaluates a PromQL instant query; returns each series' labels and value.</summary>
     public async Task<IReadOnlyList<(JsonObject Labels, string Value)>> QueryAsync(string promql)
     {
-        var json = await Http.GetStringAsync($"http://127.0.0.1:{_process.Port}/api/v1/query?query={Uri.EscapeDataString(promql)}");
+        var json = await Http.GetStringAsync($"{Url}/api/v1/query?query={Uri.EscapeDataString(promql)}");
         var result = JsonNode.Parse(json)!["data"]!["result"]!.AsArray();
         return result.Select(r => (r!["metric"]!.AsObject(), r["value"]![1]!.GetValue<string>())).ToList();
     }

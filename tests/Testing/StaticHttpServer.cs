@@ -9,33 +9,26 @@ namespace Tide.Testing;
 /// </summary>
 public sealed class StaticHttpServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener;
+    private readonly LoopbackHttpListener _listener;
     private readonly string _root;
     private readonly string? _authorization;
-    private readonly Task _loop;
     private readonly Dictionary<string, int> _requests = new(StringComparer.Ordinal);
 
-    private StaticHttpServer(HttpListener listener, string root, string? authorization, int port)
+    private StaticHttpServer(string root, string? authorization)
     {
-        _listener = listener;
         _root = root;
         _authorization = authorization;
-        Port = port;
-        _loop = Task.Run(ServeAsync);
+        _listener = LoopbackHttpListener.Start(RespondAsync);
     }
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
-    public string Url => $"http://127.0.0.1:{Port}";
+    public string Url => _listener.Url;
 
     public static StaticHttpServer Start(string root, string? username = null, string? password = null)
     {
-        var port = FreePort.Next();
-        var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
         var authorization = username is null ? null : "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}"));
-        return new StaticHttpServer(listener, Path.GetFullPath(root), authorization, port);
+        return new StaticHttpServer(Path.GetFullPath(root), authorization);
     }
 
     /// <summary>How many requests asked for <paramref name="path"/> (e.g. "/index.yaml").</summary>
@@ -45,62 +38,28 @@ public sealed class StaticHttpServer : IAsyncDisposable
             return _requests.GetValueOrDefault(path);
     }
 
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            await RespondAsync(context);
-        }
-    }
-
     private async Task RespondAsync(HttpListenerContext context)
     {
         var response = context.Response;
-        try
+        var path = Uri.UnescapeDataString(context.Request.Url!.AbsolutePath);
+        lock (_requests)
+            _requests[path] = _requests.GetValueOrDefault(path) + 1;
+        if (_authorization is not null && context.Request.Headers["Authorization"] != _authorization)
         {
-            var path = Uri.UnescapeDataString(context.Request.Url!.AbsolutePath);
-            lock (_requests)
-                _requests[path] = _requests.GetValueOrDefault(path) + 1;
-            if (_authorization is not null && context.Request.Headers["Authorization"] != _authorization)
-            {
-                response.StatusCode = 401;
-                response.AddHeader("WWW-Authenticate", "Basic realm=\"charts\"");
-                return;
-            }
-            var file = Path.GetFullPath(Path.Combine(_root, path.TrimStart('/')));
-            if (!file.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(file))
-            {
-                response.StatusCode = 404;
-                return;
-            }
-            var bytes = await File.ReadAllBytesAsync(file);
-            response.ContentLength64 = bytes.Length;
-            await response.OutputStream.WriteAsync(bytes);
+            response.StatusCode = 401;
+            response.AddHeader("WWW-Authenticate", "Basic realm=\"charts\"");
+            return;
         }
-        catch (HttpListenerException)
+        var file = Path.GetFullPath(Path.Combine(_root, path.TrimStart('/')));
+        if (!file.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(file))
         {
-            // The client went away.
+            response.StatusCode = 404;
+            return;
         }
-        finally
-        {
-            response.Close();
-        }
+        var bytes = await File.ReadAllBytesAsync(file);
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        // Close alone: the managed HttpListener's Close after Stop removes its prefixes a second time, which binds the
-        // port again (and fails with "Address already in use" once another test took that port meanwhile).
-        _listener.Close();
-        await _loop;
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 }

@@ -1,3 +1,4 @@
+using Tide.Engine.Canaries;
 using Akka.Configuration;
 using Tide.Engine.Artifacts;
 using Tide.Engine.Sources;
@@ -47,6 +48,8 @@ public sealed record TideSettings
 
     /// <summary>URL prefixes to fetch sources from instead (tide.sources.mirrors).</summary>
     public UrlMirrors Mirrors { get; init; } = UrlMirrors.None;
+    /// <summary>Canaries (tide.canary.*): the router and Prometheus of those that name none, the shortest interval.</summary>
+    public CanaryReconcilerOptions Canary { get; init; } = new();
 
     public static TideSettings From(Config config)
     {
@@ -101,6 +104,13 @@ public sealed record TideSettings
                 RetryWaitMin = tide.GetTimeSpan("notifications.retry-wait-min", TimeSpan.FromSeconds(2)),
                 RetryWaitMax = tide.GetTimeSpan("notifications.retry-wait-max", TimeSpan.FromSeconds(30)),
                 NoCrossNamespaceRefs = tide.GetBoolean("no-cross-namespace-refs", false),
+            },
+            Canary = new CanaryReconcilerOptions
+            {
+                FieldManager = tide.GetString("canary.field-manager", "flagger"),
+                DefaultProvider = tide.GetString("canary.default-provider", CanaryProviders.Kubernetes),
+                MetricsServer = tide.GetString("canary.metrics-server", "http://prometheus:9090"),
+                MinAnalysisInterval = tide.GetTimeSpan("canary.min-analysis-interval", TimeSpan.FromSeconds(10)),
             },
         };
     }

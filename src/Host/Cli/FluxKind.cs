@@ -24,6 +24,8 @@ public sealed record FluxKind(string Kind, string ApiVersion, string Plural, str
         if (Kind == "HelmRelease")
             return (status?["history"] as JsonArray)?.FirstOrDefault()?["chartVersion"]?.GetValue<string>()
                    ?? status?["lastAttemptedRevision"]?.GetValue<string>() ?? "";
+        if (Kind == "Canary")
+            return status?["lastAppliedSpec"]?.GetValue<string>() ?? "";
         return status?["lastAppliedRevision"]?.GetValue<string>() ?? "";
     }
 
@@ -39,6 +41,9 @@ public sealed record FluxKind(string Kind, string ApiVersion, string Plural, str
     public static readonly FluxKind HelmChart = new("HelmChart", SourceGroup, "helmcharts", "chart");
     public static readonly FluxKind Kustomization = new("Kustomization", "kustomize.toolkit.fluxcd.io/v1", "kustomizations", null, "kustomization", "ks");
     public static readonly FluxKind HelmRelease = new("HelmRelease", "helm.toolkit.fluxcd.io/v2", "helmreleases", null, "helmrelease", "hr");
+
+    /// <summary>Flagger's Canary: `tide get canaries` (REVISION is the hash of the pod template last applied).</summary>
+    public static readonly FluxKind Canary = new("Canary", "flagger.app/v1beta1", "canaries", null, "canary");
 
     public static IReadOnlyList<FluxKind> Sources { get; } = [GitRepository, OciRepository, Bucket, HelmRepository, HelmChart];
 

@@ -5,7 +5,7 @@ using Tide.Engine.Kube;
 namespace Tide.Host.Cli;
 
 /// <summary>
-/// `tide get sources git|oci|bucket|helm|chart|all`, `tide get kustomizations|helmreleases|all`: flux's status
+/// `tide get sources git|oci|bucket|helm|chart|all`, `tide get kustomizations|helmreleases|canaries|all`: flux's status
 /// tables (NAME REVISION SUSPENDED READY MESSAGE, NAMESPACE first with -A), `--watch` for changes as they happen,
 /// `--status-selector ready=false` to keep only matching objects.
 /// </summary>
@@ -34,9 +34,10 @@ public static class GetCommand
             sources.Subcommands.Add(Verb(kind.SourceType!, [], $"Get the status of {kind.Kind} objects.", [kind]));
         sources.Subcommands.Add(Verb("all", [], "Get the status of every source.", FluxKind.Sources));
         get.Subcommands.Add(sources);
-        foreach (var kind in FluxKind.Appliers)
+        foreach (var kind in FluxKind.Appliers.Append(FluxKind.Canary))
             get.Subcommands.Add(Verb(kind.Plural, kind.Aliases, $"Get the status of {kind.Kind} objects.", [kind]));
-        get.Subcommands.Add(Verb("all", [], "Get the status of every source, Kustomization and HelmRelease.", FluxKind.All));
+        get.Subcommands.Add(Verb("all", [], "Get the status of every source, Kustomization, HelmRelease and Canary.",
+            [.. FluxKind.All, FluxKind.Canary]));
         return get;
     }
 

@@ -3,6 +3,7 @@ using Tide.Actors.Cluster;
 using Tide.Actors.Handlers;
 using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
+using Tide.Engine.Canaries;
 using Tide.Engine.Kube;
 using Tide.Engine.Notifications;
 using Tide.Engine.Notifications.Providers;
@@ -189,6 +190,10 @@ public sealed class TideRuntime : IAsyncDisposable
             // A Receiver publishes no artifact and has no subscribers: a source entity with nothing to publish.
             new EntityKind(Receiver.KindName, Receiver.ApiVersionV1, IsSource: true,
                 new ReceiverHandler(new ReceiverReconciler(TimeProvider.System), secrets, status)),
+            // A Canary steps on its own timer (its analysis interval) and publishes nothing either.
+            new EntityKind(Canary.KindName, Canary.ApiVersionV1Beta1, IsSource: true,
+                new CanaryHandler(new CanaryReconciler(kube, http, settings.Canary, TimeProvider.System),
+                    new CanaryAlerts(kube, http), status)),
         ], progress, logging, ct, remoteClusters);
         started = node;
         return new TideRuntime(artifactServer, webhookServer, metricsServer, uiServer, http, kube, node, remoteClusters,

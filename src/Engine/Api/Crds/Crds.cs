@@ -195,11 +195,57 @@ public static class Crds
         PrinterColumns = [PrinterColumn.Age],
     };
 
+    // Flagger's kinds: names and the default columns of Flagger's own CRDs (artifacts/flagger/crd.yaml).
+    public static CrdDefinition Canary { get; } = new()
+    {
+        Type = typeof(Api.Canary),
+        Group = Api.Canary.Group,
+        Version = Api.Canary.Version,
+        Kind = Api.Canary.KindName,
+        Plural = "canaries",
+        ShortNames = [],
+        Categories = ["all"],
+        PrinterColumns =
+        [
+            new PrinterColumn("Status", "string", ".status.phase"),
+            new PrinterColumn("Weight", "string", ".status.canaryWeight"),
+            new PrinterColumn("LastTransitionTime", "string", ".status.lastTransitionTime"),
+        ],
+    };
+
+    public static CrdDefinition MetricTemplate { get; } = new()
+    {
+        Type = typeof(Api.MetricTemplate),
+        Group = Api.Canary.Group,
+        Version = Api.Canary.Version,
+        Kind = Api.MetricTemplate.KindName,
+        Plural = "metrictemplates",
+        ShortNames = [],
+        Categories = ["all"],
+        PrinterColumns = [new PrinterColumn("Provider", "string", ".spec.provider.type")],
+    };
+
+    public static CrdDefinition AlertProvider { get; } = new()
+    {
+        Type = typeof(Api.AlertProvider),
+        Group = Api.Canary.Group,
+        Version = Api.Canary.Version,
+        Kind = Api.AlertProvider.KindName,
+        Plural = "alertproviders",
+        ShortNames = [],
+        Categories = ["all"],
+        PrinterColumns = [new PrinterColumn("Type", "string", ".spec.type")],
+    };
+
+    /// <summary>Flux's kinds.</summary>
     public static IReadOnlyList<CrdDefinition> All { get; } =
         [GitRepository, OciRepository, Bucket, Kustomization, HelmRepository, HelmChart, HelmRelease, Receiver, ExternalArtifact,
             ArtifactGenerator, Alert, Provider];
 
-    public static IReadOnlyList<JsonObject> Manifests() => All.Select(d => d.ToManifest()).ToList();
+    /// <summary>Flagger's kinds (progressive delivery).</summary>
+    public static IReadOnlyList<CrdDefinition> Flagger { get; } = [Canary, MetricTemplate, AlertProvider];
+
+    public static IReadOnlyList<JsonObject> Manifests() => All.Concat(Flagger).Select(d => d.ToManifest()).ToList();
 
     /// <summary>All CRDs as one multi-document YAML stream.</summary>
     public static string ToYaml() =>

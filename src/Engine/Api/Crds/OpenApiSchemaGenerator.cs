@@ -91,6 +91,11 @@ public static class OpenApiSchemaGenerator
         // Go's int, as controller-gen declares it: an integer of no stated width.
         if (type == typeof(int))
             return new JsonObject { ["type"] = "integer" };
+        if (type == typeof(double))
+            return new JsonObject { ["type"] = "number" };
+        // A scalar of either kind (Kubernetes' IntOrString, e.g. a Service's targetPort).
+        if (type == typeof(JsonNode))
+            return new JsonObject { ["x-kubernetes-int-or-string"] = true };
         // Free-form JSON (HelmRelease values): any content, kept as given.
         if (type == typeof(JsonObject))
             return new JsonObject { ["x-kubernetes-preserve-unknown-fields"] = true };

@@ -150,6 +150,7 @@ public sealed class CrdsTests
                 "artifactgenerators.source.extensions.fluxcd.io",
                 "alerts.notification.toolkit.fluxcd.io",
                 "providers.notification.toolkit.fluxcd.io",
+                "canaries.flagger.app", "metrictemplates.flagger.app", "alertproviders.flagger.app",
             ],
             documents.Select(d => (string?)d["metadata"]!["name"]));
     }

@@ -60,8 +60,13 @@ public sealed class TargetCluster : IDisposable
 
     private static async Task<KubeClient?> RemoteClusterAsync(KubeClient kube, string ns, KubeConfigReference? kubeConfig, CancellationToken ct)
     {
-        if (kubeConfig?.SecretRef is not { } secretRef)
+        if (kubeConfig is null)
             return null;
+        // Never this cluster in place of the one asked for: what cannot be reached is a configuration error.
+        if (kubeConfig.SecretRef is not { } secretRef || kubeConfig.ConfigMapRef is not null)
+            throw new ReconcileFailure(ConditionReasons.ReconciliationFailed, kubeConfig.SecretRef is null && kubeConfig.ConfigMapRef is not null
+                ? "spec.kubeConfig.configMapRef (cloud provider authentication) is not supported by Tide; use spec.kubeConfig.secretRef"
+                : "exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be set", terminal: true);
         var secret = await kube.GetAsync(new ObjectRef("v1", "Secret", ns, secretRef.Name), ct)
             ?? throw new ReconcileFailure(ConditionReasons.ReconciliationFailed, $"kubeconfig Secret '{ns}/{secretRef.Name}' not found");
         var data = secret["data"] as JsonObject;

@@ -59,7 +59,7 @@ public sealed partial class HelmReleaseReconciler
         var found = await kube.GetAsync(source, ct)
             ?? throw new ReconcileFailure(HelmReleaseReasons.ArtifactFailed,
                 $"could not get Source object: {source.Kind} '{source.Namespace}/{source.Name}' not found");
-        if (NotReady(found) is { } notReady)
+        if (ChartSourceReadiness.NotReady(found) is { } notReady)
             throw new ReconcileFailure(HelmReleaseReasons.SourceNotReady, $"{source.Kind} '{source.Namespace}/{source.Name}' is not ready: {notReady}");
         var artifact = (JsonObject)found["status"]!["artifact"]!;
         var location = new ArtifactLocation((string)artifact["revision"]!, (string)artifact["digest"]!, (string)artifact["url"]!);
@@ -68,26 +68,6 @@ public sealed partial class HelmReleaseReconciler
             location = known;
         return new ChartSource(hr.Spec.Chart is null ? null : $"{source.Namespace}/{source.Name}", location,
             source.Kind != HelmChart.KindName && ChartDigestTracking.Tracks(location.Revision));
-    }
-
-    /// <summary>Why a chart source is not ready, in helm-controller's words (null: it is): its latest generation not
-    /// observed yet (the Ready message when Ready is False), stalled, or without an artifact. Kinds whose status has no
-    /// observedGeneration (ExternalArtifact) are judged by their artifact alone.</summary>
-    private static string? NotReady(JsonObject source)
-    {
-        var status = source["status"];
-        var conditions = (status?["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        string? Condition(string type, string field) => (string?)conditions.FirstOrDefault(c => (string?)c["type"] == type)?[field];
-        var hasArtifact = status?["artifact"] is JsonObject;
-        var observedGeneration = status?["observedGeneration"];
-        var unobserved = observedGeneration is null ? !hasArtifact : (long?)observedGeneration != (long?)source["metadata"]?["generation"];
-        if (unobserved)
-            return Condition(ConditionTypes.Ready, "status") == ConditionStatus.False ? Condition(ConditionTypes.Ready, "message")
-                : observedGeneration is null ? "does not have an artifact"
-                : "latest generation of object has not been reconciled";
-        if (Condition(ConditionTypes.Stalled, "status") == ConditionStatus.True)
-            return Condition(ConditionTypes.Stalled, "message");
-        return hasArtifact ? null : "does not have an artifact";
     }
 
     /// <summary>With no-cross-namespace-refs, the chart must come from the HelmRelease's own namespace (helm-controller's

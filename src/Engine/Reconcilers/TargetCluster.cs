@@ -59,8 +59,13 @@ public sealed class TargetCluster : IDisposable
         var account = serviceAccountName is { Length: > 0 } named ? named
             : defaultServiceAccount is { Length: > 0 } fallback ? fallback
             : null;
-        if (kubeConfig?.SecretRef is not { } secretRef)
+        if (kubeConfig is null)
             return new TargetCluster(kube, null, account, @namespace, null);
+        // Never this cluster in place of the one asked for: what cannot be reached is a configuration error.
+        if (kubeConfig.SecretRef is not { } secretRef || kubeConfig.ConfigMapRef is not null)
+            throw new ReconcileFailure(ConditionReasons.ReconciliationFailed, kubeConfig.SecretRef is null && kubeConfig.ConfigMapRef is not null
+                ? "spec.kubeConfig.configMapRef (cloud provider authentication) is not supported by Tide; use spec.kubeConfig.secretRef"
+                : "exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be set", terminal: true);
         var remote = await OpenRemoteAsync(kube, clusters, @namespace, secretRef, ct);
         return new TargetCluster(kube, remote, account, @namespace, $"'{@namespace}/{secretRef.Name}' ({remote.Server})");
     }

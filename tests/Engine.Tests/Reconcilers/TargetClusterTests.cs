@@ -68,4 +68,18 @@ public sealed class TargetClusterTests(KustomizationCluster cluster) : IClassFix
         Assert.True(unusable.Terminal);
         Assert.Contains("does not hold a usable kubeconfig", unusable.Message);
     }
+
+    [Theory]
+    [InlineData("    configMapRef: {name: cloud}\n", "spec.kubeConfig.configMapRef (cloud provider authentication) is not supported by Tide")]
+    [InlineData("    configMapRef: {name: cloud}\n    secretRef: {name: target-kubeconfig}\n", "exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef")]
+    [InlineData("    {}\n", "exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef")]
+    public async Task KubeConfigWithoutAUsableSecretRef_IsRefused_NeverThisCluster(string kubeConfig, string message)
+    {
+        var ks = KustomizationCluster.Kustomization("target-config-map", "  kubeConfig:\n" + kubeConfig);
+
+        var refused = await Assert.ThrowsAsync<ReconcileFailure>(() => TargetCluster.OpenAsync(cluster.Kube, ks, "", CancellationToken.None));
+
+        Assert.True(refused.Terminal);
+        Assert.StartsWith(message, refused.Message, StringComparison.Ordinal);
+    }
 }

@@ -62,6 +62,12 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
         await Assertions.Expect(page.Locator("#attention tbody tr")).ToHaveCountAsync(3);
         await Chromium.ScreenshotAsync(page, "overview");
 
+        // The counts follow the cluster without a reload: a Kustomization suspended with kubectl is counted at once.
+        var suspended = page.Locator(".counts tbody tr", new() { HasText = "Kustomization" }).Locator("td[data-label=suspended]");
+        await Assertions.Expect(suspended).ToHaveTextAsync("0");
+        await env.Kubectl.RunAsync("patch", "kustomization/apps", "-n", "flux-system", "--type=merge", "-p", """{"spec":{"suspend":true}}""");
+        await Assertions.Expect(suspended).ToHaveTextAsync("1", new LocatorAssertionsToHaveTextOptions { Timeout = 1000 });
+
         // The list of one kind filters by state, and reads on a phone.
         var phone = await chromium.NewPageAsync(phone: true);
         await phone.GotoAsync($"{env.Nodes[0].UiUrl}#/kinds/Kustomization");
@@ -219,6 +225,9 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
         await page.GotoAsync(env.Nodes[0].UiUrl!.ToString());
         await Assertions.Expect(page.Locator("#attention tbody tr")).ToHaveCountAsync(4);
         await NoAxeViolationsAsync(page, "the overview");
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        await NoAxeViolationsAsync(page, "the overview in dark mode");
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Light });
 
         // Keyboard: the first Tab reaches the skip link, which moves focus to the page's content.
         await page.Keyboard.PressAsync("Tab");

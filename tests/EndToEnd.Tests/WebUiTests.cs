@@ -206,6 +206,12 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
             new System.Text.RegularExpressions.Regex("^Kustomization flux-system/child")]);
         await Chromium.ScreenshotAsync(page, "kustomization-tree");
         await NoAxeViolationsAsync(page, "the object page");
+        var phone = await chromium.NewPageAsync(phone: true);
+        await phone.GotoAsync(ObjectUrl(env, "Kustomization", "root"));
+        await Assertions.Expect(phone.Locator("ul.tree")).ToContainTextAsync("ConfigMap/default/child-settings");
+        await Chromium.ScreenshotAsync(phone, "kustomization-tree-phone");
+        Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"),
+            "the object page is wider than a phone's screen");
 
         await child.Locator("a").First.ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("child");

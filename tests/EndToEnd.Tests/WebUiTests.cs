@@ -75,6 +75,11 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
         await Assertions.Expect(phone.Locator("table.rows tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(phone.Locator("table.rows tbody td[data-label=Name]")).ToHaveTextAsync("broken");
         await Chromium.ScreenshotAsync(phone, "kustomizations-failed-phone");
+
+        // A deleted object leaves the page once the API server has deleted it (after Tide's finalizer).
+        await env.Kubectl.RunAsync("delete", "kustomization/broken", "-n", "flux-system", "--wait=false");
+        await Assertions.Expect(page.Locator("#attention tbody tr")).ToHaveCountAsync(2, new LocatorAssertionsToHaveCountOptions { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#attention tbody td[data-label=Name]", new() { HasText = "broken" })).ToHaveCountAsync(0);
     }
 
     [Fact]

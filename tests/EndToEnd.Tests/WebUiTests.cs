@@ -62,6 +62,12 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
         await Assertions.Expect(page.Locator("#attention tbody tr")).ToHaveCountAsync(3);
         await Chromium.ScreenshotAsync(page, "overview");
 
+        // The counts follow the cluster without a reload: a Kustomization suspended with kubectl is counted at once.
+        var suspended = page.Locator(".counts tbody tr", new() { HasText = "Kustomization" }).Locator("td[data-label=suspended]");
+        await Assertions.Expect(suspended).ToHaveTextAsync("0");
+        await env.Kubectl.RunAsync("patch", "kustomization/apps", "-n", "flux-system", "--type=merge", "-p", """{"spec":{"suspend":true}}""");
+        await Assertions.Expect(suspended).ToHaveTextAsync("1", new LocatorAssertionsToHaveTextOptions { Timeout = 1000 });
+
         // The list of one kind filters by state, and reads on a phone.
         var phone = await chromium.NewPageAsync(phone: true);
         await phone.GotoAsync($"{env.Nodes[0].UiUrl}#/kinds/Kustomization");
@@ -69,6 +75,11 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
         await Assertions.Expect(phone.Locator("table.rows tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(phone.Locator("table.rows tbody td[data-label=Name]")).ToHaveTextAsync("broken");
         await Chromium.ScreenshotAsync(phone, "kustomizations-failed-phone");
+
+        // A deleted object leaves the page once the API server has deleted it (after Tide's finalizer).
+        await env.Kubectl.RunAsync("delete", "kustomization/broken", "-n", "flux-system", "--wait=false");
+        await Assertions.Expect(page.Locator("#attention tbody tr")).ToHaveCountAsync(2, new LocatorAssertionsToHaveCountOptions { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#attention tbody td[data-label=Name]", new() { HasText = "broken" })).ToHaveCountAsync(0);
     }
 
     [Fact]
@@ -200,6 +211,12 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
             new System.Text.RegularExpressions.Regex("^Kustomization flux-system/child")]);
         await Chromium.ScreenshotAsync(page, "kustomization-tree");
         await NoAxeViolationsAsync(page, "the object page");
+        var phone = await chromium.NewPageAsync(phone: true);
+        await phone.GotoAsync(ObjectUrl(env, "Kustomization", "root"));
+        await Assertions.Expect(phone.Locator("ul.tree")).ToContainTextAsync("ConfigMap/default/child-settings");
+        await Chromium.ScreenshotAsync(phone, "kustomization-tree-phone");
+        Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"),
+            "the object page is wider than a phone's screen");
 
         await child.Locator("a").First.ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("child");
@@ -219,6 +236,9 @@ public sealed class WebUiTests(Chromium chromium) : IClassFixture<Chromium>
         await page.GotoAsync(env.Nodes[0].UiUrl!.ToString());
         await Assertions.Expect(page.Locator("#attention tbody tr")).ToHaveCountAsync(4);
         await NoAxeViolationsAsync(page, "the overview");
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        await NoAxeViolationsAsync(page, "the overview in dark mode");
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Light });
 
         // Keyboard: the first Tab reaches the skip link, which moves focus to the page's content.
         await page.Keyboard.PressAsync("Tab");

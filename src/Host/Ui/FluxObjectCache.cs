@@ -80,7 +80,7 @@ public sealed class FluxObjectCache : IAsyncDisposable
             {
                 case InformerEvent.Listed listed:
                     if (_servedKinds.Add(kind.Kind))
-                        Publish(new UiChange.KindsChanged(Kinds.Where(k => _servedKinds.Contains(k.Kind)).Select(k => k.Kind).ToList()));
+                        Publish(new UiChange.KindsChanged(Kinds.Where(k => _servedKinds.Contains(k.Kind)).ToList()));
                     var current = listed.Items.Select(o => Key(kind.Kind, FluxObjects.Namespace(o), FluxObjects.Name(o))).ToHashSet();
                     foreach (var gone in _objects.Where(o => o.Value.Kind == kind && !current.Contains(o.Key)).ToList())
                         Remove(gone.Key, gone.Value.Object);

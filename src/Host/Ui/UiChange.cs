@@ -23,7 +23,7 @@ public abstract record UiChange
     }
 
     /// <summary>The set of served kinds changed (a CRD was installed).</summary>
-    public sealed record KindsChanged(IReadOnlyList<string> Kinds) : UiChange
+    public sealed record KindsChanged(IReadOnlyList<FluxKind> Kinds) : UiChange
     {
         public override string Name => "kinds";
     }

@@ -118,8 +118,7 @@ public sealed class UiServer : IAsyncDisposable
                 {
                     UiChange.Upserted u => JsonSerializer.Serialize(u.Row, Web),
                     UiChange.Deleted d => JsonSerializer.Serialize(d.Row, Web),
-                    UiChange.KindsChanged k => new JsonArray(k.Kinds.Select(name => KindJson(FluxKind.ByKindName(name)!))
-                        .ToArray<JsonNode?>()).ToJsonString(),
+                    UiChange.KindsChanged k => new JsonArray(k.Kinds.Select(KindJson).ToArray<JsonNode?>()).ToJsonString(),
                     _ => throw new InvalidOperationException(change.GetType().Name),
                 };
                 await WriteEventAsync(context, change.Name, data, ct);

@@ -77,7 +77,7 @@ public sealed class TargetClusterTests(KustomizationCluster cluster) : IClassFix
     {
         var ks = KustomizationCluster.Kustomization("target-config-map", "  kubeConfig:\n" + kubeConfig);
 
-        var refused = await Assert.ThrowsAsync<ReconcileFailure>(() => TargetCluster.OpenAsync(cluster.Kube, ks, "", CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<ReconcileFailure>(() => TargetCluster.OpenAsync(cluster.Kube, Clusters, ks, "", CancellationToken.None));
 
         Assert.True(refused.Terminal);
         Assert.StartsWith(message, refused.Message, StringComparison.Ordinal);

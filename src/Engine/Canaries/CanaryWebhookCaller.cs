@@ -60,6 +60,8 @@ public sealed class CanaryWebhookCaller(HttpClient http, TimeProvider time)
 
     private async Task<string?> PostAsync(CanaryWebhook hook, JsonObject payload, CancellationToken ct)
     {
+        if (!Uri.TryCreate(hook.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            return $"parse \"{hook.Url}\": invalid URL";
         var timeout = hook.Timeout is { Length: >= 2 } written && GoDuration.TryParse(written, out var parsed) ? parsed.Value : DefaultTimeout;
         var body = payload.ToJsonString();
         var retries = Math.Max(0, hook.Retries ?? 0);
@@ -72,7 +74,7 @@ public sealed class CanaryWebhookCaller(HttpClient http, TimeProvider time)
                 cts.CancelAfter(timeout);
                 try
                 {
-                    using var response = await http.PostAsync(hook.Url, new StringContent(body, Encoding.UTF8, "application/json"), cts.Token);
+                    using var response = await http.PostAsync(url, new StringContent(body, Encoding.UTF8, "application/json"), cts.Token);
                     var text = await response.Content.ReadAsStringAsync(cts.Token);
                     var status = (int)response.StatusCode;
                     if (status <= 202)
@@ -80,11 +82,10 @@ public sealed class CanaryWebhookCaller(HttpClient http, TimeProvider time)
                     failure = text.Length > 0 ? text.Trim() : $"{status} {response.ReasonPhrase}";
                     retry = status >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests;
                 }
-                catch (Exception e) when (e is HttpRequestException or InvalidOperationException ||
-                                          (e is OperationCanceledException && !ct.IsCancellationRequested))
+                catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
                 {
                     failure = $"Post \"{hook.Url}\": {(e is OperationCanceledException ? "context deadline exceeded" : e.Message)}";
-                    retry = e is not InvalidOperationException;
+                    retry = true;
                 }
             }
             if (!retry || attempt >= retries)

@@ -22,6 +22,8 @@ public sealed class ExternalArtifactEntity : ReceiveActor
     private readonly HashSet<string> _subscribers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private ArtifactLocation? _artifact;
+    /// <summary>The entity of the ArtifactGenerator its spec.sourceRef names, if any.</summary>
+    private string? _producer;
     private bool _seen;
 
     public ExternalArtifactEntity(string entityId, ShardRegions regions, ObjectLoader? loader)
@@ -38,7 +40,13 @@ public sealed class ExternalArtifactEntity : ReceiveActor
             else if (m.Object is null && !_seen && _subscribers.Count == 0)
                 Context.Parent.Tell(new Passivate(PoisonPill.Instance));
         });
-        Receive<ObjectDeleted>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Receive<ObjectDeleted>(_ =>
+        {
+            // Deleted by hand while its generator still generates it: the generator's drift detection restores it.
+            if (_producer is not null)
+                _regions.Tell(new ReconcileRequested(_producer, $"{_entityId} was deleted"));
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        });
         Receive<Subscribe>(m =>
         {
             _subscribers.Add(m.SubscriberId);
@@ -85,6 +93,10 @@ public sealed class ExternalArtifactEntity : ReceiveActor
     {
         _seen = true;
         TideMetrics.Observe(_entityId, obj);
+        _producer = obj["spec"]?["sourceRef"] is JsonObject producer && producer["kind"]?.GetValue<string>() is { } kind &&
+            producer["name"]?.GetValue<string>() is { } name
+                ? Sharding.EntityId.Of(kind, producer["namespace"]?.GetValue<string>() ?? obj["metadata"]?["namespace"]?.GetValue<string>() ?? "", name)
+                : null;
         if (obj["status"]?["artifact"] is not JsonObject stored ||
             stored["revision"]?.GetValue<string>() is not { } revision || stored["digest"]?.GetValue<string>() is not { } digest ||
             stored["url"]?.GetValue<string>() is not { } url)

@@ -5,7 +5,8 @@ namespace Tide.EndToEnd.Tests;
 
 /// <summary>
 /// An ArtifactGenerator composing two sources (a Git repository and an OCI artifact) with a Merge, following its
-/// sources, reporting failures as source-watcher does, and cleaning up the ExternalArtifacts it no longer generates.
+/// sources, restoring an ExternalArtifact deleted by hand, reporting failures as source-watcher does, and cleaning up
+/// the ExternalArtifacts it no longer generates.
 /// </summary>
 public sealed class ArtifactGeneratorTests
 {
@@ -113,6 +114,12 @@ public sealed class ArtifactGeneratorTests
         await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("externalartifact/composite", "flux-system", "{.status.artifact.digest}"),
             d => d != (string)composite["status"]!["artifact"]!["digest"]!, Timeout, "a new composite artifact");
         Assert.Equal(docsRevision, await env.Kubectl.JsonPathAsync("externalartifact/docs", "flux-system", "{.status.artifact.revision}"));
+
+        // An ExternalArtifact deleted by hand comes back at once, with the same revision.
+        var docsDigest = await env.Kubectl.JsonPathAsync("externalartifact/docs", "flux-system", "{.status.artifact.digest}");
+        await env.Kubectl.RunAsync("delete", "externalartifact/docs", "-n", "flux-system");
+        await Eventually.WaitAsync(() => env.Kubectl.JsonPathAsync("externalartifact/docs", "flux-system", "{.status.artifact.digest}"),
+            d => d == docsDigest, Timeout, "externalartifact/docs to be restored");
 
         // An artifact dropped from the spec is deleted; deleting the generator deletes the rest.
         await env.Kubectl.ApplyAsync(Generator(Composite[..Composite.IndexOf("    - name: docs", StringComparison.Ordinal)]));

@@ -25,6 +25,8 @@ public sealed class ExternalArtifactEntity : ReceiveActor
     private ObjectView? _view;
     private bool _reading;
     private bool _readAgain;
+    /// <summary>The entity of the ArtifactGenerator its spec.sourceRef names, if any.</summary>
+    private string? _producer;
 
     public ExternalArtifactEntity(string entityId, ShardRegions regions, ObjectLoader loader)
     {
@@ -50,7 +52,13 @@ public sealed class ExternalArtifactEntity : ReceiveActor
                 Read();
             }
         });
-        Receive<ObjectDeleted>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Receive<ObjectDeleted>(_ =>
+        {
+            // Deleted by hand while its generator still generates it: the generator's drift detection restores it.
+            if (_producer is not null)
+                _regions.Tell(new ReconcileRequested(_producer, $"{_entityId} was deleted"));
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        });
         Receive<Subscribe>(m =>
         {
             _subscribers.Add(m.SubscriberId);
@@ -111,6 +119,10 @@ public sealed class ExternalArtifactEntity : ReceiveActor
             return;
         _view = view;
         TideMetrics.Observe(_entityId, obj);
+        _producer = obj["spec"]?["sourceRef"] is JsonObject producer && producer["kind"]?.GetValue<string>() is { } kind &&
+            producer["name"]?.GetValue<string>() is { } name
+                ? Sharding.EntityId.Of(kind, producer["namespace"]?.GetValue<string>() ?? obj["metadata"]?["namespace"]?.GetValue<string>() ?? "", name)
+                : null;
         if (obj["status"]?["artifact"] is not JsonObject stored ||
             stored["revision"]?.GetValue<string>() is not { } revision || stored["digest"]?.GetValue<string>() is not { } digest ||
             stored["url"]?.GetValue<string>() is not { } url)

@@ -87,6 +87,7 @@ public abstract class ReconcilingEntity : ReceiveActor, IWithTimers
             RequestReconcile();
         });
         Receive<ReconcileNow>(_ => DispatchPending());
+        Receive<ReconcileRequested>(_ => RequestReconcile());
         Receive<FinalizeNow>(_ =>
         {
             _finalizePending = true;

@@ -28,3 +28,7 @@ public sealed record WatchReadiness(string EntityId, string SubscriberId) : IEnt
 
 /// <summary>A dependency became ready (or applied a new revision): the dependent reconciles now instead of polling.</summary>
 public sealed record DependencyReady(string EntityId, string DependencyId) : IEntityMessage;
+
+/// <summary>Something the entity produced was changed or deleted by someone else (an ExternalArtifact of a generator):
+/// reconcile now, so that its drift detection restores it.</summary>
+public sealed record ReconcileRequested(string EntityId, string Reason) : IEntityMessage;

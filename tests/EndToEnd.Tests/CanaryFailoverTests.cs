@@ -39,6 +39,7 @@ public sealed class CanaryFailoverTests
                     tide.artifacts.directory = "{{dir.Combine($"node{n}")}}"
                     tide.webhooks.port = 0
                     tide.metrics.port = 0
+                    tide.ui.enabled = off
                     tide.jitter = 0
                     tide.canary.min-analysis-interval = 1s
                     """);

@@ -152,6 +152,7 @@ public sealed class ClusterBootstrapTests
                 tide.artifacts.port = 0
                 tide.webhooks.port = 0
                 tide.metrics.port = 0
+                tide.ui.enabled = off
                 tide.backoff.min = 500ms
                 """);
             return path;

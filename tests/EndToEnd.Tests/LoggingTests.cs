@@ -49,6 +49,7 @@ public sealed class LoggingTests
         await File.WriteAllTextAsync(config, """
             tide.webhooks.port = 0
             tide.metrics.port = 0
+            tide.ui.enabled = off
             tide.notifications.retry-max = 1
             tide.notifications.retry-wait-min = 10ms
             """);

@@ -14,6 +14,9 @@ public sealed class ExternalArtifactEntityTests() : TestKit("akka.actor.serializ
     private static readonly ArtifactLocation V1 = new("latest@sha256:" + new string('a', 64), "sha256:" + new string('a', 64), "http://127.0.0.1:1/a.tar.gz");
     private static readonly ArtifactLocation V2 = new("latest@sha256:" + new string('b', 64), "sha256:" + new string('b', 64), "http://127.0.0.1:1/b.tar.gz");
 
+    private readonly StoredObjects _stored = new();
+    private long _version;
+
     private (IActorRef Entity, Akka.TestKit.TestProbe Consumers, Akka.TestKit.TestProbe Generators) Start()
     {
         var consumers = CreateTestProbe();
@@ -21,16 +24,17 @@ public sealed class ExternalArtifactEntityTests() : TestKit("akka.actor.serializ
         var regions = new ShardRegions();
         regions.Add("Kustomization", consumers);
         regions.Add("ArtifactGenerator", generators);
-        return (Sys.ActorOf(ExternalArtifactEntity.Props(Artifact, regions)), consumers, generators);
+        return (Sys.ActorOf(ExternalArtifactEntity.Props(Artifact, regions, _stored.Loader)), consumers, generators);
     }
 
     /// <summary>The object as its generator writes it, with <paramref name="artifact"/> in its status; the
-    /// lastUpdateTime changes on every write, which is no news.</summary>
-    private static ObjectChanged Written(ArtifactLocation artifact, string updated) => new(Artifact, new JsonObject
+    /// lastUpdateTime changes on every write, which is no news. Stored for the entity to read; the message announces
+    /// its new resourceVersion.</summary>
+    private ObjectChanged Written(ArtifactLocation artifact, string updated) => _stored.Changed(new JsonObject
     {
         ["apiVersion"] = "source.toolkit.fluxcd.io/v1",
         ["kind"] = "ExternalArtifact",
-        ["metadata"] = new JsonObject { ["name"] = "apps", ["namespace"] = "ns" },
+        ["metadata"] = new JsonObject { ["name"] = "apps", ["namespace"] = "ns", ["resourceVersion"] = (++_version).ToString() },
         ["spec"] = new JsonObject { ["sourceRef"] = new JsonObject { ["kind"] = "ArtifactGenerator", ["name"] = "flux-system" } },
         ["status"] = new JsonObject
         {
@@ -40,7 +44,7 @@ public sealed class ExternalArtifactEntityTests() : TestKit("akka.actor.serializ
                 ["path"] = "externalartifact/ns/apps/x.tar.gz",
             },
         },
-    }.ToJsonString());
+    });
 
     [Fact]
     public void Subscribers_GetTheCurrentArtifact_ThenOnlyNewOnes()
@@ -63,8 +67,11 @@ public sealed class ExternalArtifactEntityTests() : TestKit("akka.actor.serializ
     [Fact]
     public void DeletedByHand_AsksItsGeneratorToReconcile()
     {
-        var (entity, _, generators) = Start();
+        var (entity, consumers, generators) = Start();
+        entity.Tell(new Subscribe(Artifact, Consumer));
         entity.Tell(Written(V1, "2026-12-08T00:00:00Z"));
+        // Read and adopted (the entity reads the object itself) before it is deleted.
+        Assert.Equal((Consumer, Artifact, V1), Published(consumers));
 
         entity.Tell(new ObjectDeleted(Artifact));
 

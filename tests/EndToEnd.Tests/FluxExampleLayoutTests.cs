@@ -17,7 +17,7 @@ public sealed class FluxExampleLayoutTests
     private static string Podinfo => Path.Combine(TestPaths.Corpus, "helm", "podinfo", "chart");
 
     /// <summary>What `flux bootstrap` writes: the GitRepository and Kustomization that follow the cluster's path.</summary>
-    private static string GotkSync(string url) => $"""
+    internal static string GotkSync(string url) => $"""
         apiVersion: source.toolkit.fluxcd.io/v1
         kind: GitRepository
         metadata:

@@ -16,32 +16,6 @@ public sealed class FluxMultiTenancyLayoutTests
 {
     private static string Podinfo => Path.Combine(TestPaths.Corpus, "helm", "podinfo", "chart");
 
-    private static string GotkSync(string url) => $"""
-        apiVersion: source.toolkit.fluxcd.io/v1
-        kind: GitRepository
-        metadata:
-          name: flux-system
-          namespace: flux-system
-        spec:
-          interval: 1m0s
-          ref:
-            branch: main
-          url: {url}
-        ---
-        apiVersion: kustomize.toolkit.fluxcd.io/v1
-        kind: Kustomization
-        metadata:
-          name: flux-system
-          namespace: flux-system
-        spec:
-          interval: 10m0s
-          path: ./clusters/staging
-          prune: true
-          sourceRef:
-            kind: GitRepository
-            name: flux-system
-        """;
-
     /// <summary>What Flux's components bring for the platform: the controller's ServiceAccount, bound to cluster-admin.</summary>
     private const string GotkComponents = """
         apiVersion: v1
@@ -379,7 +353,7 @@ public sealed class FluxMultiTenancyLayoutTests
         var fleet = await env.CreateRepositoryAsync("fleet");
         var url = env.Git.RepositoryUrl("fleet");
         fleet.Write("clusters/staging/flux-system/gotk-components.yaml", GotkComponents);
-        fleet.Write("clusters/staging/flux-system/gotk-sync.yaml", GotkSync(url));
+        fleet.Write("clusters/staging/flux-system/gotk-sync.yaml", FluxExampleLayoutTests.GotkSync(url));
         fleet.Write("clusters/staging/flux-system/kustomization.yaml", FluxSystemKustomization);
         fleet.Write("clusters/staging/infrastructure.yaml", Infrastructure);
         fleet.Write("clusters/staging/tenants.yaml", Tenants);

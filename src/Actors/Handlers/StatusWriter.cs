@@ -41,9 +41,10 @@ public sealed class StatusWriter(KubeClient kube, string fieldManager, EventReco
         foreach (var e in recorded)
         {
             progress?.Invoke($"{target}: {e.Message.Replace("\n", "; ")}");
-            await events.RecordAsync(obj, e, controller, ct);
-            // As Flux's controllers post every event to notification-controller, which routes it to Alerts.
-            notifications?.Publish(written, e, controller);
+            // As Flux's controllers post every event to notification-controller, which routes it to Alerts; the
+            // Event is the outbox that keeps it until every Alert got it.
+            var outbox = await events.RecordAsync(obj, e, controller, ct, notifications?.OutboxLabelsFor(controller));
+            notifications?.Publish(written, e, controller, outbox);
         }
         return written;
     }

@@ -109,7 +109,9 @@ public sealed class TideRuntime : IAsyncDisposable
         var events = new EventRecorder(kube, TimeProvider.System);
         var notifications = new NotificationDispatcher(kube,
             new ProviderSender(kube, new NotificationHttp(settings.Notifications)), events, settings.Notifications, TimeProvider.System,
-            logging?.CreateLogger("notification-controller"));
+            logging.CreateLogger("notification-controller"),
+            // The cluster's leader redelivers the outbox (read once the node started).
+            () => started is { } n && Akka.Cluster.Cluster.Get(n.System) is var c && c.State.Leader == c.SelfAddress);
         var status = new StatusWriter(kube, settings.FieldManager, events, TimeProvider.System, progress, notifications);
         var gitReconciler = new GitRepositoryReconciler(
             new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git"), settings.AllowLocalSources), store, sourceOptions, TimeProvider.System,

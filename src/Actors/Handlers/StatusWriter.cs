@@ -43,8 +43,9 @@ public sealed class StatusWriter(KubeClient kube, string fieldManager, EventReco
             progress?.Invoke($"{target}: {e.Message.Replace("\n", "; ")}");
             // As Flux's controllers post every event to notification-controller, which routes it to Alerts; the
             // Event is the outbox that keeps it until every Alert got it.
-            var outbox = await events.RecordAsync(obj, e, controller, ct, notifications?.OutboxLabelsFor(controller));
-            notifications?.Publish(written, e, controller, outbox);
+            var outboxLabels = notifications?.OutboxLabelsFor(controller);
+            var outbox = await events.RecordAsync(obj, e, controller, ct, outboxLabels);
+            notifications?.Publish(written, e, controller, outboxLabels is null ? null : outbox);
         }
         return written;
     }

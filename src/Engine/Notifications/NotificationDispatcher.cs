@@ -45,6 +45,8 @@ public sealed partial class NotificationDispatcher : IAsyncDisposable
     private readonly Func<bool> _redelivers;
     /// <summary>Outbox Events this node is dispatching now (redelivery leaves them alone).</summary>
     private readonly ConcurrentDictionary<ObjectRef, bool> _inFlight = new();
+    /// <summary>Whether the last listing found any Alert (until then: assumed).</summary>
+    private bool _alertsExist = true;
 
     /// <param name="redelivers">Whether this node is the one that redelivers the outbox (the cluster's leader);
     /// null: it is.</param>
@@ -93,8 +95,10 @@ public sealed partial class NotificationDispatcher : IAsyncDisposable
     }
 
     /// <summary>The labels an Event of <paramref name="controller"/> is recorded with: the outbox's, unless
-    /// notification-controller's own (not sent).</summary>
-    public IReadOnlyDictionary<string, string>? OutboxLabelsFor(string controller) => controller == Controller ? null : OutboxLabels;
+    /// notification-controller's own (not sent).
+    /// Nor while the cluster has no Alert at all (as last seen): then there is nothing to keep.</summary>
+    public IReadOnlyDictionary<string, string>? OutboxLabelsFor(string controller) =>
+        controller == Controller || !Volatile.Read(ref _alertsExist) ? null : OutboxLabels;
 
     /// <summary>Routes one event to the Alerts it matches and starts sending it; the sends run on.</summary>
     public Task DispatchAsync(FluxEvent e, CancellationToken ct) => DispatchAsync(e, null, null, rateLimited: true, ct);
@@ -116,7 +120,9 @@ public sealed partial class NotificationDispatcher : IAsyncDisposable
             }
             e = EventMetadata.WithoutInternal(e);
             var alerts = new List<(JsonObject Json, Alert Alert)>();
-            foreach (var json in (await _kube.ListAsync(Alert.ApiVersionV1Beta3, Alert.KindName, null, null, ct)).Items)
+            var all = (await _kube.ListAsync(Alert.ApiVersionV1Beta3, Alert.KindName, null, null, ct)).Items;
+            Volatile.Write(ref _alertsExist, all.Count > 0);
+            foreach (var json in all)
             {
                 var alert = FluxJson.FromNode<Alert>(json);
                 if (alert.Spec.Suspend != true && (only is null || only.Contains(Name(alert))) && await MatchesAsync(e, json, alert, ct))

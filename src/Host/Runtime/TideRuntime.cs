@@ -63,7 +63,8 @@ public sealed class TideRuntime : IAsyncDisposable
     public static Task<TideRuntime> StartAsync(Config config, string? kubeconfigPath, Action<string>? progress,
         CancellationToken ct) => StartAsync(config, kubeconfigPath, progress, null, ct);
 
-    /// <param name="logging">Where the node logs (Akka, entities, notifications); null: Akka's own loggers only.</param>
+    /// <param name="logging">Where the node logs (Akka, entities, notifications); null: only into the node's own
+    /// record buffer (served at /logs).</param>
     public static async Task<TideRuntime> StartAsync(Config config, string? kubeconfigPath, Action<string>? progress,
         ILoggerFactory? logging, CancellationToken ct)
     {
@@ -73,14 +74,12 @@ public sealed class TideRuntime : IAsyncDisposable
         var ownLogging = logging is null ? LoggerFactory.Create(_ => { }) : null;
         logging ??= ownLogging!;
         logging.AddProvider(logBuffer.Provider);
-        if (progress is { } say)
-            progress = line =>
-            {
-                say(line);
-                logBuffer.Provider.Info("tide", line);
-            };
-        else
-            progress = line => logBuffer.Provider.Info("tide", line);
+        var say = progress;
+        progress = line =>
+        {
+            say?.Invoke(line);
+            logBuffer.Provider.Info("tide", line);
+        };
         var storeDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "store"));
         // /readyz answers once the node (started last) is an Up member of its cluster.
         TideNode? started = null;

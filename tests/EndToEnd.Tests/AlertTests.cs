@@ -101,6 +101,7 @@ public sealed class AlertTests
         await using var env = await TideEnvironment.StartAsync(extraConfig: """
             tide.notifications.retry-max = 2
             tide.notifications.retry-wait-min = 50ms
+            tide.notifications.redelivery-interval = 1s
             """);
         var repo = await env.CreateRepositoryAsync("apps");
         repo.Write("deploy/settings.yaml", Manifests.ConfigMap("default", "settings", "one"));
@@ -116,6 +117,16 @@ public sealed class AlertTests
             events => events?.Contains("giving up after") == true, TimeSpan.FromSeconds(60), "a dispatch failure on the Alert");
         Assert.Contains($"failed to send notification for Kustomization/flux-system/apps: postMessage failed: giving up after 3 attempt(s): " +
             "request failed with status code 500: no: Bearer *****", message);
+
+        // The event stays in the outbox: once the Provider is back, the commit status is set after all.
+        hook.Respond = _ => (200, "[]");
+        await Eventually.WaitAsync(() => Task.FromResult(hook.All.Any(r => r.Method == "POST" &&
+                r.Path == $"/api/v3/repos/org/apps/statuses/{first}")), posted => posted, TimeSpan.FromSeconds(60),
+            "the missed commit status redelivered");
+        await Eventually.WaitAsync(() => env.Kubectl.RunAsync("get", "events", "-A", "-l", "notification.tide.dev/pending=true", "-o",
+                "jsonpath={range .items[*]}{.reason}/{.message}/{.metadata.annotations}/{.lastTimestamp}{\"\\n\"}{end}"),
+            pending => pending.Trim().Length == 0, TimeSpan.FromSeconds(60), "the outbox emptied");
+        hook.Respond = r => (500, "no: " + r.Headers["Authorization"]);
 
         // The node goes on: the next commit is applied while the Provider still fails.
         repo.Write("deploy/settings.yaml", Manifests.ConfigMap("default", "settings", "two"));

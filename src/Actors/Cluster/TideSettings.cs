@@ -103,6 +103,7 @@ public sealed record TideSettings
                 RetryMax = tide.GetInt("notifications.retry-max", 4),
                 RetryWaitMin = tide.GetTimeSpan("notifications.retry-wait-min", TimeSpan.FromSeconds(2)),
                 RetryWaitMax = tide.GetTimeSpan("notifications.retry-wait-max", TimeSpan.FromSeconds(30)),
+                RedeliveryInterval = tide.GetTimeSpan("notifications.redelivery-interval", TimeSpan.FromSeconds(30)),
                 NoCrossNamespaceRefs = tide.GetBoolean("no-cross-namespace-refs", false),
             },
             Canary = new CanaryReconcilerOptions

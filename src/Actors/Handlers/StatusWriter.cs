@@ -41,9 +41,11 @@ public sealed class StatusWriter(KubeClient kube, string fieldManager, EventReco
         foreach (var e in recorded)
         {
             progress?.Invoke($"{target}: {e.Message.Replace("\n", "; ")}");
-            await events.RecordAsync(obj, e, controller, ct);
-            // As Flux's controllers post every event to notification-controller, which routes it to Alerts.
-            notifications?.Publish(written, e, controller);
+            // As Flux's controllers post every event to notification-controller, which routes it to Alerts; the
+            // Event is the outbox that keeps it until every Alert got it.
+            var outboxLabels = notifications?.OutboxLabelsFor(controller);
+            var outbox = await events.RecordAsync(obj, e, controller, ct, outboxLabels);
+            notifications?.Publish(written, e, controller, outboxLabels is null ? null : outbox);
         }
         return written;
     }

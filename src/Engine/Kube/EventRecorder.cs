@@ -20,7 +20,11 @@ public sealed class EventRecorder(KubeClient kube, TimeProvider time)
     private readonly LinkedList<Recorded> _recency = [];
     private readonly Lock _lock = new();
 
-    public async Task RecordAsync(JsonObject involved, ReconcileEvent e, string component, CancellationToken ct)
+    /// <summary>Records <paramref name="e"/>; returns the Event written (created, or the earlier one whose count it
+    /// raised), or null when it could not be written.</summary>
+    /// <param name="labels">Labels of a new Event (e.g. the notification outbox's mark).</param>
+    public async Task<ObjectRef?> RecordAsync(JsonObject involved, ReconcileEvent e, string component, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? labels = null)
     {
         var target = ObjectRef.Of(involved);
         var message = e.Message.Length > MaxMessageLength ? e.Message[..MaxMessageLength] + "..." : e.Message;
@@ -38,7 +42,7 @@ public sealed class EventRecorder(KubeClient kube, TimeProvider time)
                         ["count"] = previous.Count,
                         ["lastTimestamp"] = now,
                     }, ct);
-                    return;
+                    return previous.Event;
                 }
                 catch (KubeApiException error) when (error.IsNotFound)
                 {
@@ -46,12 +50,16 @@ public sealed class EventRecorder(KubeClient kube, TimeProvider time)
                 }
             }
             var created = Event(target, involved, e.Annotations, key, now);
+            if (labels is { Count: > 0 })
+                created["metadata"]!["labels"] = new JsonObject(labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value)));
             await kube.CreateAsync(created, ct);
             Remember(key, ObjectRef.Of(created));
+            return ObjectRef.Of(created);
         }
         catch (Exception error) when (error is KubeApiException or HttpRequestException)
         {
             // Dropped: events are informational.
+            return null;
         }
     }
 

@@ -74,7 +74,8 @@ public sealed class TideRuntime : IAsyncDisposable
     public static Task<TideRuntime> StartAsync(Config config, string? kubeconfigPath, Action<string>? progress,
         CancellationToken ct) => StartAsync(config, kubeconfigPath, progress, null, ct);
 
-    /// <param name="logging">Where the node logs (Akka, entities, notifications); null: Akka's own loggers only.</param>
+    /// <param name="logging">Where the node logs (Akka, entities, notifications); null: only into the node's own
+    /// record buffer (served at /logs).</param>
     public static async Task<TideRuntime> StartAsync(Config config, string? kubeconfigPath, Action<string>? progress,
         ILoggerFactory? logging, CancellationToken ct)
     {
@@ -86,14 +87,12 @@ public sealed class TideRuntime : IAsyncDisposable
         var ownLogging = logging is null ? LoggerFactory.Create(_ => { }) : null;
         logging ??= ownLogging!;
         logging.AddProvider(logBuffer.Provider);
-        if (progress is { } say)
-            progress = line =>
-            {
-                say(line);
-                logBuffer.Provider.Info("tide", line);
-            };
-        else
-            progress = line => logBuffer.Provider.Info("tide", line);
+        var say = progress;
+        progress = line =>
+        {
+            say?.Invoke(line);
+            logBuffer.Provider.Info("tide", line);
+        };
         var storeDirectory = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "store"));
         // /readyz answers once the node (started last) is an Up member of its cluster.
         TideNode? started = null;
@@ -123,7 +122,9 @@ public sealed class TideRuntime : IAsyncDisposable
         var events = new EventRecorder(kube, TimeProvider.System);
         var notifications = new NotificationDispatcher(kube,
             new ProviderSender(kube, new NotificationHttp(settings.Notifications)), events, settings.Notifications, TimeProvider.System,
-            logging?.CreateLogger("notification-controller"));
+            logging.CreateLogger("notification-controller"),
+            // The cluster's leader redelivers the outbox (read once the node started).
+            () => started is { } n && Akka.Cluster.Cluster.Get(n.System) is var c && c.State.Leader == c.SelfAddress);
         var status = new StatusWriter(kube, settings.FieldManager, events, TimeProvider.System, progress, notifications);
         var gitReconciler = new GitRepositoryReconciler(
             new GitFetcher(Path.Combine(settings.ArtifactsDirectory, "git"), settings.AllowLocalSources, settings.Mirrors), store, sourceOptions, TimeProvider.System,

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Tide.Engine.Kube;
 using Tide.Engine.Notifications;
 using Tide.Engine.Notifications.Providers;
+using Tide.Engine.Reconcilers;
 using Tide.Engine.Tests.Reconcilers.Kustomizations;
 
 namespace Tide.Engine.Tests.Notifications;
@@ -23,7 +24,11 @@ public sealed class NotificationDispatcherTests(KustomizationCluster cluster) : 
 
     public async Task InitializeAsync()
     {
-        var options = new NotificationOptions { RetryMax = 1, RetryWaitMin = TimeSpan.FromMilliseconds(10), ReportingInstance = "node-0" };
+        var options = new NotificationOptions
+        {
+            RetryMax = 1, RetryWaitMin = TimeSpan.FromMilliseconds(10), ReportingInstance = "node-0",
+            RedeliveryInterval = TimeSpan.FromMinutes(1),
+        };
         _dispatcher = new NotificationDispatcher(Kube, new ProviderSender(Kube, new NotificationHttp(options)),
             new EventRecorder(Kube, _time), options, _time);
         await cluster.CreateAsync($"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {_ns}\n");
@@ -268,5 +273,46 @@ public sealed class NotificationDispatcherTests(KustomizationCluster cluster) : 
         var invalid = Assert.Single(await EventsOfAsync("bad-regex"));
         Assert.Equal(("InvalidConfig", "failed to compile inclusion regex: (unclosed"),
             (invalid["reason"]!.GetValue<string>(), invalid["message"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task AnEventAProviderMissed_StaysInTheOutbox_AndIsRedeliveredOnceItRecovers()
+    {
+        await ProviderAsync("hook", "generic");
+        await ProviderAsync("other", "generic");
+        await AlertAsync("down", "hook", "[{kind: Kustomization, name: '*'}]");
+        await AlertAsync("up", "other", "[{kind: Kustomization, name: '*'}]");
+        var involved = await cluster.CreateAsync($$"""
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: app, namespace: {{_ns}} }
+            spec: {interval: 10m, path: ./, prune: true, sourceRef: {kind: GitRepository, name: repo} }
+            """);
+        var recorded = new ReconcileEvent(ReconcileEvent.Normal, "ReconciliationSucceeded", "ConfigMap/default/a created",
+            new Dictionary<string, string> { ["revision"] = "main@sha1:" + Commit });
+        _server.Respond = r => r.Path == "/hook" ? (500, "down") : (200, "");
+
+        var outbox = await new EventRecorder(Kube, _time).RecordAsync(involved, recorded, "kustomize-controller", CancellationToken.None,
+            NotificationDispatcher.OutboxLabels);
+        _dispatcher.Publish(involved, recorded, "kustomize-controller", outbox);
+
+        // The Alert whose Provider failed is named on the Event, which stays pending; the other got it.
+        var pending = await Eventually.WaitAsync(() => cluster.GetAsync("v1", "Event", _ns, outbox!.Name),
+            e => e?["metadata"]?["annotations"]?[NotificationDispatcher.AlertsAnnotation] is not null, TimeSpan.FromSeconds(20), "the outbox settled");
+        Assert.Equal($"{_ns}/down", pending!["metadata"]!["annotations"]![NotificationDispatcher.AlertsAnnotation]!.ToString());
+        Assert.Equal("true", pending["metadata"]!["labels"]![NotificationDispatcher.PendingLabel]!.ToString());
+        Assert.Equal(["/hook", "/hook", "/other"], _server.All.Select(r => r.Path).Order());
+
+        _server.Respond = _ => (200, "");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var settled = await Eventually.WaitAsync(() => cluster.GetAsync("v1", "Event", _ns, outbox!.Name),
+            e => e?["metadata"]?["labels"]?[NotificationDispatcher.PendingLabel] is null, TimeSpan.FromSeconds(20), "the outbox emptied");
+        Assert.Null(settled!["metadata"]!["annotations"]![NotificationDispatcher.AlertsAnnotation]);
+        // Only the Alert that missed it gets it again, with the event as the controller sent it.
+        var redelivered = _server.All.Last();
+        Assert.Equal("/hook", redelivered.Path);
+        Assert.Equal(3, _server.All.Count(r => r.Path == "/hook"));
+        Assert.Equal("ConfigMap/default/a created", JsonNode.Parse(redelivered.Body)!["message"]!.ToString());
+        Assert.Equal("main@sha1:" + Commit, JsonNode.Parse(redelivered.Body)!["metadata"]!["revision"]!.ToString());
     }
 }

@@ -60,13 +60,13 @@ public sealed class NotificationHttp(NotificationOptions options)
                     failure = e.Message;
                 }
                 if (attempt >= options.RetryMax)
-                    throw new NotifierException(config.Mask($"giving up after {attempt + 1} attempt(s): {failure}"));
+                    throw new NotifierException(config.Mask($"giving up after {attempt + 1} attempt(s): {failure}"), transient: true);
                 await Task.Delay(retryAfter ?? Backoff(attempt), ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            throw new NotifierException("timed out waiting for the provider");
+            throw new NotifierException("timed out waiting for the provider", transient: true);
         }
         finally
         {

@@ -16,6 +16,10 @@ public sealed record NotificationOptions
     /// (notification-controller's --rate-limit-interval, 5m).</summary>
     public TimeSpan RateLimitInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often the cluster's leader sends the events still in the outbox (a Provider that was down, a node
+    /// that died mid-send); only events older than this are taken, the newer may still be under way.</summary>
+    public TimeSpan RedeliveryInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Refuse events of objects in other namespaces than the Alert's (Flux's --no-cross-namespace-refs).</summary>
     public bool NoCrossNamespaceRefs { get; init; }
 

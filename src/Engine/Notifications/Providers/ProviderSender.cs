@@ -34,7 +34,7 @@ public sealed class ProviderSender(KubeClient kube, NotificationHttp http)
         }
         catch (NotifierException failure)
         {
-            throw new NotifierException(config.Mask($"postMessage failed: {failure.Message}"), failure);
+            throw new NotifierException(config.Mask($"postMessage failed: {failure.Message}"), failure, failure.Transient);
         }
     }
 

@@ -1,7 +1,9 @@
+using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Tide.Actors.Entities;
 using Tide.Actors.Sharding;
+using Tide.Actors.Watchers;
 using Tide.Engine.Artifacts;
 
 namespace Tide.Actors.Tests.Entities;
@@ -281,6 +283,29 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
         entity = Start(handler, CreateTestProbe(), backoffMin: TimeSpan.FromSeconds(10));
         entity.Tell(Objects.Changed(App, sourceName: "repo", dependsOn: dependsOn));
         return handler;
+    }
+
+    [Fact]
+    public void AppliedKinds_AreWatchedInItsTargetCluster_AndTheNeedIsWithdrawnOnDeletion()
+    {
+        var kinds = new List<AppliedKind> { new("v1", "ConfigMap") };
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10)) { AppliedKinds = kinds });
+        var driftWatcher = CreateTestProbe();
+        var regions = new ShardRegions();
+        regions.Add("GitRepository", CreateTestProbe());
+        var entity = Sys.ActorOf(KustomizationEntity.Props(App, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100),
+            TimeSpan.FromMilliseconds(800), 0), driftWatcher));
+
+        var remote = Objects.Object(App, sourceName: "repo");
+        remote["spec"]!["kubeConfig"] = new JsonObject { ["secretRef"] = new JsonObject { ["name"] = "prod", ["key"] = "config" } };
+        entity.Tell(new ObjectChanged(App, remote.ToJsonString()));
+        entity.Tell(new ArtifactChanged(App, Source, V1));
+        var need = driftWatcher.ExpectMsg<DriftWatcher.WatchKinds>();
+        Assert.Equal((App, new TargetClusterRef("ns", "prod", "config")), (need.KustomizationId, need.Cluster));
+        Assert.Equal(kinds, need.Kinds);
+
+        entity.Tell(new ObjectDeleted(App));
+        Assert.Equal(App, driftWatcher.ExpectMsg<DriftWatcher.StopWatching>().KustomizationId);
     }
 
     private IActorRef Start(IReconcileHandler handler, Akka.TestKit.TestProbe sources, TimeSpan? backoffMin = null)

@@ -82,7 +82,9 @@ public sealed class RemoteClusterTests
         remote.Faults = new FaultOptions { ConnectionDropRate = new Dictionary<string, double> { ["*"] = 1.0 } };
         await kube.ApplyAsync(RemoteKustomization("flaky-0", "flaky"), Test, CancellationToken.None);
         var message = await Eventually.WaitAsync(async () => ReadyOf(await GetKustomizationAsync(kube, "flaky-0")),
-            ready => ready.Status == "False", Timeout, "the Kustomization to report the unreachable cluster");
+            // Its source may not have an artifact yet at first (Ready=False, ArtifactFailed): the cluster's turn comes next.
+            ready => ready.Status == "False" && ready.Message?.Contains("could not be reached") == true, Timeout,
+            "the Kustomization to report the unreachable cluster");
         Assert.Equal("ReconciliationFailed", message.Reason);
         Assert.Contains($"cluster 'flux-system/flaky-kubeconfig' ({remote.Url.ToString().TrimEnd('/')}) could not be reached", message.Message);
 

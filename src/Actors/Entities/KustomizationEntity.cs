@@ -191,8 +191,9 @@ public sealed class KustomizationEntity : ReconcilingEntity
             _healthWaitStarted = DateTimeOffset.UtcNow;
             Timers.StartSingleTimer(HealthTimerKey, new HealthTick(_healthEpoch), tick);
         }
-        // An inventory that became empty withdraws the need; a failure before any inventory changes nothing.
-        if (outcome.AppliedKinds.Count > 0 || outcome.Succeeded)
+        // An inventory that became empty withdraws the need; a failure before any inventory changes nothing, and
+        // kinds that apply nothing themselves (a HelmRelease) never need a drift watch.
+        if (outcome.AppliedKinds.Count > 0 || (outcome.Succeeded && _driftKinds.Count > 0))
         {
             _driftKinds = outcome.AppliedKinds;
             TellDriftWatcher();

@@ -31,7 +31,8 @@ public sealed class DriftWatcher : ReceiveActor, IWithTimers
     public static readonly TimeSpan NeedLease = NeedRenewal * 3;
 
     private readonly Dictionary<string, Need> _needs = new(StringComparer.Ordinal);
-    private readonly Dictionary<(TargetClusterRef? Cluster, AppliedKind Kind), CancellationTokenSource> _watches = new();
+    /// <summary>The watches running, with how many Kustomizations need each.</summary>
+    private readonly Dictionary<(TargetClusterRef? Cluster, AppliedKind Kind), Watch> _watches = new();
     private readonly KubeClient _kube;
     private readonly RemoteClusters _clusters;
     private readonly ShardRegions _regions;
@@ -44,23 +45,27 @@ public sealed class DriftWatcher : ReceiveActor, IWithTimers
         _regions = regions;
         Receive<WatchKinds>(m =>
         {
+            // Most messages renew what is known (every reconcile and every renewal says it again): cheap, whatever
+            // the number of Kustomizations.
+            if (_needs.TryGetValue(m.KustomizationId, out var known) && known.Cluster == m.Cluster && known.Kinds.SequenceEqual(m.Kinds))
+            {
+                known.Renewed = DateTimeOffset.UtcNow;
+                return;
+            }
+            Withdraw(m.KustomizationId);
             if (m.Kinds.Count == 0)
-                _needs.Remove(m.KustomizationId);
-            else
-                _needs[m.KustomizationId] = new Need(m.Cluster, m.Kinds, DateTimeOffset.UtcNow);
-            Sync();
+                return;
+            var need = new Need(m.Cluster, m.Kinds) { Renewed = DateTimeOffset.UtcNow };
+            _needs[m.KustomizationId] = need;
+            foreach (var kind in need.Kinds.Distinct())
+                Acquire((need.Cluster, kind));
         });
-        Receive<StopWatching>(m =>
-        {
-            if (_needs.Remove(m.KustomizationId))
-                Sync();
-        });
+        Receive<StopWatching>(m => Withdraw(m.KustomizationId));
         Receive<Sweep>(_ =>
         {
             var lapsed = DateTimeOffset.UtcNow - NeedLease;
             foreach (var id in _needs.Where(n => n.Value.Renewed < lapsed).Select(n => n.Key).ToList())
-                _needs.Remove(id);
-            Sync();
+                Withdraw(id);
         });
     }
 
@@ -75,21 +80,33 @@ public sealed class DriftWatcher : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(nameof(Sweep), Sweep.Instance, NeedRenewal);
     }
 
-    /// <summary>Starts the watches some Kustomization needs and stops those none needs.</summary>
-    private void Sync()
+    /// <summary>One more Kustomization needs this watch: started if it is the first.</summary>
+    private void Acquire((TargetClusterRef? Cluster, AppliedKind Kind) key)
     {
-        var wanted = _needs.Values.SelectMany(n => n.Kinds.Select(kind => (n.Cluster, Kind: kind))).ToHashSet();
-        foreach (var key in _watches.Keys.Where(k => !wanted.Contains(k)).ToList())
+        if (_watches.TryGetValue(key, out var running))
         {
-            _watches.Remove(key, out var stop);
-            stop!.Cancel();
-            stop.Dispose();
+            running.Users++;
+            return;
         }
-        foreach (var key in wanted.Where(k => !_watches.ContainsKey(k)))
+        var watch = new Watch { Users = 1 };
+        _watches[key] = watch;
+        _ = Task.Run(() => WatchAsync(key.Cluster, key.Kind, watch.Stop.Token));
+    }
+
+    /// <summary>Drops what a Kustomization needed; a watch no one needs any more stops.</summary>
+    private void Withdraw(string kustomizationId)
+    {
+        if (!_needs.Remove(kustomizationId, out var need))
+            return;
+        foreach (var kind in need.Kinds.Distinct())
         {
-            var stop = new CancellationTokenSource();
-            _watches[key] = stop;
-            _ = Task.Run(() => WatchAsync(key.Cluster, key.Kind, stop.Token));
+            var key = (need.Cluster, kind);
+            var watch = _watches[key];
+            if (--watch.Users > 0)
+                continue;
+            _watches.Remove(key);
+            watch.Stop.Cancel();
+            watch.Stop.Dispose();
         }
     }
 
@@ -180,10 +197,10 @@ public sealed class DriftWatcher : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        foreach (var stop in _watches.Values)
+        foreach (var watch in _watches.Values)
         {
-            stop.Cancel();
-            stop.Dispose();
+            watch.Stop.Cancel();
+            watch.Stop.Dispose();
         }
         base.PostStop();
     }
@@ -195,7 +212,17 @@ public sealed class DriftWatcher : ReceiveActor, IWithTimers
     /// <summary>A deleted Kustomization needs nothing watched any more.</summary>
     public sealed record StopWatching(string KustomizationId);
 
-    private sealed record Need(TargetClusterRef? Cluster, IReadOnlyList<AppliedKind> Kinds, DateTimeOffset Renewed);
+    private sealed record Need(TargetClusterRef? Cluster, IReadOnlyList<AppliedKind> Kinds)
+    {
+        public DateTimeOffset Renewed { get; set; }
+    }
+
+    private sealed class Watch
+    {
+        public CancellationTokenSource Stop { get; } = new();
+
+        public int Users { get; set; }
+    }
 
     private sealed class Sweep
     {

@@ -59,12 +59,12 @@ public sealed class Applier(KubeClient kube)
             var existing = await kube.GetAsync(target, ct);
             // As in Flux, the live object's own labels and annotations count too (e.g. `kubectl annotate ... reconcile=disabled`).
             if (existing is not null && (FluxMetadata.IsExcluded(existing) || FluxMetadata.Has(obj, FluxMetadata.Ssa, "IfNotPresent")))
-                return plan with { Done = new ChangeSetEntry(target, ChangeAction.Skipped) { Fingerprint = ObjectFingerprint.Of(existing) } };
+                return plan with { Done = ChangeSetEntry.Of(target, ChangeAction.Skipped, existing) };
             plan = plan with { Existing = existing, Takeover = existing is null ? null : FieldTakeover.Patch(existing, obj, options.FieldManager) };
             var dryRun = await kube.ApplyAsync(obj.DeepClone().AsObject(), Apply(options) with { DryRun = true }, ct);
             // An object the apply would not change is not written at all.
             return existing is not null && plan.Takeover is null && SameContent(existing, dryRun)
-                ? plan with { Done = new ChangeSetEntry(target, ChangeAction.Unchanged) { Fingerprint = ObjectFingerprint.Of(existing) } }
+                ? plan with { Done = ChangeSetEntry.Of(target, ChangeAction.Unchanged, existing) }
                 : plan;
         }
         catch (KubeApiException e) when (e.IsInvalid && e.ApiMessage.Contains("immutable", StringComparison.Ordinal))
@@ -86,8 +86,7 @@ public sealed class Applier(KubeClient kube)
         try
         {
             if (plan.Recreate)
-                return new ChangeSetEntry(plan.Target, ChangeAction.Created)
-                    { Fingerprint = ObjectFingerprint.Of(await RecreateAsync(plan.Target, plan.Object, options, ct)) };
+                return ChangeSetEntry.Of(plan.Target, ChangeAction.Created, await RecreateAsync(plan.Target, plan.Object, options, ct));
             var existing = plan.Existing;
             if (plan.Takeover is not null)
             {
@@ -95,13 +94,13 @@ public sealed class Applier(KubeClient kube)
                 // Taking the fields over may be all there was to do.
                 var dryRun = await kube.ApplyAsync(plan.Object.DeepClone().AsObject(), Apply(options) with { DryRun = true }, ct);
                 if (SameContent(existing, dryRun))
-                    return new ChangeSetEntry(plan.Target, ChangeAction.Unchanged) { Fingerprint = ObjectFingerprint.Of(existing) };
+                    return ChangeSetEntry.Of(plan.Target, ChangeAction.Unchanged, existing);
             }
             var applied = await kube.ApplyAsync(plan.Object, Apply(options), ct);
             var action = existing is null ? ChangeAction.Created
                 : ResourceVersion(existing) == ResourceVersion(applied) ? ChangeAction.Unchanged
                 : ChangeAction.Configured;
-            return new ChangeSetEntry(plan.Target, action) { Fingerprint = ObjectFingerprint.Of(applied) };
+            return ChangeSetEntry.Of(plan.Target, action, applied);
         }
         catch (KubeApiException e)
         {

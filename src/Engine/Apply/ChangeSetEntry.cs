@@ -10,5 +10,13 @@ public sealed record ChangeSetEntry(ObjectRef Object, ChangeAction Action)
     /// told apart from Tide's own write.</summary>
     public string? Fingerprint { get; init; }
 
+    /// <summary>The object as the API server answered the apply (or the read that found nothing to apply); null when
+    /// it was not read. Health checks take it instead of reading the object again when it already shows it ready.</summary>
+    public System.Text.Json.Nodes.JsonObject? Live { get; init; }
+
+    /// <summary>An outcome whose object the server answered with <paramref name="live"/>.</summary>
+    public static ChangeSetEntry Of(ObjectRef target, ChangeAction action, System.Text.Json.Nodes.JsonObject live) =>
+        new(target, action) { Fingerprint = ObjectFingerprint.Of(live), Live = live };
+
     public override string ToString() => $"{Object} {Action.ToString().ToLowerInvariant()}";
 }

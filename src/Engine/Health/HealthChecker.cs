@@ -13,15 +13,19 @@ public sealed class HealthChecker(
     TimeProvider time,
     IReadOnlyList<CelHealthCheck>? expressions = null)
 {
-    public async Task<HealthReport> CheckAsync(IReadOnlyList<ObjectRef> objects, CancellationToken cancellationToken)
+    /// <param name="answered">Objects as the API server answered their apply a moment ago: one that already shows
+    /// itself Current there (a ServiceAccount, a Service, an unchanged Deployment) is not read again; any other is.</param>
+    public async Task<HealthReport> CheckAsync(IReadOnlyList<ObjectRef> objects, CancellationToken cancellationToken,
+        IReadOnlyDictionary<ObjectRef, JsonObject>? answered = null)
     {
         var results = new List<ObjectHealth>(objects.Count);
         foreach (var reference in objects)
         {
-            var live = await get(reference, cancellationToken).ConfigureAwait(false);
-            var result = live is null
-                ? new HealthResult(HealthStatus.NotFound, "Resource not found")
-                : Judge(live);
+            var result = answered?.GetValueOrDefault(reference) is { } fresh && Judge(fresh) is { Status: HealthStatus.Current } current
+                ? current
+                : await get(reference, cancellationToken).ConfigureAwait(false) is { } live
+                    ? Judge(live)
+                    : new HealthResult(HealthStatus.NotFound, "Resource not found");
             results.Add(new ObjectHealth(reference, result.Status, result.Message));
         }
         return new HealthReport(results);

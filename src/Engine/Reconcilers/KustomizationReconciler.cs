@@ -105,8 +105,11 @@ public sealed class KustomizationReconciler
                 return new ReconcileResult<KustomizationStatus>(status with { Conditions = conditions.ToList() }, events,
                     Requeue.AfterInterval(ks.Spec.Interval.Value)) { Input = source, Applied = applied };
             }
+            var answered = new Dictionary<ObjectRef, System.Text.Json.Nodes.JsonObject>();
+            foreach (var change in changes.Where(c => c.Live is not null))
+                answered.TryAdd(change.Object, change.Live!);
             var health = await _health.JudgeAsync(target.Client, ks, targets, conditions, _options.Time.GetUtcNow(), source.Revision,
-                timeout.Token);
+                timeout.Token, answered);
             return new ReconcileResult<KustomizationStatus>(status with { Conditions = conditions.ToList() },
                 [.. events, .. health.Events], health.Requeue) { Input = source, Applied = applied };
         }

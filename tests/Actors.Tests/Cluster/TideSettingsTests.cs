@@ -1,5 +1,6 @@
 using Tide.Actors.Cluster;
 using Tide.Engine.Artifacts;
+using Tide.Engine.Kube;
 
 namespace Tide.Actors.Tests.Cluster;
 
@@ -55,6 +56,17 @@ public sealed class TideSettingsTests
         var settings = TideSettings.From(TideConfig.Load(path: null,
             overrides: "tide.backoff.max = 5m\ntide.requeue-dependency = 10s"));
         Assert.Equal((TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10)), (settings.BackoffMax, settings.RequeueDependency));
+    }
+
+    [Fact]
+    public void RemoteClusters_DefaultToFluxsClientLimits_AndAreReadFromTheConfiguration()
+    {
+        var defaults = TideSettings.From(TideConfig.Load(path: null));
+        Assert.Equal((new ClusterLimits { Qps = 50, Burst = 300 }, 4), (defaults.RemoteClusterLimits, defaults.RemoteClusterWorkers));
+
+        var settings = TideSettings.From(TideConfig.Load(path: null,
+            overrides: "tide.clusters.qps = 0\ntide.clusters.burst = 10\ntide.clusters.workers = 2"));
+        Assert.Equal((new ClusterLimits { Qps = 0, Burst = 10 }, 2), (settings.RemoteClusterLimits, settings.RemoteClusterWorkers));
     }
 
     [Fact]

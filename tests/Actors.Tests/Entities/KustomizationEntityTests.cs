@@ -1,7 +1,9 @@
+using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Tide.Actors.Entities;
 using Tide.Actors.Sharding;
+using Tide.Actors.Watchers;
 using Tide.Engine.Artifacts;
 
 namespace Tide.Actors.Tests.Entities;
@@ -272,6 +274,31 @@ public sealed class KustomizationEntityTests() : TestKit("akka.actor.serialize-m
             Task.FromResult(reconcile(entity, artifact, Interlocked.Increment(ref calls))));
         entity = Start(handler, CreateTestProbe(), backoffMin: TimeSpan.FromSeconds(10), first: _objects.Changed(App, sourceName: "repo", dependsOn: dependsOn));
         return handler;
+    }
+
+    [Fact]
+    public void AppliedKinds_AreWatchedInItsTargetCluster_AndTheNeedIsWithdrawnOnDeletion()
+    {
+        var kinds = new List<AppliedKind> { new("v1", "ConfigMap") };
+        var handler = new RecordingHandler(_ => new ReconcileOutcome(true, TimeSpan.FromMinutes(10)) { AppliedKinds = kinds });
+        var driftWatcher = CreateTestProbe();
+        var regions = new ShardRegions();
+        regions.Add("GitRepository", CreateTestProbe());
+        var entity = Sys.ActorOf(KustomizationEntity.Props(App, handler, regions, new ReconcileTiming(TimeSpan.FromMilliseconds(100),
+            TimeSpan.FromMilliseconds(800), 0), _objects.Loader, driftWatcher));
+
+        var remote = Objects.Object(App, sourceName: "repo");
+        remote["spec"]!["kubeConfig"] = new JsonObject { ["secretRef"] = new JsonObject { ["name"] = "prod", ["key"] = "config" } };
+        entity.Tell(_objects.Changed(remote));
+        entity.Tell(new ArtifactChanged(App, Source, V1));
+        var need = driftWatcher.ExpectMsg<DriftWatcher.WatchKinds>();
+        Assert.Equal((App, new TargetClusterRef("ns", "prod", "config")), (need.KustomizationId, need.Cluster));
+        Assert.Equal(kinds, need.Kinds);
+
+        // Later reconciles (the artifact's arrival) renew the need; the deletion withdraws it.
+        entity.Tell(new ObjectDeleted(App));
+        var stop = driftWatcher.FishForMessage(m => m is DriftWatcher.StopWatching);
+        Assert.Equal(App, ((DriftWatcher.StopWatching)stop).KustomizationId);
     }
 
     /// <summary>Starts the entity of App, whose object <paramref name="first"/> stored, and tells it the change.</summary>

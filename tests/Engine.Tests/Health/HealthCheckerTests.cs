@@ -129,6 +129,29 @@ public sealed class HealthCheckerTests
     }
 
     [Fact]
+    public async Task AnsweredObjects_ThatShowThemselvesReady_AreNotReadAgain_OthersAre()
+    {
+        var reads = new List<ObjectRef>();
+        _cluster[Web] = Deployment("web", replicas: 2, ready: 2, progressing: "NewReplicaSetAvailable");
+        var checker = new HealthChecker((reference, _) =>
+        {
+            reads.Add(reference);
+            return Task.FromResult(_cluster.TryGetValue(reference, out var live) ? live.DeepClone().AsObject() : null);
+        }, _time);
+        // As the apply answered: the ConfigMap is ready as it is; the Deployment's controller had not caught up yet.
+        var answered = new Dictionary<ObjectRef, JsonObject>
+        {
+            [Settings] = _cluster[Settings],
+            [Web] = Deployment("web", replicas: 2, ready: 0, progressing: "ReplicaSetUpdated"),
+        };
+
+        var report = await checker.CheckAsync([Settings, Web], CancellationToken.None, answered);
+
+        Assert.Equal([HealthStatus.Current, HealthStatus.Current], report.Objects.Select(o => o.Status));
+        Assert.Equal([Web], reads);
+    }
+
+    [Fact]
     public async Task Cancellation_ReachesTheReader()
     {
         using var cancel = new CancellationTokenSource();

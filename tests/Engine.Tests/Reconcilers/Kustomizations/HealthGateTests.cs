@@ -37,8 +37,13 @@ public sealed class HealthGateTests(KustomizationCluster cluster) : IClassFixtur
 
         var waiting = Conditions();
         var first = await gate.JudgeAsync(cluster.Kube, ks, [target], waiting, Start, "main@sha1:1", CancellationToken.None);
-        Assert.Equal(Requeue.HealthCheckIn(HealthGate.Tick), first.Requeue);
+        Assert.Equal(Requeue.HealthCheckIn(HealthGate.FirstTick), first.Requeue);
         Assert.Equal(ConditionStatus.Unknown, waiting.Get(ConditionTypes.Ready)!.Status);
+
+        // Past the first tick's span of the wait, the rounds come every tick.
+        _time.Advance(HealthGate.Tick);
+        var later = await gate.JudgeAsync(cluster.Kube, ks, [target], Conditions(), Start, "main@sha1:1", CancellationToken.None);
+        Assert.Equal(Requeue.HealthCheckIn(HealthGate.Tick), later.Requeue);
 
         _time.Advance(TimeSpan.FromMinutes(1));
         var failed = Conditions();

@@ -1,5 +1,6 @@
 using Tide.Engine.Api;
 using Tide.Engine.Artifacts;
+using Tide.Engine.GoCompat;
 
 namespace Tide.Engine.Generators;
 

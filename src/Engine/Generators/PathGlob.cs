@@ -1,3 +1,4 @@
+using Tide.Engine.GoCompat;
 using Tide.Engine.Sources.Ignore;
 
 namespace Tide.Engine.Generators;

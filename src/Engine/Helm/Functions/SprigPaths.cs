@@ -1,4 +1,4 @@
-using System.Text;
+using Tide.Engine.GoCompat;
 using Tide.Engine.Helm.Template;
 using P = Tide.Engine.Helm.Template.GoParam;
 
@@ -12,7 +12,7 @@ public static class SprigPaths
     {
         (string Name, Func<string, object> Body)[] functions =
         [
-            ("base", Base), ("dir", Dir), ("clean", Clean), ("ext", Ext), ("isAbs", p => p.StartsWith('/')),
+            ("base", GoPath.Base), ("dir", GoPath.Dir), ("clean", GoPath.Clean), ("ext", Ext), ("isAbs", p => p.StartsWith('/')),
         ];
         foreach (var (name, body) in functions)
         {
@@ -21,20 +21,6 @@ public static class SprigPaths
         }
     }
 
-    /// <summary>path.Base: the last element, trailing slashes removed; "." for empty, "/" for only slashes.</summary>
-    private static string Base(string p)
-    {
-        if (p.Length == 0)
-            return ".";
-        p = p.TrimEnd('/');
-        if (p.Length == 0)
-            return "/";
-        return p[(p.LastIndexOf('/') + 1)..];
-    }
-
-    /// <summary>path.Dir: everything but the last element, cleaned.</summary>
-    private static string Dir(string p) => Clean(p[..(p.LastIndexOf('/') + 1)]);
-
     /// <summary>path.Ext: the suffix from the last dot of the last element.</summary>
     private static string Ext(string p)
     {
@@ -42,31 +28,5 @@ public static class SprigPaths
             if (p[i] == '.')
                 return p[i..];
         return "";
-    }
-
-    /// <summary>path.Clean: the shortest equivalent path by purely lexical processing.</summary>
-    private static string Clean(string p)
-    {
-        if (p.Length == 0)
-            return ".";
-        var rooted = p[0] == '/';
-        var parts = new List<string>();
-        foreach (var part in p.Split('/'))
-        {
-            if (part.Length == 0 || part == ".")
-                continue;
-            if (part == "..")
-            {
-                if (parts.Count > 0 && parts[^1] != "..")
-                    parts.RemoveAt(parts.Count - 1);
-                else if (!rooted)
-                    parts.Add("..");
-                continue;
-            }
-            parts.Add(part);
-        }
-        var sb = new StringBuilder(rooted ? "/" : "");
-        sb.AppendJoin('/', parts);
-        return sb.Length == 0 ? "." : sb.ToString();
     }
 }

@@ -1,8 +1,9 @@
-namespace Tide.Engine.Generators;
+namespace Tide.Engine.GoCompat;
 
-/// <summary>Go's path.Clean, Join, Base and Dir on '/'-separated relative paths: the copy rules' destinations are
-/// computed with them, so an odd path ("dir/", ".", "") lands where source-watcher puts it.</summary>
-internal static class GoPath
+/// <summary>Go's path.Clean, Join, Base and Dir on '/'-separated paths, for the places whose output must be Go's: the
+/// ArtifactGenerator's copy rules (an odd path such as "dir/", "." or "" lands where source-watcher puts it) and
+/// Sprig's path functions in Helm templates.</summary>
+public static class GoPath
 {
     public static string Clean(string path)
     {

@@ -66,12 +66,8 @@ public sealed class CommitStatusNotifier : INotifier
 
     private async Task GitHubAsync(string sha, string state, string description, CancellationToken ct)
     {
-        var api = new Uri(_host).Host == "github.com" ? "https://api.github.com/" : _host + "/api/v3/";
-        void Headers(System.Net.Http.Headers.HttpRequestHeaders h)
-        {
-            h.TryAddWithoutValidation("Authorization", "Bearer " + _token);
-            h.TryAddWithoutValidation("Accept", "application/vnd.github.v3+json");
-        }
+        var api = GitHubApi(_host);
+        void Headers(System.Net.Http.Headers.HttpRequestHeaders h) => AddGitHubHeaders(h, _token);
         var existing = await _http.SendAsync(_config, HttpMethod.Get,
             $"{api}repos/{_repository}/commits/{sha}/statuses?per_page=50", null, Headers, ct);
         if (FirstWithKey(existing, "context") is { } current &&
@@ -110,6 +106,17 @@ public sealed class CommitStatusNotifier : INotifier
             ["description"] = description,
             ["context"] = _key,
         }, Headers, ct);
+    }
+
+    /// <summary>GitHub's REST API for a web host: api.github.com for github.com, else Enterprise's /api/v3/.</summary>
+    public static string GitHubApi(string host) =>
+        new Uri(host).Host == "github.com" ? "https://api.github.com/" : host + "/api/v3/";
+
+    /// <summary>The headers go-github sends: the token as bearer and the v3 media type.</summary>
+    public static void AddGitHubHeaders(System.Net.Http.Headers.HttpRequestHeaders headers, string token)
+    {
+        headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+        headers.TryAddWithoutValidation("Accept", "application/vnd.github.v3+json");
     }
 
     /// <summary>The first status in the list (the newest) whose key field is this Provider's key.</summary>

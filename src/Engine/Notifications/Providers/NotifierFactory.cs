@@ -10,7 +10,7 @@ public static class NotifierFactory
     public static IReadOnlyList<string> Supported { get; } =
     [
         "generic", "generic-hmac", "slack", "discord", "rocket", "msteams", "googlechat", "webex", "alertmanager",
-        "grafana", "opsgenie", "github", "gitlab", "gitea",
+        "grafana", "opsgenie", "github", "gitlab", "gitea", "githubdispatch",
     ];
 
     public static bool IsCommitStatusType(string type) => CommitStatusTypes.Contains(type);
@@ -33,6 +33,7 @@ public static class NotifierFactory
             "grafana" => new GrafanaNotifier(http, config),
             "opsgenie" => new OpsgenieNotifier(http, config),
             "github" or "gitlab" or "gitea" => new CommitStatusNotifier(http, config),
+            "githubdispatch" => new GitHubDispatchNotifier(http, config),
             _ => throw new NotifierException(
                 $"provider type '{config.Type}' is not supported by Tide (supported: {string.Join(", ", Supported)})"),
         };

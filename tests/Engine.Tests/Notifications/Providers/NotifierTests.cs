@@ -255,6 +255,31 @@ public sealed class NotifierTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task GitHubDispatch_SendsARepositoryDispatch_WithTheEventAsClientPayload()
+    {
+        await PostAsync("githubdispatch", Event(), c => c with { Address = _server.Url + "/org/app.git", Token = "gh-token" });
+
+        var request = await _server.NextAsync();
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("/api/v3/repos/org/app/dispatches", request.Path);
+        Assert.Equal("Bearer gh-token", request.Headers["Authorization"]);
+        Assert.Equal("application/vnd.github.v3+json", request.Headers["Accept"]);
+        // client_payload is the event exactly as Go marshals it, key order included.
+        Assert.Equal("""{"event_type":"Kustomization/podinfo.apps","client_payload":{"involvedObject":{"kind":"Kustomization","namespace":"apps","name":"podinfo","uid":"uid-1","apiVersion":"kustomize.toolkit.fluxcd.io/v1"},"severity":"info","timestamp":"2026-12-08T01:02:03Z","message":"Deployment/apps/podinfo configured","reason":"ReconciliationSucceeded","metadata":{"revision":"main@sha1:COMMIT"},"reportingController":"kustomize-controller"}}""".Replace("COMMIT", Commit),
+            request.Body);
+    }
+
+    [Fact]
+    public async Task GitHubDispatch_WithoutAToken_OrAnOwnerAndRepository_IsRefused()
+    {
+        var noToken = await Assert.ThrowsAsync<NotifierException>(() => PostAsync("githubdispatch", Event(), c => c with { Address = _server.Url + "/org/app" }));
+        Assert.Equal("github token cannot be empty: the secretRef must hold a 'token'", noToken.Message);
+        var badRepository = await Assert.ThrowsAsync<NotifierException>(() => PostAsync("githubdispatch", Event(), c => c with { Address = _server.Url + "/org/sub/app", Token = "t" }));
+        Assert.Equal("invalid repository id \"org/sub/app\"", badRepository.Message);
+        Assert.Empty(_server.All);
+    }
+
+    [Fact]
     public async Task CommitStatus_WithoutARevision_OrAToken_IsRefused()
     {
         var noRevision = await Assert.ThrowsAsync<NotifierException>(() => PostAsync("github", Event(metadata: []),

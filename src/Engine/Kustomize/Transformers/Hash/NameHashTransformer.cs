@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Tide.Engine.Kustomize.Yaml;
 
@@ -58,7 +59,7 @@ public sealed class NameHashTransformer : ITransformer
                 GoJson.Write(node, sb);
                 break;
         }
-        var hex = Convert.ToHexStringLower(Sha256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+        var hex = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
         return new string(hex[..10].Select(c => c switch
         {
             '0' => 'g', '1' => 'h', '3' => 'k', 'a' => 'm', 'e' => 't', _ => c,

@@ -31,6 +31,23 @@ public sealed class ClusterFormationTests
         Assert.Equal(("10.0.0.7", 9558), (akka.GetString("akka.management.http.hostname"), akka.GetInt("akka.management.http.port")));
     }
 
+    [Fact]
+    public async Task Defaults_DownACrashedNodeAfterStableAfter_AndStartItsShardsElsewhere2sAfterItsRemoval()
+    {
+        var system = Akka.Actor.ActorSystem.Create("tide", TideConfig.Load(path: null, overrides: "akka.loglevel = WARNING"));
+        try
+        {
+            var downing = Akka.Cluster.Cluster.Get(system).DowningProvider;
+            // The coordinators and singleton managers wait this long after a removal before starting elsewhere.
+            Assert.Equal(TimeSpan.FromSeconds(2), downing.DownRemovalMargin);
+            Assert.Equal(TimeSpan.FromSeconds(7), system.Settings.Config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
     [Theory]
     [InlineData("tide.cluster.discovery = dns", "tide.cluster.discovery = \"dns\": expected \"seed-nodes\" or \"kubernetes\"")]
     [InlineData("tide.cluster.discovery = kubernetes\nakka.cluster.seed-nodes = [\"akka.tcp://tide@a:4053\"]",

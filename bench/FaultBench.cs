@@ -296,6 +296,7 @@ internal static class FaultBench
                 tide.artifacts.directory = "{{work.Combine($"node{index}")}}"
                 tide.artifacts.host = "{{Ip}}"
                 tide.webhooks.port = 0
+                tide.ui.enabled = off
                 tide.metrics.host = "{{Ip}}"
                 tide.metrics.port = {{_metricsPort}}
                 tide.backoff.min = 500ms

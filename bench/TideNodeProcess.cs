@@ -38,6 +38,7 @@ internal sealed class TideNodeProcess : IAsyncDisposable
             tide.artifacts.directory = "{{Path.Combine(nodeDirectory, "artifacts")}}"
             tide.artifacts.port = {{artifactsPort}}
             tide.webhooks.port = 0
+            tide.ui.enabled = off
             tide.metrics.port = 0
             {{extraConfig}}
             """, ct);

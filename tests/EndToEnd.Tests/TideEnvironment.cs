@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Tide.Actors.Cluster;
 using Tide.ApiServer;
 using Tide.Host.Runtime;
@@ -16,6 +17,7 @@ public sealed class TideEnvironment : IAsyncDisposable
     private int _seedPort;
     private bool _clustered;
     private string _extraConfig = "";
+    private ILoggerFactory? _logging;
 
     private TideEnvironment(TempDirectory dir, ApiServerHost apiServer, string kubeconfig, GitHttpServer git)
     {
@@ -43,7 +45,9 @@ public sealed class TideEnvironment : IAsyncDisposable
     /// <param name="extraConfig">HOCON for every node (e.g. tide.no-cross-namespace-refs = on; the web UI is off
     /// unless it says tide.ui.enabled = on).</param>
     /// <param name="apiServer">Options of the embedded API server (e.g. fault injection).</param>
-    public static async Task<TideEnvironment> StartAsync(int nodes = 1, string extraConfig = "", ApiServerOptions? apiServer = null)
+    /// <param name="logging">Where every node logs (Akka's records among them); null: Akka's own loggers only.</param>
+    public static async Task<TideEnvironment> StartAsync(int nodes = 1, string extraConfig = "", ApiServerOptions? apiServer = null,
+        ILoggerFactory? logging = null)
     {
         var dir = new TempDirectory("tide-e2e-");
         var server = await ApiServerHost.StartAsync(apiServer ?? new ApiServerOptions { WorkloadDelay = TimeSpan.FromMilliseconds(200) });
@@ -54,6 +58,7 @@ public sealed class TideEnvironment : IAsyncDisposable
         // Always a cluster with a fixed seed, so that nodes can join later.
         environment._clustered = true;
         environment._extraConfig = extraConfig;
+        environment._logging = logging;
         for (var i = 0; i < nodes; i++)
             await environment.AddNodeAsync();
         return environment;
@@ -88,7 +93,7 @@ public sealed class TideEnvironment : IAsyncDisposable
         {
             lock (Progress)
                 Progress.Add($"node{index}: {line}");
-        }, CancellationToken.None);
+        }, _logging, CancellationToken.None);
         _nodes.Add(node);
     }
 

@@ -388,25 +388,8 @@ public sealed partial class HelmChartReconciler(
 
     private async Task<Build> PutAsync(HelmChart chart, string version, string sourceRevision, byte[] tgz, string reason, string summary, CancellationToken ct)
     {
-        StoredArtifact stored;
-        try
-        {
-            stored = await store.PutAsync(Owner(chart), (stream, token) => stream.WriteAsync(tgz, token).AsTask(), ct);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ReconcileFailure(ConditionReasons.ArchiveOperationFailed, $"unable to save artifact to storage: {e.Message}", inner: e);
-        }
-        var artifact = new Artifact
-        {
-            Digest = stored.Digest,
-            Path = stored.Path,
-            Url = options.ArtifactUrl(stored.Path),
-            Revision = version,
-            Size = stored.Size,
-            LastUpdateTime = Seconds(time.GetUtcNow()),
-            Metadata = new Dictionary<string, string> { ["sourceRevision"] = sourceRevision },
-        };
+        var artifact = await SourceReconcileSteps.StoreAsync(store, Owner(chart), tgz, version, options, time,
+            new Dictionary<string, string> { ["sourceRevision"] = sourceRevision }, ct);
         return new Build(version, sourceRevision, artifact, reason, summary);
     }
 

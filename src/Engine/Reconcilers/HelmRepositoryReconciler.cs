@@ -83,24 +83,7 @@ public sealed class HelmRepositoryReconciler(HttpClient http, ArtifactStore stor
                 progress = $"building artifact: new index revision '{revision}'";
                 SourcePipeline.MarkProgressing(conditions, progress, drift: true);
                 var json = Encoding.UTF8.GetBytes(index.ToJson());
-                StoredArtifact stored;
-                try
-                {
-                    stored = await store.PutAsync(owner, (stream, ct) => stream.WriteAsync(json, ct).AsTask(), cancellationToken);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    throw new ReconcileFailure(ConditionReasons.ArchiveOperationFailed, $"unable to save artifact to storage: {e.Message}", inner: e);
-                }
-                var built = new Artifact
-                {
-                    Digest = stored.Digest,
-                    Path = stored.Path,
-                    Url = options.ArtifactUrl(stored.Path),
-                    Revision = revision,
-                    Size = stored.Size,
-                    LastUpdateTime = Seconds(time.GetUtcNow()),
-                };
+                var built = await SourceReconcileSteps.StoreAsync(store, owner, json, revision, options, time, null, cancellationToken);
                 events.Add(new ReconcileEvent(ReconcileEvent.Normal, ConditionReasons.NewArtifact, StoredMessage(built, spec.Url), ArtifactAnnotations(built)));
                 artifact = built;
             }

@@ -42,6 +42,36 @@ internal static class SourceReconcileSteps
     public static string? LastHandledReconcileAt(k8s.Models.V1ObjectMeta metadata, string? previous) =>
         metadata.Annotations?.TryGetValue(ReconcileRequestAnnotation, out var requestedAt) == true ? requestedAt : previous;
 
+    /// <summary>Stores <paramref name="content"/> as <paramref name="owner"/>'s artifact serving
+    /// <paramref name="revision"/>; a storage failure is source-controller's ArchiveOperationFailed.</summary>
+    public static async Task<Artifact> StoreAsync(ArtifactStore store, ArtifactOwner owner, byte[] content, string revision,
+        SourceReconcilerOptions options, TimeProvider time, IReadOnlyDictionary<string, string>? metadata, CancellationToken ct)
+    {
+        StoredArtifact stored;
+        try
+        {
+            stored = await store.PutAsync(owner, (stream, token) => stream.WriteAsync(content, token).AsTask(), ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReconcileFailure(ConditionReasons.ArchiveOperationFailed, $"unable to save artifact to storage: {e.Message}", inner: e);
+        }
+        return ArtifactOf(stored, revision, options, time, metadata);
+    }
+
+    /// <summary>The artifact record of a stored file serving <paramref name="revision"/>.</summary>
+    public static Artifact ArtifactOf(StoredArtifact stored, string revision, SourceReconcilerOptions options, TimeProvider time,
+        IReadOnlyDictionary<string, string>? metadata) => new()
+    {
+        Digest = stored.Digest,
+        Path = stored.Path,
+        Url = options.ArtifactUrl(stored.Path),
+        Revision = revision,
+        Size = stored.Size,
+        LastUpdateTime = Seconds(time.GetUtcNow()),
+        Metadata = metadata,
+    };
+
     /// <summary>Status times are whole seconds, as in Kubernetes.</summary>
     public static DateTimeOffset Seconds(DateTimeOffset time) =>
         new(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);

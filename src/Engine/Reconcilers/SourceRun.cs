@@ -10,15 +10,6 @@ internal sealed record SourceRun(
     SourceReconcilerOptions Options, TimeProvider Time)
 {
     /// <summary>The artifact record of a stored tarball serving <paramref name="revision"/>.</summary>
-    public Artifact ArtifactOf(StoredArtifact stored, string revision, IReadOnlyDictionary<string, string>? metadata = null) => new()
-    {
-        Digest = stored.Digest,
-        Path = stored.Path,
-        Url = Options.ArtifactUrl(stored.Path),
-        Revision = revision,
-        Size = stored.Size,
-        // Status times are whole seconds, as in Kubernetes.
-        LastUpdateTime = SourceReconcileSteps.Seconds(Time.GetUtcNow()),
-        Metadata = metadata,
-    };
+    public Artifact ArtifactOf(StoredArtifact stored, string revision, IReadOnlyDictionary<string, string>? metadata = null) =>
+        SourceReconcileSteps.ArtifactOf(stored, revision, Options, Time, metadata);
 }
